@@ -1,0 +1,35 @@
+import type { SubmitRequest } from '../queues/submit.ts';
+import type { SandboxWorld } from '../sandbox/data/index.ts';
+
+export interface DemoBatchOptions {
+  size: number;
+  /** Share (0..1) of lookups run in browser mode. */
+  browserShare: number;
+  seed: number;
+}
+
+/**
+ * A batch like an agency's daily one, drawn from the sandbox world: most lookups by case number,
+ * some by UID, some by the site's ids, and a few numbers no court has (they end `not_found`).
+ */
+export function buildDemoBatch(world: SandboxWorld, options: DemoBatchOptions): SubmitRequest[] {
+  let state = options.seed >>> 0 || 1;
+  const rand = () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const cases = world.cases;
+  const out: SubmitRequest[] = [];
+  for (let i = 0; i < options.size; i++) {
+    const c = cases[Math.floor(rand() * cases.length)]!;
+    const mode = rand() < options.browserShare ? { mode: 'browser' as const } : {};
+    const r = rand();
+    let input: Record<string, unknown>;
+    if (r < 0.05) input = { court: c.host, number: `2-${90000 + i}/2019` };
+    else if (r < 0.2 && c.uid) input = { court: c.host, uid: c.uid };
+    else if (r < 0.3) input = { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid };
+    else input = { court: c.host, number: c.caseNumber };
+    out.push({ type: 'court.case', input: { ...input, ...mode } });
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { loadConfig, ConfigError, withOverrides, type Config } from '../config/index.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { createRedis } from '../queues/redis.ts';
+import type { JobName } from '../queues/names.ts';
+import { openStorage, type Storage } from '../storage/index.ts';
+import { startServices } from '../storage/embedded/index.ts';
+
+/** Where `konveyer services` writes the URLs of the services it started, for other commands. */
+export const servicesFile = (config: Config): string => join(resolve(config.runDir), 'services.json');
+
+/** Loads config or prints every bad variable and exits 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+export interface Farm {
+  config: Config;
+  log: Logger;
+  storage: Storage;
+  /** The connection for queues (producers); workers get their own. */
+  redis: Redis;
+  queueFor(name: JobName): Queue;
+  robotId: string;
+  close(): Promise<void>;
+}
+
+export interface OpenFarmOptions {
+  /** Start embedded Redis and MongoDB when the config names none (demo); default: use services.json. */
+  startServices?: boolean;
+}
+
+/**
+ * Connects a process role to the farm's services: the configured URLs, else the ones a running
+ * `konveyer services` wrote, else (with `startServices`) embedded ones that stop on close.
+ */
+export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}): Promise<Farm> {
+  const log = createLogger({ level: baseConfig.log.level });
+  let config = baseConfig;
+  let stopServices: (() => Promise<void>) | null = null;
+  if (!config.redis.url || !config.mongo.uri) {
+    const known = readServicesFile(config);
+    if (known) {
+      config = withOverrides(config, { redis: { url: config.redis.url ?? known.redisUrl }, mongo: { uri: config.mongo.uri ?? known.mongoUri } });
+    } else if (options.startServices) {
+      const runDir = resolve(config.runDir);
+      mkdirSync(runDir, { recursive: true });
+      const services = await startServices({ runDir });
+      log.info({ redis: services.redisUrl, mongo: services.mongoKind }, 'embedded services started');
+      stopServices = () => services.stop();
+      config = withOverrides(config, { redis: { url: config.redis.url ?? services.redisUrl }, mongo: { uri: config.mongo.uri ?? services.mongoUri } });
+    } else {
+      throw new Error('No Redis/MongoDB: set REDIS_URL and MONGODB_URI, or run `npx konveyer services` in another terminal first.');
+    }
+  }
+  const storage = await openStorage({ uri: config.mongo.uri!, db: config.mongo.db });
+  const redis = createRedis(config.redis.url!);
+  const queues = new Map<JobName, Queue>();
+  return {
+    config,
+    log,
+    storage,
+    redis,
+    robotId: `${hostname()}:${process.pid}`,
+    queueFor(name) {
+      let q = queues.get(name);
+      if (!q) {
+        q = new Queue(name, { connection: redis, prefix: config.queue.prefix });
+        queues.set(name, q);
+      }
+      return q;
+    },
+    async close() {
+      for (const q of queues.values()) await q.close();
+      redis.disconnect();
+      await storage.close();
+      if (stopServices) await stopServices();
+    },
+  };
+}
+
+export function writeServicesFile(config: Config, data: { redisUrl: string; mongoUri: string; mongoKind: string; pid: number }): void {
+  mkdirSync(resolve(config.runDir), { recursive: true });
+  writeFileSync(servicesFile(config), JSON.stringify(data, null, 2));
+}
+
+function readServicesFile(config: Config): { redisUrl: string; mongoUri: string } | null {
+  const file = servicesFile(config);
+  if (!existsSync(file)) return null;
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { redisUrl: string; mongoUri: string; pid: number };
+    process.kill(data.pid, 0); // throws when the services process is gone
+    return data;
+  } catch {
+    return null;
+  }
+}

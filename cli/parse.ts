@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { describeError } from '../core/errors.ts';
+import { parsePage } from '../parsers/index.ts';
+
+const KINDS = ['court-case', 'court-search'] as const;
+type Kind = (typeof KINDS)[number];
+
+/**
+ * `konveyer parse <kind> <file> [--url URL]`: one JSON document on stdout, exit 0; on a page it
+ * cannot read, `{ "error": { "code", "message" } }` on stdout and exit 2 (DESIGN.md §Contracts).
+ */
+export function registerParse(program: Command): void {
+  program
+    .command('parse')
+    .description('parse a saved page and print the normalized record as JSON')
+    .argument('<kind>', `page kind: ${KINDS.join(' | ')}`)
+    .argument('<file>', 'saved page (any encoding the page declares)')
+    .option('--url <url>', 'URL the page came from (gives the court host and ids)')
+    .action(async (kind: string, file: string, opts: { url?: string }) => {
+      const fail = (code: string, message: string) => {
+        process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+        process.exitCode = 2;
+      };
+      if (!(KINDS as readonly string[]).includes(kind)) return fail('bad_input', `unknown kind "${kind}": expected one of ${KINDS.join(', ')}`);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(file);
+      } catch (error) {
+        return fail('bad_input', `cannot read ${file}: ${(error as Error).message}`);
+      }
+      try {
+        const record = parsePage(kind as Kind, bytes, { url: opts.url ?? null });
+        process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+      } catch (error) {
+        const d = describeError(error);
+        return fail(d.code === 'internal' ? 'parse_error' : d.code, d.message);
+      }
+    });
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { withOverrides } from '../config/index.ts';
+import { JOB_NAMES, isJobName, type JobName } from '../queues/names.ts';
+import { loadConfigOrExit, openFarm } from './farm.ts';
+import { startRobotPool } from '../robots/pool.ts';
+import { waitForShutdown } from './shutdown.ts';
+
+/** `konveyer robots`: a robot pool serving the lookup queues until SIGTERM. */
+export function registerRobots(program: Command): void {
+  program
+    .command('robots')
+    .description('run a robot pool: BullMQ workers over one shared browser pool and HTTP client')
+    .option('--only <names>', `comma-separated job names or targets (${JOB_NAMES.join(', ')}; "court" = court.*)`)
+    .option('--concurrency <n>', 'jobs at once in this process (default ROBOT_CONCURRENCY)', (v) => parsePositive(v, '--concurrency'))
+    .option('--mode <mode>', 'sudrf robot mode: http | browser (default COURT_SUDRF_MODE)')
+    .action(async (opts: { only?: string; concurrency?: number; mode?: string }) => {
+      let config = loadConfigOrExit();
+      if (opts.mode) {
+        if (opts.mode !== 'http' && opts.mode !== 'browser') throw new Error('--mode must be http or browser');
+        config = withOverrides(config, { robot: { modes: { 'court-sudrf': opts.mode } } });
+      }
+      const only = opts.only ? resolveOnly(opts.only) : undefined;
+      const farm = await openFarm(config);
+      const pool = await startRobotPool({ config: farm.config, storage: farm.storage, log: farm.log, robotId: farm.robotId, only, concurrency: opts.concurrency });
+      const signal = await waitForShutdown();
+      farm.log.info({ signal }, 'robot pool stopping: finishing active jobs');
+      await pool.close();
+      await farm.close();
+    });
+}
+
+function resolveOnly(value: string): JobName[] {
+  const names = new Set<JobName>();
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const matches = isJobName(part) ? [part] : JOB_NAMES.filter((n) => n.startsWith(`${part}.`));
+    if (matches.length === 0) throw new Error(`--only: "${part}" names no job (${JOB_NAMES.join(', ')})`);
+    matches.forEach((m) => names.add(m));
+  }
+  return [...names];
+}
+
+export function parsePositive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { isJobName, JOB_NAMES } from '../queues/names.ts';
+import { submitLookups, SubmitRejectedError, type SubmitRequest } from '../queues/submit.ts';
+import { readCsv } from './csv.ts';
+import { loadConfigOrExit, openFarm } from './farm.ts';
+
+interface SubmitOptions {
+  court?: string;
+  number?: string;
+  uid?: string;
+  caseId?: string;
+  caseUid?: string;
+  mode?: string;
+  clientKey?: string;
+  file?: string;
+}
+
+/**
+ * `konveyer submit court.case --court HOST --number N` or `--file batch.csv`. Every row is
+ * validated first; one bad row refuses the whole batch and nothing is queued (exit 2).
+ */
+export function registerSubmit(program: Command): void {
+  program
+    .command('submit')
+    .description('submit lookups: one from flags, or a CSV batch (header: court,number,uid,caseId,caseUid,mode,clientKey)')
+    .argument('<type>', `lookup type: ${JOB_NAMES.join(' | ')}`)
+    .option('--court <host>', 'court site host, e.g. leninsky--ufa.sudrf.ru')
+    .option('--number <n>', 'case number, e.g. 2-1234/2025')
+    .option('--uid <uid>', 'case UID, e.g. 02RS0004-01-2025-001234-56')
+    .option('--case-id <id>', "the site's case_id (with --case-uid)")
+    .option('--case-uid <uuid>', "the site's case_uid (with --case-id)")
+    .option('--mode <mode>', 'http | browser (default: the target config)')
+    .option('--client-key <key>', 'idempotency key: the same key twice returns the first lookup')
+    .option('--file <csv>', 'CSV batch instead of the flags')
+    .action(async (type: string, opts: SubmitOptions) => {
+      if (!isJobName(type)) {
+        process.stderr.write(`unknown lookup type "${type}": expected one of ${JOB_NAMES.join(', ')}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      let requests: SubmitRequest[];
+      if (opts.file) {
+        const rows = readCsv(await readFile(opts.file, 'utf8'));
+        requests = rows.map(({ clientKey, ...input }) => ({ type, input, clientKey }));
+      } else {
+        const input = Object.fromEntries(
+          Object.entries({ court: opts.court, number: opts.number, uid: opts.uid, caseId: opts.caseId, caseUid: opts.caseUid, mode: opts.mode }).filter(([, v]) => v !== undefined),
+        );
+        requests = [{ type, input, clientKey: opts.clientKey }];
+      }
+      const farm = await openFarm(loadConfigOrExit());
+      try {
+        const res = await submitLookups(
+          { lookups: farm.storage.lookups, queueFor: farm.queueFor, jobOptions: { attempts: farm.config.queue.attempts, backoffMs: farm.config.queue.backoffMs } },
+          requests,
+        );
+        process.stdout.write(`${JSON.stringify(res, null, 2)}\n`);
+      } catch (error) {
+        if (!(error instanceof SubmitRejectedError)) throw error;
+        for (const r of error.rows) process.stderr.write(`row ${r.row}: ${r.errors.join('; ')}\n`);
+        process.stderr.write('nothing was queued\n');
+        process.exitCode = 2;
+      } finally {
+        await farm.close();
+      }
+    });
+}

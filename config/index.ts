@@ -1,0 +1,100 @@
+import { envSchema, type ParsedEnv } from './schema.ts';
+
+export { DEFAULT_TARGET_HOSTS } from './schema.ts';
+
+/** The farm's configuration: parsed once from the environment, nested, frozen. */
+export interface Config {
+  env: ParsedEnv['NODE_ENV'];
+  log: { level: ParsedEnv['LOG_LEVEL'] };
+  runDir: string;
+  redis: { url: string | undefined };
+  mongo: { uri: string | undefined; db: string };
+  queue: { prefix: string; attempts: number; backoffMs: number };
+  robot: {
+    concurrency: number;
+    browserPages: number;
+    modes: { 'court-sudrf': 'http' | 'browser' };
+  };
+  browser: { executablePath: string | undefined; headless: boolean; retireAfterPages: number; pageReuse: number };
+  http: { timeoutMs: number };
+  targets: { hosts: string[]; sandboxOrigin: string | undefined };
+  politeness: {
+    default: { rps: number; concurrency: number };
+    hosts: Record<string, { rps: number; concurrency: number }>;
+  };
+  captcha: { maxTries: number; tessdataDir: string };
+  evidence: { screenshotFormat: 'png' | 'jpeg'; jpegQuality: number };
+}
+
+/** Thrown when the environment does not parse; the message lists every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses `env` (default: `process.env`) into a frozen `Config`.
+ * Tests pass a plain object. Throws ConfigError naming each bad variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    log: { level: e.LOG_LEVEL },
+    runDir: e.KONVEYER_RUN_DIR,
+    redis: { url: e.REDIS_URL },
+    mongo: { uri: e.MONGODB_URI, db: e.MONGODB_DB },
+    queue: { prefix: e.QUEUE_PREFIX, attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS },
+    robot: {
+      concurrency: e.ROBOT_CONCURRENCY,
+      browserPages: e.ROBOT_BROWSER_PAGES,
+      modes: { 'court-sudrf': e.COURT_SUDRF_MODE },
+    },
+    browser: {
+      executablePath: e.CHROMIUM_PATH === '' ? undefined : e.CHROMIUM_PATH,
+      headless: e.BROWSER_HEADLESS,
+      retireAfterPages: e.BROWSER_RETIRE_AFTER_PAGES,
+      pageReuse: e.BROWSER_PAGE_REUSE,
+    },
+    http: { timeoutMs: e.HTTP_TIMEOUT_MS },
+    targets: { hosts: e.TARGET_HOSTS, sandboxOrigin: e.SANDBOX_ORIGIN },
+    politeness: {
+      default: { rps: e.POLITENESS_RPS, concurrency: e.POLITENESS_CONCURRENCY },
+      hosts: e.POLITENESS_HOSTS,
+    },
+    captcha: { maxTries: e.CAPTCHA_MAX_TRIES, tessdataDir: e.TESSDATA_DIR },
+    evidence: { screenshotFormat: e.EVIDENCE_SCREENSHOT_FORMAT, jpegQuality: e.EVIDENCE_JPEG_QUALITY },
+  });
+}
+
+/** A copy of `config` with parts replaced; for tests and for the demo, which fills in service URLs. */
+export function withOverrides(config: Config, patch: DeepPartial<Config>): Config {
+  return deepFreeze(merge(structuredClone(config) as unknown as Record<string, unknown>, patch as Record<string, unknown>) as unknown as Config);
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function merge(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(patch)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object') {
+      merge(target[k] as Record<string, unknown>, v as Record<string, unknown>);
+    } else if (v !== undefined) {
+      target[k] = v;
+    }
+  }
+  return target;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/** Parses `true/false/1/0/yes/no` environment strings. */
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const list = (fallback: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean)));
+
+/** Default target hosts the robots may contact; anything else is refused (DESIGN.md §Politeness). */
+export const DEFAULT_TARGET_HOSTS = [
+  '*.sudrf.ru',
+  '*.msudrf.ru',
+  'mirsud.spb.ru',
+  'mos-sud.ru',
+  'mos-gorsud.ru',
+  'fssp.gov.ru',
+  'is.fssp.gov.ru',
+  '*.gosuslugi.ru',
+  'gosuslugi.ru',
+];
+
+/**
+ * Every environment variable konveyer reads, declared once with its default.
+ * `loadConfig` turns it into the nested, frozen `Config`.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** pino level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Folder for embedded services, robot scratch files and demo output. */
+  KONVEYER_RUN_DIR: z.string().min(1).default('.run'),
+
+  /** Redis for the queues; unset = the embedded redis-server started by `konveyer services|demo`. */
+  REDIS_URL: z.string().url().optional(),
+  /** MongoDB (or any MongoDB-wire server); unset = mongod on PATH, else embedded FerretDB. */
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI').optional(),
+  /** Database name used when the URI names none. */
+  MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('konveyer'),
+  /** BullMQ key prefix; tests use one per file. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/).default('konveyer'),
+
+  /** Job attempts before a lookup ends failed (retryable errors only). */
+  JOB_ATTEMPTS: int(5, 1, 50),
+  /** First backoff delay in ms; doubles each attempt. */
+  JOB_BACKOFF_MS: int(2000, 10, 3_600_000),
+
+  /** Jobs one robot process runs at once (HTTP-mode jobs). */
+  ROBOT_CONCURRENCY: int(16, 1, 256),
+  /** Browser pages one robot process keeps open and reuses (browser-mode jobs). */
+  ROBOT_BROWSER_PAGES: int(4, 1, 32),
+  /** Chromium binary; empty = Playwright's own downloaded browser. */
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  BROWSER_HEADLESS: bool(true),
+  /** A browser is retired (closed and replaced) after this many pages. */
+  BROWSER_RETIRE_AFTER_PAGES: int(500, 1, 100_000),
+  /** A reused page is closed and replaced after this many jobs. */
+  BROWSER_PAGE_REUSE: int(100, 1, 100_000),
+  /** Which mode the sudrf robot uses: plain HTTP or a real browser. */
+  COURT_SUDRF_MODE: z.enum(['http', 'browser']).default('http'),
+
+  /** Per-request timeout; real court sites often take 30 s and more. */
+  HTTP_TIMEOUT_MS: int(90_000, 100, 600_000),
+  /** Allowed target hosts (`*.` wildcards); robots refuse every other host. */
+  TARGET_HOSTS: list(DEFAULT_TARGET_HOSTS),
+  /**
+   * When set (e.g. `http://127.0.0.1:4100`), every target host resolves to this address and is
+   * spoken to over plain HTTP on its port: the sandbox replicas answer by Host header.
+   */
+  SANDBOX_ORIGIN: z.string().url().optional(),
+
+  /** Default politeness per target host: requests per second and requests in flight. */
+  POLITENESS_RPS: z.coerce.number().positive().max(1000).default(4),
+  POLITENESS_CONCURRENCY: int(2, 1, 256),
+  /** Per-host overrides: `host=rps/concurrency,host2=rps/concurrency`. */
+  POLITENESS_HOSTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const out: Record<string, { rps: number; concurrency: number }> = {};
+      for (const part of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+        const m = /^([^=\s]+)=(\d+(?:\.\d+)?)\/(\d+)$/.exec(part);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not host=rps/concurrency (e.g. oktyabrsky--spb.sudrf.ru=2/1)` });
+          return z.NEVER;
+        }
+        out[m[1]!] = { rps: Number(m[2]), concurrency: Number(m[3]) };
+      }
+      return out;
+    }),
+
+  /** Captcha answers tried within one job attempt before the attempt fails as captcha_wrong. */
+  CAPTCHA_MAX_TRIES: int(6, 1, 50),
+  /** tesseract traineddata folder (Debian's tesseract-ocr-rus/eng). */
+  TESSDATA_DIR: z.string().default('/usr/share/tesseract-ocr/5/tessdata'),
+
+  /** Screenshot format for browser evidence, and JPEG quality. */
+  EVIDENCE_SCREENSHOT_FORMAT: z.enum(['png', 'jpeg']).default('png'),
+  EVIDENCE_JPEG_QUALITY: int(70, 1, 100),
+});
+
+export type Env = z.input<typeof envSchema>;
+export type ParsedEnv = z.output<typeof envSchema>;

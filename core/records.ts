@@ -1,0 +1,130 @@
+/**
+ * Normalized records shared by parsers, robots, storage and the CLI.
+ * Field names follow DESIGN.md §Contracts and are relied on downstream: rename nothing.
+ * Dates are ISO `YYYY-MM-DD` calendar dates (court-local); absent values are `null`.
+ */
+
+/** What every parser receives besides the page itself. Parsers never read the clock. */
+export interface ParseContext {
+  /** The URL the page was fetched from; gives the court host and ids from the query string. */
+  url?: string | null;
+  /** When the page was fetched (ISO timestamp), recorded as provenance only. */
+  fetchedAt?: string | null;
+}
+
+export type PartyRoleNorm = 'claimant' | 'debtor' | 'representative' | 'third_party' | 'other';
+
+export type CaseStatus =
+  | 'received'
+  | 'accepted'
+  | 'order_issued'
+  | 'in_force'
+  | 'refused'
+  | 'returned'
+  | 'cancelled'
+  | 'decided'
+  | 'unknown';
+
+export interface CourtIdentity {
+  /** Court name as the page shows it, or null. */
+  name: string | null;
+  /** Site host, e.g. `leninsky--ufa.sudrf.ru` (from the URL or the page). */
+  host: string | null;
+  /** Court code («vnkod»), e.g. `02RS0001`, from the page counter or the UID. */
+  code: string | null;
+}
+
+export interface CaseParty {
+  /** Role exactly as the page writes it, e.g. «ИСТЕЦ», «Взыскатель». */
+  role: string;
+  roleNorm: PartyRoleNorm;
+  name: string;
+  inn?: string | null;
+  kpp?: string | null;
+  ogrn?: string | null;
+  ogrnip?: string | null;
+}
+
+export interface CaseEvent {
+  name: string;
+  date: string | null;
+  /** `HH:MM` or null. */
+  time: string | null;
+  place?: string | null;
+  result: string | null;
+  basis: string | null;
+  note?: string | null;
+  publishedAt?: string | null;
+}
+
+export interface ExecutionDocument {
+  issuedAt: string | null;
+  /** «ФС № 049373812». */
+  seriesNumber: string | null;
+  /** Electronic executive document id «11RS0001#2-7212/2025#4». */
+  electronicId: string | null;
+  status: string | null;
+  recipient: string | null;
+}
+
+export interface CourtCaseRecord {
+  court: CourtIdentity;
+  /** Current display number without the material part, e.g. «2-7212/2025». */
+  caseNumber: string | null;
+  /** Material number after «~», e.g. «М-5922/2025», or null. */
+  materialNumber?: string | null;
+  previousNumbers: string[];
+  /** Court UID (УИД), e.g. `11RS0001-01-2025-011255-03`, or null. */
+  uid: string | null;
+  /** Site-internal ids from the URL or links: sudrf `case_id` / `case_uid`. */
+  caseId?: string | null;
+  caseUid?: string | null;
+  /** Instance title, e.g. «Гражданские дела - первая инстанция». */
+  instance?: string | null;
+  category: string | null;
+  judge: string | null;
+  registeredAt: string | null;
+  decision: { date: string | null; result: string | null };
+  effectiveAt: string | null;
+  status: CaseStatus;
+  parties: CaseParty[];
+  events: CaseEvent[];
+  executionDocuments: ExecutionDocument[];
+  /** Which page template the parser recognised, e.g. `sudrf-old`, `sudrf-new`. */
+  template: string;
+}
+
+export interface CourtSearchRow {
+  caseNumber: string;
+  /** Absolute URL of the case card when the context URL is known, else as written. */
+  url: string | null;
+  registeredAt: string | null;
+  judge: string | null;
+  decisionDate: string | null;
+  result: string | null;
+  effectiveAt?: string | null;
+  /** «Информация по делу» split: category and parties as the list shows them. */
+  category?: string | null;
+  caseId?: string | null;
+  caseUid?: string | null;
+}
+
+export interface CourtSearchResult {
+  total: number;
+  cases: CourtSearchRow[];
+  /** 1-based page shown and the next page number, or null on the last page. */
+  page?: number;
+  nextPage?: number | null;
+  template: string;
+}
+
+/** What a parser returns for a page that is not the page it parses. */
+export type PageKind =
+  | 'case_card'
+  | 'search_results'
+  | 'search_empty'
+  | 'captcha'
+  | 'captcha_wrong'
+  | 'geo_block'
+  | 'maintenance'
+  | 'unknown';

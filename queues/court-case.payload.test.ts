@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { courtCaseInputSchema } from './court-case.payload.ts';
+import { describeIssues } from './payloads.ts';
+
+const messages = (input: unknown) => {
+  const r = courtCaseInputSchema.safeParse(input);
+  return r.success ? [] : describeIssues(r.error);
+};
+
+describe('court.case input', () => {
+  it('accepts each way of naming a case and normalizes it', () => {
+    const byNumber = courtCaseInputSchema.parse({ court: 'Leninsky--UFA.sudrf.ru', number: ' 2a-15/2026 ' });
+    expect(byNumber).toEqual({ court: 'leninsky--ufa.sudrf.ru', number: '2а-15/2026' });
+    expect(courtCaseInputSchema.parse({ court: 'x.bkr.sudrf.ru', uid: '02rs0004-01-2025-001234-56' }).uid).toBe('02RS0004-01-2025-001234-56');
+    expect(courtCaseInputSchema.parse({ court: 'x.bkr.sudrf.ru', caseId: '243107959', caseUid: '073eab46-a666-41ee-a683-42ecd1272adb' }).caseId).toBe('243107959');
+  });
+
+  it('refuses an unknown court host, naming the field and the expected format', () => {
+    expect(messages({ court: 'example.com', number: '2-1/2025' })[0]).toMatch(/^court: unknown court host: expected .*sudrf\.ru/);
+    expect(messages({ court: 'www.sudrf.ru', number: '2-1/2025' })[0]).toMatch(/^court:/);
+  });
+
+  it('refuses malformed numbers and UIDs with the expected format', () => {
+    expect(messages({ court: 'a.bkr.sudrf.ru', number: '12345' })[0]).toMatch(/^number: malformed case number: expected .*2-1234\/2025/);
+    expect(messages({ court: 'a.bkr.sudrf.ru', uid: '11RS0001-2025-011255' })[0]).toMatch(/^uid: malformed UID: expected/);
+  });
+
+  it('wants exactly one way, and no unknown fields', () => {
+    expect(messages({ court: 'a.bkr.sudrf.ru' })[0]).toMatch(/exactly one of/);
+    expect(messages({ court: 'a.bkr.sudrf.ru', number: '2-1/2025', uid: '11RS0001-01-2025-011255-03' })[0]).toMatch(/exactly one of/);
+    expect(messages({ court: 'a.bkr.sudrf.ru', caseId: '1' })[0]).toMatch(/caseUid: caseId and caseUid go together/);
+    expect(messages({ court: 'a.bkr.sudrf.ru', number: '2-1/2025', debtor: 'x' })[0]).toMatch(/unknown field\(s\) debtor/);
+  });
+});

@@ -1,0 +1,93 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { describeError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { LookupDoc, LookupStore } from '../storage/types.ts';
+import type { JobName } from './names.ts';
+import { decideOutcome } from './outcome.ts';
+import type { JobData } from './payloads.ts';
+
+/** What a robot handler returns: the lookup's final status and a pointer to its result. */
+export interface HandlerResult {
+  status: 'succeeded' | 'not_found';
+  result: LookupDoc['result'];
+  evidenceCount: number;
+}
+
+export interface HandlerContext<N extends JobName = JobName> {
+  lookupId: string;
+  input: JobData<N>['input'];
+  /** 1-based attempt number. */
+  attempt: number;
+  log: Logger;
+}
+
+export type LookupHandler<N extends JobName = JobName> = (ctx: HandlerContext<N>) => Promise<HandlerResult>;
+
+export interface LookupWorkerOptions<N extends JobName> {
+  name: N;
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  lookups: LookupStore;
+  handler: LookupHandler<N>;
+  log: Logger;
+  robotId: string;
+  /** Lock duration; a job whose robot died is taken over after this (stalled-job recovery). */
+  lockDurationMs?: number;
+}
+
+/**
+ * A BullMQ worker that runs lookups: marks each `running`, runs the handler, records the final
+ * status, and turns errors into queue outcomes through `decideOutcome`. Handlers throw; they never
+ * catch-log-and-continue.
+ */
+export function startLookupWorker<N extends JobName>(options: LookupWorkerOptions<N>): Worker<JobData<N>> {
+  const { lookups, handler, robotId } = options;
+  const worker = new Worker<JobData<N>>(
+    options.name,
+    async (job: Job<JobData<N>>, token?: string) => {
+      const attempt = job.attemptsMade + 1;
+      const lookupId = job.data.lookupId;
+      const log = options.log.child({ jobId: job.id, queue: options.name, robot: robotId, attempt });
+      await lookups.markRunning(lookupId, attempt, robotId);
+      try {
+        const out = await handler({ lookupId, input: job.data.input, attempt, log });
+        await lookups.markFinished(lookupId, out.status, { result: out.result, evidenceCount: out.evidenceCount });
+        log.info({ status: out.status }, 'lookup finished');
+        return { status: out.status };
+      } catch (error) {
+        const described = describeError(error);
+        const delays = Number((job.data as { delays?: number }).delays ?? 0);
+        const outcome = decideOutcome(error, attempt, job.opts.attempts ?? 1, delays);
+        log.warn({ err: described, outcome: outcome.action }, 'lookup attempt failed');
+        switch (outcome.action) {
+          case 'park':
+            await lookups.markFinished(lookupId, 'needs_human', { error: described });
+            throw new UnrecoverableError(described.message);
+          case 'fail':
+            await lookups.markFinished(lookupId, 'failed', { error: { ...described, details: { ...described.details, exhausted: outcome.exhausted } } });
+            throw new UnrecoverableError(described.message);
+          case 'delay':
+            await lookups.markRetrying(lookupId, described);
+            await job.updateData({ ...job.data, delays: delays + 1 } as JobData<N>);
+            await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+            throw new DelayedError();
+          case 'retry':
+            await lookups.markRetrying(lookupId, described);
+            throw error;
+        }
+      }
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs ?? 60_000,
+      maxStalledCount: 3,
+      autorun: true,
+    },
+  );
+  worker.on('error', (err) => options.log.error({ err }, 'worker error'));
+  return worker;
+}

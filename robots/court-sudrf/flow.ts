@@ -1,0 +1,133 @@
+import {
+  BlockedError,
+  CaptchaWrongError,
+  LayoutDriftError,
+  NeedsHumanError,
+  ServerError,
+} from '../../core/errors.ts';
+import { normalizeCaseNumber } from '../../core/identifiers.ts';
+import type { CourtSearchRow, PageKind } from '../../core/records.ts';
+import type { Logger } from '../../core/logger.ts';
+import {
+  classifySudrfPage,
+  extractSudrfCaptcha,
+  parseSudrfCaseCard,
+  parseSudrfSearchResults,
+  PARSER_VERSION,
+} from '../../parsers/index.ts';
+import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
+import type { CaseSaveResult, CourtCaseStore } from '../../storage/types.ts';
+import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
+import type { CaptchaToken, CaptchaTokenCache } from '../runtime/captcha-tokens.ts';
+import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';
+import type { TargetRouter } from '../runtime/targets.ts';
+import { sudrfCardPath, sudrfSearchPath } from './sudrf-urls.ts';
+
+/** What the sudrf flow needs for one lookup. */
+export interface SudrfFlowContext {
+  lookupId: string;
+  fetcher: PageFetcher;
+  router: TargetRouter;
+  captcha: CaptchaSolver;
+  captchaTokens: CaptchaTokenCache;
+  courtCases: CourtCaseStore;
+  captchaMaxTries: number;
+  log: Logger;
+}
+
+export type SudrfCaseOutcome =
+  | { found: false }
+  | { found: true; caseKey: string; saved: CaseSaveResult; evidenceId: string };
+
+/**
+ * `court.case` on a sudrf court: find the card (search by number or UID, solving the search
+ * captcha where the court has one), open it, parse it, upsert it. Not found is a result.
+ */
+export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInput): Promise<SudrfCaseOutcome> {
+  const host = input.court;
+  let cardUrl: string;
+  if (input.caseId && input.caseUid) {
+    cardUrl = ctx.router.urlFor(host, sudrfCardPath(input.caseId, input.caseUid));
+  } else {
+    const row = await searchCase(ctx, host, input);
+    if (!row?.url) return { found: false };
+    cardUrl = row.url;
+  }
+  const card = await ctx.fetcher.open(cardUrl, 'case-card');
+  const kind = classifySudrfPage(card.html);
+  if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
+  const record = withEvidence(card, () => parseSudrfCaseCard(card.html, { url: card.url, fetchedAt: new Date().toISOString() }));
+  const saved = await ctx.courtCases.save(record, {
+    url: card.url,
+    fetchedAt: new Date(),
+    evidenceId: card.evidenceId,
+    parserVersion: PARSER_VERSION,
+    lookupId: ctx.lookupId,
+  });
+  ctx.log.info({ caseKey: saved.id, created: saved.created, changes: saved.changes.length }, 'court case saved');
+  return { found: true, caseKey: saved.id, saved, evidenceId: card.evidenceId };
+}
+
+/** Runs the search, passing the captcha gate if the court has one; returns the matching row. */
+async function searchCase(ctx: SudrfFlowContext, host: string, input: CourtCaseInput): Promise<CourtSearchRow | null> {
+  const query = { number: input.number, uid: input.uid };
+  let token: CaptchaToken | null = await ctx.captchaTokens.get(host);
+  let solution: CaptchaSolution | null = null;
+  for (let solves = 0; ; ) {
+    const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfSearchPath(query, token ?? undefined)), solves === 0 ? 'search' : `search-after-captcha-${solves}`);
+    const kind = classifySudrfPage(page.html);
+    if (kind === 'captcha' || kind === 'captcha_wrong') {
+      if (token) await ctx.captchaTokens.drop(host, token);
+      if (solution) await ctx.captcha.report?.(solution, false);
+      if (solves >= ctx.captchaMaxTries) {
+        throw new CaptchaWrongError(`search captcha of ${host} not passed after ${solves} answers`, { target: host, url: page.url });
+      }
+      const challenge = extractSudrfCaptcha(page.html);
+      if (!challenge) throw drift(page, 'captcha page without an image or captchaid', 'input[name=captchaid]');
+      solution = await ctx.captcha.solve({ image: Buffer.from(challenge.imageBase64, 'base64'), kind: 'digits5', target: host });
+      if (!solution) throw new NeedsHumanError(`no solver could read the search captcha of ${host}`, { target: host, url: page.url });
+      token = { captchaId: challenge.captchaId, answer: solution.answer };
+      solves += 1;
+      continue;
+    }
+    if (solution && token) {
+      await ctx.captcha.report?.(solution, true);
+      await ctx.captchaTokens.put(host, token);
+      ctx.log.debug({ solver: solution.solver, solves }, 'search captcha passed');
+    }
+    if (kind === 'search_empty') return null;
+    if (kind !== 'search_results') throw pageKindError(kind, page, 'search results');
+    const results = withEvidence(page, () => parseSudrfSearchResults(page.html, { url: page.url }));
+    return pickRow(results.cases, input);
+  }
+}
+
+/** The row of the case asked for: same number (the list may show others), or the first for a UID. */
+function pickRow(rows: CourtSearchRow[], input: CourtCaseInput): CourtSearchRow | null {
+  if (input.uid) return rows[0] ?? null;
+  const wanted = normalizeCaseNumber(input.number ?? '');
+  return rows.find((r) => normalizeCaseNumber(r.caseNumber.split(/\s*[~(]/)[0] ?? '') === wanted) ?? null;
+}
+
+/** Errors for a page that is not what the step expected; unknown pages are layout drift, never "not found". */
+function pageKindError(kind: PageKind, page: FetchedPage, expected: string): Error {
+  if (kind === 'geo_block') return new BlockedError(`geo-block page instead of ${expected}`, { url: page.url, details: { evidenceId: page.evidenceId } });
+  if (kind === 'maintenance') return new ServerError(`maintenance page instead of ${expected}`, { url: page.url, details: { evidenceId: page.evidenceId } });
+  return drift(page, `expected ${expected}, got a page of kind ${kind}`);
+}
+
+function drift(page: FetchedPage, message: string, selector?: string): LayoutDriftError {
+  return new LayoutDriftError(message, { url: page.url, selector, evidenceId: page.evidenceId });
+}
+
+/** Runs a parser; a drift it reports is tagged with the evidence of the page it read. */
+function withEvidence<T>(page: FetchedPage, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof LayoutDriftError) {
+      error.evidenceId = page.evidenceId;
+    }
+    throw error;
+  }
+}

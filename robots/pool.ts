@@ -1,0 +1,107 @@
+import type { Worker } from 'bullmq';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../core/logger.ts';
+import { JOB_NAMES, type JobName } from '../queues/names.ts';
+import { createRedis } from '../queues/redis.ts';
+import { startLookupWorker } from '../queues/worker.ts';
+import type { CourtCaseStore, EvidenceStore, LookupStore } from '../storage/types.ts';
+import { buildHandlers } from './index.ts';
+import { RobotBrowserPool } from './runtime/browser-pool.ts';
+import { CaptchaChain, LocalOcrSolver, type CaptchaSolver } from './runtime/captcha/index.ts';
+import { CaptchaTokenCache } from './runtime/captcha-tokens.ts';
+import { HttpClient } from './runtime/http-client.ts';
+import { Politeness } from './runtime/politeness.ts';
+import type { RobotServices } from './runtime/robot-services.ts';
+import { TargetRouter } from './runtime/targets.ts';
+
+export interface RobotPoolOptions {
+  config: Config;
+  storage: { lookups: LookupStore; courtCases: CourtCaseStore; evidence: EvidenceStore };
+  log: Logger;
+  robotId: string;
+  /** Job names to serve; default all. */
+  only?: JobName[];
+  concurrency?: number;
+  /** Solvers tried after local OCR (an external service, an operator hand-off). */
+  extraSolvers?: CaptchaSolver[];
+}
+
+export interface RobotPool {
+  services: RobotServices;
+  workers: Worker[];
+  /** Stops taking jobs, waits for active ones, closes browsers and connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a robot process: its services (HTTP client, browser pool, politeness, captcha) and a
+ * worker per job name. Owns all of them; `close()` finishes active jobs and releases everything.
+ */
+export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPool> {
+  const { config, storage, log } = options;
+  const redis = createRedis(config.redis.url!);
+  const router = new TargetRouter({ hosts: config.targets.hosts, sandboxOrigin: config.targets.sandboxOrigin });
+  const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs });
+  const ocr = new LocalOcrSolver({ langPath: config.captcha.tessdataDir, workers: 1 });
+  let browsers: RobotBrowserPool | null = null;
+  const services: RobotServices = {
+    robotId: options.robotId,
+    router,
+    http,
+    browsers: () =>
+      (browsers ??= new RobotBrowserPool({
+        executablePath: config.browser.executablePath,
+        headless: config.browser.headless,
+        maxPages: config.robot.browserPages,
+        retireBrowserAfterPages: config.browser.retireAfterPages,
+        pageReuse: config.browser.pageReuse,
+        hostResolverRules: router.chromiumResolverRules(),
+        log,
+      })),
+    politeness: new Politeness({
+      redis,
+      prefix: config.queue.prefix,
+      defaultLimit: config.politeness.default,
+      hostLimits: config.politeness.hosts,
+    }),
+    captcha: new CaptchaChain([ocr, ...(options.extraSolvers ?? [])], { onSolverError: (solver, err) => log.warn({ solver, err }, 'captcha solver failed') }),
+    captchaTokens: new CaptchaTokenCache(redis, config.queue.prefix),
+    evidence: storage.evidence,
+    courtCases: storage.courtCases,
+    modes: config.robot.modes,
+    captchaMaxTries: config.captcha.maxTries,
+    browserFetch: {
+      screenshotFormat: config.evidence.screenshotFormat,
+      jpegQuality: config.evidence.jpegQuality,
+      timeoutMs: config.http.timeoutMs,
+    },
+  };
+  const handlers = buildHandlers(services);
+  const workerConnection = createRedis(config.redis.url!);
+  const workers = (options.only ?? [...JOB_NAMES]).map((name) =>
+    startLookupWorker({
+      name,
+      connection: workerConnection,
+      prefix: config.queue.prefix,
+      concurrency: options.concurrency ?? config.robot.concurrency,
+      lookups: storage.lookups,
+      handler: handlers[name],
+      log,
+      robotId: options.robotId,
+    }),
+  );
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  log.info({ robot: options.robotId, queues: options.only ?? JOB_NAMES }, 'robot pool started');
+  return {
+    services,
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await browsers?.close();
+      await ocr.close();
+      await http.close();
+      workerConnection.disconnect();
+      redis.disconnect();
+    },
+  };
+}

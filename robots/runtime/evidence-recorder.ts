@@ -1,0 +1,33 @@
+import type { EvidenceItem, EvidenceItemInput, EvidenceStore } from '../../storage/types.ts';
+
+/**
+ * Captures a job's evidence in order. Every step a robot takes is recorded here: the raw HTTP
+ * response in HTTP mode, a screenshot and the DOM in browser mode. The store chains the items.
+ */
+export class EvidenceRecorder {
+  private count = 0;
+  lastId: string | null = null;
+
+  constructor(
+    private readonly store: EvidenceStore,
+    private readonly job: { jobId: string; lookupId: string; robot: string },
+  ) {}
+
+  async record(
+    step: string,
+    kind: EvidenceItemInput['kind'],
+    item: { url: string; contentType: string; body: Buffer; meta?: Record<string, unknown> },
+  ): Promise<EvidenceItem> {
+    const saved = await this.store.append(
+      { ...this.job, step, kind, url: item.url, contentType: item.contentType, at: new Date(), meta: item.meta },
+      item.body,
+    );
+    this.count += 1;
+    this.lastId = saved._id;
+    return saved;
+  }
+
+  get recorded(): number {
+    return this.count;
+  }
+}

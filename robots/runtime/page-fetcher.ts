@@ -1,0 +1,85 @@
+import type { Page } from 'playwright';
+import { decodeHtml } from '../../parsers/index.ts';
+import { statusError, type HttpSession } from './http-client.ts';
+import type { EvidenceRecorder } from './evidence-recorder.ts';
+import type { Politeness } from './politeness.ts';
+import type { TargetRouter } from './targets.ts';
+
+/** A page as a robot step sees it, with the id of the evidence that proves it. */
+export interface FetchedPage {
+  url: string;
+  status: number;
+  html: string;
+  /** The evidence item a parser failure or a result points at. */
+  evidenceId: string;
+}
+
+/**
+ * How a robot opens a page: over plain HTTP or in a browser. Flows are written once against this
+ * and run in either mode. Every `open` respects the host's politeness and records evidence.
+ */
+export interface PageFetcher {
+  readonly mode: 'http' | 'browser';
+  open(url: string, step: string): Promise<FetchedPage>;
+}
+
+export interface FetcherDeps {
+  router: TargetRouter;
+  politeness: Politeness;
+  evidence: EvidenceRecorder;
+}
+
+/** HTTP mode: the raw response bytes are the evidence; the page is decoded by its declared charset. */
+export class HttpPageFetcher implements PageFetcher {
+  readonly mode = 'http' as const;
+  constructor(private readonly session: HttpSession, private readonly deps: FetcherDeps) {}
+
+  async open(url: string, step: string): Promise<FetchedPage> {
+    const target = this.deps.router.assertAllowed(url);
+    const res = await this.deps.politeness.run(target.hostname, () => this.session.request(url, { acceptStatuses: [404] }));
+    const item = await this.deps.evidence.record(step, 'http_response', {
+      url: res.url,
+      contentType: res.contentType,
+      body: res.body,
+      meta: { status: res.status, headers: withoutCookies(res.headers) },
+    });
+    if (res.status === 404) throw statusError(res);
+    return { url: res.url, status: res.status, html: decodeHtml(res.body, res.contentType), evidenceId: item._id };
+  }
+}
+
+export interface BrowserFetcherOptions {
+  screenshotFormat: 'png' | 'jpeg';
+  jpegQuality: number;
+  timeoutMs: number;
+}
+
+/** Browser mode: a screenshot and the DOM are the evidence of each step. */
+export class BrowserPageFetcher implements PageFetcher {
+  readonly mode = 'browser' as const;
+  constructor(private readonly page: Page, private readonly deps: FetcherDeps, private readonly options: BrowserFetcherOptions) {}
+
+  async open(url: string, step: string): Promise<FetchedPage> {
+    const target = this.deps.router.assertAllowed(url);
+    const response = await this.deps.politeness.run(target.hostname, () =>
+      this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: this.options.timeoutMs }),
+    );
+    const finalUrl = this.page.url();
+    this.deps.router.assertAllowed(finalUrl);
+    const status = response?.status() ?? 0;
+    const html = await this.page.content();
+    const { screenshotFormat: type, jpegQuality } = this.options;
+    const shot = await this.page.screenshot({ type, fullPage: true, ...(type === 'jpeg' ? { quality: jpegQuality } : {}) });
+    await this.deps.evidence.record(step, 'screenshot', { url: finalUrl, contentType: `image/${type}`, body: shot, meta: { status } });
+    const dom = await this.deps.evidence.record(step, 'html', { url: finalUrl, contentType: 'text/html; charset=utf-8', body: Buffer.from(html, 'utf8'), meta: { status } });
+    if (status >= 400) {
+      throw statusError({ url: finalUrl, status, headers: (await response?.allHeaders()) ?? {}, body: Buffer.alloc(0), contentType: '' });
+    }
+    return { url: finalUrl, status, html, evidenceId: dom._id };
+  }
+}
+
+function withoutCookies(headers: Record<string, string>): Record<string, string> {
+  const { 'set-cookie': _drop, ...rest } = headers;
+  return rest;
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { HostPausedError } from '../../core/errors.ts';
+
+export interface HostLimit {
+  /** Request starts per second; starts are spaced evenly (no bursts at window edges). */
+  rps: number;
+  /** Requests in flight at once, across every robot process. */
+  concurrency: number;
+}
+
+export interface PolitenessOptions {
+  redis: Redis;
+  /** Key prefix shared by every robot of one farm. */
+  prefix: string;
+  defaultLimit: HostLimit;
+  hostLimits?: Record<string, HostLimit>;
+  /** A lease not released within this time is reclaimed (a robot died holding it). */
+  leaseMs?: number;
+  /** How long a paused host makes the job wait before it is retried. */
+  pausedRetryMs?: number;
+}
+
+/**
+ * Grants a slot (concurrency) and a start time (rate) in one atomic step. Uses the Redis clock,
+ * so robot processes on different machines agree. Returns 0 when granted, -1 when paused, else
+ * the milliseconds to wait.
+ */
+const ACQUIRE = `
+local inflight, nextKey, pausedKey = KEYS[1], KEYS[2], KEYS[3]
+local leaseId, leaseMs, concurrency, intervalMs = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if redis.call('EXISTS', pausedKey) == 1 then return -1 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', inflight, '-inf', now)
+if redis.call('ZCARD', inflight) >= concurrency then
+  local first = redis.call('ZRANGE', inflight, 0, 0, 'WITHSCORES')
+  local wait = 25
+  if first[2] then wait = math.min(25, math.max(1, tonumber(first[2]) - now)) end
+  return wait
+end
+local nxt = tonumber(redis.call('GET', nextKey) or '0')
+if nxt > now then return nxt - now end
+redis.call('SET', nextKey, tostring(now + intervalMs), 'PX', math.floor(intervalMs) + 60000)
+redis.call('ZADD', inflight, now + leaseMs, leaseId)
+redis.call('PEXPIRE', inflight, leaseMs * 2)
+return 0
+`;
+
+/**
+ * Per-target-host politeness shared through Redis: every robot process of the farm respects one
+ * rate and one concurrency limit per host, and ops can pause a host. A request holds a lease from
+ * `acquire` until its `release`; the lease expires on its own if the robot dies.
+ */
+export class Politeness {
+  private readonly leaseMs: number;
+  constructor(private readonly options: PolitenessOptions) {
+    this.leaseMs = options.leaseMs ?? 120_000;
+    options.redis.defineCommand('konveyerPoliteAcquire', { numberOfKeys: 3, lua: ACQUIRE });
+  }
+
+  limitFor(host: string): HostLimit {
+    return this.options.hostLimits?.[host] ?? this.options.defaultLimit;
+  }
+
+  /** Waits for a slot on `host`; returns the release function. Throws HostPausedError when paused. */
+  async acquire(host: string, signal?: AbortSignal): Promise<() => Promise<void>> {
+    const { concurrency, rps } = this.limitFor(host);
+    const leaseId = randomUUID();
+    const keys = this.keys(host);
+    const intervalMs = 1000 / rps;
+    for (;;) {
+      signal?.throwIfAborted();
+      const wait = Number(
+        await (this.options.redis as unknown as Record<string, (...a: unknown[]) => Promise<number>>).konveyerPoliteAcquire!(
+          keys.inflight, keys.next, keys.paused, leaseId, this.leaseMs, concurrency, intervalMs,
+        ),
+      );
+      if (wait === 0) {
+        let released = false;
+        return async () => {
+          if (released) return;
+          released = true;
+          await this.options.redis.zrem(keys.inflight, leaseId);
+        };
+      }
+      if (wait < 0) throw new HostPausedError(`target host ${host} is paused`, this.options.pausedRetryMs ?? 30_000, { target: host });
+      // A little jitter so waiting robots do not all ask again at the same millisecond.
+      await sleep(Math.ceil(wait) + Math.floor(Math.random() * 5));
+    }
+  }
+
+  /** Runs `fn` inside a slot on `host`. */
+  async run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.acquire(host, signal);
+    try {
+      return await fn();
+    } finally {
+      await release();
+    }
+  }
+
+  async pause(host: string): Promise<void> {
+    await this.options.redis.set(this.keys(host).paused, '1');
+  }
+
+  async resume(host: string): Promise<void> {
+    await this.options.redis.del(this.keys(host).paused);
+  }
+
+  async isPaused(host: string): Promise<boolean> {
+    return (await this.options.redis.exists(this.keys(host).paused)) === 1;
+  }
+
+  private keys(host: string) {
+    const base = `${this.options.prefix}:polite:{${host}}`;
+    return { inflight: `${base}:inflight`, next: `${base}:next`, paused: `${base}:paused` };
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,30 @@
+import type { CaptchaSolver } from './captcha/index.ts';
+import type { CaptchaTokenCache } from './captcha-tokens.ts';
+import type { HttpClient } from './http-client.ts';
+import type { RobotBrowserPool } from './browser-pool.ts';
+import type { BrowserFetcherOptions } from './page-fetcher.ts';
+import type { Politeness } from './politeness.ts';
+import type { TargetRouter } from './targets.ts';
+import type { CourtCaseStore, EvidenceStore } from '../../storage/types.ts';
+
+/**
+ * Everything a robot handler may use, built and owned by the robot process (cli/robots.ts) and
+ * lent to handlers. Handlers never create these and never close them.
+ */
+export interface RobotServices {
+  /** `<host>:<pid>`; recorded on lookups and evidence. */
+  robotId: string;
+  router: TargetRouter;
+  http: HttpClient;
+  /** The process's browser pool, launched on first use (HTTP-only robots never start Chromium). */
+  browsers: () => RobotBrowserPool;
+  politeness: Politeness;
+  captcha: CaptchaSolver;
+  captchaTokens: CaptchaTokenCache;
+  evidence: EvidenceStore;
+  courtCases: CourtCaseStore;
+  /** Default mode per target; a lookup may override it. */
+  modes: { 'court-sudrf': 'http' | 'browser' };
+  captchaMaxTries: number;
+  browserFetch: BrowserFetcherOptions;
+}

@@ -1,0 +1,109 @@
+import type { Connection } from 'mongoose';
+import { lookupModel, type LookupModel } from './models/lookup.model.ts';
+import type { LookupDoc, LookupError, LookupStatus, LookupStore, NewLookup } from './types.ts';
+
+const ALL_STATUSES: LookupStatus[] = ['queued', 'running', 'succeeded', 'not_found', 'failed', 'needs_human'];
+
+/** MongoDB implementation of LookupStore. */
+export class MongoLookupStore implements LookupStore {
+  readonly model: LookupModel;
+  constructor(conn: Connection) {
+    this.model = lookupModel(conn);
+  }
+
+  async insertMany(lookups: NewLookup[]): Promise<{ inserted: LookupDoc[]; existing: LookupDoc[] }> {
+    if (lookups.length === 0) return { inserted: [], existing: [] };
+    const now = new Date();
+    const docs = lookups.map((l) => ({
+      _id: l._id,
+      type: l.type,
+      status: 'queued' as const,
+      input: l.input,
+      // Only set when given: the sparse unique index ignores documents without it.
+      ...(l.clientKey ? { clientKey: `${l.type}:${l.clientKey}` } : {}),
+      batchId: l.batchId ?? null,
+      attempts: 0,
+      error: null,
+      result: null,
+      evidenceCount: 0,
+      robot: null,
+      startedAt: null,
+      finishedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const duplicates = new Set<number>();
+    try {
+      await this.model.collection.insertMany(docs as never[], { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: Array<{ index: number; code: number }> }).writeErrors;
+      if (!writeErrors) throw error;
+      for (const we of writeErrors) {
+        if (we.code !== 11000) throw error;
+        duplicates.add(we.index);
+      }
+    }
+    const inserted = docs.filter((_, i) => !duplicates.has(i)) as unknown as LookupDoc[];
+    const dupDocs = docs.filter((_, i) => duplicates.has(i));
+    const existing =
+      dupDocs.length === 0
+        ? []
+        : await this.model
+            .find({ $or: [{ _id: { $in: dupDocs.map((d) => d._id) } }, { clientKey: { $in: dupDocs.flatMap((d) => ('clientKey' in d ? [d.clientKey] : [])) } }] })
+            .lean<LookupDoc[]>();
+    return { inserted, existing };
+  }
+
+  async get(id: string): Promise<LookupDoc | null> {
+    return this.model.findById(id).lean<LookupDoc>();
+  }
+
+  async markRunning(id: string, attempt: number, robot: string): Promise<void> {
+    await this.model.updateOne(
+      { _id: id },
+      { $set: { status: 'running', attempts: attempt, robot, startedAt: new Date(), updatedAt: new Date() } },
+    );
+  }
+
+  async markFinished(
+    id: string,
+    status: Exclude<LookupStatus, 'queued' | 'running'>,
+    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number },
+  ): Promise<void> {
+    const set: Record<string, unknown> = { status, finishedAt: new Date(), updatedAt: new Date(), error: outcome.error ?? null };
+    if (outcome.result !== undefined) set.result = outcome.result;
+    if (outcome.evidenceCount !== undefined) set.evidenceCount = outcome.evidenceCount;
+    await this.model.updateOne({ _id: id }, { $set: set });
+  }
+
+  async markRetrying(id: string, error: LookupError): Promise<void> {
+    await this.model.updateOne({ _id: id }, { $set: { status: 'queued', error, updatedAt: new Date() } });
+  }
+
+  async countByStatus(filter: { batchId?: string; type?: string } = {}): Promise<Record<LookupStatus, number>> {
+    const rows = await this.model.aggregate<{ _id: LookupStatus; n: number }>([
+      { $match: clean(filter) },
+      { $group: { _id: '$status', n: { $sum: 1 } } },
+    ]);
+    const out = Object.fromEntries(ALL_STATUSES.map((s) => [s, 0])) as Record<LookupStatus, number>;
+    for (const r of rows) out[r._id] = r.n;
+    return out;
+  }
+
+  async errorsByCode(filter: { batchId?: string } = {}): Promise<Record<string, number>> {
+    const rows = await this.model.aggregate<{ _id: string; n: number }>([
+      { $match: { ...clean(filter), status: 'failed' } },
+      { $group: { _id: '$error.code', n: { $sum: 1 } } },
+    ]);
+    return Object.fromEntries(rows.map((r) => [r._id ?? 'unknown', r.n]));
+  }
+
+  async list(filter: { batchId?: string; status?: LookupStatus; type?: string }, limit = 100): Promise<LookupDoc[]> {
+    return this.model.find(clean(filter)).sort({ createdAt: 1 }).limit(limit).lean<LookupDoc[]>();
+  }
+}
+
+/** Drops undefined keys so a filter never matches `{ field: undefined }`. */
+function clean<T extends object>(filter: T): Partial<T> {
+  return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,202 @@
+/**
+ * The foundation end to end: real Redis, the real MongoDB-wire server, real Chromium, the sandbox
+ * replica of sudrf — submit → queue → robot → evidence → parser → court_cases → lookup final.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { loadConfig, type Config } from '../../config/index.ts';
+import { createLogger } from '../../core/logger.ts';
+import type { JobName } from '../../queues/names.ts';
+import { createRedis } from '../../queues/redis.ts';
+import { submitLookups, SubmitRejectedError, type SubmitRequest } from '../../queues/submit.ts';
+import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
+import type { SandboxCase } from '../../sandbox/data/index.ts';
+import { startSandbox } from '../../sandbox/server.ts';
+import { evidenceLinkHash, sha256Hex, type LookupDoc, type Storage } from '../../storage/index.ts';
+import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helpers/services.ts';
+
+let storage: Storage;
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+let pool: RobotPool;
+let config: Config;
+const queues = new Map<JobName, Queue>();
+const redis = createRedis(serviceUrls().redisUrl);
+
+beforeAll(async () => {
+  storage = await openTestStorage();
+  sandbox = await startSandbox({ port: 0, seed: 7 });
+  config = loadConfig({
+    REDIS_URL: serviceUrls().redisUrl,
+    MONGODB_URI: serviceUrls().mongoUri,
+    QUEUE_PREFIX: testPrefix('e2e'),
+    SANDBOX_ORIGIN: sandbox.url,
+    POLITENESS_RPS: '40',
+    POLITENESS_CONCURRENCY: '4',
+    JOB_ATTEMPTS: '4',
+    JOB_BACKOFF_MS: '100',
+    ROBOT_CONCURRENCY: '6',
+    ROBOT_BROWSER_PAGES: '2',
+    LOG_LEVEL: 'silent',
+  });
+  pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'test-robot' });
+});
+
+afterAll(async () => {
+  await pool?.close();
+  for (const q of queues.values()) await q.close();
+  redis.disconnect();
+  await sandbox?.close();
+  await dropStorage(storage);
+});
+
+const queueFor = (name: JobName) => {
+  let q = queues.get(name);
+  if (!q) queues.set(name, (q = new Queue(name, { connection: redis, prefix: config.queue.prefix })));
+  return q;
+};
+
+async function submitAndWait(requests: SubmitRequest[]): Promise<LookupDoc[]> {
+  const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } }, requests);
+  const deadline = Date.now() + 150_000;
+  for (;;) {
+    const docs = await Promise.all(res.lookups.map((l) => storage.lookups.get(l.id)));
+    if (docs.every((d) => d && ['succeeded', 'not_found', 'failed', 'needs_human'].includes(d.status))) return docs as LookupDoc[];
+    if (Date.now() > deadline) throw new Error(`lookups not final: ${JSON.stringify(docs.map((d) => d?.status))}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Re-hashes a job's chain: every body matches its hash, every link its content, in order. */
+async function expectIntactChain(jobId: string): Promise<number> {
+  const items = await storage.evidence.listByJob(jobId);
+  let prev: string | null = null;
+  items.forEach((item, i) => {
+    expect(item.seq).toBe(i + 1);
+    expect(item.prevHash).toBe(prev);
+    expect(evidenceLinkHash(item)).toBe(item.hash);
+    prev = item.hash;
+  });
+  for (const item of items) expect(sha256Hex((await storage.evidence.readBody(item.sha256))!)).toBe(item.sha256);
+  return items.length;
+}
+
+function pick(predicate: (c: SandboxCase) => boolean): SandboxCase {
+  const c = sandbox.world.cases.find(predicate);
+  if (!c) throw new Error('the sandbox world has no such case');
+  return c;
+}
+const courtOf = (c: SandboxCase) => sandbox.world.courts.find((k) => k.host === c.host)!;
+
+describe('court.case on sudrf, HTTP mode', () => {
+  it('finds cases by number (through the captcha), by UID and by site ids, in both templates, and stores them', async () => {
+    const cases = [
+      pick((c) => courtOf(c).hasSearchCaptcha && courtOf(c).template === 'old'),
+      pick((c) => !courtOf(c).hasSearchCaptcha && courtOf(c).template === 'new'),
+      pick((c) => courtOf(c).template === 'new' && c.executionDocuments.length > 0),
+      pick((c) => courtOf(c).template === 'old' && c.parties.length > 2),
+    ];
+    const docs = await submitAndWait([
+      { type: 'court.case', input: { court: cases[0]!.host, number: cases[0]!.caseNumber } },
+      { type: 'court.case', input: { court: cases[1]!.host, number: cases[1]!.caseNumber } },
+      { type: 'court.case', input: { court: cases[2]!.host, uid: cases[2]!.uid } },
+      { type: 'court.case', input: { court: cases[3]!.host, caseId: String(cases[3]!.caseId), caseUid: cases[3]!.caseUid } },
+    ]);
+    expect(docs.map((d) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    for (const [i, doc] of docs.entries()) {
+      const want = cases[i]!;
+      const stored = await storage.courtCases.get(doc.result!.id);
+      expect(stored).toMatchObject({ caseNumber: want.caseNumber, uid: want.uid, judge: want.judge, registeredAt: want.registeredAt, status: want.status });
+      expect(stored!.court.host).toBe(want.host);
+      expect(stored!.events.map((e) => [e.name, e.date])).toEqual(want.events.map((e) => [e.name, e.date]));
+      expect(stored!.parties.map((p) => [p.roleNorm, p.name])).toEqual(want.parties.map((p) => [p.roleNorm, p.name]));
+      expect(stored!.executionDocuments).toHaveLength(want.executionDocuments.length);
+      expect(stored!.source.evidenceId).toBeTruthy();
+      expect(await expectIntactChain(doc._id)).toBe(doc.evidenceCount);
+    }
+    // The captcha court: the search was answered only after a solved code.
+    const captchaSteps = (await storage.evidence.listByJob(docs[0]!._id)).map((e) => e.step);
+    expect(captchaSteps.at(-1)).toBe('case-card');
+  });
+
+  it('reports a case no court has as not found, with the evidence of the empty list', async () => {
+    const court = sandbox.world.courts.find((c) => !c.hasSearchCaptcha)!;
+    const [doc] = await submitAndWait([{ type: 'court.case', input: { court: court.host, number: '2-99999/2019' } }]);
+    expect(doc).toMatchObject({ status: 'not_found', result: null, error: null });
+    expect(doc!.evidenceCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps history: a second check of an unchanged case adds no history entry', async () => {
+    const c = pick((x) => !courtOf(x).hasSearchCaptcha);
+    const input = { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid };
+    const [first] = await submitAndWait([{ type: 'court.case', input }]);
+    const [second] = await submitAndWait([{ type: 'court.case', input }]);
+    expect(second!.result!.id).toBe(first!.result!.id);
+    expect(second!.result!.changed).toBe(false);
+    const stored = await storage.courtCases.get(first!.result!.id);
+    expect(stored!.history.length).toBeGreaterThanOrEqual(1);
+    expect(stored!.history.at(-1)!.changes[0]!.field).not.toBe(undefined);
+  });
+
+  it('ends a page it does not recognise as layout_drift with its evidence, never as not found', async () => {
+    const c = pick((x) => !courtOf(x).hasSearchCaptcha);
+    await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ host: c.host, layoutDrift: true }) });
+    try {
+      const [doc] = await submitAndWait([{ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } }]);
+      expect(doc!.status).toBe('failed');
+      expect(doc!.error!.code).toBe('layout_drift');
+      const evidenceId = doc!.error!.details!.evidenceId as string;
+      const items = await storage.evidence.listByJob(doc!._id);
+      expect(items.map((i) => i._id)).toContain(evidenceId);
+      expect(doc!.attempts).toBe(1);
+    } finally {
+      await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    }
+  });
+});
+
+describe('court.case on sudrf, browser mode', () => {
+  it('runs the same flow in Chromium with a screenshot and the DOM of every step', async () => {
+    const c = pick((x) => courtOf(x).hasSearchCaptcha && courtOf(x).template === 'new');
+    const [doc] = await submitAndWait([{ type: 'court.case', input: { court: c.host, number: c.caseNumber, mode: 'browser' } }]);
+    expect(doc!.status).toBe('succeeded');
+    const items = await storage.evidence.listByJob(doc!._id);
+    const shots = items.filter((i) => i.kind === 'screenshot');
+    expect(shots.length).toBeGreaterThanOrEqual(2);
+    const png = await storage.evidence.readBody(shots[0]!.sha256);
+    expect(png!.subarray(1, 4).toString()).toBe('PNG');
+    expect(items.filter((i) => i.kind === 'html')).toHaveLength(shots.length);
+    const stored = await storage.courtCases.get(doc!.result!.id);
+    expect(stored).toMatchObject({ caseNumber: c.caseNumber, uid: c.uid, template: 'sudrf-new' });
+    await expectIntactChain(doc!._id);
+  });
+});
+
+describe('bad input', () => {
+  it('refuses the batch with every bad row named, and queues nothing', async () => {
+    const before = await storage.lookups.model.countDocuments();
+    const waiting = await queueFor('court.case').count();
+    const err = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: 1, backoffMs: 10 } }, [
+      { type: 'court.case', input: { court: sandbox.world.courts[0]!.host, number: '2-1/2025' } },
+      { type: 'court.case', input: { court: 'evil.example.com', number: '2-1/2025' } },
+      { type: 'court.case', input: { court: sandbox.world.courts[0]!.host, number: 'не номер' } },
+      { type: 'court.bogus', input: {} },
+    ]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SubmitRejectedError);
+    expect((err as SubmitRejectedError).rows.map((r) => r.row)).toEqual([2, 3, 4]);
+    expect((err as SubmitRejectedError).rows[0]!.errors[0]).toMatch(/^court: unknown court host/);
+    expect(await storage.lookups.model.countDocuments()).toBe(before);
+    expect(await queueFor('court.case').count()).toBe(waiting);
+  });
+
+  it('returns the first lookup for a repeated client key and makes no second job', async () => {
+    const c = sandbox.world.cases[0]!;
+    const key = `ck-${randomUUID()}`;
+    const deps = { lookups: storage.lookups, queueFor, jobOptions: { attempts: 1, backoffMs: 10 } };
+    const a = await submitLookups(deps, [{ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid }, clientKey: key }]);
+    const b = await submitLookups(deps, [{ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid }, clientKey: key }]);
+    expect(b.lookups[0]).toEqual({ id: a.lookups[0]!.id, type: 'court.case', existed: true });
+    expect(await queueFor('court.case').getJob(b.batchId)).toBeUndefined();
+    expect(await storage.lookups.model.countDocuments({ clientKey: `court.case:${key}` })).toBe(1);
+  });
+});
