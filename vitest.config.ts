@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
+    globalSetup: ['test/setup/global-setup.ts'],
     exclude: ['node_modules/**', '.run/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

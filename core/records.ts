@@ -123,6 +123,8 @@ export type PageKind =
   | 'case_card'
   | 'search_results'
   | 'search_empty'
+  /** sudrf: «Указанный сервер СДП не найден.» — the court has no such `srv_num`. */
+  | 'no_such_server'
   | 'captcha'
   | 'captcha_wrong'
   | 'geo_block'

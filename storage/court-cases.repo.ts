@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { CaseEvent, CourtCaseRecord } from '../core/records.ts';
 import { COURT_CASE_SCHEMA_VERSION, courtCaseModel, type CourtCaseDoc, type CourtCaseModel } from './models/court-case.model.ts';
+import { KeyLock } from './key-lock.ts';
 import type { CaseSaveResult, CourtCaseStore, HistoryChange, SourceRef } from './types.ts';
 
 /** Natural key of a court case: the court (code, else host) plus the most stable id the card gives. */
@@ -16,18 +17,25 @@ export function courtCaseKey(record: Pick<CourtCaseRecord, 'court' | 'caseId' | 
 const MAX_CONFLICT_RETRIES = 8;
 
 /**
- * MongoDB implementation of CourtCaseStore. Works on MongoDB 7 and FerretDB 1.x alike: no
- * transactions; an update applies only to the `rev` it read (optimistic concurrency), and a
+ * MongoDB implementation of CourtCaseStore. Works on MongoDB 7 and FerretDB 1.x alike, without
+ * transactions: saves of one case are serialized by a KeyLock (insert-based, atomic on both), an
+ * update still applies only to the `rev` it read (on MongoDB that alone would suffice), and a
  * concurrent first insert loses on the unique `_id` and retries as an update.
  */
 export class MongoCourtCaseStore implements CourtCaseStore {
   readonly model: CourtCaseModel;
+  private readonly lock: KeyLock;
   constructor(conn: Connection) {
     this.model = courtCaseModel(conn);
+    this.lock = new KeyLock(conn);
   }
 
   async save(record: CourtCaseRecord, source: SourceRef): Promise<CaseSaveResult> {
     const id = courtCaseKey(record);
+    return this.lock.withLock(`court_cases:${id}`, () => this.saveLocked(id, record, source));
+  }
+
+  private async saveLocked(id: string, record: CourtCaseRecord, source: SourceRef): Promise<CaseSaveResult> {
     const now = new Date();
     const fields = pickRecord(record);
     for (let i = 0; i < MAX_CONFLICT_RETRIES; i++) {

@@ -68,20 +68,45 @@ export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInp
   return { found: true, caseKey: saved.id, saved, evidenceId: card.evidenceId };
 }
 
-/** Runs the search, passing the captcha gate if the court has one; returns the matching row. */
+/** Database servers tried at most: a search on `srv_num=1` silently misses cases kept on 2 and 3. */
+export const MAX_SRV_NUM = 3;
+
+/**
+ * Searches every database server of the court in turn until the case is found or the site says
+ * there is no such server (TARGETS.md §1.2: a search on `srv_num=1` alone is incomplete).
+ */
 async function searchCase(ctx: SudrfFlowContext, host: string, input: CourtCaseInput): Promise<CourtSearchRow | null> {
-  const query = { number: input.number, uid: input.uid };
+  for (let srvNum = 1; srvNum <= MAX_SRV_NUM; srvNum++) {
+    const found = await searchServer(ctx, host, input, srvNum);
+    if (found === 'no_such_server') return null;
+    if (found) return found;
+  }
+  return null;
+}
+
+/** One server's search, passing the captcha gate if the court has one; returns the matching row. */
+async function searchServer(ctx: SudrfFlowContext, host: string, input: CourtCaseInput, srvNum: number): Promise<CourtSearchRow | null | 'no_such_server'> {
+  const query = { number: input.number, uid: input.uid, srvNum };
+  const stepPrefix = srvNum === 1 ? 'search' : `search-srv${srvNum}`;
   let token: CaptchaToken | null = await ctx.captchaTokens.get(host);
   let solution: CaptchaSolution | null = null;
   for (let solves = 0; ; ) {
-    const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfSearchPath(query, token ?? undefined)), solves === 0 ? 'search' : `search-after-captcha-${solves}`);
+    const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfSearchPath(query, token ?? undefined)), solves === 0 ? stepPrefix : `${stepPrefix}-after-captcha-${solves}`);
     const kind = classifySudrfPage(page.html);
-    if (kind === 'captcha' || kind === 'captcha_wrong') {
+    if (kind === 'captcha_wrong') {
+      // The site refused the pair (wrong, expired or used up); it shows no new image, so the next
+      // request goes without a code and gets a fresh captcha form.
       if (token) await ctx.captchaTokens.drop(host, token);
       if (solution) await ctx.captcha.report?.(solution, false);
-      if (solves >= ctx.captchaMaxTries) {
-        throw new CaptchaWrongError(`search captcha of ${host} not passed after ${solves} answers`, { target: host, url: page.url });
-      }
+      token = null;
+      solution = null;
+      if (solves >= ctx.captchaMaxTries) throw captchaNotPassed(host, page, solves);
+      continue;
+    }
+    if (kind === 'captcha') {
+      if (token) await ctx.captchaTokens.drop(host, token);
+      if (solution) await ctx.captcha.report?.(solution, false);
+      if (solves >= ctx.captchaMaxTries) throw captchaNotPassed(host, page, solves);
       const challenge = extractSudrfCaptcha(page.html);
       if (!challenge) throw drift(page, 'captcha page without an image or captchaid', 'input[name=captchaid]');
       solution = await ctx.captcha.solve({ image: Buffer.from(challenge.imageBase64, 'base64'), kind: 'digits5', target: host });
@@ -96,6 +121,7 @@ async function searchCase(ctx: SudrfFlowContext, host: string, input: CourtCaseI
       ctx.log.debug({ solver: solution.solver, solves }, 'search captcha passed');
     }
     if (kind === 'search_empty') return null;
+    if (kind === 'no_such_server') return 'no_such_server';
     if (kind !== 'search_results') throw pageKindError(kind, page, 'search results');
     const results = withEvidence(page, () => parseSudrfSearchResults(page.html, { url: page.url }));
     return pickRow(results.cases, input);
@@ -107,6 +133,10 @@ function pickRow(rows: CourtSearchRow[], input: CourtCaseInput): CourtSearchRow 
   if (input.uid) return rows[0] ?? null;
   const wanted = normalizeCaseNumber(input.number ?? '');
   return rows.find((r) => normalizeCaseNumber(r.caseNumber.split(/\s*[~(]/)[0] ?? '') === wanted) ?? null;
+}
+
+function captchaNotPassed(host: string, page: FetchedPage, solves: number): CaptchaWrongError {
+  return new CaptchaWrongError(`search captcha of ${host} not passed after ${solves} answers`, { target: host, url: page.url, details: { evidenceId: page.evidenceId } });
 }
 
 /** Errors for a page that is not what the step expected; unknown pages are layout drift, never "not found". */

@@ -11,6 +11,8 @@ export interface SudrfSearchQuery {
   registeredFrom?: string;
   registeredTo?: string;
   page?: number;
+  /** Database server of the court (1…3 on big courts); each case lives on one. Default 1. */
+  srvNum?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export function sudrfSearchPath(q: SudrfSearchQuery, captcha?: { answer: string;
   const { deloId, table } = CIVIL_FIRST_INSTANCE;
   const params: Array<[string, string]> = [
     ['name', 'sud_delo'],
-    ['srv_num', '1'],
+    ['srv_num', String(q.srvNum ?? 1)],
     ['name_op', 'r'],
     ['delo_id', deloId],
     ['case_type', '0'],

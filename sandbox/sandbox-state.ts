@@ -1,0 +1,87 @@
+/**
+ * Per-host request statistics (to check robot politeness) and switchable faults of a sandbox.
+ */
+
+/** Traffic one host has seen. */
+export interface HostStats {
+  requests: number;
+  /** Most requests that arrived within any 1-second window. */
+  maxPerSecond: number;
+  /** Most requests in flight at the same time. */
+  maxConcurrent: number;
+  /** Requests in flight now. */
+  concurrent: number;
+}
+
+/** Faults of one host (or of all hosts when set without `host`). */
+export interface FaultSpec {
+  host?: string;
+  /** Serve cards with renamed ids/classes. */
+  layoutDrift?: boolean;
+  /** Share of requests answered with HTTP 503, 0..1. */
+  errorRate?: number;
+  /** Delay added before every answer, ms. */
+  latencyMs?: number;
+}
+
+/** Counts requests per host. */
+export class StatsRecorder {
+  readonly #hosts = new Map<string, HostStats & { recent: number[] }>();
+
+  /** Note a request start; call the returned function when it ends. */
+  begin(host: string, nowMs: number): () => void {
+    let s = this.#hosts.get(host);
+    if (!s) {
+      s = { requests: 0, maxPerSecond: 0, maxConcurrent: 0, concurrent: 0, recent: [] };
+      this.#hosts.set(host, s);
+    }
+    const st = s;
+    st.requests++;
+    st.recent.push(nowMs);
+    while ((st.recent[0] ?? nowMs) <= nowMs - 1000) st.recent.shift();
+    st.maxPerSecond = Math.max(st.maxPerSecond, st.recent.length);
+    st.concurrent++;
+    st.maxConcurrent = Math.max(st.maxConcurrent, st.concurrent);
+    return () => { st.concurrent--; };
+  }
+
+  /** A copy of the figures per host. */
+  snapshot(): Record<string, HostStats> {
+    const out: Record<string, HostStats> = {};
+    for (const [host, { recent: _r, ...s }] of this.#hosts) out[host] = { ...s };
+    return out;
+  }
+}
+
+/** Active faults: per host, plus a default for every host. */
+export class FaultBoard {
+  readonly #byHost = new Map<string, Required<Omit<FaultSpec, 'host'>>>();
+
+  /** Apply a spec; `{}` clears everything, `{ host }` alone clears that host. */
+  set(spec: FaultSpec): void {
+    const { host, ...rest } = spec;
+    const key = host?.toLowerCase() ?? '*';
+    if (Object.keys(rest).length === 0) {
+      if (host === undefined) this.#byHost.clear();
+      else this.#byHost.delete(key);
+      return;
+    }
+    const rate = rest.errorRate ?? 0;
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError('errorRate must be within 0..1');
+    this.#byHost.set(key, {
+      layoutDrift: rest.layoutDrift ?? false,
+      errorRate: rate,
+      latencyMs: Math.max(0, rest.latencyMs ?? 0),
+    });
+  }
+
+  /** Effective faults for a host (host-specific beats the default). */
+  get(host: string): Required<Omit<FaultSpec, 'host'>> {
+    return this.#byHost.get(host) ?? this.#byHost.get('*') ?? { layoutDrift: false, errorRate: 0, latencyMs: 0 };
+  }
+
+  /** All active specs. */
+  list(): FaultSpec[] {
+    return [...this.#byHost].map(([host, f]) => (host === '*' ? { ...f } : { host, ...f }));
+  }
+}

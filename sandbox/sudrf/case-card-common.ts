@@ -1,0 +1,43 @@
+/** Pieces both card templates share: the «ДЕЛО» rows and the previous-number link. */
+import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
+import { esc, ruDate } from './html.ts';
+
+/** One «label: value» row of the «ДЕЛО» tab; `valueHtml` is already HTML. */
+export interface CaseRow {
+  label: string;
+  valueHtml: string;
+}
+
+/** Card URL in the "primary" form (TARGETS.md §1.2). */
+export function cardHref(c: Pick<SandboxCase, 'caseId' | 'caseUid' | 'srvNum'>): string {
+  return `/modules.php?name=sud_delo&srv_num=${c.srvNum}&name_op=case&case_id=${c.caseId}&case_uid=${c.caseUid}&delo_id=1540005&new=0`;
+}
+
+/** The «ДЕЛО» rows (category chain joined with `&nbsp;&rarr;<br>`, the arrow is not in CP1251) in the order real civil cards print them; empty values are left out as the site does. */
+export function caseRows(world: SandboxWorld, court: SudrfCourt, c: SandboxCase, uidLinkHtml: string): CaseRow[] {
+  const rows: CaseRow[] = [
+    { label: 'Уникальный идентификатор дела', valueHtml: uidLinkHtml },
+    { label: 'Дата поступления', valueHtml: ruDate(c.registeredAt) },
+    { label: 'Категория дела', valueHtml: c.categoryChain.map(esc).join('&nbsp;&rarr;<br>') },
+    { label: 'Судья', valueHtml: esc(c.judge) },
+  ];
+  if (c.decision.date) rows.push({ label: 'Дата рассмотрения', valueHtml: ruDate(c.decision.date) });
+  if (c.decision.result) rows.push({ label: 'Результат рассмотрения', valueHtml: esc(c.decision.result) });
+  // Assumption: no saved civil card shows the entry-into-force date; the results list column's wording is used.
+  if (c.effectiveAt) rows.push({ label: 'Дата вступления в законную силу', valueHtml: ruDate(c.effectiveAt) });
+  rows.push({ label: 'Номер здания, название обособленного подразделения', valueHtml: esc(court.name) });
+  rows.push({
+    label: 'Признак рассмотрения дела',
+    valueHtml: c.decision.date ? 'Рассмотрено единолично судьей' : 'Рассматривается единолично судьей',
+  });
+  if (c.previousNumbers.length > 0) {
+    // After previous_registration_khimki_excerpt.html: a link to the earlier registration's card.
+    const prev = world.cases.find((p) => p.host === c.host && p.caseNumber === c.previousNumbers[0]);
+    const text = esc(c.previousNumbers.join('; '));
+    rows.push({
+      label: 'Номер по предыдущей регистрации',
+      valueHtml: prev ? `<a href="${esc(cardHref(prev))}">${text}</a>` : text,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,130 @@
+/**
+ * Search results (`name_op=r`) in both templates, 25 rows a page.
+ * Old: `fixtures/real/sudrf/search_results_kas_listing_acts.html` — «Страницы : …» links with `page=N`,
+ * «Всего по запросу найдено — N. На странице записи с a по b.», `table#tablcont` with `th` headers.
+ * New: `fixtures/real/sudrf/search_results_samara_oblsud_by_uid.html` — `div.lawcase-count`,
+ * `div#resultTable table.law-case-table.line-hover`, card links in the `_id/_uid/_deloId` form.
+ */
+import type { SandboxCase, SudrfCourt } from '../data/world.types.ts';
+import { cardHref } from './case-card-common.ts';
+import { esc, ruDate } from './html.ts';
+
+/** Rows per results page on sudrf. */
+export const PAGE_SIZE = 25;
+
+/** One results page to render. */
+export interface ResultsPage {
+  /** All matching cases (the page is cut from it). */
+  matches: SandboxCase[];
+  /** 1-based page number, already clamped to ≥ 1. */
+  page: number;
+  /** The request's query string without `page=` (kept CP1251-encoded), for paging links. */
+  baseQuery: string;
+}
+
+function info(c: SandboxCase, sep: string): string {
+  const claimants = c.parties.filter((p) => p.roleNorm === 'claimant').map((p) => esc(p.name)).join(', ');
+  const debtors = c.parties.filter((p) => p.roleNorm === 'debtor').map((p) => esc(p.name)).join(', ');
+  const others = c.parties.filter((p) => p.roleNorm === 'third_party').map((p) => esc(p.name)).join(', ');
+  return [`КАТЕГОРИЯ: ${c.categoryChain.map(esc).join(' -&gt; ')}`, `ИСТЕЦ(ЗАЯВИТЕЛЬ): ${claimants}`, `ОТВЕТЧИК: ${debtors}`]
+    .concat(others ? [`ЛИЦА: ${others}`] : []).join(sep);
+}
+
+function newCardHref(c: SandboxCase): string {
+  return `/modules.php?name=sud_delo&name_op=case&_id=${c.caseId}&_uid=${c.caseUid}&_deloId=1540005&_caseType=0&_new=0&srv_num=${c.srvNum}`;
+}
+
+/** Render the results block for the court's template. */
+export function renderSearchResults(court: SudrfCourt, r: ResultsPage): string {
+  const total = r.matches.length;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const from = (r.page - 1) * PAGE_SIZE;
+  const rows = r.matches.slice(from, from + PAGE_SIZE);
+  const first = rows.length ? from + 1 : 0;
+  const last = from + rows.length;
+  const link = (p: number): string => `./modules.php?${r.baseQuery}&page=${p}`;
+  return court.template === 'old' ? old() : fresh();
+
+  function old(): string {
+    const nums: string[] = [];
+    for (let p = 1; p <= pages; p++) nums.push(p === r.page ? `<b>${p}</b>` : `<a href= ${link(p)}>${p}</a>`);
+    const next = r.page < pages
+      ? ` <a href= ${link(r.page + 1)} title="Следующая страница">></a>\n\t\t\t\t\t  <a href= ${link(pages)} title="На последнюю страницу списка">>></a>`
+      : '';
+    const heads = ['№ дела', 'Дата<br>поступления', 'Информация по делу', 'Судья', 'Дата<br>решения', 'Решение', 'Дата вступления<br>в законную силу', 'Судебные<br>акты'];
+    return `<div id='content'>
+		<div id=line></div>
+	<div align='center' class='title'>
+		Гражданские дела - первая инстанция		<br>
+	</div>
+	<div id=line></div>
+	<table width="100%" border="0">
+		<tr>
+			<td valign="bottom" nowrap>
+				Страницы : ${nums.join(' | ')}${next}			</td>
+			<td align="right">
+				Всего по запросу найдено — ${total}. На странице записи с ${first}				по ${last}.&nbsp;&nbsp;<img src="/images/print.gif" alt="" width="16" height="16">
+			</td>
+		</tr>
+	</table>
+	<table width="100%" border="0" cellpadding="3" cellspacing="0" id="tablcont">
+		<tr>
+			${heads.map((h) => `<th style="text-align: center" >${h}</th>`).join('')}		</tr>
+${rows.map((c) => `			<tr valign="top">
+				<td title="Для получения справки по делу, нажмите на номер дела" style="width:6%;cursor: pointer;"><a href='${cardHref(c)}'>${esc(c.displayNumber)}</a><br></td>
+				<td align="center" style="width:3%">&nbsp;${ruDate(c.registeredAt)}				</td>
+				<td style="width:50%">${info(c, '<br />')}				</td>
+				<td>${esc(c.judge)}				</td>
+				<td align="center">${ruDate(c.decision.date)}				</td>
+				<td>${esc(c.decision.result)}				</td>
+				<td>${c.effectiveAt ? ruDate(c.effectiveAt) : '&nbsp;'}</td><td>&nbsp;</td>
+			</tr>`).join('\n')}
+	</table>
+</div>`;
+  }
+
+  function fresh(): string {
+    const paging = pages > 1
+      ? Array.from({ length: pages }, (_, i) => i + 1)
+        .map((p) => (p === r.page ? `<span class="current">${p}</span>` : `<a href="${esc(link(p))}" class="page-link">${p}</a>`)).join('')
+        + (r.page < pages ? `<a href="${esc(link(r.page + 1))}" class="page-link next">Следующая</a>` : '')
+      : '';
+    return `<div class="name-instanse">
+		Гражданские дела - первая инстанция
+	</div>
+	<hr>
+		<div class="lawcase-paging light-theme simple-pagination">${paging}</div>
+	<div class="lawcase-count">
+		Всего по запросу найдено - <b>${total}</b>.&nbsp;
+		<span>На странице записи с <b>${first}</b> по <b>${last}</b>.</span>
+	</div>
+	<div id="resultTable">
+		<table class="law-case-table line-hover">
+			<thead>
+				<tr>
+					<td class="lawcase-number-td text-center">Номер дела</td>
+					<td class="text-center">Дата поступления</td>
+					<td class="text-center">Информация по делу</td>
+					<td class="text-center">Судья</td>
+					<td class="text-center">Дата решения</td>
+					<td class="text-center">Решение</td>
+					<td class="text-center">Дата вступления<br>в законную силу</td>
+					<td class="text-center">Судебные<br>акты</td>
+				</tr>
+			</thead>
+			<tbody>
+${rows.map((c) => `				<tr>
+					<td class="lawcase-number-td"><a href="${esc(newCardHref(c))}" class="dashed open-lawcase">${esc(c.displayNumber)}</a></td>
+					<td class="text-center vert-align">${ruDate(c.registeredAt)}</td>
+					<td class="vert-align">${info(c, '<br>')}</td>
+					<td class="vert-align">${esc(c.judge)}</td>
+					<td class="text-center vert-align">${ruDate(c.decision.date)}</td>
+					<td class="vert-align">${esc(c.decision.result)}</td>
+					<td class="text-center vert-align">${ruDate(c.effectiveAt)}</td>
+					<td class="vert-align"></td>
+				</tr>`).join('\n')}
+			</tbody>
+		</table>
+	</div>`;
+  }
+}

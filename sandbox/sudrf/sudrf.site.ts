@@ -1,0 +1,126 @@
+/**
+ * The sudrf.ru replica of one sandbox: a request handler per court host. Routes (TARGETS.md §1.2):
+ * `/` home; `/modules.php?name=sud_delo&name_op=sf` search form; `…&name_op=r` search results
+ * (captcha-gated on courts with `hasSearchCaptcha`); `…&name_op=case&case_id=&case_uid=` (or the
+ * vnkod form `_id=&_uid=`) the card, never gated. Query values are CP1251 percent-encoded; every
+ * page is sent as windows-1251 bytes.
+ *
+ * Answers to odd requests (documented assumptions, not observed byte for byte):
+ * - `name=sud_delo` without `name_op`: the search form (the module's start page).
+ * - `srv_num` not a server of the court: «Указанный сервер СДП не найден.» (wording seen in scrapers).
+ * - `name_op=r` with another `delo_id`: the honest empty answer (the sandbox holds civil cases only).
+ * - `name_op=r` with a malformed date: «НЕВЕРНЫЙ ФОРМАТ ЗАПРОСА!».
+ * - `name_op=r` without `captcha`/`captchaid` on a gated court: the search form with a fresh captcha;
+ *   with a wrong, burnt, foreign or expired pair: the real «Неверно указан проверочный код с картинки.» page.
+ * - a card that does not exist, and other `name_op`s (`r_juid`, `doc`): «Данных по запросу не обнаружено».
+ */
+import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
+import { drawSudrfCaptcha } from './captcha-image.ts';
+import type { CaptchaStore } from './captcha.store.ts';
+import { renderCaseCardNew } from './case-card-new.page.ts';
+import { renderCaseCardOld } from './case-card-old.page.ts';
+import { readCaseQuery, searchCases } from './case-search.ts';
+import { esc, parseCp1251Query, ruDate, toCp1251 } from './html.ts';
+import { sudrfPage } from './layout.page.ts';
+import {
+  renderBadRequest, renderNoData, renderNoServer, renderSearchForm, renderWrongCode,
+} from './search-form.page.ts';
+import { renderSearchResults } from './search-results.page.ts';
+
+/** What the site answers; the server adds faults and writes it out. */
+export interface SiteResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Shared state the site reads. */
+export interface SudrfSiteContext {
+  world: SandboxWorld;
+  captchas: CaptchaStore;
+  /** Serve cards with changed markup (renamed ids/classes) so robots can detect drift. */
+  isLayoutDrift(host: string): boolean;
+}
+
+const HTML_HEADERS = { 'content-type': 'text/html; charset=windows-1251' };
+const GIF_1PX = Buffer.from('R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
+
+function page(court: SudrfCourt, world: SandboxWorld, inner: string, status = 200): SiteResponse {
+  return { status, headers: { ...HTML_HEADERS }, body: toCp1251(sudrfPage(court, inner, { hearingDate: ruDate(world.asOf) })) };
+}
+
+/** Handle one GET/HEAD for `court`. `rawQuery` is the undecoded query string (without `?`). */
+export async function handleSudrf(
+  ctx: SudrfSiteContext, court: SudrfCourt, path: string, rawQuery: string,
+): Promise<SiteResponse> {
+  const { world } = ctx;
+  if (path === '/672349fc084a15183dc31c93.js') return { status: 200, headers: { 'content-type': 'application/javascript' }, body: Buffer.from('/* sandbox */\n') };
+  if (path === '/492e939b2c17838216bb152871fa21ea.gif') return { status: 200, headers: { 'content-type': 'image/gif' }, body: GIF_1PX };
+  if (path === '/' || path === '/index.php') return page(court, world, homeContent(court));
+  if (path !== '/modules.php') {
+    return page(court, world, `<div id='content'><h1>404 Not Found</h1><p>Запрашиваемая страница не найдена.</p></div>`, 404);
+  }
+  const q = parseCp1251Query(rawQuery);
+  if (q.get('name') !== 'sud_delo') return page(court, world, homeContent(court));
+  const srvNum = Number(q.get('srv_num') ?? '1');
+  const op = q.get('name_op') ?? 'sf';
+  if (!Number.isInteger(srvNum) || srvNum < 1 || srvNum > court.srvNum) return page(court, world, renderNoServer());
+  const serverCases = world.cases.filter((c) => c.host === court.host && c.srvNum === srvNum);
+
+  if (op === 'sf') return page(court, world, await formContent(ctx, court, srvNum));
+  if (op === 'case') {
+    const c = findCard(serverCases, q);
+    if (!c) return page(court, world, `<div id='content'><div align='center'>Данных по запросу не обнаружено</div></div>`);
+    let html = court.template === 'old' ? renderCaseCardOld(world, court, c) : renderCaseCardNew(world, court, c);
+    if (ctx.isLayoutDrift(court.host)) html = drift(html);
+    return page(court, world, html);
+  }
+  if (op !== 'r') return page(court, world, `<div id='content'><div align='center'>Данных по запросу не обнаружено</div></div>`);
+
+  if (court.hasSearchCaptcha) {
+    const verdict = ctx.captchas.check(court.host, q.get('captchaid'), q.get('captcha'));
+    if (verdict === 'missing') return page(court, world, await formContent(ctx, court, srvNum));
+    if (verdict === 'wrong') return page(court, world, renderWrongCode(srvNum));
+  }
+  const deloId = q.get('delo_id') ?? q.get('_deloid') ?? '1540005';
+  if (deloId !== '1540005') return page(court, world, renderNoData(srvNum));
+  const query = readCaseQuery(q);
+  if (!query.ok) return page(court, world, renderBadRequest());
+  const matches = searchCases(serverCases, query);
+  if (matches.length === 0) return page(court, world, renderNoData(srvNum));
+  const pageNo = Math.max(1, Math.floor(Number(q.get('page') ?? '1')) || 1);
+  const baseQuery = rawQuery.split('&').filter((kv) => kv && !/^page=/i.test(kv)).join('&');
+  return page(court, world, renderSearchResults(court, { matches, page: pageNo, baseQuery }));
+}
+
+async function formContent(ctx: SudrfSiteContext, court: SudrfCourt, srvNum: number): Promise<string> {
+  if (!court.hasSearchCaptcha) return renderSearchForm(null, srvNum);
+  const { id, answer } = ctx.captchas.issue(court.host);
+  return renderSearchForm({ id, png: await drawSudrfCaptcha(answer) }, srvNum);
+}
+
+function findCard(cases: SandboxCase[], q: Map<string, string>): SandboxCase | undefined {
+  const id = q.get('case_id') ?? q.get('_id');
+  const uid = q.get('case_uid') ?? q.get('_uid');
+  if (!id) return undefined;
+  return cases.find((c) => String(c.caseId) === id && (!uid || c.caseUid === uid.toLowerCase()));
+}
+
+/** The "layout drift" fault: the same card with renamed ids and classes. */
+function drift(html: string): string {
+  return html
+    .replaceAll('class="casenumber"', 'class="case-number-title"')
+    .replaceAll('id="tablcont"', 'class="tablcont-v2"')
+    .replaceAll('<ul class="tabs">', '<ul class="case-tabs">')
+    .replaceAll('class="case-num"', 'class="case-number"')
+    .replaceAll('law-case-table', 'lawcase-table-v2')
+    .replaceAll('id="case_bookmarks"', 'id="case-tabs"');
+}
+
+function homeContent(court: SudrfCourt): string {
+  return `<div id='content'>
+	<h1>${esc(court.name)}</h1>
+	<p><a href="/modules.php?name=sud_delo&srv_num=1&name_op=sf&delo_id=1540005">Судебное делопроизводство: поиск информации по делам</a></p>
+	<p>${esc(court.regionName)}, г. ${esc(court.city)}</p>
+</div>`;
+}

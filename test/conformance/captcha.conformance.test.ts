@@ -1,0 +1,55 @@
+/**
+ * Conformance of the local OCR solver on the real sudrf captchas (fixtures `sudrf/captcha/*`,
+ * labelled by a human in labels.csv). Runs only where ../shared/fixtures/real exists; the images
+ * are read at run time and never copied into the repository.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LocalOcrSolver } from '../../robots/runtime/captcha/index.ts';
+
+const dir = fileURLToPath(new URL('../../../shared/fixtures/real/sudrf/captcha/', import.meta.url));
+const hasFixtures = existsSync(join(dir, 'labels.csv'));
+
+/** `filename,expected,kind,notes` rows of labels.csv. */
+function readLabels(): Array<{ file: string; expected: string }> {
+  const [, ...rows] = readFileSync(join(dir, 'labels.csv'), 'utf8').trim().split(/\r?\n/);
+  return rows.map((row) => {
+    const [file, expected] = row.split(',');
+    return { file: file!, expected: expected! };
+  });
+}
+
+describe.skipIf(!hasFixtures)('local OCR on the real sudrf captchas', () => {
+  const cachePath = mkdtempSync(join(tmpdir(), 'konveyer-ocr-conf-'));
+  const solver = new LocalOcrSolver({ cachePath });
+  afterAll(async () => {
+    await solver.close();
+    rmSync(cachePath, { recursive: true, force: true });
+  });
+
+  it('answers 5 digits or declines, and its accuracy is measured', { timeout: 120_000 }, async () => {
+    const labels = readLabels();
+    expect(labels.length).toBeGreaterThan(0);
+    let correct = 0;
+    let declined = 0;
+    const lines: string[] = [];
+    for (const { file, expected } of labels) {
+      expect(expected).toMatch(/^\d{5}$/);
+      const solution = await solver.solve({ image: readFileSync(join(dir, file)), kind: 'digits5' });
+      if (solution === null) declined++;
+      else {
+        expect(solution.answer).toMatch(/^\d{5}$/);
+        if (solution.answer === expected) correct++;
+      }
+      // Only the match is logged: the file names carry no personal data, but keep logs lean.
+      lines.push(`${solution === null ? 'null ' : solution.answer === expected ? 'ok   ' : 'wrong'} ${solution?.confidence.toFixed(2) ?? ''}`);
+    }
+    const accuracy = correct / labels.length;
+    console.log(`real sudrf captchas: ${correct}/${labels.length} correct (${(accuracy * 100).toFixed(0)}%), ${declined} declined\n${lines.join('\n')}`);
+    expect(Number.isFinite(accuracy)).toBe(true);
+    expect(correct + declined).toBeLessThanOrEqual(labels.length);
+  });
+});
