@@ -21,7 +21,7 @@ import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts
 import type { CaptchaToken, CaptchaTokenCache } from '../runtime/captcha-tokens.ts';
 import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
-import { sudrfCardPath, sudrfSearchPath } from './sudrf-urls.ts';
+import { sudrfCardPath, sudrfSearchFormPath, sudrfSearchPath } from './sudrf-urls.ts';
 
 /** What the sudrf flow needs for one lookup. */
 export interface SudrfFlowContext {
@@ -90,17 +90,19 @@ async function searchServer(ctx: SudrfFlowContext, host: string, input: CourtCas
   const stepPrefix = srvNum === 1 ? 'search' : `search-srv${srvNum}`;
   let token: CaptchaToken | null = await ctx.captchaTokens.get(host);
   let solution: CaptchaSolution | null = null;
+  let next = { url: ctx.router.urlFor(host, sudrfSearchPath(query, token ?? undefined)), step: stepPrefix };
   for (let solves = 0; ; ) {
-    const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfSearchPath(query, token ?? undefined)), solves === 0 ? stepPrefix : `${stepPrefix}-after-captcha-${solves}`);
+    const page = await ctx.fetcher.open(next.url, next.step);
     const kind = classifySudrfPage(page.html);
     if (kind === 'captcha_wrong') {
-      // The site refused the pair (wrong, expired or used up); it shows no new image, so the next
-      // request goes without a code and gets a fresh captcha form.
+      // The site refused the pair (wrong, expired or used up) — or wants a code it never showed
+      // (listing_captcha_gate_kas). That page has no image: a fresh one is on the search form.
       if (token) await ctx.captchaTokens.drop(host, token);
       if (solution) await ctx.captcha.report?.(solution, false);
       token = null;
       solution = null;
       if (solves >= ctx.captchaMaxTries) throw captchaNotPassed(host, page, solves);
+      next = { url: ctx.router.urlFor(host, sudrfSearchFormPath(srvNum)), step: `${stepPrefix}-form` };
       continue;
     }
     if (kind === 'captcha') {
@@ -113,6 +115,7 @@ async function searchServer(ctx: SudrfFlowContext, host: string, input: CourtCas
       if (!solution) throw new NeedsHumanError(`no solver could read the search captcha of ${host}`, { target: host, url: page.url });
       token = { captchaId: challenge.captchaId, answer: solution.answer };
       solves += 1;
+      next = { url: ctx.router.urlFor(host, sudrfSearchPath(query, token)), step: `${stepPrefix}-after-captcha-${solves}` };
       continue;
     }
     if (solution && token) {

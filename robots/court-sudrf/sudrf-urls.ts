@@ -53,3 +53,14 @@ export function sudrfCardPath(caseId: string, caseUid: string): string {
     ['delo_id', deloId],
   ])}`;
 }
+
+/** Path of the search form (`name_op=sf`), which carries a fresh captcha on courts that gate search. */
+export function sudrfSearchFormPath(srvNum = 1): string {
+  const { deloId } = CIVIL_FIRST_INSTANCE;
+  return `/modules.php?${encodeQuery([
+    ['name', 'sud_delo'],
+    ['srv_num', String(srvNum)],
+    ['name_op', 'sf'],
+    ['delo_id', deloId],
+  ])}`;
+}

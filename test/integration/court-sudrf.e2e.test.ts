@@ -116,7 +116,17 @@ describe('court.case on sudrf, HTTP mode', () => {
     }
     // The captcha court: the search was answered only after a solved code.
     const captchaSteps = (await storage.evidence.listByJob(docs[0]!._id)).map((e) => e.step);
+    expect(captchaSteps[0]).toBe('search');
+    expect(captchaSteps.some((s) => /after-captcha/.test(s))).toBe(true);
     expect(captchaSteps.at(-1)).toBe('case-card');
+  });
+
+  it('walks the database servers of a court: a case kept on srv_num=2 is found, not reported missing', async () => {
+    const c = pick((x) => x.srvNum === 2 && !courtOf(x).hasSearchCaptcha);
+    const [doc] = await submitAndWait([{ type: 'court.case', input: { court: c.host, number: c.caseNumber } }]);
+    expect(doc!.status).toBe('succeeded');
+    const steps = (await storage.evidence.listByJob(doc!._id)).map((e) => e.step);
+    expect(steps).toEqual(['search', 'search-srv2', 'case-card']);
   });
 
   it('reports a case no court has as not found, with the evidence of the empty list', async () => {

@@ -1,0 +1,10 @@
+/** Text helpers shared by every parser: decoding, whitespace, dates, roles, numbers, status. */
+export { decodeHtml, charsetFromContentType, sniffMetaCharset, isValidUtf8 } from './decode-html.ts';
+export { normalizeSpace, textOrNull, elementText, headerKey } from './text.ts';
+export { parseRuDate, findRuDate, parseTime } from './ru-date.ts';
+export { normalizeRole } from './party-role.ts';
+export { splitCaseNumber, normalizeCaseNumber, findCourtUid, COURT_UID_RE } from './case-number.ts';
+export type { CaseNumberParts } from './case-number.ts';
+export { deriveCaseStatus } from './case-status.ts';
+export type { CaseStatusInput } from './case-status.ts';
+export { mapColumns } from './columns.ts';

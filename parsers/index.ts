@@ -1,0 +1,69 @@
+/**
+ * The parsers' public surface: pure functions from a saved or fetched page to a normalized record.
+ * `parsePage` picks the parser family by host; today every host goes to sudrf. To add a portal
+ * (msudrf, mirsud.spb.ru, mos-sud.ru), add a `PortalParsers` entry and a host rule to `PORTALS`.
+ */
+import type { CourtCaseRecord, CourtSearchResult, PageKind, ParseContext } from '../core/records.ts';
+import { decodeHtml } from './common/decode-html.ts';
+import { parseSudrfCaseCard } from './sudrf/case-card.parser.ts';
+import { classifySudrfPage } from './sudrf/page-kind.ts';
+import { parseSudrfSearchResults } from './sudrf/search-results.parser.ts';
+import { hostOf } from './sudrf/sudrf-url.ts';
+
+export * from './common/index.ts';
+export * from './sudrf/index.ts';
+
+/** Bumped whenever a parser's output changes for the same page; stored in `source.parserVersion`. */
+export const PARSER_VERSION = 'sudrf-1.0.0';
+
+/** Page kinds `parsePage` understands (the `konveyer parse` kinds of the courts). */
+export type CourtPageKind = 'court-case' | 'court-search';
+
+/** What `parsePage` needs besides the bytes: the parse context plus the Content-Type header. */
+export type ParsePageContext = ParseContext & { contentType?: string | null };
+
+/** The parsers of one court portal. */
+export interface PortalParsers {
+  name: string;
+  matches(host: string | null): boolean;
+  caseCard(html: string, ctx: ParseContext): CourtCaseRecord;
+  search(html: string, ctx: ParseContext): CourtSearchResult;
+  classify(html: string): PageKind;
+}
+
+const SUDRF: PortalParsers = {
+  name: 'sudrf',
+  // Unknown hosts (no URL given) fall through to sudrf as well, see `portalFor`.
+  matches: (host) => host === null || host === 'sudrf.ru' || host.endsWith('.sudrf.ru'),
+  caseCard: parseSudrfCaseCard,
+  search: parseSudrfSearchResults,
+  classify: classifySudrfPage,
+};
+
+/** In match order; the last entry is the fallback. */
+const PORTALS: readonly PortalParsers[] = [SUDRF];
+
+/** The portal whose parsers read pages of this URL; sudrf for unknown hosts. */
+export function portalFor(url?: string | null): PortalParsers {
+  const host = hostOf(url);
+  return PORTALS.find((p) => p.matches(host)) ?? SUDRF;
+}
+
+/**
+ * Decodes `bytes` (charset rule in common/decode-html.ts) and parses them as `kind`.
+ * @throws LayoutDriftError when the page is not a page of that kind.
+ */
+export function parsePage(kind: 'court-case', bytes: Buffer | Uint8Array, ctx?: ParsePageContext): CourtCaseRecord;
+export function parsePage(kind: 'court-search', bytes: Buffer | Uint8Array, ctx?: ParsePageContext): CourtSearchResult;
+export function parsePage(kind: CourtPageKind, bytes: Buffer | Uint8Array, ctx?: ParsePageContext): CourtCaseRecord | CourtSearchResult;
+export function parsePage(kind: CourtPageKind, bytes: Buffer | Uint8Array, ctx: ParsePageContext = {}): CourtCaseRecord | CourtSearchResult {
+  const { contentType, ...parseCtx } = ctx;
+  const html = decodeHtml(bytes, contentType ?? undefined);
+  const portal = portalFor(parseCtx.url);
+  return kind === 'court-case' ? portal.caseCard(html, parseCtx) : portal.search(html, parseCtx);
+}
+
+/** Decodes and classifies a page of any supported court portal. */
+export function classifyPage(bytes: Buffer | Uint8Array, ctx: ParsePageContext = {}): PageKind {
+  return portalFor(ctx.url).classify(decodeHtml(bytes, ctx.contentType ?? undefined));
+}

@@ -1,0 +1,181 @@
+/**
+ * sudrf case card → CourtCaseRecord, for both page templates (TARGETS.md §1.4):
+ * - old: `div.title`, `div.casenumber`, tabs `ul.tabs > li#tabN`, panes `div#contN` with
+ *   `table#tablcont` (card_oldtpl_*, card_3kas_*);
+ * - new: `div.name-instanse`, `div.case-num`, tabs `ul#case_bookmarks > li#tab_id_X`, panes
+ *   `div#tab_content_X` with `table.law-case-table`; the `div.mobile-lawcase-item` copies of
+ *   every row and the hidden print version are skipped (card_newtpl_*).
+ * Panes are identified by their title text (or the new template's tab id), never by position.
+ */
+import * as cheerio from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
+import type { CaseEvent, CaseParty, CourtCaseRecord, ExecutionDocument, ParseContext } from '../../core/records.ts';
+import { LayoutDriftError } from '../../core/errors.ts';
+import { findCourtUid, splitCaseNumber } from '../common/case-number.ts';
+import { deriveCaseStatus } from '../common/case-status.ts';
+import { findRuDate, parseRuDate } from '../common/ru-date.ts';
+import { elementText, normalizeSpace, textOrNull } from '../common/text.ts';
+import { looksLikeCaseTable, readCaseFields, readEvents, readExecutionDocuments, readParties } from './card-sections.ts';
+import { hostOf, sudrfCaseIds } from './sudrf-url.ts';
+
+type PaneKind = 'case' | 'events' | 'parties' | 'execution' | 'other';
+
+/** One tab of a card: its title, what it holds and its main table. */
+interface Pane {
+  label: string;
+  kind: PaneKind;
+  table: AnyNode | undefined;
+}
+
+/** Tab ids of the new template («tab_id_EventList») say what a pane is regardless of its label. */
+const NEW_TAB_KINDS: Record<string, PaneKind> = { Case: 'case', EventList: 'events', PersonList: 'parties' };
+
+function kindOfLabel(label: string): PaneKind {
+  const l = normalizeSpace(label).toUpperCase();
+  if (/^(ДЕЛО|ПРОИЗВОДСТВО)$/.test(l)) return 'case';
+  if (/ДВИЖЕНИЕ ДЕЛА|^СЛУШАНИЯ$/.test(l)) return 'events';
+  if (/ИСПОЛНИТЕЛЬН/.test(l)) return 'execution';
+  if (/^СТОРОНЫ|^ЛИЦА$|^УЧАСТНИКИ$/.test(l)) return 'parties';
+  return 'other';
+}
+
+function oldPanes($: CheerioAPI): Pane[] {
+  const panes: Pane[] = [];
+  const seen = new Set<string>();
+  // Tab labels, when the page has tabs; the card's own list is the first `ul.tabs` (the acts pane has its own).
+  const tabLabels = new Map<string, string>();
+  $('ul.tabs').first().children('li').each((_i, li) => {
+    const n = /^tab(\d+)$/.exec($(li).attr('id') ?? '')?.[1];
+    if (n) tabLabels.set(n, elementText($, li));
+  });
+  $('div[id^="cont"]').each((_i, div) => {
+    const n = /^cont(\d+)$/.exec($(div).attr('id') ?? '')?.[1];
+    if (!n || seen.has(n)) return;
+    seen.add(n);
+    const table = $(div).find('table#tablcont').toArray()[0];
+    const title = table ? elementText($, $(table).find('th').toArray()[0]) : '';
+    const label = tabLabels.get(n) ?? title;
+    // The cassation card labels its case tab «ПРОИЗВОДСТВО» but titles the table «ДЕЛО»: either will do.
+    let kind = kindOfLabel(label);
+    if (kind === 'other') kind = kindOfLabel(title);
+    if (kind === 'other' && table && looksLikeCaseTable($, table)) kind = 'case';
+    panes.push({ label, kind, table });
+  });
+  return panes;
+}
+
+function newPanes($: CheerioAPI): Pane[] {
+  const labels = new Map<string, string>();
+  $('ul#case_bookmarks > li').each((_i, li) => {
+    const key = /^tab_id_(.+)$/.exec($(li).attr('id') ?? '')?.[1];
+    if (key) labels.set(key, elementText($, li));
+  });
+  return $('div[id^="tab_content_"]')
+    .toArray()
+    .map((div) => {
+      const key = ($(div).attr('id') ?? '').replace(/^tab_content_/, '');
+      const label = labels.get(key) ?? key;
+      // The desktop table; `div.mobile-lawcase-item` holds a per-row copy for phones.
+      const table = $(div)
+        .find('table.law-case-table')
+        .toArray()
+        .find((t) => $(t).closest('.mobile-lawcase-item').length === 0);
+      const kind = NEW_TAB_KINDS[key] ?? kindOfLabel(label);
+      return { label, kind, table };
+    });
+}
+
+/** Which template a card page is, or null when it is neither. */
+export function detectCardTemplate($: CheerioAPI): 'sudrf-old' | 'sudrf-new' | null {
+  if ($('ul#case_bookmarks').length > 0 || $('div.case-num').length > 0) return 'sudrf-new';
+  if ($('div.casenumber').length > 0) return 'sudrf-old';
+  return null;
+}
+
+/** Court code: the counter's `ssid`, else a `vnkod` in the page, else the UID prefix. */
+function courtCode(html: string, uid: string | null): string | null {
+  const re = (name: string) => new RegExp(`${name}(?:=|%3D)(\\d{2}[A-Z]{2}\\d{4})\\b`);
+  return re('ssid').exec(html)?.[1] ?? re('vnkod').exec(html)?.[1] ?? uid?.slice(0, 8) ?? null;
+}
+
+/**
+ * Parses a sudrf case card (either template).
+ * @throws LayoutDriftError with the selector that missed when the page is not a card.
+ * @example parseSudrfCaseCard(decodeHtml(body), { url: 'https://syktsud--komi.sudrf.ru/modules.php?…&case_id=1&case_uid=…' })
+ */
+export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
+  const $ = cheerio.load(html);
+  const template = detectCardTemplate($);
+  if (!template) {
+    throw new LayoutDriftError('sudrf card: neither template recognised (no case number header)', {
+      selector: 'div.casenumber | div.case-num',
+      url: ctx.url ?? undefined,
+    });
+  }
+  const numberText = elementText($, $(template === 'sudrf-old' ? 'div.casenumber' : 'div.case-num').toArray()[0]);
+  const number = splitCaseNumber(numberText);
+  if (!number.caseNumber) {
+    throw new LayoutDriftError('sudrf card: empty case number header', { selector: 'div.casenumber | div.case-num', url: ctx.url ?? undefined });
+  }
+  const panes = template === 'sudrf-old' ? oldPanes($) : newPanes($);
+  const casePane = panes.find((p) => p.kind === 'case' && p.table);
+  if (!casePane?.table) {
+    throw new LayoutDriftError('sudrf card: no «ДЕЛО» pane', {
+      selector: template === 'sudrf-old' ? 'div#contN table#tablcont («ДЕЛО»)' : 'div#tab_content_Case table.law-case-table',
+      url: ctx.url ?? undefined,
+    });
+  }
+  const fields = readCaseFields($, casePane.table);
+
+  const events: CaseEvent[] = [];
+  const parties: CaseParty[] = [];
+  const executionDocuments: ExecutionDocument[] = [];
+  for (const pane of panes) {
+    if (!pane.table) continue;
+    if (pane.kind === 'events') events.push(...readEvents($, pane.table, pane.label));
+    if (pane.kind === 'parties') parties.push(...readParties($, pane.table, pane.label));
+    if (pane.kind === 'execution') executionDocuments.push(...readExecutionDocuments($, pane.table));
+  }
+
+  // «Номер по предыдущей регистрации» «9-1693/2025 ~ М-9111/2025»: both numbers identified this case.
+  const previousNumbers = [...number.previousNumbers];
+  if (fields.previousRegistration) {
+    const prev = splitCaseNumber(fields.previousRegistration);
+    for (const n of [prev.caseNumber, ...prev.previousNumbers, prev.materialNumber]) {
+      if (n && !previousNumbers.includes(n)) previousNumbers.push(n);
+    }
+  }
+
+  const uid = findCourtUid(fields.uid);
+  const decision = { date: parseRuDate(fields.decisionDate), result: fields.decisionResult };
+  const effectiveAt = findRuDate(fields.effectiveAt);
+  const registeredAt = parseRuDate(fields.registeredAt);
+  const ids = sudrfCaseIds(ctx.url);
+  const instanceText = template === 'sudrf-old' ? $('div.title').toArray()[0] : $('div.name-instanse').toArray()[0];
+
+  return {
+    court: {
+      name: textOrNull($('title').first().text()),
+      host: hostOf(ctx.url),
+      code: courtCode(html, uid),
+    },
+    caseNumber: number.caseNumber,
+    materialNumber: number.materialNumber,
+    previousNumbers,
+    uid,
+    caseId: ids.caseId,
+    caseUid: ids.caseUid,
+    instance: textOrNull(elementText($, instanceText)),
+    category: fields.category,
+    judge: fields.judge,
+    registeredAt,
+    decision,
+    effectiveAt,
+    status: deriveCaseStatus({ decisionResult: decision.result, decisionDate: decision.date, effectiveAt, registeredAt, events }),
+    parties,
+    events,
+    executionDocuments,
+    template,
+  };
+}
