@@ -16,7 +16,9 @@ setup: ## install what is missing (idempotent, quiet when all is present)
 test: setup ## set-up, typecheck, import-cycle check, all tests
 	$(NPX) tsc -p . --noEmit
 	npm run --silent circular
-	$(NPX) vitest run
+	@mkdir -p .run
+	$(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.run/vitest-report.json
+	@node scripts/test-summary.mjs .run/vitest-report.json
 
 demo: setup ## the whole farm on this machine against the sandbox, one batch, then exit
 	$(NPX) konveyer demo --exit-after-batch

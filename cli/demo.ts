@@ -37,12 +37,18 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   const base = loadConfigOrExit();
   const sandbox = await startSandbox({ port: 0, seed: opts.seed });
   const config = withOverrides(base, { targets: { sandboxOrigin: sandbox.url } });
-  const farm = await openFarm(config, { startServices: true });
+  const logFile = resolve(config.runDir, 'demo', 'farm.log');
+  const farm = await openFarm(config, { startServices: true, logFile });
   const pool = await startRobotPool({ config: farm.config, storage: farm.storage, log: farm.log.child({ role: 'robot' }), robotId: farm.robotId });
   const out = process.stderr;
   try {
     const batch = buildDemoBatch(sandbox.world, { size: opts.size, browserShare: opts.browserShare / 100, seed: opts.seed });
-    out.write(`konveyer demo: sandbox ${sandbox.url}, ${sandbox.world.courts.length} courts; submitting ${batch.length} court.case lookups\n`);
+    const { rps, concurrency } = farm.config.politeness.default;
+    out.write(
+      `konveyer demo: sandbox ${sandbox.url}, ${sandbox.world.courts.length} courts (MongoDB: ${farm.config.mongo.uri ? 'ready' : '?'}); ` +
+        `submitting ${batch.length} court.case lookups, ${opts.browserShare}% in browser mode; ` +
+        `politeness ${rps} req/s and ${concurrency} in flight per court host (POLITENESS_RPS, POLITENESS_CONCURRENCY)\n`,
+    );
     const started = Date.now();
     const submitted = await submitLookups(
       { lookups: farm.storage.lookups, queueFor: farm.queueFor, jobOptions: { attempts: farm.config.queue.attempts, backoffMs: farm.config.queue.backoffMs } },
@@ -84,6 +90,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
         `${summary.needsHuman} need a human — ${summary.lookupsPerSecond} lookups/s over ${summary.seconds} s\n` +
         `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, lookups; evidence (hash-chained) in evidence + evidence_blobs\n` +
         `screenshots and raw pages of a few lookups: ${evidenceDir}\n` +
+        `logs: ${logFile}\n` +
         `inspect one: npx konveyer status <lookup id>   (with \`npx konveyer services\` running, or MONGODB_URI/REDIS_URL set)\n`,
     );
     process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig, ConfigError, withOverrides, type Config } from '../config/index.ts';
+import { pino } from 'pino';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { createRedis } from '../queues/redis.ts';
 import type { JobName } from '../queues/names.ts';
@@ -40,6 +41,8 @@ export interface Farm {
 export interface OpenFarmOptions {
   /** Start embedded Redis and MongoDB when the config names none (demo); default: use services.json. */
   startServices?: boolean;
+  /** Write logs to this file instead of stdout (the demo keeps the terminal for its progress bars). */
+  logFile?: string;
 }
 
 /**
@@ -47,7 +50,10 @@ export interface OpenFarmOptions {
  * `konveyer services` wrote, else (with `startServices`) embedded ones that stop on close.
  */
 export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}): Promise<Farm> {
-  const log = createLogger({ level: baseConfig.log.level });
+  const log = createLogger({
+    level: baseConfig.log.level,
+    destination: options.logFile ? pino.destination({ dest: options.logFile, mkdir: true, sync: false }) : undefined,
+  });
   let config = baseConfig;
   let stopServices: (() => Promise<void>) | null = null;
   if (!config.redis.url || !config.mongo.uri) {

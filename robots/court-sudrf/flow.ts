@@ -35,6 +35,9 @@ export interface SudrfFlowContext {
   log: Logger;
 }
 
+/** Tab panes of both card templates (card_oldtpl_*, card_newtpl_*), all shown in the screenshot. */
+const CARD_PANES = ['div[id^="cont"]', 'div.lawcase-tab-content'];
+
 export type SudrfCaseOutcome =
   | { found: false }
   | { found: true; caseKey: string; saved: CaseSaveResult; evidenceId: string };
@@ -53,7 +56,7 @@ export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInp
     if (!row?.url) return { found: false };
     cardUrl = row.url;
   }
-  const card = await ctx.fetcher.open(cardUrl, 'case-card');
+  const card = await ctx.fetcher.open(cardUrl, 'case-card', { reveal: CARD_PANES });
   const kind = classifySudrfPage(card.html);
   if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
   const record = withEvidence(card, () => parseSudrfCaseCard(card.html, { url: card.url, fetchedAt: new Date().toISOString() }));

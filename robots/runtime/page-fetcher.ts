@@ -20,7 +20,15 @@ export interface FetchedPage {
  */
 export interface PageFetcher {
   readonly mode: 'http' | 'browser';
-  open(url: string, step: string): Promise<FetchedPage>;
+  open(url: string, step: string, options?: OpenOptions): Promise<FetchedPage>;
+}
+
+export interface OpenOptions {
+  /**
+   * Browser mode: elements made visible before the screenshot, so that tabbed panes (hidden until
+   * clicked) are all in the picture the auditor sees. The DOM evidence holds them either way.
+   */
+  reveal?: string[];
 }
 
 export interface FetcherDeps {
@@ -59,7 +67,7 @@ export class BrowserPageFetcher implements PageFetcher {
   readonly mode = 'browser' as const;
   constructor(private readonly page: Page, private readonly deps: FetcherDeps, private readonly options: BrowserFetcherOptions) {}
 
-  async open(url: string, step: string): Promise<FetchedPage> {
+  async open(url: string, step: string, options: OpenOptions = {}): Promise<FetchedPage> {
     const target = this.deps.router.assertAllowed(url);
     const response = await this.deps.politeness.run(target.hostname, () =>
       this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: this.options.timeoutMs }),
@@ -68,6 +76,11 @@ export class BrowserPageFetcher implements PageFetcher {
     this.deps.router.assertAllowed(finalUrl);
     const status = response?.status() ?? 0;
     const html = await this.page.content();
+    if (options.reveal?.length) {
+      await this.page.evaluate((selectors) => {
+        for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
+      }, options.reveal);
+    }
     const { screenshotFormat: type, jpegQuality } = this.options;
     const shot = await this.page.screenshot({ type, fullPage: true, ...(type === 'jpeg' ? { quality: jpegQuality } : {}) });
     await this.deps.evidence.record(step, 'screenshot', { url: finalUrl, contentType: `image/${type}`, body: shot, meta: { status } });
