@@ -1,17 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { withOverrides } from '../config/index.ts';
-import { submitLookups } from '../queues/submit.ts';
-import { startSandbox } from '../sandbox/server.ts';
-import { buildDemoBatch } from './demo-batch.ts';
-import { loadConfigOrExit, openFarm } from './farm.ts';
 import { parsePositive } from './robots.ts';
-import { startRobotPool } from '../robots/pool.ts';
-import { waitForShutdown } from './shutdown.ts';
 
-interface DemoOptions {
+export interface DemoOptions {
   size: number;
   browserShare: number;
   seed: number;
@@ -30,98 +20,5 @@ export function registerDemo(program: Command): void {
     .option('--browser-share <pct>', 'percent of lookups run in browser mode', (v) => Number(v), 10)
     .option('--seed <n>', 'sandbox data seed', (v) => parsePositive(v, '--seed'), 42)
     .option('--exit-after-batch', 'stop everything and exit once every lookup of the batch is final (for scripts)')
-    .action(async (opts: DemoOptions) => runDemo(opts));
+    .action(async (opts: DemoOptions) => (await import('./demo.run.ts')).runDemo(opts));
 }
-
-async function runDemo(opts: DemoOptions): Promise<void> {
-  const base = loadConfigOrExit();
-  const sandbox = await startSandbox({ port: 0, seed: opts.seed });
-  const config = withOverrides(base, { targets: { sandboxOrigin: sandbox.url } });
-  const logFile = resolve(config.runDir, 'demo', 'farm.log');
-  const farm = await openFarm(config, { startServices: true, logFile });
-  const pool = await startRobotPool({ config: farm.config, storage: farm.storage, log: farm.log.child({ role: 'robot' }), robotId: farm.robotId });
-  const out = process.stderr;
-  try {
-    const batch = buildDemoBatch(sandbox.world, { size: opts.size, browserShare: opts.browserShare / 100, seed: opts.seed });
-    const { rps, concurrency } = farm.config.politeness.default;
-    out.write(
-      `konveyer demo: sandbox ${sandbox.url}, ${sandbox.world.courts.length} courts (MongoDB: ${farm.config.mongo.uri ? 'ready' : '?'}); ` +
-        `submitting ${batch.length} court.case lookups, ${opts.browserShare}% in browser mode; ` +
-        `politeness ${rps} req/s and ${concurrency} in flight per court host (POLITENESS_RPS, POLITENESS_CONCURRENCY)\n`,
-    );
-    const started = Date.now();
-    const submitted = await submitLookups(
-      { lookups: farm.storage.lookups, queueFor: farm.queueFor, jobOptions: { attempts: farm.config.queue.attempts, backoffMs: farm.config.queue.backoffMs } },
-      batch,
-    );
-    const total = submitted.lookups.length;
-    const bars = new cliProgress.MultiBar(
-      { format: ' {label} |{bar}| {value}/{total}', hideCursor: true, clearOnComplete: false, stream: out, noTTYOutput: !out.isTTY, notTTYSchedule: 5000 },
-      cliProgress.Presets.shades_classic,
-    );
-    const done = bars.create(total, 0, { label: 'final    ' });
-    const ok = bars.create(total, 0, { label: 'succeeded' });
-    let counts = await farm.storage.lookups.countByStatus({ batchId: submitted.batchId });
-    for (;;) {
-      counts = await farm.storage.lookups.countByStatus({ batchId: submitted.batchId });
-      const final = counts.succeeded + counts.not_found + counts.failed + counts.needs_human;
-      done.update(final);
-      ok.update(counts.succeeded);
-      if (final >= total) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    bars.stop();
-    const secs = (Date.now() - started) / 1000;
-    const failures = await farm.storage.lookups.errorsByCode({ batchId: submitted.batchId });
-    const evidenceDir = await exportSampleEvidence(farm, submitted.batchId);
-    const summary = {
-      batchId: submitted.batchId,
-      lookups: total,
-      succeeded: counts.succeeded,
-      notFound: counts.not_found,
-      failed: counts.failed,
-      failedByCode: failures,
-      needsHuman: counts.needs_human,
-      seconds: Number(secs.toFixed(1)),
-      lookupsPerSecond: Number((total / secs).toFixed(2)),
-    };
-    out.write(
-      `\nsummary: ${summary.succeeded} succeeded, ${summary.notFound} not found, ${summary.failed} failed ${JSON.stringify(failures)}, ` +
-        `${summary.needsHuman} need a human — ${summary.lookupsPerSecond} lookups/s over ${summary.seconds} s\n` +
-        `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, lookups; evidence (hash-chained) in evidence + evidence_blobs\n` +
-        `screenshots and raw pages of a few lookups: ${evidenceDir}\n` +
-        `logs: ${logFile}\n` +
-        `inspect one: npx konveyer status <lookup id>   (with \`npx konveyer services\` running, or MONGODB_URI/REDIS_URL set)\n`,
-    );
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-    if (!opts.exitAfterBatch) {
-      out.write(`the farm keeps running (sandbox ${sandbox.url}); Ctrl-C stops it\n`);
-      await waitForShutdown();
-    }
-  } finally {
-    await pool.close();
-    await farm.close();
-    await sandbox.close();
-  }
-}
-
-/** Writes the evidence files of a few lookups (browser ones first) where a person can open them. */
-async function exportSampleEvidence(farm: Awaited<ReturnType<typeof openFarm>>, batchId: string): Promise<string> {
-  const dir = resolve(farm.config.runDir, 'demo', 'evidence');
-  const lookups = await farm.storage.lookups.list({ batchId, status: 'succeeded' }, 1000);
-  const sample = [...lookups.filter((l) => l.input.mode === 'browser').slice(0, 3), ...lookups.filter((l) => l.input.mode !== 'browser').slice(0, 2)];
-  for (const l of sample) {
-    const items = await farm.storage.evidence.listByJob(l._id);
-    const sub = join(dir, l._id);
-    mkdirSync(sub, { recursive: true });
-    for (const item of items) {
-      const body = await farm.storage.evidence.readBody(item.sha256);
-      if (!body) continue;
-      const ext = item.kind === 'screenshot' ? (item.contentType.includes('jpeg') ? 'jpg' : 'png') : 'html';
-      writeFileSync(join(sub, `${String(item.seq).padStart(2, '0')}-${item.step}-${item.kind}.${ext}`), body);
-    }
-  }
-  return dir;
-}
-
-const redactUri = (uri: string) => uri.replace(/\/\/[^@/]*@/, '//***@');

@@ -1,31 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { loadConfig, ConfigError, withOverrides, type Config } from '../config/index.ts';
+import { withOverrides, type Config } from '../config/index.ts';
+import { readServicesFile } from './config-file.ts';
 import { pino } from 'pino';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { createRedis } from '../queues/redis.ts';
 import type { JobName } from '../queues/names.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { startServices } from '../storage/embedded/index.ts';
-
-/** Where `konveyer services` writes the URLs of the services it started, for other commands. */
-export const servicesFile = (config: Config): string => join(resolve(config.runDir), 'services.json');
-
-/** Loads config or prints every bad variable and exits 1. */
-export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
 
 export interface Farm {
   config: Config;
@@ -95,21 +80,4 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
       if (stopServices) await stopServices();
     },
   };
-}
-
-export function writeServicesFile(config: Config, data: { redisUrl: string; mongoUri: string; mongoKind: string; pid: number }): void {
-  mkdirSync(resolve(config.runDir), { recursive: true });
-  writeFileSync(servicesFile(config), JSON.stringify(data, null, 2));
-}
-
-function readServicesFile(config: Config): { redisUrl: string; mongoUri: string } | null {
-  const file = servicesFile(config);
-  if (!existsSync(file)) return null;
-  try {
-    const data = JSON.parse(readFileSync(file, 'utf8')) as { redisUrl: string; mongoUri: string; pid: number };
-    process.kill(data.pid, 0); // throws when the services process is gone
-    return data;
-  } catch {
-    return null;
-  }
 }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
 import { JOB_NAMES, isJobName, type JobName } from '../queues/names.ts';
-import { loadConfigOrExit, openFarm } from './farm.ts';
-import { startRobotPool } from '../robots/pool.ts';
+import { loadConfigOrExit } from './config-file.ts';
 import { waitForShutdown } from './shutdown.ts';
 
 /** `konveyer robots`: a robot pool serving the lookup queues until SIGTERM. */
@@ -20,6 +19,8 @@ export function registerRobots(program: Command): void {
         config = withOverrides(config, { robot: { modes: { 'court-sudrf': opts.mode } } });
       }
       const only = opts.only ? resolveOnly(opts.only) : undefined;
+      // Heavy modules (browser, OCR, queues) load only when the command runs: --help stays fast.
+      const [{ openFarm }, { startRobotPool }] = await Promise.all([import('./farm.ts'), import('../robots/pool.ts')]);
       const farm = await openFarm(config);
       const pool = await startRobotPool({ config: farm.config, storage: farm.storage, log: farm.log, robotId: farm.robotId, only, concurrency: opts.concurrency });
       const signal = await waitForShutdown();

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startSandbox } from '../sandbox/server.ts';
 import { parsePositive } from './robots.ts';
 import { waitForShutdown } from './shutdown.ts';
 
@@ -11,8 +10,9 @@ export function registerSandbox(program: Command): void {
     .option('--port <n>', 'port (default: a free one)', (v) => parsePositive(v, '--port'))
     .option('--seed <n>', 'seed of the generated data', (v) => parsePositive(v, '--seed'), 42)
     .action(async (opts: { port?: number; seed: number }) => {
+      const { startSandbox } = await import('../sandbox/server.ts');
       const sandbox = await startSandbox({ port: opts.port ?? 0, seed: opts.seed });
-      const courts = sandbox.world.courts.map((c) => `  ${c.host}  (${c.code}, ${c.template} template${c.hasSearchCaptcha ? ', search captcha' : ''})`);
+      const courts = sandbox.world.courts.map((c: { host: string; code: string; template: string; hasSearchCaptcha: boolean }) => `  ${c.host}  (${c.code}, ${c.template} template${c.hasSearchCaptcha ? ', search captcha' : ''})`);
       process.stdout.write(
         `sandbox at ${sandbox.url} (seed ${opts.seed})\nSANDBOX_ORIGIN=${sandbox.url}\ncourts:\n${courts.join('\n')}\n` +
           `world summary: ${sandbox.url}/__sandbox/world   Ctrl-C stops it.\n`,

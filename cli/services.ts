@@ -1,8 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startServices } from '../storage/embedded/index.ts';
-import { loadConfigOrExit, servicesFile, writeServicesFile } from './farm.ts';
+import { loadConfigOrExit, servicesFile, writeServicesFile } from './config-file.ts';
 import { waitForShutdown } from './shutdown.ts';
 
 /** `konveyer services`: embedded Redis and MongoDB-wire server for local use, until Ctrl-C. */
@@ -14,6 +13,7 @@ export function registerServices(program: Command): void {
       const config = loadConfigOrExit();
       const runDir = resolve(config.runDir);
       mkdirSync(runDir, { recursive: true });
+      const { startServices } = await import('../storage/embedded/index.ts');
       const services = await startServices({ runDir });
       writeServicesFile(config, { redisUrl: services.redisUrl, mongoUri: services.mongoUri, mongoKind: services.mongoKind, pid: process.pid });
       process.stdout.write(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfigOrExit, openFarm } from './farm.ts';
+import { loadConfigOrExit } from './config-file.ts';
 
 /** `konveyer status [id]`: one lookup, or counts by status (optionally of one batch). */
 export function registerStatus(program: Command): void {
@@ -9,6 +9,7 @@ export function registerStatus(program: Command): void {
     .argument('[id]', 'lookup id')
     .option('--batch <id>', 'only this batch')
     .action(async (id: string | undefined, opts: { batch?: string }) => {
+      const { openFarm } = await import('./farm.ts');
       const farm = await openFarm(loadConfigOrExit());
       try {
         if (id) {

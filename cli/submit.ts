@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { isJobName, JOB_NAMES } from '../queues/names.ts';
-import { submitLookups, SubmitRejectedError, type SubmitRequest } from '../queues/submit.ts';
+import type { SubmitRequest } from '../queues/submit.ts';
 import { readCsv } from './csv.ts';
-import { loadConfigOrExit, openFarm } from './farm.ts';
+import { loadConfigOrExit } from './config-file.ts';
 
 interface SubmitOptions {
   court?: string;
@@ -49,6 +49,7 @@ export function registerSubmit(program: Command): void {
         );
         requests = [{ type, input, clientKey: opts.clientKey }];
       }
+      const [{ openFarm }, { submitLookups, SubmitRejectedError }] = await Promise.all([import('./farm.ts'), import('../queues/submit.ts')]);
       const farm = await openFarm(loadConfigOrExit());
       try {
         const res = await submitLookups(
