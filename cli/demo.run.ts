@@ -6,10 +6,17 @@ import { submitLookups } from '../queues/submit.ts';
 import { startRobotPool } from '../robots/pool.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import type { DemoOptions } from './demo.ts';
 import { buildDemoBatch } from './demo-batch.ts';
 import { openFarm } from './farm.ts';
 import { waitForShutdown } from './shutdown.ts';
+
+export interface DemoOptions {
+  size: number;
+  /** Percent of lookups run in browser mode. */
+  browserShare: number;
+  seed: number;
+  exitAfterBatch?: boolean;
+}
 
 /** Runs the demo: sandbox, embedded services, an in-process robot pool, one batch, a summary. */
 export async function runDemo(opts: DemoOptions): Promise<void> {

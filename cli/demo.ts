@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
+import type { DemoOptions } from './demo.run.ts';
 import { parsePositive } from './robots.ts';
 
-export interface DemoOptions {
-  size: number;
-  browserShare: number;
-  seed: number;
-  exitAfterBatch?: boolean;
-}
 
 /**
  * `konveyer demo`: the whole farm on one machine against the sandbox — services, sandbox, a robot
