@@ -12,8 +12,8 @@ import { createPrng, deriveSeed } from './data/prng.ts';
 import { generateWorld } from './data/world.generator.ts';
 import type { SandboxWorld } from './data/world.types.ts';
 import { FaultBoard, StatsRecorder, type FaultSpec, type HostStats } from './sandbox-state.ts';
-import { CaptchaStore } from './sudrf/captcha.store.ts';
-import { handleSudrf, type SiteResponse } from './sudrf/sudrf.site.ts';
+import { jsonResponse as json, type SandboxSite, type SiteRequest, type SiteResponse } from './site.ts';
+import { SITE_FACTORIES } from './sites.ts';
 
 /** Options of {@link startSandbox}. */
 export interface SandboxOptions {
@@ -49,52 +49,51 @@ export interface RunningSandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const { port = 0, host = '127.0.0.1', seed = 42 } = options;
   const world = options.world ?? generateWorld({ seed });
-  const captchas = new CaptchaStore({ seed: deriveSeed(world.seed, 'captcha'), now: options.now });
+  const now = options.now ?? Date.now;
   const faults = new FaultBoard();
   const stats = new StatsRecorder();
   const faultRng = createPrng(deriveSeed(world.seed, 'faults'));
-  const courts = new Map(world.courts.map((c) => [c.host, c]));
-  const ctx = { world, captchas, isLayoutDrift: (h: string) => faults.get(h).layoutDrift };
+  const sites: SandboxSite[] = SITE_FACTORIES.map((make) => make({ world, faults, now }));
 
   const server = http.createServer((req, res) => {
     const [path = '/', rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
     const vhost = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const send = (r: SiteResponse): void => {
+      if (res.headersSent) return;
       res.writeHead(r.status, { ...r.headers, 'content-length': String(r.body.length) });
       res.end(req.method === 'HEAD' ? undefined : r.body);
     };
-    if (path.startsWith('/__sandbox/')) {
-      admin(req, path).then(send, (err: unknown) => send(json(400, { error: String(err) })));
-      return;
-    }
-    const end = stats.begin(vhost || '(none)', Date.now());
-    res.on('close', end);
     void (async () => {
-      const court = courts.get(vhost);
-      if (!court) return send({ status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(`<html><body><h1>404 Not Found</h1><p>Unknown host ${escapeHtml(vhost)}</p></body></html>`) });
-      if (req.method !== 'GET' && req.method !== 'HEAD') return send({ status: 405, headers: { allow: 'GET, HEAD' }, body: Buffer.alloc(0) });
+      const body = await readBody(req);
+      const request: SiteRequest = { method: req.method ?? 'GET', vhost, path, rawQuery, headers: req.headers, body };
+      if (path.startsWith('/__sandbox/')) return send(await admin(request));
+      const end = stats.begin(vhost || '(none)', Date.now());
+      res.on('close', end);
+      const site = sites.find((s) => s.matches(vhost));
+      if (!site) return send({ status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(`<html><body><h1>404 Not Found</h1><p>Unknown host ${escapeHtml(vhost)}</p></body></html>`) });
       const fault = faults.get(vhost);
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.errorRate > 0 && faultRng.next() < fault.errorRate) {
         return send({ status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'retry-after': '5' }, body: Buffer.from('<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>') });
       }
-      send(await handleSudrf(ctx, court, path, rawQuery));
+      send(await site.handle(request));
     })().catch((err: unknown) => send({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(String(err)) }));
   });
 
-  async function admin(req: http.IncomingMessage, path: string): Promise<SiteResponse> {
-    if (req.method === 'GET' && path === '/__sandbox/world') return json(200, worldSummary(world));
-    if (req.method === 'GET' && path === '/__sandbox/stats') return json(200, stats.snapshot());
-    if (req.method === 'GET' && path === '/__sandbox/faults') return json(200, faults.list());
-    if (req.method === 'POST' && path === '/__sandbox/faults') {
-      const body = await readBody(req);
-      faults.set(body.trim() ? (JSON.parse(body) as FaultSpec) : {});
+  async function admin(req: SiteRequest): Promise<SiteResponse> {
+    const { method, path } = req;
+    if (method === 'GET' && path === '/__sandbox/world') return json(200, worldSummary(world));
+    if (method === 'GET' && path === '/__sandbox/stats') return json(200, stats.snapshot());
+    if (method === 'GET' && path === '/__sandbox/faults') return json(200, faults.list());
+    if (method === 'POST' && path === '/__sandbox/faults') {
+      const text = req.body.toString('utf8').trim();
+      faults.set(text ? (JSON.parse(text) as FaultSpec) : {});
       return json(200, faults.list());
     }
-    const m = /^\/__sandbox\/captcha\/([a-z0-9]+)$/.exec(path);
-    if (req.method === 'GET' && m) {
-      const answer = captchas.answer(m[1] as string);
-      return answer ? json(200, { id: m[1], answer }) : json(404, { error: 'unknown captcha id' });
+    // Site admin routes: /__sandbox/<rest> asked of each site in turn (e.g. /__sandbox/captcha/<id>).
+    for (const site of sites) {
+      const answer = await site.admin?.(path.slice('/__sandbox'.length), req);
+      if (answer) return answer;
     }
     return json(404, { error: 'unknown admin route' });
   }
@@ -114,7 +113,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     }),
     stats: () => stats.snapshot(),
     setFaults: (spec) => faults.set(spec),
-    captchaAnswer: (id) => captchas.answer(id),
+    captchaAnswer: (id) => sites.map((site) => (site as { captchas?: { answer(id: string): string | undefined } }).captchas?.answer(id)).find(Boolean),
   };
 }
 
@@ -131,15 +130,17 @@ export function worldSummary(world: SandboxWorld): unknown {
   };
 }
 
-function json(status: number, value: unknown): SiteResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(value)) };
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
+/** The request body, at most 5 MB (a sandbox never needs more). */
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 5 * 1024 * 1024) req.destroy(new Error('request body over 5 MB'));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -16,7 +16,7 @@
  */
 import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
 import { drawSudrfCaptcha } from './captcha-image.ts';
-import type { CaptchaStore } from './captcha.store.ts';
+import { CaptchaStore } from './captcha.store.ts';
 import { renderCaseCardNew } from './case-card-new.page.ts';
 import { renderCaseCardOld } from './case-card-old.page.ts';
 import { readCaseQuery, searchCases } from './case-search.ts';
@@ -27,12 +27,11 @@ import {
 } from './search-form.page.ts';
 import { renderSearchResults } from './search-results.page.ts';
 
-/** What the site answers; the server adds faults and writes it out. */
-export interface SiteResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
+import type { SandboxContext, SandboxSite, SiteResponse } from '../site.ts';
+import { jsonResponse } from '../site.ts';
+import { deriveSeed } from '../data/prng.ts';
+
+export type { SiteResponse } from '../site.ts';
 
 /** Shared state the site reads. */
 export interface SudrfSiteContext {
@@ -123,4 +122,26 @@ function homeContent(court: SudrfCourt): string {
 	<p><a href="/modules.php?name=sud_delo&srv_num=1&name_op=sf&delo_id=1540005">Судебное делопроизводство: поиск информации по делам</a></p>
 	<p>${esc(court.regionName)}, г. ${esc(court.city)}</p>
 </div>`;
+}
+
+/** The sudrf replica as a sandbox site: every generated court on its own host. */
+export function sudrfSite(shared: SandboxContext): SandboxSite & { captchas: CaptchaStore } {
+  const captchas = new CaptchaStore({ seed: deriveSeed(shared.world.seed, 'captcha'), now: shared.now });
+  const courts = new Map(shared.world.courts.map((c) => [c.host, c]));
+  const ctx: SudrfSiteContext = { world: shared.world, captchas, isLayoutDrift: (h) => shared.faults.get(h).layoutDrift };
+  return {
+    name: 'court-sudrf',
+    captchas,
+    matches: (vhost) => courts.has(vhost),
+    async handle(req) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' }, body: Buffer.alloc(0) };
+      return handleSudrf(ctx, courts.get(req.vhost)!, req.path, req.rawQuery);
+    },
+    async admin(path) {
+      const m = /^\/captcha\/([a-z0-9]+)$/.exec(path);
+      if (!m) return null;
+      const answer = captchas.answer(m[1] as string);
+      return answer ? jsonResponse(200, { id: m[1], answer }) : jsonResponse(404, { error: 'unknown captcha id' });
+    },
+  };
 }
