@@ -33,3 +33,33 @@ export function buildDemoBatch(world: SandboxWorld, options: DemoBatchOptions): 
   }
   return out;
 }
+
+/**
+ * FSSP lookups for the generated debtors (issue 3): mostly person searches (ФИО + birth date + the
+ * debtor's region), some by the court order's case number as executive document, and a few people
+ * the bank does not know (they end `not_found`). Debtors with court orders have proceedings there.
+ */
+export function buildFsspDemoBatch(world: SandboxWorld, options: { size: number; seed: number }): SubmitRequest[] {
+  let state = (options.seed ^ 0x5f5f) >>> 0 || 1;
+  const rand = () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const orders = world.cases.filter((c) => c.kind === 'court_order' && c.decision.date);
+  const debtors = new Map(world.debtors.map((d) => [d.id, d]));
+  const courts = new Map(world.courts.map((c) => [c.host, c]));
+  const out: SubmitRequest[] = [];
+  for (let i = 0; i < options.size && orders.length > 0; i++) {
+    const c = orders[Math.floor(rand() * orders.length)]!;
+    const d = debtors.get(c.debtorId);
+    const r = rand();
+    if (r < 0.1 || !d) {
+      out.push({ type: 'fssp.search', input: { kind: 'person', lastName: 'Несуществующий', firstName: 'Демо', birthDate: '1970-01-01', region: 'all' } });
+    } else if (r < 0.35) {
+      out.push({ type: 'fssp.search', input: { kind: 'document', number: c.caseNumber, type: '4', region: courts.get(c.host)?.regionCode ?? d.regionCode } });
+    } else {
+      out.push({ type: 'fssp.search', input: { kind: 'person', lastName: d.lastName, firstName: d.firstName, patronymic: d.middleName, birthDate: d.birthDate, region: d.regionCode } });
+    }
+  }
+  return out;
+}

@@ -6,7 +6,7 @@ import { submitLookups } from '../queues/submit.ts';
 import { startRobotPool } from '../robots/pool.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { buildDemoBatch } from './demo-batch.ts';
+import { buildDemoBatch, buildFsspDemoBatch } from './demo-batch.ts';
 import { openFarm } from './farm.ts';
 import { waitForShutdown } from './shutdown.ts';
 
@@ -29,10 +29,13 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const out = process.stderr;
   try {
     const batch = buildDemoBatch(sandbox.world, { size: opts.size, browserShare: opts.browserShare / 100, seed: opts.seed });
+    // FSSP lookups for the generated debtors (one site session and one captcha each): a tenth of the batch.
+    const fsspBatch = buildFsspDemoBatch(sandbox.world, { size: Math.max(4, Math.round(opts.size / 10)), seed: opts.seed });
+    batch.push(...fsspBatch);
     const { rps, concurrency } = farm.config.politeness.default;
     out.write(
       `konveyer demo: sandbox ${sandbox.url}, ${sandbox.world.courts.length} courts (MongoDB: ${farm.config.mongo.uri ? 'ready' : '?'}); ` +
-        `submitting ${batch.length} court.case lookups, ${opts.browserShare}% in browser mode; ` +
+        `submitting ${batch.length - fsspBatch.length} court.case lookups (${opts.browserShare}% in browser mode) and ${fsspBatch.length} fssp.search lookups; ` +
         `politeness ${rps} req/s and ${concurrency} in flight per court host (POLITENESS_RPS, POLITENESS_CONCURRENCY)\n`,
     );
     const started = Date.now();
@@ -74,7 +77,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     out.write(
       `\nsummary: ${summary.succeeded} succeeded, ${summary.notFound} not found, ${summary.failed} failed ${JSON.stringify(failures)}, ` +
         `${summary.needsHuman} need a human — ${summary.lookupsPerSecond} lookups/s over ${summary.seconds} s\n` +
-        `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, lookups; evidence (hash-chained) in evidence + evidence_blobs\n` +
+        `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, enforcement_proceedings, lookups; captchas for a human: npx konveyer captcha list; evidence (hash-chained) in evidence + evidence_blobs\n` +
         `screenshots and raw pages of a few lookups: ${evidenceDir}\n` +
         `logs: ${logFile}\n` +
         `inspect one: npx konveyer status <lookup id>   (with \`npx konveyer services\` running, or MONGODB_URI/REDIS_URL set)\n`,

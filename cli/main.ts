@@ -1,11 +1,17 @@
 import { Command } from 'commander';
+import { registerCaptcha } from './captcha.ts';
+import { registerCases } from './cases.ts';
 import { registerDemo } from './demo.ts';
+import { registerEvidence } from './evidence.ts';
 import { registerParse } from './parse.ts';
 import { registerRobots } from './robots.ts';
 import { registerSandbox } from './sandbox.ts';
+import { registerScheduler } from './scheduler.ts';
 import { registerServices } from './services.ts';
 import { registerStatus } from './status.ts';
 import { registerSubmit } from './submit.ts';
+import { registerApi } from './api.ts';
+import { registerKeys } from './keys.ts';
 
 const program = new Command('konveyer')
   .description('RPA and scraping farm for ЖКХ debt collection: court sites, FSSP, EPGU — into MongoDB.')
@@ -24,5 +30,11 @@ registerSubmit(program);
 registerStatus(program);
 registerParse(program);
 registerDemo(program);
+registerApi(program);
+registerKeys(program);
+registerEvidence(program);
+registerScheduler(program);
+registerCases(program);
+registerCaptcha(program);
 
 await program.parseAsync(process.argv);

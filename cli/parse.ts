@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeError } from '../core/errors.ts';
-import { parsePage } from '../parsers/index.ts';
+import { decodeHtml, parseFsspSearch, parsePage } from '../parsers/index.ts';
 
-const KINDS = ['court-case', 'court-search'] as const;
+const KINDS = ['court-case', 'court-search', 'fssp-search'] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
@@ -30,7 +30,10 @@ export function registerParse(program: Command): void {
         return fail('bad_input', `cannot read ${file}: ${(error as Error).message}`);
       }
       try {
-        const record = parsePage(kind as Kind, bytes, { url: opts.url ?? null });
+        // fssp-search: JSONP (UTF-8 on the wire) or the decoded HTML fragment, see parsers/fssp.
+        const record = kind === 'fssp-search'
+          ? parseFsspSearch(decodeHtml(bytes), { url: opts.url ?? null })
+          : parsePage(kind as Exclude<Kind, 'fssp-search'>, bytes, { url: opts.url ?? null });
         process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
       } catch (error) {
         const d = describeError(error);

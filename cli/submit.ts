@@ -11,6 +11,7 @@ interface SubmitOptions {
   uid?: string;
   caseId?: string;
   caseUid?: string;
+  section?: string;
   mode?: string;
   clientKey?: string;
   file?: string;
@@ -23,13 +24,14 @@ interface SubmitOptions {
 export function registerSubmit(program: Command): void {
   program
     .command('submit')
-    .description('submit lookups: one from flags, or a CSV batch (header: court,number,uid,caseId,caseUid,mode,clientKey)')
+    .description('submit lookups: one from flags, or a CSV batch (header: court,number,uid,caseId,caseUid,section,mode,clientKey)')
     .argument('<type>', `lookup type: ${JOB_NAMES.join(' | ')}`)
-    .option('--court <host>', 'court site host, e.g. leninsky--ufa.sudrf.ru')
+    .option('--court <host>', 'court site host, e.g. leninsky--ufa.sudrf.ru, 5.mo.msudrf.ru, mirsud.spb.ru, mos-sud.ru')
     .option('--number <n>', 'case number, e.g. 2-1234/2025')
     .option('--uid <uid>', 'case UID, e.g. 02RS0004-01-2025-001234-56')
-    .option('--case-id <id>', "the site's case_id (with --case-uid)")
+    .option('--case-id <id>', "the site's case_id (sudrf: with --case-uid; msudrf: alone)")
     .option('--case-uid <uuid>', "the site's case_uid (with --case-id)")
+    .option('--section <n>', 'magistrate участок on mirsud.spb.ru (with --number) or mos-sud.ru (with --case-uid)')
     .option('--mode <mode>', 'http | browser (default: the target config)')
     .option('--client-key <key>', 'idempotency key: the same key twice returns the first lookup')
     .option('--file <csv>', 'CSV batch instead of the flags')
@@ -45,7 +47,7 @@ export function registerSubmit(program: Command): void {
         requests = rows.map(({ clientKey, ...input }) => ({ type, input, clientKey }));
       } else {
         const input = Object.fromEntries(
-          Object.entries({ court: opts.court, number: opts.number, uid: opts.uid, caseId: opts.caseId, caseUid: opts.caseUid, mode: opts.mode }).filter(([, v]) => v !== undefined),
+          Object.entries({ court: opts.court, number: opts.number, uid: opts.uid, caseId: opts.caseId, caseUid: opts.caseUid, section: opts.section, mode: opts.mode }).filter(([, v]) => v !== undefined),
         );
         requests = [{ type, input, clientKey: opts.clientKey }];
       }

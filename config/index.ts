@@ -13,7 +13,7 @@ export interface Config {
   robot: {
     concurrency: number;
     browserPages: number;
-    modes: { 'court-sudrf': 'http' | 'browser' };
+    modes: { 'court-sudrf': 'http' | 'browser'; 'court-mos-sud'?: 'http' | 'browser' };
   };
   browser: { executablePath: string | undefined; headless: boolean; retireAfterPages: number; pageReuse: number };
   http: { timeoutMs: number };
@@ -22,8 +22,20 @@ export interface Config {
     default: { rps: number; concurrency: number };
     hosts: Record<string, { rps: number; concurrency: number }>;
   };
-  captcha: { maxTries: number; tessdataDir: string };
-  evidence: { screenshotFormat: 'png' | 'jpeg'; jpegQuality: number };
+  captcha: {
+    maxTries: number;
+    tessdataDir: string;
+    rucaptcha: { key: string | undefined; url: string; pollMs: number; timeoutMs: number };
+    operator: { waitMs: number; taskTtlMs: number };
+  };
+  evidence: { screenshotFormat: 'png' | 'jpeg'; jpegQuality: number; store: 'gridfs' | 'fs'; dir: string; retentionDays: number };
+  /** Re-check schedule of court cases (scheduler/): cadence, pass interval, courts' time zone, calendar override. */
+  recheck: { intervalHours: number; nearDeadlineHours: number; nearDeadlineWorkingDays: number; passSecs: number; maxPerPass: number; timeZone: string };
+  calendar: { overridePath: string | undefined };
+  /** HTTP API: listen address, body and batch limits. */
+  api: { host: string; port: number; bodyLimitBytes: number; batchMaxRows: number };
+  /** Webhook deliveries: private targets allowed?, retry window, first backoff, timeout. */
+  webhooks: { allowPrivate: boolean; retryWindowMs: number; backoffMs: number; timeoutMs: number };
 }
 
 /** Thrown when the environment does not parse; the message lists every bad variable. */
@@ -54,7 +66,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     robot: {
       concurrency: e.ROBOT_CONCURRENCY,
       browserPages: e.ROBOT_BROWSER_PAGES,
-      modes: { 'court-sudrf': e.COURT_SUDRF_MODE },
+      modes: { 'court-sudrf': e.COURT_SUDRF_MODE, 'court-mos-sud': e.COURT_MOS_SUD_MODE },
     },
     browser: {
       executablePath: e.CHROMIUM_PATH === '' ? undefined : e.CHROMIUM_PATH,
@@ -68,8 +80,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       default: { rps: e.POLITENESS_RPS, concurrency: e.POLITENESS_CONCURRENCY },
       hosts: e.POLITENESS_HOSTS,
     },
-    captcha: { maxTries: e.CAPTCHA_MAX_TRIES, tessdataDir: e.TESSDATA_DIR },
-    evidence: { screenshotFormat: e.EVIDENCE_SCREENSHOT_FORMAT, jpegQuality: e.EVIDENCE_JPEG_QUALITY },
+    captcha: {
+      maxTries: e.CAPTCHA_MAX_TRIES,
+      tessdataDir: e.TESSDATA_DIR,
+      rucaptcha: { key: e.RUCAPTCHA_KEY || undefined, url: e.RUCAPTCHA_URL, pollMs: e.RUCAPTCHA_POLL_MS, timeoutMs: e.RUCAPTCHA_TIMEOUT_SECS * 1000 },
+      operator: { waitMs: e.CAPTCHA_OPERATOR_WAIT_SECS * 1000, taskTtlMs: e.CAPTCHA_TASK_TTL_SECS * 1000 },
+    },
+    evidence: { screenshotFormat: e.EVIDENCE_SCREENSHOT_FORMAT, jpegQuality: e.EVIDENCE_JPEG_QUALITY, store: e.EVIDENCE_STORE, dir: e.EVIDENCE_DIR, retentionDays: e.EVIDENCE_RETENTION_DAYS },
+    recheck: {
+      intervalHours: e.RECHECK_INTERVAL_HOURS,
+      nearDeadlineHours: e.RECHECK_NEAR_DEADLINE_HOURS,
+      nearDeadlineWorkingDays: e.RECHECK_NEAR_DEADLINE_WORKING_DAYS,
+      passSecs: e.RECHECK_PASS_SECS,
+      maxPerPass: e.RECHECK_MAX_PER_PASS,
+      timeZone: e.COURT_TIME_ZONE,
+    },
+    calendar: { overridePath: e.CALENDAR_OVERRIDE_PATH || undefined },
+    api: { host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, batchMaxRows: e.API_BATCH_MAX_ROWS },
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      retryWindowMs: e.WEBHOOK_RETRY_WINDOW_MS,
+      backoffMs: e.WEBHOOK_BACKOFF_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    },
   });
 }
 

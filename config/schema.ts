@@ -66,6 +66,8 @@ export const envSchema = z.object({
   BROWSER_PAGE_REUSE: int(100, 1, 100_000),
   /** Which mode the sudrf robot uses: plain HTTP or a real browser. */
   COURT_SUDRF_MODE: z.enum(['http', 'browser']).default('http'),
+  /** Which mode the mos-sud.ru robot uses (cards are server-rendered; mirsud.spb.ru is always browser). */
+  COURT_MOS_SUD_MODE: z.enum(['http', 'browser']).default('http'),
 
   /** Per-request timeout; real court sites often take 30 s and more. */
   HTTP_TIMEOUT_MS: int(90_000, 100, 600_000),
@@ -101,10 +103,59 @@ export const envSchema = z.object({
   CAPTCHA_MAX_TRIES: int(6, 1, 50),
   /** tesseract traineddata folder (Debian's tesseract-ocr-rus/eng). */
   TESSDATA_DIR: z.string().default('/usr/share/tesseract-ocr/5/tessdata'),
+  /** rucaptcha/2captcha-compatible solving service: API key (unset = the service is not used) and base URL. */
+  RUCAPTCHA_KEY: z.string().optional(),
+  RUCAPTCHA_URL: z.string().url().default('https://rucaptcha.com'),
+  /** How often the service is polled for an answer, and how long an answer is waited for. */
+  RUCAPTCHA_POLL_MS: int(5000, 10, 60_000),
+  RUCAPTCHA_TIMEOUT_SECS: int(120, 1, 600),
+  /** How long a robot waits in-process for an operator's answer before it parks the lookup (0 = park at once). */
+  CAPTCHA_OPERATOR_WAIT_SECS: int(20, 0, 600),
+  /** How long a parked captcha task (and its site session) is worth answering. */
+  CAPTCHA_TASK_TTL_SECS: int(1800, 10, 86_400),
 
   /** Screenshot format for browser evidence, and JPEG quality. */
   EVIDENCE_SCREENSHOT_FORMAT: z.enum(['png', 'jpeg']).default('png'),
   EVIDENCE_JPEG_QUALITY: int(70, 1, 100),
+  /** Where evidence bodies go: MongoDB GridFS (bucket `evidence`) or a folder (`EVIDENCE_DIR`). S3: see storage/evidence/s3.backend.ts. */
+  EVIDENCE_STORE: z.enum(['gridfs', 'fs']).default('gridfs'),
+  /** Folder of the `fs` evidence store. */
+  EVIDENCE_DIR: z.string().min(1).default('.run/evidence'),
+  /** Bodies older than this many days are deleted by `konveyer evidence retention` (items and manifests stay); 0 = keep forever. */
+  EVIDENCE_RETENTION_DAYS: int(0, 0, 36_500),
+
+  // ---- Re-check schedule (issue 4) ----
+  /** Hours between re-checks of a tracked court case far from a deadline. */
+  RECHECK_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+  /** Hours between re-checks when the expected date is near or past. */
+  RECHECK_NEAR_DEADLINE_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  /** "Near a deadline": the expected date is at most this many working days ahead. */
+  RECHECK_NEAR_DEADLINE_WORKING_DAYS: int(2, 0, 60),
+  /** Seconds between scheduler passes. */
+  RECHECK_PASS_SECS: int(300, 1, 86_400),
+  /** Re-checks submitted per pass at most. */
+  RECHECK_MAX_PER_PASS: int(5000, 1, 1_000_000),
+  /** Courts' time zone for "today" in deadlines (IANA). */
+  COURT_TIME_ZONE: z.string().min(1).default('Europe/Moscow'),
+  /** Admin override of the production calendar: a JSON file shaped like core/calendar/ru-2024-2027.json. */
+  CALENDAR_OVERRIDE_PATH: z.string().optional(),
+
+  // ---- HTTP API (issue 6) ----
+  /** Address and port `konveyer api` listens on. */
+  API_HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: int(8080, 0, 65_535),
+  /** Largest request body (JSON or CSV) in bytes; larger gets 413. */
+  API_BODY_LIMIT_BYTES: int(64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  /** Most rows in one batch; more gets 413. */
+  API_BATCH_MAX_ROWS: int(100_000, 1, 1_000_000),
+  /** Allow webhook URLs on loopback/private/link-local addresses (tests, closed networks). */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+  /** How long a webhook delivery is retried before it is kept as undelivered (default 24 h). */
+  WEBHOOK_RETRY_WINDOW_MS: int(24 * 3600 * 1000, 100, 30 * 24 * 3600 * 1000),
+  /** First retry delay of a webhook delivery; doubles, capped at 1 h. */
+  WEBHOOK_BACKOFF_MS: int(10_000, 10, 3_600_000),
+  /** Per-delivery HTTP timeout. */
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 120_000),
 });
 
 export type Env = z.input<typeof envSchema>;

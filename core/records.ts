@@ -32,6 +32,8 @@ export interface CourtIdentity {
   host: string | null;
   /** Court code («vnkod»), e.g. `02RS0001`, from the page counter or the UID. */
   code: string | null;
+  /** Magistrate участок number as the site names it (mirsud.spb.ru, mos-sud.ru: from the link), e.g. `98`. */
+  section?: string | null;
 }
 
 export interface CaseParty {
@@ -116,6 +118,50 @@ export interface CourtSearchResult {
   page?: number;
   nextPage?: number | null;
   template: string;
+}
+
+/**
+ * One enforcement proceeding (исполнительное производство) as the FSSP bank prints it
+ * (TARGETS.md §3.2/§3.3). Money is a number in rubles; dates ISO; absent values null.
+ */
+export interface EnforcementProceeding {
+  /** «102021/20/02003-ИП» (always Cyrillic `-ИП`, also when read from the Latin `data-ip`). */
+  ipNumber: string;
+  ipDate: string | null;
+  /** Consolidated proceeding «5965/19/02003-СД», or null. */
+  sdNumber: string | null;
+  /** Person: ФИО, birth date, birth place/address. Legal entity: name, null, address. */
+  debtor: { name: string; birthDate: string | null; birthPlace: string | null };
+  /** «Судебный приказ» / «Исполнительный лист» …, its date, number («2-2470/2019», «ФС № 018384864») and issuer. */
+  executiveDocument: { type: string | null; date: string | null; number: string | null; issuer: string | null };
+  /** Further lines of the document cell, e.g. «Постановление о взыскании исполнительского сбора». */
+  extraDocuments?: string[];
+  /** Date and ground of ending (229-ФЗ «ст. 46 ч. 1 п. 3» → '46', '1', '3'); null while active. */
+  ended: { date: string | null; article: string | null; part: string | null; point: string | null; ground?: string | null } | null;
+  /** Subjects of execution with the unpaid amount, or null when the site shows none (finished). */
+  subjects: Array<{ type: string; amount: number | null }>;
+  /** `debt-rest` of the pay button, rubles; null when there is no button (finished). */
+  debtRest: number | null;
+  /** ОСП: name, address and the 5-digit code from the ИП number. */
+  department: { name: string | null; address: string | null; code: string | null };
+  bailiff: { name: string | null; phone: string | null };
+  /** Region title of the separator row above the proceeding. */
+  region: string | null;
+  /** Payment UIN (`data-uin`), or null. */
+  uin: string | null;
+}
+
+/** `konveyer parse fssp-search`: one answer of is.fssp.gov.ru/ajax_search (DESIGN.md §Contracts). */
+export interface FsspSearchResult {
+  state: 'results' | 'empty' | 'captcha' | 'wrong_code';
+  /** «Найдено записей: N»; the row count when the page does not say; 0 for the other states. */
+  total: number;
+  proceedings: EnforcementProceeding[];
+  /** 1-based page shown and the next page number, or null on the last page. */
+  page: number;
+  nextPage: number | null;
+  /** The captcha image when state is captcha or wrong_code. */
+  captcha?: { imageBase64: string };
 }
 
 /** What a parser returns for a page that is not the page it parses. */

@@ -9,9 +9,19 @@ import { parseSudrfCaseCard } from './sudrf/case-card.parser.ts';
 import { classifySudrfPage } from './sudrf/page-kind.ts';
 import { parseSudrfSearchResults } from './sudrf/search-results.parser.ts';
 import { hostOf } from './sudrf/sudrf-url.ts';
+import { classifyMirsudPage, parseMirsudCaseCard, parseMirsudSearchResults } from './mirsud-spb/index.ts';
+import { classifyMosSudPage, parseMosSudCaseCard, parseMosSudSearchResults } from './mos-sud/index.ts';
+import { parseMsudrfCaseCard } from './msudrf/case-card.parser.ts';
+import { isMsudrfHost } from './msudrf/msudrf-url.ts';
+import { classifyMsudrfPage } from './msudrf/page-kind.ts';
+import { parseMsudrfSearchResults } from './msudrf/search-results.parser.ts';
 
 export * from './common/index.ts';
 export * from './sudrf/index.ts';
+export * from './mirsud-spb/index.ts';
+export * from './mos-sud/index.ts';
+export * from './msudrf/index.ts';
+export * from './fssp/index.ts';
 
 /** Bumped whenever a parser's output changes for the same page; stored in `source.parserVersion`. */
 export const PARSER_VERSION = 'sudrf-1.0.0';
@@ -40,8 +50,34 @@ const SUDRF: PortalParsers = {
   classify: classifySudrfPage,
 };
 
+/** Magistrate courts on `<участок>.<region>.msudrf.ru` (layouts B and C, the kcaptcha gate). */
+const MSUDRF: PortalParsers = {
+  name: 'msudrf',
+  matches: isMsudrfHost,
+  caseCard: parseMsudrfCaseCard,
+  search: parseMsudrfSearchResults,
+  classify: classifyMsudrfPage,
+};
+
+const MIRSUD_SPB: PortalParsers = {
+  name: 'mirsud-spb',
+  matches: (host) => host === 'mirsud.spb.ru',
+  caseCard: parseMirsudCaseCard,
+  search: parseMirsudSearchResults,
+  classify: classifyMirsudPage,
+};
+
+/** mos-sud.ru magistrates; mos-gorsud.ru cards share the croc markup. */
+const MOS_SUD: PortalParsers = {
+  name: 'mos-sud',
+  matches: (host) => host === 'mos-sud.ru' || host === 'mos-gorsud.ru',
+  caseCard: parseMosSudCaseCard,
+  search: parseMosSudSearchResults,
+  classify: classifyMosSudPage,
+};
+
 /** In match order; the last entry is the fallback. */
-const PORTALS: readonly PortalParsers[] = [SUDRF];
+const PORTALS: readonly PortalParsers[] = [MSUDRF, MIRSUD_SPB, MOS_SUD, SUDRF];
 
 /** The portal whose parsers read pages of this URL; sudrf for unknown hosts. */
 export function portalFor(url?: string | null): PortalParsers {

@@ -32,3 +32,10 @@ describe('court.case input', () => {
     expect(messages({ court: 'a.bkr.sudrf.ru', number: '2-1/2025', debtor: 'x' })[0]).toMatch(/unknown field\(s\) debtor/);
   });
 });
+
+describe('court.case input on magistrate portals', () => {
+  it('addresses an msudrf card by caseId alone, but sudrf still needs caseId + caseUid', () => {
+    expect(courtCaseInputSchema.parse({ court: '5.mo.msudrf.ru', caseId: '12345' })).toEqual({ court: '5.mo.msudrf.ru', caseId: '12345' });
+    expect(messages({ court: 'a.bkr.sudrf.ru', caseId: '12345' })[0]).toMatch(/caseUid: caseId and caseUid go together/);
+  });
+});

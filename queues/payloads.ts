@@ -1,10 +1,14 @@
 import type { z } from 'zod';
 import { courtCaseInputSchema } from './court-case.payload.ts';
+import { courtSearchInputSchema } from './court-search.payload.ts';
+import { fsspSearchInputSchema } from './fssp-search.payload.ts';
 import type { JobName } from './names.ts';
 
 /** The input schema of every job name; submit validates against it before anything is stored. */
 export const INPUT_SCHEMAS = {
   'court.case': courtCaseInputSchema,
+  'court.search': courtSearchInputSchema,
+  'fssp.search': fsspSearchInputSchema,
 } as const satisfies Record<JobName, z.ZodType>;
 
 export type JobInput<N extends JobName> = z.output<(typeof INPUT_SCHEMAS)[N]>;

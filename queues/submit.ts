@@ -39,16 +39,22 @@ export class SubmitRejectedError extends BadInputError {
   }
 }
 
+/** A request that passed validation: its input is the schema's output. */
+export interface ValidRequest {
+  type: JobName;
+  input: Record<string, unknown>;
+  clientKey?: string;
+}
+
 /**
- * Validates every request, then stores the lookups (`queued`) and adds their jobs.
- * All or nothing at validation: one bad row refuses the batch, and nothing enters the queue.
- * Rows whose client key was seen before return the earlier lookup and add no job.
+ * Validates every request against INPUT_SCHEMAS without storing anything; `rowErrors` names each
+ * bad row (1-based) with one sentence per problem.
  */
-export async function submitLookups(deps: SubmitDeps, requests: SubmitRequest[], batchId = randomUUID()): Promise<SubmitResult> {
+export function validateSubmitRequests(requests: SubmitRequest[]): { valid: ValidRequest[]; rowErrors: RowError[] } {
   const rowErrors: RowError[] = [];
-  const valid: Array<{ type: JobName; input: Record<string, unknown>; clientKey?: string }> = [];
+  const valid: ValidRequest[] = [];
   requests.forEach((req, i) => {
-    if (!isJobName(req.type)) {
+    if (typeof req.type !== 'string' || !isJobName(req.type)) {
       rowErrors.push({ row: i + 1, errors: [`type: unknown lookup type "${String(req.type)}"; expected one of ${Object.keys(INPUT_SCHEMAS).join(', ')}`] });
       return;
     }
@@ -57,14 +63,43 @@ export async function submitLookups(deps: SubmitDeps, requests: SubmitRequest[],
       rowErrors.push({ row: i + 1, errors: describeIssues(parsed.error) });
       return;
     }
-    if (req.clientKey !== undefined && !/^[\w.:-]{1,128}$/.test(req.clientKey)) {
+    if (req.clientKey !== undefined && (typeof req.clientKey !== 'string' || !/^[\w.:-]{1,128}$/.test(req.clientKey))) {
       rowErrors.push({ row: i + 1, errors: ['clientKey: expected 1–128 letters, digits, or . _ : -'] });
       return;
     }
     valid.push({ type: req.type, input: parsed.data as Record<string, unknown>, clientKey: req.clientKey });
   });
-  if (rowErrors.length > 0) throw new SubmitRejectedError(rowErrors);
+  return { valid, rowErrors };
+}
 
+/**
+ * Validates every request, then stores the lookups (`queued`) and adds their jobs.
+ * All or nothing at validation: one bad row refuses the batch, and nothing enters the queue.
+ * Rows whose client key was seen before return the earlier lookup and add no job.
+ */
+export async function submitLookups(deps: SubmitDeps, requests: SubmitRequest[], batchId = randomUUID()): Promise<SubmitResult> {
+  const { valid, rowErrors } = validateSubmitRequests(requests);
+  if (rowErrors.length > 0) throw new SubmitRejectedError(rowErrors);
+  return submitValidated(deps, valid, batchId);
+}
+
+/** Rows stored and queued per round trip: bounds memory and lets the queue start on big batches. */
+const STORE_CHUNK = 5000;
+
+/**
+ * Stores already-validated requests and adds their jobs, in chunks of 5 000. Idempotency rests on
+ * the sparse unique index on `clientKey` (an insert is atomic on MongoDB and FerretDB alike): of
+ * concurrent requests with one key exactly one inserts, the others get its lookup, `existed: true`.
+ */
+export async function submitValidated(deps: SubmitDeps, valid: ValidRequest[], batchId = randomUUID()): Promise<SubmitResult> {
+  const lookups: SubmitResult['lookups'] = [];
+  for (let start = 0; start < valid.length; start += STORE_CHUNK) {
+    lookups.push(...(await storeChunk(deps, valid.slice(start, start + STORE_CHUNK), batchId)));
+  }
+  return { batchId, lookups };
+}
+
+async function storeChunk(deps: SubmitDeps, valid: ValidRequest[], batchId: string): Promise<SubmitResult['lookups']> {
   const fresh = valid.map((v) => ({ _id: randomUUID(), type: v.type, input: v.input, clientKey: v.clientKey ?? null, batchId }));
   const { inserted, existing } = await deps.lookups.insertMany(fresh);
 
@@ -88,12 +123,9 @@ export async function submitLookups(deps: SubmitDeps, requests: SubmitRequest[],
   }
   const insertedIds = new Set(inserted.map((d) => d._id));
   const existingByKey = new Map(existing.map((d) => [d.clientKey, d]));
-  return {
-    batchId,
-    lookups: fresh.map((f) => {
-      if (insertedIds.has(f._id)) return { id: f._id, type: f.type, existed: false };
-      const prior = existingByKey.get(f.clientKey ? `${f.type}:${f.clientKey}` : null);
-      return { id: prior?._id ?? f._id, type: f.type, existed: true };
-    }),
-  };
+  return fresh.map((f) => {
+    if (insertedIds.has(f._id)) return { id: f._id, type: f.type, existed: false };
+    const prior = existingByKey.get(f.clientKey ? `${f.type}:${f.clientKey}` : null);
+    return { id: prior?._id ?? f._id, type: f.type, existed: true };
+  });
 }

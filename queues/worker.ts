@@ -35,6 +35,11 @@ export interface LookupWorkerOptions<N extends JobName> {
   robotId: string;
   /** Lock duration; a job whose robot died is taken over after this (stalled-job recovery). */
   lockDurationMs?: number;
+  /**
+   * Called with the stored lookup after it reached a final status (succeeded, not_found, failed,
+   * needs_human), e.g. to announce it to webhooks. Its errors are logged, never fail the job.
+   */
+  onFinished?: (lookup: LookupDoc) => Promise<void>;
 }
 
 /**
@@ -44,6 +49,15 @@ export interface LookupWorkerOptions<N extends JobName> {
  */
 export function startLookupWorker<N extends JobName>(options: LookupWorkerOptions<N>): Worker<JobData<N>> {
   const { lookups, handler, robotId } = options;
+  const notifyFinished = async (lookupId: string, log: Logger): Promise<void> => {
+    if (!options.onFinished) return;
+    try {
+      const doc = await lookups.get(lookupId);
+      if (doc) await options.onFinished(doc);
+    } catch (err) {
+      log.error({ err }, 'onFinished hook failed');
+    }
+  };
   const worker = new Worker<JobData<N>>(
     options.name,
     async (job: Job<JobData<N>>, token?: string) => {
@@ -54,6 +68,7 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       try {
         const out = await handler({ lookupId, input: job.data.input, attempt, log });
         await lookups.markFinished(lookupId, out.status, { result: out.result, evidenceCount: out.evidenceCount });
+        await notifyFinished(lookupId, log);
         log.info({ status: out.status }, 'lookup finished');
         return { status: out.status };
       } catch (error) {
@@ -64,9 +79,11 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
         switch (outcome.action) {
           case 'park':
             await lookups.markFinished(lookupId, 'needs_human', { error: described });
+            await notifyFinished(lookupId, log);
             throw new UnrecoverableError(described.message);
           case 'fail':
             await lookups.markFinished(lookupId, 'failed', { error: { ...described, details: { ...described.details, exhausted: outcome.exhausted } } });
+            await notifyFinished(lookupId, log);
             throw new UnrecoverableError(described.message);
           case 'delay':
             await lookups.markRetrying(lookupId, described);

@@ -3,21 +3,34 @@ import { courtPortalOf } from '../core/identifiers.ts';
 import type { JobName } from '../queues/names.ts';
 import type { LookupHandler } from '../queues/worker.ts';
 import { runSudrfCaseLookup } from './court-sudrf/index.ts';
+import { runMsudrfCaseLookup } from './court-msudrf/index.ts';
+import { runMirsudCaseLookup } from './court-mirsud-spb/index.ts';
+import { runMosSudCaseLookup } from './court-mos-sud/index.ts';
+import { runFsspSearchLookup } from './fssp/index.ts';
+import { runCourtSearch, type CourtSearchFanOut } from './court-search/index.ts';
 import type { RobotServices } from './runtime/robot-services.ts';
 
 export type { RobotServices } from './runtime/robot-services.ts';
 
 /** The handler of every job name, bound to a robot process's services. */
-export function buildHandlers(services: RobotServices): { [N in JobName]: LookupHandler<N> } {
+export function buildHandlers(services: RobotServices, extras: { courtSearchFanOut?: CourtSearchFanOut } = {}): { [N in JobName]: LookupHandler<N> } {
   return {
     'court.case': async (ctx) => {
       const portal = courtPortalOf(String((ctx.input as { court?: unknown }).court ?? ''));
       switch (portal) {
         case 'sudrf':
           return runSudrfCaseLookup(services, ctx);
+        case 'msudrf':
+          return runMsudrfCaseLookup(services, ctx);
+        case 'mirsud-spb':
+          return runMirsudCaseLookup(services, ctx);
+        case 'mos-sud':
+          return runMosSudCaseLookup(services, ctx);
         default:
           throw new BadInputError(`no robot for court host ${String((ctx.input as { court?: unknown }).court)}`);
       }
     },
+    'court.search': (ctx) => runCourtSearch(services, extras.courtSearchFanOut, ctx),
+    'fssp.search': (ctx) => runFsspSearchLookup(services, ctx),
   };
 }

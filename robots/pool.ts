@@ -4,8 +4,12 @@ import type { Logger } from '../core/logger.ts';
 import { JOB_NAMES, type JobName } from '../queues/names.ts';
 import { createRedis } from '../queues/redis.ts';
 import { startLookupWorker } from '../queues/worker.ts';
-import type { CourtCaseStore, EvidenceStore, LookupStore } from '../storage/types.ts';
+import type { CourtCaseStore, EvidenceStore, LookupDoc, LookupStore } from '../storage/types.ts';
+import type { CaptchaTaskStore, EnforcementProceedingStore } from '../storage/types.ts';
+import { OperatorSolver } from './runtime/captcha/operator.solver.ts';
+import { RucaptchaSolver } from './runtime/captcha/rucaptcha.solver.ts';
 import { buildHandlers } from './index.ts';
+import { CourtSearchFanOut } from './court-search/fan-out.ts';
 import { RobotBrowserPool } from './runtime/browser-pool.ts';
 import { CaptchaChain, LocalOcrSolver, type CaptchaSolver } from './runtime/captcha/index.ts';
 import { CaptchaTokenCache } from './runtime/captcha-tokens.ts';
@@ -16,7 +20,14 @@ import { TargetRouter } from './runtime/targets.ts';
 
 export interface RobotPoolOptions {
   config: Config;
-  storage: { lookups: LookupStore; courtCases: CourtCaseStore; evidence: EvidenceStore };
+  storage: {
+    lookups: LookupStore;
+    courtCases: CourtCaseStore;
+    evidence: EvidenceStore;
+    enforcementProceedings: EnforcementProceedingStore;
+    /** Present = the operator hand-off is the last captcha solver. */
+    captchaTasks?: CaptchaTaskStore;
+  };
   log: Logger;
   robotId: string;
   /** Job names to serve; default all. */
@@ -24,6 +35,10 @@ export interface RobotPoolOptions {
   concurrency?: number;
   /** Solvers tried after local OCR (an external service, an operator hand-off). */
   extraSolvers?: CaptchaSolver[];
+  /** Local OCR as the first captcha solver (default true; tests of the later solvers turn it off). */
+  localOcr?: boolean;
+  /** Called with each lookup that reached a final status (webhooks: queues/webhook.queue.ts). */
+  onFinished?: (lookup: LookupDoc) => Promise<void>;
 }
 
 export interface RobotPool {
@@ -64,10 +79,25 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       defaultLimit: config.politeness.default,
       hostLimits: config.politeness.hosts,
     }),
-    captcha: new CaptchaChain([ocr, ...(options.extraSolvers ?? [])], { onSolverError: (solver, err) => log.warn({ solver, err }, 'captcha solver failed') }),
+    // The chain: local OCR → rucaptcha (when a key is configured) → extra solvers → operator (last).
+    captcha: new CaptchaChain(
+      [
+        ...(options.localOcr === false ? [] : [ocr]),
+        ...(config.captcha.rucaptcha.key
+          ? [new RucaptchaSolver({ key: config.captcha.rucaptcha.key, baseUrl: config.captcha.rucaptcha.url, pollMs: config.captcha.rucaptcha.pollMs, timeoutMs: config.captcha.rucaptcha.timeoutMs })]
+          : []),
+        ...(options.extraSolvers ?? []),
+        ...(storage.captchaTasks
+          ? [new OperatorSolver({ tasks: storage.captchaTasks, waitMs: config.captcha.operator.waitMs, taskTtlMs: config.captcha.operator.taskTtlMs })]
+          : []),
+      ],
+      { onSolverError: (solver, err) => log.warn({ solver, err }, 'captcha solver failed') },
+    ),
     captchaTokens: new CaptchaTokenCache(redis, config.queue.prefix),
     evidence: storage.evidence,
     courtCases: storage.courtCases,
+    enforcementProceedings: storage.enforcementProceedings,
+    captchaTasks: storage.captchaTasks ?? null,
     modes: config.robot.modes,
     captchaMaxTries: config.captcha.maxTries,
     browserFetch: {
@@ -76,7 +106,9 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       timeoutMs: config.http.timeoutMs,
     },
   };
-  const handlers = buildHandlers(services);
+  // court.search children: stored as lookups and queued as one BullMQ flow per search.
+  const courtSearchFanOut = new CourtSearchFanOut({ lookups: storage.lookups, connection: redis, prefix: config.queue.prefix, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } });
+  const handlers = buildHandlers(services, { courtSearchFanOut });
   const workerConnection = createRedis(config.redis.url!);
   const workers = (options.only ?? [...JOB_NAMES]).map((name) =>
     startLookupWorker({
@@ -88,6 +120,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       handler: handlers[name],
       log,
       robotId: options.robotId,
+      onFinished: options.onFinished,
     }),
   );
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -100,6 +133,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       await browsers?.close();
       await ocr.close();
       await http.close();
+      await courtSearchFanOut.close();
       workerConnection.disconnect();
       redis.disconnect();
     },

@@ -4,5 +4,9 @@
  */
 import type { SiteFactory } from './site.ts';
 import { sudrfSite } from './sudrf/sudrf.site.ts';
+import { fsspSite } from './fssp/fssp.site.ts';
+import { msudrfSite } from './court-msudrf/msudrf.site.ts';
+import { mirsudSite } from './court-mirsud-spb/mirsud.site.ts';
+import { mosSudSite } from './court-mos-sud/mos-sud.site.ts';
 
-export const SITE_FACTORIES: readonly SiteFactory[] = [sudrfSite];
+export const SITE_FACTORIES: readonly SiteFactory[] = [sudrfSite, msudrfSite, (ctx) => mirsudSite(ctx), mosSudSite, fsspSite];

@@ -1,5 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
+import type { BlobBackend } from './evidence/blob-backend.ts';
+import { GridFsBlobBackend } from './evidence/gridfs.backend.ts';
+import { evidenceManifestModel, type EvidenceManifest } from './evidence/manifest.model.ts';
 import { evidenceBlobModel, evidenceModel, type EvidenceBlob } from './models/evidence.model.ts';
 import type { EvidenceItem, EvidenceItemInput, EvidenceStore } from './types.ts';
 
@@ -13,21 +16,34 @@ export function evidenceLinkHash(item: Omit<EvidenceItem, '_id' | 'hash' | 'meta
   return sha256Hex(JSON.stringify([item.jobId, item.seq, item.step, item.kind, item.url, item.at.toISOString(), item.size, item.sha256, item.prevHash]));
 }
 
+/** The manifest hash of a chain: SHA-256 over the link hashes, one per line (`printf '%s\n' … | sha256sum`). */
+export function manifestHashOf(itemHashes: readonly string[]): string {
+  return sha256Hex(itemHashes.map((h) => `${h}\n`).join(''));
+}
+
 /**
- * Evidence in MongoDB: items in `evidence` (one chain per job, `(jobId, seq)` unique) and bodies
- * content-addressed in `evidence_blobs` (identical pages stored once).
+ * Evidence in MongoDB: items in `evidence` (one chain per job, `(jobId, seq)` unique), bodies in a
+ * content-addressed blob backend (GridFS bucket `evidence` unless configured otherwise), and a
+ * manifest per job in `evidence_manifests`. Bodies written before GridFS (`evidence_blobs`) are
+ * still read: the legacy collection is the fallback of every read.
  */
 export class MongoEvidenceStore implements EvidenceStore {
   readonly items: Model<EvidenceItem>;
+  /** Legacy bodies (before the blob backends); read-only fallback. */
   readonly blobs: Model<EvidenceBlob>;
-  constructor(conn: Connection) {
+  readonly manifests: Model<EvidenceManifest>;
+  readonly backend: BlobBackend;
+
+  constructor(conn: Connection, backend?: BlobBackend) {
     this.items = evidenceModel(conn);
     this.blobs = evidenceBlobModel(conn);
+    this.manifests = evidenceManifestModel(conn);
+    this.backend = backend ?? new GridFsBlobBackend(conn);
   }
 
   async append(input: EvidenceItemInput, body: Buffer): Promise<EvidenceItem> {
     const sha256 = sha256Hex(body);
-    await this.putBlob(sha256, body, input.contentType);
+    await this.backend.put(sha256, body, input.contentType);
     for (let tries = 0; tries < 5; tries++) {
       const last = await this.items.findOne({ jobId: input.jobId }).sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean();
       const seq = (last?.seq ?? 0) + 1;
@@ -50,6 +66,40 @@ export class MongoEvidenceStore implements EvidenceStore {
   }
 
   async readBody(sha256: string): Promise<Buffer | null> {
+    if (/^[0-9a-f]{64}$/.test(sha256)) {
+      const body = await this.backend.get(sha256);
+      if (body) return body;
+    }
+    return this.readLegacyBody(sha256);
+  }
+
+  /**
+   * Writes (or re-writes, after a retry added items) the job's manifest: its link hashes in chain
+   * order and their manifest hash. Called when a job attempt ends, whatever its outcome.
+   */
+  async seal(jobId: string): Promise<EvidenceManifest | null> {
+    const items = await this.listByJob(jobId);
+    if (items.length === 0) return null;
+    const itemHashes = items.map((i) => i.hash);
+    const manifest: EvidenceManifest = {
+      _id: jobId,
+      jobId,
+      lookupId: items[0]!.lookupId,
+      itemCount: items.length,
+      itemHashes,
+      headHash: itemHashes.at(-1) ?? null,
+      manifestHash: manifestHashOf(itemHashes),
+      sealedAt: new Date(),
+    };
+    await this.manifests.collection.replaceOne({ _id: jobId } as never, manifest as never, { upsert: true });
+    return manifest;
+  }
+
+  async getManifest(jobId: string): Promise<EvidenceManifest | null> {
+    return this.manifests.findById(jobId).lean<EvidenceManifest>();
+  }
+
+  private async readLegacyBody(sha256: string): Promise<Buffer | null> {
     const blob = await this.blobs.findById(sha256).lean<EvidenceBlob>();
     if (!blob) return null;
     const data = blob.data as unknown;
@@ -57,13 +107,5 @@ export class MongoEvidenceStore implements EvidenceStore {
     if (Buffer.isBuffer(data)) return data;
     const bin = data as { buffer?: Uint8Array; value?: () => Uint8Array };
     return Buffer.from(bin.buffer ?? bin.value?.() ?? new Uint8Array());
-  }
-
-  private async putBlob(sha256: string, body: Buffer, contentType: string): Promise<void> {
-    await this.blobs.collection.updateOne(
-      { _id: sha256 } as never,
-      { $setOnInsert: { data: body, size: body.length, contentType, createdAt: new Date() } },
-      { upsert: true },
-    );
   }
 }

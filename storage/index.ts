@@ -2,14 +2,33 @@ import type { Connection } from 'mongoose';
 import { connectMongo, type MongoOptions } from './connection.ts';
 import { MongoCourtCaseStore } from './court-cases.repo.ts';
 import { MongoEvidenceStore } from './evidence.store.ts';
+import { MongoAuditLog } from './audit-log.repo.ts';
+import type { EvidenceBackendOptions } from './evidence/blob-backend.ts';
+import { createBlobBackend } from './evidence/backends.ts';
 import { MongoLookupStore } from './lookups.repo.ts';
+import { MongoScheduleStore } from './schedule.repo.ts';
+import { MongoEnforcementProceedingStore } from './enforcement-proceedings.repo.ts';
+import { MongoCaptchaTaskStore } from './captcha-tasks.repo.ts';
+import { MongoApiKeyStore } from './api-keys.repo.ts';
+import { MongoReadModelStore } from './read-models.repo.ts';
+import { MongoWebhookStore } from './webhooks.repo.ts';
 
 export * from './types.ts';
 export { connectMongo } from './connection.ts';
 export { courtCaseKey, diffCase, MongoCourtCaseStore } from './court-cases.repo.ts';
-export { MongoEvidenceStore, sha256Hex, evidenceLinkHash } from './evidence.store.ts';
+export { MongoEvidenceStore, sha256Hex, evidenceLinkHash, manifestHashOf } from './evidence.store.ts';
+export { MongoAuditLog, type AuditLogEntry, type AuditLogInput } from './audit-log.repo.ts';
+export type { BlobBackend, EvidenceBackendOptions } from './evidence/blob-backend.ts';
+export type { EvidenceManifest } from './evidence/manifest.model.ts';
 export { MongoLookupStore } from './lookups.repo.ts';
+export { MongoScheduleStore } from './schedule.repo.ts';
+export { MongoApiKeyStore, hashApiToken } from './api-keys.repo.ts';
+export { MongoWebhookStore } from './webhooks.repo.ts';
+export { MongoReadModelStore, READ_COLLECTIONS, READ_FILTERS, type ReadCollection, type ReadFilter, type ReadPage } from './read-models.repo.ts';
 export type { CourtCaseDoc } from './models/court-case.model.ts';
+export { MongoEnforcementProceedingStore, diffProceeding, endReason } from './enforcement-proceedings.repo.ts';
+export type { EnforcementProceedingDoc, ProceedingHistoryEntry } from './models/enforcement-proceeding.model.ts';
+export { MongoCaptchaTaskStore, CaptchaTaskStateError } from './captcha-tasks.repo.ts';
 
 /** Everything a process role needs from MongoDB, opened together and closed together. */
 export interface Storage {
@@ -17,18 +36,34 @@ export interface Storage {
   lookups: MongoLookupStore;
   courtCases: MongoCourtCaseStore;
   evidence: MongoEvidenceStore;
+  /** `audit_log`: who viewed or exported which evidence. */
+  auditLog: MongoAuditLog;
+  /** `api_keys`, `webhooks` + `webhook_deliveries`, and paged reads for the HTTP API. */
+  apiKeys: MongoApiKeyStore;
+  webhooks: MongoWebhookStore;
+  readModels: MongoReadModelStore;
+  /** `enforcement_proceedings` (fssp.search) and `captcha_tasks` (operator hand-off). */
+  enforcementProceedings: MongoEnforcementProceedingStore;
+  captchaTasks: MongoCaptchaTaskStore;
+  /** The re-check schedule kept on `court_cases` (scheduler/, `konveyer cases`). */
+  schedules: MongoScheduleStore;
   close(): Promise<void>;
 }
 
 /** Connects, creates the indexes every repository relies on (idempotent), returns the stores. */
-export async function openStorage(options: MongoOptions): Promise<Storage> {
+export async function openStorage(options: MongoOptions & { evidence?: EvidenceBackendOptions }): Promise<Storage> {
   const conn = await connectMongo(options);
   const lookups = new MongoLookupStore(conn);
   const courtCases = new MongoCourtCaseStore(conn);
-  const evidence = new MongoEvidenceStore(conn);
-  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs]) {
+  const evidence = new MongoEvidenceStore(conn, createBlobBackend(conn, options.evidence));
+  const auditLog = new MongoAuditLog(conn);
+  const apiKeys = new MongoApiKeyStore(conn);
+  const webhooks = new MongoWebhookStore(conn);
+  const enforcementProceedings = new MongoEnforcementProceedingStore(conn);
+  const captchaTasks = new MongoCaptchaTaskStore(conn);
+  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model]) {
     await model.createCollection().catch(() => undefined);
     await model.createIndexes();
   }
-  return { conn, lookups, courtCases, evidence, close: () => conn.close() };
+  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), close: () => conn.close() };
 }

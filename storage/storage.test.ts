@@ -105,6 +105,7 @@ describe('evidence', () => {
       expect(sha256Hex(stored!)).toBe(item.sha256);
       expect(evidenceLinkHash(item)).toBe(item.hash);
     }
-    expect(await storage.evidence.blobs.countDocuments({ _id: { $in: [sha256Hex(body)] } })).toBe(1);
+    // Bodies are content-addressed in the GridFS bucket `evidence` (filename = sha256): stored once.
+    expect(await storage.conn.db!.collection('evidence.files').countDocuments({ filename: sha256Hex(body) })).toBe(1);
   });
 });

@@ -35,8 +35,13 @@ export async function runSudrfCaseLookup(services: RobotServices, ctx: HandlerCo
       ? { status: 'succeeded', result: { collection: 'court_cases', id: out.caseKey, changed: out.saved.created || out.saved.changes.length > 0 }, evidenceCount: evidence.recorded }
       : { status: 'not_found', result: null, evidenceCount: evidence.recorded };
   };
-  if (mode === 'browser') {
-    return services.browsers().withPage((page) => run(new BrowserPageFetcher(page, deps, services.browserFetch)));
+  try {
+    if (mode === 'browser') {
+      return await services.browsers().withPage((page) => run(new BrowserPageFetcher(page, deps, services.browserFetch)));
+    }
+    return await run(new HttpPageFetcher(services.http.session(), deps));
+  } finally {
+    // Every attempt ends its evidence chain with a manifest; a failure to seal must not hide the outcome.
+    await evidence.seal().catch((err: unknown) => ctx.log.warn({ err }, 'evidence manifest not written'));
   }
-  return run(new HttpPageFetcher(services.http.session(), deps));
 }

@@ -29,6 +29,12 @@ export interface OpenOptions {
    * clicked) are all in the picture the auditor sees. The DOM evidence holds them either way.
    */
   reveal?: string[];
+  /**
+   * Browser mode: wait until this selector is attached before reading the page (pages that render
+   * their data later by XHR, e.g. mirsud.spb.ru's print table; `networkidle` fires too early there).
+   * A timeout is not an error here: the page is read as it is and its kind decides.
+   */
+  waitFor?: { selector: string; timeoutMs: number };
 }
 
 export interface FetcherDeps {
@@ -75,6 +81,9 @@ export class BrowserPageFetcher implements PageFetcher {
     const finalUrl = this.page.url();
     this.deps.router.assertAllowed(finalUrl);
     const status = response?.status() ?? 0;
+    if (options.waitFor && status < 400) {
+      await this.page.waitForSelector(options.waitFor.selector, { state: 'attached', timeout: options.waitFor.timeoutMs }).catch(() => undefined);
+    }
     const html = await this.page.content();
     if (options.reveal?.length) {
       await this.page.evaluate((selectors) => {
@@ -89,6 +98,26 @@ export class BrowserPageFetcher implements PageFetcher {
       throw statusError({ url: finalUrl, status, headers: (await response?.allHeaders()) ?? {}, body: Buffer.alloc(0), contentType: '' });
     }
     return { url: finalUrl, status, html, evidenceId: dom._id };
+  }
+
+  /**
+   * Records the page as it is now, without navigating — for content a page's own script put in
+   * place (an AJAX refresh after a captcha answer). Screenshot + DOM, like `open`; status is 0.
+   */
+  async capture(step: string, options: OpenOptions = {}): Promise<FetchedPage> {
+    const url = this.page.url();
+    this.deps.router.assertAllowed(url);
+    const html = await this.page.content();
+    if (options.reveal?.length) {
+      await this.page.evaluate((selectors) => {
+        for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
+      }, options.reveal);
+    }
+    const { screenshotFormat: type, jpegQuality } = this.options;
+    const shot = await this.page.screenshot({ type, fullPage: true, ...(type === 'jpeg' ? { quality: jpegQuality } : {}) });
+    await this.deps.evidence.record(step, 'screenshot', { url, contentType: `image/${type}`, body: shot, meta: { inPage: true } });
+    const dom = await this.deps.evidence.record(step, 'html', { url, contentType: 'text/html; charset=utf-8', body: Buffer.from(html, 'utf8'), meta: { inPage: true } });
+    return { url, status: 0, html, evidenceId: dom._id };
   }
 }
 

@@ -6,6 +6,7 @@ import type { BrowserFetcherOptions } from './page-fetcher.ts';
 import type { Politeness } from './politeness.ts';
 import type { TargetRouter } from './targets.ts';
 import type { CourtCaseStore, EvidenceStore } from '../../storage/types.ts';
+import type { CaptchaTaskStore, EnforcementProceedingStore } from '../../storage/types.ts';
 
 /**
  * Everything a robot handler may use, built and owned by the robot process (cli/robots.ts) and
@@ -23,6 +24,10 @@ export interface RobotServices {
   captchaTokens: CaptchaTokenCache;
   evidence: EvidenceStore;
   courtCases: CourtCaseStore;
+  /** `enforcement_proceedings` (fssp.search). */
+  enforcementProceedings: EnforcementProceedingStore;
+  /** `captcha_tasks`: the operator hand-off (null when the process has no operator solver). */
+  captchaTasks: CaptchaTaskStore | null;
   /** Default mode per target; a lookup may override it. */
   modes: { 'court-sudrf': 'http' | 'browser' };
   captchaMaxTries: number;

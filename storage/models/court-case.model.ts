@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CourtCaseRecord } from '../../core/records.ts';
-import type { HistoryChange, SourceRef } from '../types.ts';
+import type { CaseScheduleState, HistoryChange, SourceRef } from '../types.ts';
 
 /** One entry of a case's history: when a check saw something change, and what. */
 export interface CaseHistoryEntry {
@@ -21,6 +21,8 @@ export interface CourtCaseDoc extends CourtCaseRecord {
   rev: number;
   firstSeenAt: Date;
   checkedAt: Date;
+  /** Re-check schedule and legal deadlines (scheduler/); absent until the scheduler first sees the case. */
+  schedule?: CaseScheduleState | null;
 }
 
 export const COURT_CASE_SCHEMA_VERSION = 1;
@@ -57,12 +59,14 @@ export const courtCaseSchema = new Schema<CourtCaseDoc>(
     rev: { type: Number, required: true },
     firstSeenAt: { type: Date, required: true },
     checkedAt: { type: Date, required: true },
+    schedule: { type: Schema.Types.Mixed, default: undefined },
   },
   { collection: 'court_cases', versionKey: false, minimize: false },
 );
 courtCaseSchema.index({ uid: 1 });
 courtCaseSchema.index({ caseNumber: 1, 'court.host': 1 });
 courtCaseSchema.index({ status: 1, checkedAt: 1 });
+courtCaseSchema.index({ 'schedule.overdue': 1, 'schedule.daysLate': -1 });
 
 export type CourtCaseModel = Model<CourtCaseDoc>;
 export const courtCaseModel = (conn: Connection): CourtCaseModel => conn.model<CourtCaseDoc>('CourtCase', courtCaseSchema);

@@ -12,10 +12,13 @@
  */
 import sharp from 'sharp';
 import { straightenGlyphs } from './glyph-segmentation.ts';
+import { cleanupFsspCaptcha, FSSP_CLEANUP_VARIANTS, isFsspCleanupVariant } from './fssp-cleanup.ts';
 
 /** Names of the clean-up variants, tried in this order by default. */
 export const CLEANUP_VARIANTS = ['upright', 'ink', 'ink-bold', 'ink-thin', 'upright-bold', 'grey'] as const;
-export type CleanupVariant = (typeof CLEANUP_VARIANTS)[number];
+/** Every variant a solver may name: the sudrf ones above plus the FSSP ones (fssp-cleanup.ts). */
+export const ALL_CLEANUP_VARIANTS = [...CLEANUP_VARIANTS, ...FSSP_CLEANUP_VARIANTS] as const;
+export type CleanupVariant = (typeof ALL_CLEANUP_VARIANTS)[number];
 
 /** An RGB image as raw bytes (3 channels). */
 interface Rgb {
@@ -166,6 +169,7 @@ async function renderCoverage(cov: Float32Array, width: number, height: number, 
  * image (the `ink*`/`upright*` variants need an anti-aliased single ink; `upright*` needs `length`).
  */
 export async function cleanupCaptcha(image: Buffer, variant: CleanupVariant, length?: number): Promise<Buffer | null> {
+  if (isFsspCleanupVariant(variant)) return cleanupFsspCaptcha(image, variant);
   const rgb = await readRgb(image);
   if (variant === 'grey') {
     // A flat image has nothing to read (tesseract would only print debug noise on it).

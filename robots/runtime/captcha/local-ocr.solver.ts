@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PSM, type WorkerParams } from 'tesseract.js';
 import { z } from 'zod';
-import { CLEANUP_VARIANTS, cleanupCaptcha, type CleanupVariant } from './captcha-cleanup.ts';
+import { ALL_CLEANUP_VARIANTS, CLEANUP_VARIANTS, cleanupCaptcha, type CleanupVariant } from './captcha-cleanup.ts';
+import { FSSP_CLEANUP_VARIANTS } from './fssp-cleanup.ts';
 import { assertCaptchaTask, taskAlphabet, taskLength, type CaptchaSolution, type CaptchaSolver, type CaptchaTask } from './captcha-solver.ts';
 import { parseStrictOptions } from './strict-options.ts';
 import { TesseractPool } from './tesseract-pool.ts';
@@ -20,7 +21,7 @@ const optionsSchema = z.strictObject({
   cachePath: z.string().min(1).optional(),
   workers: z.number().int().min(1).max(16).optional(),
   recycleAfter: z.number().int().min(1).optional(),
-  variants: z.array(z.enum(CLEANUP_VARIANTS)).min(1).optional(),
+  variants: z.array(z.enum(ALL_CLEANUP_VARIANTS)).min(1).optional(),
   acceptConfidence: z.number().min(0).max(1).optional(),
   minConfidence: z.number().min(0).max(1).optional(),
 });
@@ -37,7 +38,7 @@ export interface LocalOcrSolverOptions {
   workers?: number;
   /** Recognitions after which a worker is replaced (tesseract.js grows in memory). Default 250. */
   recycleAfter?: number;
-  /** Clean-up variants to read, in order. Default: all of {@link CLEANUP_VARIANTS}. */
+  /** Clean-up variants to read, in order. Default by task: {@link FSSP_CLEANUP_VARIANTS} + `grey` for `cyrillic5`, else all of {@link CLEANUP_VARIANTS}. */
   variants?: CleanupVariant[];
   /** Stop trying variants once an answer of the right length reaches this confidence (0..1). Default 0.9. */
   acceptConfidence?: number;
@@ -64,7 +65,7 @@ interface Candidate {
  */
 export class LocalOcrSolver implements CaptchaSolver {
   readonly name: string;
-  readonly #settings: Required<Omit<LocalOcrSolverOptions, 'name'>>;
+  readonly #settings: Required<Omit<LocalOcrSolverOptions, 'name' | 'variants'>> & { variants: CleanupVariant[] | null };
   readonly #pools = new Map<string, TesseractPool>();
   #closed = false;
 
@@ -76,7 +77,7 @@ export class LocalOcrSolver implements CaptchaSolver {
       cachePath: o.cachePath ?? join(tmpdir(), 'konveyer-tesseract-cache'),
       workers: o.workers ?? 1,
       recycleAfter: o.recycleAfter ?? 250,
-      variants: o.variants ?? [...CLEANUP_VARIANTS],
+      variants: o.variants ?? null,
       acceptConfidence: o.acceptConfidence ?? 0.9,
       minConfidence: o.minConfidence ?? 0,
     };
@@ -94,7 +95,9 @@ export class LocalOcrSolver implements CaptchaSolver {
     const length = taskLength(task);
     const pool = this.#pool(languageFor(alphabet));
     const candidates: Candidate[] = [];
-    for (const variant of this.#settings.variants) {
+    // FSSP captchas (dark ink + pale shadow, JPEG) need their own clean-up (fssp-cleanup.ts).
+    const variants = this.#settings.variants ?? (task.kind === 'cyrillic5' ? [...FSSP_CLEANUP_VARIANTS, 'grey' as const] : [...CLEANUP_VARIANTS]);
+    for (const variant of variants) {
       const read = await this.#readLine(pool, task.image, variant, alphabet, length);
       if (!read || !read.answer || (length !== undefined && read.answer.length !== length)) continue;
       const candidate = { ...read, variant };

@@ -1,0 +1,22 @@
+import type { Queue } from 'bullmq';
+import type { Config } from '../config/index.ts';
+import type { JobName } from '../queues/names.ts';
+import type { SubmitDeps } from '../queues/submit.ts';
+import type { Storage } from '../storage/index.ts';
+
+/** What the API server needs; `createApiServer` borrows these and closes none of them. */
+export interface ApiServerDeps {
+  storage: Pick<Storage, 'conn' | 'lookups' | 'apiKeys' | 'webhooks' | 'readModels'>;
+  /** The producer queue of each job name. */
+  queueFor: (name: JobName) => Queue;
+  config: Pick<Config, 'api' | 'webhooks' | 'queue'>;
+  /** Pings Redis for /healthz. */
+  pingRedis: () => Promise<unknown>;
+}
+
+/** Submit dependencies derived from the server's. */
+export const submitDepsOf = (deps: ApiServerDeps): SubmitDeps => ({
+  lookups: deps.storage.lookups,
+  queueFor: deps.queueFor,
+  jobOptions: { attempts: deps.config.queue.attempts, backoffMs: deps.config.queue.backoffMs },
+});

@@ -1,0 +1,97 @@
+/**
+ * Evidence figures: bytes of evidence per lookup in HTTP and browser mode (PNG, and JPEG at quality
+ * 30/60/90), and verify speed in items per second (re-read from GridFS + re-hash + chain + manifest).
+ *
+ *   npx tsx bench/evidence.bench.ts [lookupsPerVariant=6] [syntheticJobs=200]
+ *
+ * One process: embedded services, the sandbox and a robot pool in-process, a fresh database.
+ */
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { loadConfig } from '../config/index.ts';
+import { createLogger } from '../core/logger.ts';
+import type { JobName } from '../queues/names.ts';
+import { createRedis } from '../queues/redis.ts';
+import { submitLookups } from '../queues/submit.ts';
+import { startRobotPool } from '../robots/pool.ts';
+import { startSandbox } from '../sandbox/server.ts';
+import { verifyEvidence } from '../storage/evidence/verify.ts';
+import { openStorage } from '../storage/index.ts';
+import { startBenchServices } from './support/farm.ts';
+
+const perVariant = Number(process.argv[2] ?? 6);
+const syntheticJobs = Number(process.argv[3] ?? 200);
+const services = await startBenchServices();
+const db = `bench_evidence_${randomUUID().slice(0, 6)}`;
+const storage = await openStorage({ uri: services.mongoUri, db });
+const sandbox = await startSandbox({ port: 0, seed: 5 });
+const redis = createRedis(services.redisUrl);
+const log = createLogger({ level: 'silent' });
+const rows: string[][] = [];
+const figures: Record<string, number> = {};
+
+const courts = new Map(sandbox.world.courts.map((c) => [c.host, c]));
+const cases = sandbox.world.cases.filter((c) => !courts.get(c.host)!.hasSearchCaptcha);
+let next = 0;
+
+async function variant(name: string, mode: 'http' | 'browser', format: 'png' | 'jpeg', quality: number): Promise<void> {
+  const prefix = `${db}-${name}`;
+  const config = loadConfig({
+    REDIS_URL: services.redisUrl, MONGODB_URI: services.mongoUri, MONGODB_DB: db, QUEUE_PREFIX: prefix, SANDBOX_ORIGIN: sandbox.url,
+    POLITENESS_RPS: '100', POLITENESS_CONCURRENCY: '8', ROBOT_CONCURRENCY: '4', ROBOT_BROWSER_PAGES: '2', LOG_LEVEL: 'silent',
+    EVIDENCE_SCREENSHOT_FORMAT: format, EVIDENCE_JPEG_QUALITY: String(quality),
+  });
+  const pool = await startRobotPool({ config, storage, log, robotId: `bench-${name}` });
+  const queues = new Map<JobName, Queue>();
+  const queueFor = (n: JobName) => queues.get(n) ?? queues.set(n, new Queue(n, { connection: redis, prefix })).get(n)!;
+  const picked = Array.from({ length: perVariant }, () => cases[next++ % cases.length]!);
+  const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: 3, backoffMs: 100 } },
+    picked.map((c) => ({ type: 'court.case', input: { court: c.host, number: c.caseNumber, mode } })));
+  const ids = res.lookups.map((l) => l.id);
+  for (;;) {
+    const docs = await storage.lookups.model.find({ _id: { $in: ids }, status: { $in: ['succeeded', 'not_found', 'failed', 'needs_human'] } }).countDocuments();
+    if (docs === ids.length) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await pool.close();
+  for (const q of queues.values()) await q.close();
+  const items = await storage.evidence.items.find({ jobId: { $in: ids } }).lean();
+  const total = items.reduce((n, i) => n + i.size, 0);
+  const shots = items.filter((i) => i.kind === 'screenshot');
+  const shotBytes = shots.reduce((n, i) => n + i.size, 0);
+  const perLookup = total / ids.length;
+  figures[`bytes_per_lookup_${name}`] = Math.round(perLookup);
+  rows.push([name, String(ids.length), (items.length / ids.length).toFixed(1), (perLookup / 1024).toFixed(1), shots.length ? (shotBytes / shots.length / 1024).toFixed(1) : '-']);
+}
+
+await variant('http', 'http', 'png', 70);
+await variant('browser-png', 'browser', 'png', 70);
+for (const q of [30, 60, 90]) await variant(`browser-jpeg-q${q}`, 'browser', 'jpeg', q);
+
+console.log('\nevidence bytes per lookup (court.case on the sandbox, no captcha courts)');
+console.log(['variant', 'lookups', 'items/lookup', 'KiB/lookup', 'KiB/screenshot'].join('\t'));
+for (const r of rows) console.log(r.join('\t'));
+
+// Verify speed on the farm's real chains, then on a larger synthetic set of small HTML items.
+const real = await verifyEvidence(storage.evidence, {});
+for (let j = 0; j < syntheticJobs; j++) {
+  const jobId = randomUUID();
+  for (let s = 0; s < 5; s++) {
+    await storage.evidence.append({ jobId, lookupId: jobId, robot: 'bench', step: `s${s}`, kind: 'http_response', url: 'http://x--spb.sudrf.ru/', contentType: 'text/html', at: new Date() },
+      Buffer.from(`<html>${jobId} ${s} ${'ж'.repeat(8000)}</html>`));
+  }
+  await storage.evidence.seal(jobId);
+}
+const synthetic = await verifyEvidence(storage.evidence, {});
+figures.verify_items_per_sec_farm = Math.round(real.items / (real.ms / 1000));
+figures.verify_items_per_sec_all = Math.round(synthetic.items / (synthetic.ms / 1000));
+figures.verify_mib_per_sec_all = Number((synthetic.bytes / 1048576 / (synthetic.ms / 1000)).toFixed(1));
+console.log(`\nverify (GridFS): farm chains ${real.items} items ${(real.bytes / 1048576).toFixed(1)} MiB in ${real.ms.toFixed(0)} ms = ${figures.verify_items_per_sec_farm} items/s (ok=${real.ok})`);
+console.log(`verify (GridFS): + synthetic ${synthetic.items} items ${(synthetic.bytes / 1048576).toFixed(1)} MiB in ${synthetic.ms.toFixed(0)} ms = ${figures.verify_items_per_sec_all} items/s, ${figures.verify_mib_per_sec_all} MiB/s (ok=${synthetic.ok})`);
+console.log(JSON.stringify({ bench: 'evidence', figures }));
+
+await storage.conn.dropDatabase().catch(() => undefined);
+await storage.close();
+redis.disconnect();
+await sandbox.close();
+await services.stop();

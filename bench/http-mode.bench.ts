@@ -1,0 +1,156 @@
+/**
+ * HTTP mode end to end against its baselines, on the same card pages, side by side in each round.
+ *
+ *   npx tsx bench/http-mode.bench.ts [N=300] [rounds=3]      (BENCH_CPU_PROF=<dir> profiles the robot)
+ *
+ * - e2e: N `court.case` lookups by caseId+caseUid (one card page each) submitted to a robot pool in
+ *   a child process (`konveyer robots --concurrency 16`); lookups/s from the submit call to the last
+ *   lookup's `finishedAt` in MongoDB. Each round has a fresh database and robot process.
+ * - (a) bare loop: undici + iconv-lite + the farm's cheerio parser over the same URLs, 16 at once.
+ * - (b) Crawlee CheerioCrawler (in memory, 16 at once) fetching and parsing the same URLs.
+ * Goals: e2e/bare ≥ 0.5, e2e/cheerio ≥ 1.5. Also the robot process's peak RSS and the CPU time
+ * per lookup of the robot and of the MongoDB-wire server.
+ */
+import type { SandboxCase } from '../sandbox/data/world.types.ts';
+import { BENCH_POLITENESS, dropDatabases, startBenchServices, startRobotProcess, type BatchResult } from './support/farm.ts';
+import { runBareLoop, runCheerioCrawler, type BaselineResult } from './support/http-baselines.ts';
+import { cpuSeconds, descendantsNamed, MemorySampler } from './support/proc-stats.ts';
+import { figureOf, finish, fmt, printTable, type Figure } from './support/report.ts';
+import { cardOnlyCases, sandboxRequestCount, startSandboxProcess } from './support/sandbox-process.ts';
+
+const N = Number(process.argv[2] ?? 300);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const CONCURRENCY = 16;
+const profileDir = process.env.BENCH_CPU_PROF;
+
+interface Round {
+  round: number;
+  order: string[];
+  e2e: BatchResult & { perSecond: number; robotRssMb: number; robotCpuMsPerLookup: number; mongoCpuMsPerLookup: number; cardRequests: number };
+  bare: BaselineResult & { perSecond: number };
+  cheerio: BaselineResult & { perSecond: number };
+}
+
+const sandbox = await startSandboxProcess(42, Math.ceil((N * ROUNDS) / 3) + 10);
+const services = await startBenchServices();
+const mongoPids = [...descendantsNamed(process.pid, 'ferretdb'), ...descendantsNamed(process.pid, 'mongod')];
+const cases = cardOnlyCases(sandbox.world);
+if (cases.length < N * ROUNDS) throw new Error(`only ${cases.length} card-only cases for ${N}×${ROUNDS}`);
+const rounds: Round[] = [];
+const dbs: string[] = [];
+const roundErrors: string[] = [];
+const newDb = (round: number): string => {
+  dbs.push(`bench_http_${Date.now()}_r${round}`);
+  return dbs.at(-1)!;
+};
+
+async function e2e(round: number, batch: SandboxCase[]): Promise<Round['e2e']> {
+  const robot = await startRobotProcess({
+    services,
+    sandboxUrl: sandbox.url,
+    db: newDb(round),
+    concurrency: CONCURRENCY,
+    mode: 'http',
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
+  try {
+    const memory = new MemorySampler(robot.child.pid, false);
+    const robotCpu0 = cpuSeconds(robot.child.pid);
+    const mongoCpu0 = mongoPids.reduce((s, p) => s + cpuSeconds(p), 0);
+    const requests0 = await sandboxRequestCount(sandbox.url);
+    const result = await robot.submit(batch.map((c) => ({ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } })));
+    const cardRequests = (await sandboxRequestCount(sandbox.url)) - requests0;
+    const robotCpu = cpuSeconds(robot.child.pid) - robotCpu0;
+    const mongoCpu = mongoPids.reduce((s, p) => s + cpuSeconds(p), 0) - mongoCpu0;
+    const peak = memory.stop();
+    return {
+      ...result,
+      perSecond: result.lookups / result.seconds,
+      robotRssMb: peak.rssMb,
+      robotCpuMsPerLookup: (robotCpu * 1000) / result.lookups,
+      mongoCpuMsPerLookup: (mongoCpu * 1000) / result.lookups,
+      cardRequests,
+    };
+  } finally {
+    await robot.stop();
+  }
+}
+
+const withRate = (r: BaselineResult): BaselineResult & { perSecond: number } => ({ ...r, perSecond: r.pages / r.seconds });
+
+try {
+  // Warm the baselines' code paths (the robot process warms up inside its own first batch).
+  await runBareLoop(cases.slice(-50), sandbox.port, CONCURRENCY);
+  await runCheerioCrawler(cases.slice(-50), sandbox.port, CONCURRENCY);
+  for (let r = 0; r < ROUNDS; r++) {
+    const batch = cases.slice(r * N, (r + 1) * N);
+    // Alternate the order so that a drift of the VM's speed within a round does not always favour one side.
+    const order = r % 2 === 0 ? ['e2e', 'bare', 'cheerio'] : ['cheerio', 'bare', 'e2e'];
+    const round: Partial<Round> = { round: r + 1, order };
+    try {
+      for (const step of order) {
+        if (step === 'e2e') round.e2e = await e2e(r, batch);
+        if (step === 'bare') round.bare = withRate(await runBareLoop(batch, sandbox.port, CONCURRENCY));
+        if (step === 'cheerio') round.cheerio = withRate(await runCheerioCrawler(batch, sandbox.port, CONCURRENCY));
+      }
+    } catch (error) {
+      // One broken round should not lose the others; it is reported, and no round at all fails the bench.
+      roundErrors.push(`round ${r + 1}: ${String(error).split('\n')[0]}`);
+      console.log(`round ${r + 1} FAILED: ${String(error)}`);
+      continue;
+    }
+    const done = round as Round;
+    rounds.push(done);
+    console.log(
+      `round ${done.round}: e2e ${fmt(done.e2e.perSecond)} lookups/s (${done.e2e.statuses.succeeded}/${N} succeeded, ${done.e2e.cardRequests} card requests, ` +
+        `robot peak RSS ${fmt(done.e2e.robotRssMb)} MB)  bare ${fmt(done.bare.perSecond)} pages/s  cheerio ${fmt(done.cheerio.perSecond)} pages/s`,
+    );
+  }
+} finally {
+  if (rounds.length === 0) process.exitCode = 1;
+  await dropDatabases(services, dbs);
+  await services.stop();
+  await sandbox.stop();
+}
+
+if (rounds.length === 0) throw new Error(`no round completed: ${roundErrors.join('; ')}`);
+console.log('');
+printTable(
+  ['round', 'e2e lookups/s', 'submit s', 'bare pages/s', 'cheerio pages/s', 'e2e/bare', 'e2e/cheerio', 'robot RSS MB', 'robot CPU ms/lookup', 'mongo CPU ms/lookup'],
+  rounds.map((r) => [
+    String(r.round),
+    fmt(r.e2e.perSecond),
+    fmt(r.e2e.submitSeconds),
+    fmt(r.bare.perSecond),
+    fmt(r.cheerio.perSecond),
+    fmt(r.e2e.perSecond / r.bare.perSecond),
+    fmt(r.e2e.perSecond / r.cheerio.perSecond),
+    fmt(r.e2e.robotRssMb),
+    fmt(r.e2e.robotCpuMsPerLookup),
+    fmt(r.e2e.mongoCpuMsPerLookup),
+  ]),
+);
+
+const e2eRates = rounds.map((r) => r.e2e.perSecond);
+const failedLookups = rounds.reduce((s, r) => s + (r.e2e.lookups - r.e2e.statuses.succeeded), 0);
+const wrongPages = rounds.reduce((s, r) => s + r.bare.wrong + r.cheerio.wrong, 0);
+const figures: Figure[] = [
+  figureOf('HTTP e2e vs bare loop', 'lookups/s', e2eRates, { baseline: 'undici+iconv+cheerio pages/s', baselineValues: rounds.map((r) => r.bare.perSecond), goalMin: 0.5 }),
+  figureOf('HTTP e2e vs CheerioCrawler', 'lookups/s', e2eRates, { baseline: 'CheerioCrawler pages/s', baselineValues: rounds.map((r) => r.cheerio.perSecond), goalMin: 1.5 }),
+  figureOf('HTTP robot peak RSS (conc 16)', 'MB', rounds.map((r) => r.e2e.robotRssMb)),
+  figureOf('HTTP robot CPU per lookup', 'ms', rounds.map((r) => r.e2e.robotCpuMsPerLookup)),
+  figureOf('HTTP MongoDB-wire server CPU per lookup', 'ms', rounds.map((r) => r.e2e.mongoCpuMsPerLookup)),
+];
+finish({
+  bench: 'http-mode',
+  figures,
+  notes: [
+    ...roundErrors.map((e) => `FAILED ${e}`),
+    `${N} lookups per round × ${ROUNDS} rounds, concurrency ${CONCURRENCY}; court.case by caseId+caseUid on courts without search captcha (one card each)`,
+    `politeness raised to ${BENCH_POLITENESS.rps} rps / ${BENCH_POLITENESS.concurrency} in flight per host so it does not throttle (max POLITENESS_RPS allows)`,
+    `robot = node bin/konveyer.mjs robots in a child process; RSS is that process alone (VmRSS); sandbox and submitter run elsewhere`,
+    `MongoDB-wire server: ${mongoPids.length ? 'embedded (FerretDB/SQLite or mongod)' : 'external, CPU not measured'}; fresh database per round; completion is polled in Redis, not MongoDB`,
+    `lookups not succeeded: ${failedLookups}; baseline pages with a wrong or unparsed card: ${wrongPages}`,
+  ],
+  rounds,
+});

@@ -1,0 +1,55 @@
+/**
+ * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`, e.g. `BENCH_CPU_PROF=/tmp/prof npx tsx
+ * bench/http-mode.bench.ts 300 1`): self time by package / farm folder and the top functions.
+ *
+ *   npx tsx bench/profile-summary.tool.ts <file.cpuprofile> [top=25]
+ */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Groups a script URL: `node_modules/<pkg>`, a folder of this repo, `node:` internals, or (native). */
+export function groupOf(url: string): string {
+  if (!url) return '(native/gc/idle)';
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (nm) return nm[1]!;
+  if (url.startsWith('node:')) return 'node:internal';
+  const repo = /\/work\/main\/([^/]+)\//.exec(url) ?? /file:\/\/\/.*?\/(cli|robots|parsers|queues|storage|config|core|sandbox|bench)\//.exec(url);
+  return repo ? `konveyer/${repo[1]}` : url.replace(/^file:\/\//, '');
+}
+
+const file = process.argv[2];
+if (!file) throw new Error('usage: profile-summary.tool.ts <file.cpuprofile> [top]');
+const top = Number(process.argv[3] ?? 25);
+const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const selfUs = new Map<number, number>();
+profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+const idle = [...selfUs].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((s, [, us]) => s + us, 0);
+
+const groups = new Map<string, number>();
+const fns = new Map<string, number>();
+for (const [id, us] of selfUs) {
+  const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+  if (functionName === '(idle)') continue;
+  const g = ['(garbage collector)', '(program)'].includes(functionName) ? functionName : groupOf(url);
+  groups.set(g, (groups.get(g) ?? 0) + us);
+  const key = `${functionName || '(anonymous)'}  ${url.replace(/^.*\/(node_modules|work\/main)\//, '')}:${lineNumber + 1}`;
+  fns.set(key, (fns.get(key) ?? 0) + us);
+}
+const busy = total - idle;
+const pct = (us: number): string => `${((us / busy) * 100).toFixed(1).padStart(5)}%`;
+console.log(`wall ${(total / 1e6).toFixed(1)} s, busy ${(busy / 1e6).toFixed(1)} s (${((busy / total) * 100).toFixed(0)}% of wall)\n\nself time by group:`);
+for (const [g, us] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${g}`);
+console.log('\ntop functions by self time:');
+for (const [f, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${f}`);

@@ -1,0 +1,86 @@
+/**
+ * Runs every benchmark in turn, each as a child process, and prints one summary table:
+ * figure | value | baseline | ratio | goal | met?
+ *
+ *   npx tsx bench/run.ts [--quick] [--only http-mode,browser-mode,captcha-accuracy]     (make bench)
+ *
+ * Each benchmark prints its own table and a final JSON line (`BenchReport`, bench/support/report.ts);
+ * captcha-accuracy prints text lines, which are read here. `--quick` runs smaller batches, 2 rounds.
+ * Exit code 1 when a benchmark fails to run (a goal not met is a figure, not a failure).
+ */
+import { spawnTs } from './support/child.ts';
+import { FIGURE_HEADER, figureRow, fmt, printTable, type BenchReport, type Figure } from './support/report.ts';
+
+interface BenchSpec {
+  name: string;
+  script: string;
+  args: string[];
+  quickArgs: string[];
+}
+
+/** Sized so that the whole run stays under ~10 minutes on the 2-core VM (SPIKE.md). */
+const BENCHES: BenchSpec[] = [
+  { name: 'captcha-accuracy', script: 'bench/captcha-accuracy.bench.ts', args: ['100'], quickArgs: ['30'] },
+  { name: 'http-mode', script: 'bench/http-mode.bench.ts', args: ['300', '3'], quickArgs: ['100', '2'] },
+  { name: 'browser-mode', script: 'bench/browser-mode.bench.ts', args: ['80', '3'], quickArgs: ['40', '2'] },
+];
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const onlyArg = argv[argv.indexOf('--only') + 1];
+const only = argv.includes('--only') && onlyArg ? new Set(onlyArg.split(',')) : null;
+
+/** The captcha benchmark's text lines → figures (its baseline: naive OCR, 15 of 66 right). */
+function captchaFigures(lines: string[]): Figure[] {
+  const baseline = 15 / 66;
+  const out: Figure[] = [];
+  for (const line of lines) {
+    const m = /^(.+?)\s+n=\s*(\d+)\s+accuracy\s+([\d.]+)%\s+declined\s+([\d.]+)%\s+(\d+) ms\/solve/.exec(line);
+    if (!m) continue;
+    const accuracy = Number(m[3]) / 100;
+    out.push({
+      figure: `captcha accuracy, ${m[1]!.trim()} (n=${m[2]})`,
+      unit: '',
+      value: accuracy,
+      range: [accuracy, accuracy],
+      baseline: `naive OCR on real FSSP captcha ${fmt(baseline)}`,
+      ratio: { median: accuracy / baseline, range: [accuracy / baseline, accuracy / baseline] },
+    });
+    out.push({ figure: `captcha solve time, ${m[1]!.trim()}`, unit: 'ms', value: Number(m[5]), range: [Number(m[5]), Number(m[5])] });
+  }
+  return out;
+}
+
+const started = performance.now();
+const figures: Figure[] = [];
+const failures: string[] = [];
+for (const bench of BENCHES) {
+  if (only && !only.has(bench.name)) continue;
+  console.log(`\n=== ${bench.name} ${'='.repeat(60 - bench.name.length)}`);
+  const t0 = performance.now();
+  const child = spawnTs(bench.script, quick ? bench.quickArgs : bench.args);
+  child.proc.stdout!.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+  child.proc.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const code = await child.exited;
+  const lines = child.stdoutLines();
+  console.log(`--- ${bench.name}: exit ${code} after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  if (code !== 0) {
+    failures.push(`${bench.name} exited ${code}`);
+    continue;
+  }
+  if (bench.name === 'captcha-accuracy') {
+    figures.push(...captchaFigures(lines));
+    continue;
+  }
+  const last = [...lines].reverse().find((l) => l.startsWith('{"bench"'));
+  if (!last) {
+    failures.push(`${bench.name} printed no JSON line`);
+    continue;
+  }
+  figures.push(...(JSON.parse(last) as BenchReport).figures);
+}
+
+console.log(`\n=== summary (${((performance.now() - started) / 1000 / 60).toFixed(1)} min) ${'='.repeat(40)}`);
+printTable(FIGURE_HEADER, figures.map(figureRow));
+for (const f of failures) console.log(`FAILED: ${f}`);
+process.exitCode = failures.length > 0 ? 1 : 0;

@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { loadConfigOrExit } from './config-file.ts';
+
+/**
+ * `konveyer scheduler [--once]`: re-checks every tracked court case on its cadence until a final
+ * state, and keeps expected dates and overdue flags. Loops until SIGINT/SIGTERM (the pass in
+ * progress finishes); `--once` runs one pass and prints its report (cron, tests).
+ */
+export function registerScheduler(program: Command): void {
+  program
+    .command('scheduler')
+    .description('re-check tracked court cases on a cadence until final; keep legal deadlines and overdue flags')
+    .option('--once', 'run one pass, print its report as JSON, exit')
+    .action(async (opts: { once?: boolean }) => {
+      const [{ openFarm }, { loadProductionCalendar }, scheduler, { submitLookups }, { waitForShutdown }] = await Promise.all([
+        import('./farm.ts'),
+        import('../core/calendar/index.ts'),
+        import('../scheduler/index.ts'),
+        import('../queues/submit.ts'),
+        import('./shutdown.ts'),
+      ]);
+      const farm = await openFarm(loadConfigOrExit());
+      const { config } = farm;
+      try {
+        const deps = {
+          schedules: farm.storage.schedules,
+          calendar: loadProductionCalendar({ overridePath: config.calendar.overridePath }),
+          log: farm.log.child({ role: 'scheduler' }),
+          submit: (requests: Parameters<typeof submitLookups>[1], batchId: string) =>
+            submitLookups({ lookups: farm.storage.lookups, queueFor: farm.queueFor, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } }, requests, batchId as NonNullable<Parameters<typeof submitLookups>[2]>),
+        };
+        const options = {
+          cadence: {
+            intervalMs: config.recheck.intervalHours * 3_600_000,
+            nearDeadlineIntervalMs: config.recheck.nearDeadlineHours * 3_600_000,
+            nearDeadlineWorkingDays: config.recheck.nearDeadlineWorkingDays,
+          },
+          timeZone: config.recheck.timeZone,
+          maxSubmitsPerPass: config.recheck.maxPerPass,
+        };
+        if (opts.once) {
+          process.stdout.write(`${JSON.stringify(await scheduler.runSchedulerPass(deps, options))}\n`);
+          return;
+        }
+        const stop = new AbortController();
+        void waitForShutdown().then(() => stop.abort());
+        await scheduler.runSchedulerLoop(deps, { ...options, passIntervalMs: config.recheck.passSecs * 1000, signal: stop.signal });
+      } finally {
+        await farm.close();
+      }
+    });
+}

@@ -1,0 +1,156 @@
+/**
+ * mirsud.spb.ru (St Petersburg magistrates, TARGETS.md §2.2): the print form of a card
+ * (`div.case-print table.case-print__table`, tables titled by `b.table-title`), the search list
+ * (`table.rwd-table`) and page kinds. Written against the sandbox replica built from TARGETS §2.2
+ * (no real page saved). The screen view (`section.case-info`) and `table.personal-data` are ignored.
+ */
+import * as cheerio from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
+import type { AnyNode } from 'domhandler';
+import { LayoutDriftError } from '../../core/errors.ts';
+import type { CaseEvent, CaseParty, CourtCaseRecord, CourtSearchResult, PageKind, ParseContext } from '../../core/records.ts';
+import { findCourtUid, normalizeCaseNumber } from '../common/case-number.ts';
+import { deriveCaseStatus } from '../common/case-status.ts';
+import { mapColumns } from '../common/columns.ts';
+import { normalizeRole } from '../common/party-role.ts';
+import { parseRuDate, parseTime } from '../common/ru-date.ts';
+import { elementText, textOrNull } from '../common/text.ts';
+
+export const MIRSUD_HOST = 'mirsud.spb.ru';
+const NOT_FOUND_RE = /Судебные дела, удовлетворяющие запросу, не найдены/;
+const PRINT_TABLES = 'div.case-print table.case-print__table';
+
+/** Участок and case number from a card link `/cases/detail/<участок>/?id=<no>`. */
+export function mirsudCardIds(url: string | null | undefined): { section: string | null; number: string | null } {
+  if (!url) return { section: null, number: null };
+  try {
+    const u = new URL(url, `https://${MIRSUD_HOST}`);
+    const m = /\/cases\/detail\/(\d+)\/?$/.exec(u.pathname);
+    return { section: m?.[1] ?? null, number: u.searchParams.get('id') };
+  } catch {
+    return { section: null, number: null };
+  }
+}
+
+/** What a mirsud page is: a card with its print form, an honest empty answer, a result list, or unknown. */
+export function classifyMirsudPage(html: string): PageKind {
+  const $ = cheerio.load(html);
+  if ($(`${PRINT_TABLES} b.table-title`).length) return 'case_card';
+  if (NOT_FOUND_RE.test($('table.rwd-table').text())) return 'search_empty';
+  if ($('table.rwd-table a[href*="/cases/detail/"]').length) return 'search_results';
+  return 'unknown';
+}
+
+function rowsOf($: CheerioAPI, table: AnyNode): string[][] {
+  return $(table).find('tr').toArray().map((tr) => $(tr).children('td, th').toArray().map((td) => elementText($, td)));
+}
+
+/** Parses the print form of a mirsud card. @throws LayoutDriftError without the card table. */
+export function parseMirsudCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
+  const $ = cheerio.load(html);
+  const tables = $(PRINT_TABLES).toArray();
+  const titled = tables.map((t) => ({ t, title: elementText($, $(t).find('b.table-title').first().get(0)) }));
+  const card = titled.find((x) => /дело\s+\S+/i.test(x.title));
+  if (!card) throw new LayoutDriftError('mirsud: no print-form card table (b.table-title «… дело N»)', { selector: `${PRINT_TABLES} b.table-title` });
+  const fields = new Map<string, string>();
+  for (const r of rowsOf($, card.t)) if (r.length === 2 && r[0]) fields.set(r[0].replace(/:$/, ''), r[1] ?? '');
+  const get = (label: string) => textOrNull(fields.get(label));
+
+  let parties: CaseParty[] = [];
+  let events: CaseEvent[] = [];
+  for (const { t } of titled) {
+    if (t === card.t) continue;
+    const rows = rowsOf($, t).filter((r) => r.length > 1);
+    const header = rows[0] ?? [];
+    const data = rows.slice(1);
+    if (header.some((h) => /Вид лица/i.test(h))) {
+      const col = mapColumns(header, { role: ['Вид лица'], name: ['ФИО', 'Наименование'] });
+      parties = data.map((r) => {
+        const role = r[col.role ?? 1] ?? '';
+        return { role, roleNorm: normalizeRole(role), name: r[col.name ?? 0] ?? '' };
+      }).filter((p) => p.name);
+    } else if (header.some((h) => /Дата события/i.test(h))) {
+      const col = mapColumns(header, { publishedAt: ['Дата публикации'], date: ['Дата события'], time: ['Время события'], name: ['Описание события'] });
+      events = data.map((r) => {
+        // The portal joins event and result with « / ».
+        const [name = '', ...rest] = (r[col.name ?? 0] ?? '').split(' / ');
+        return {
+          name: name.trim(),
+          result: textOrNull(rest.join(' / ')),
+          date: parseRuDate(r[col.date ?? 1]),
+          time: parseTime(r[col.time ?? 2]),
+          basis: null,
+          publishedAt: col.publishedAt === undefined ? null : parseRuDate(r[col.publishedAt]),
+        };
+      });
+    }
+  }
+  const link = mirsudCardIds(ctx.url);
+  const section = link.section ?? get('№ участка');
+  const uid = findCourtUid(get('УИД'));
+  const caseNumber = normalizeCaseNumber(/дело\s+(\S+)/i.exec(card.title)?.[1] ?? '');
+  const issued = events.find((e) => /судебн\S*\s+приказ/i.test(e.result ?? '') && /вынесени/i.test(e.name));
+  const inForce = events.find((e) => /вступил\S*\s+в\s+законную\s+силу/i.test(e.name));
+  const registeredAt = parseRuDate(get('Дата поступления'));
+  const decision = { date: issued?.date ?? null, result: issued?.result ?? null };
+  const effectiveAt = inForce?.date ?? null;
+  return {
+    court: {
+      name: section ? `Судебный участок № ${section} Санкт-Петербурга` : null,
+      host: MIRSUD_HOST,
+      // The UID carries the court code (78MSnnnn); the участок comes from the link, never from the UID.
+      code: uid ? uid.slice(0, 8) : null,
+      section,
+    },
+    caseNumber: caseNumber || null,
+    materialNumber: null,
+    previousNumbers: [],
+    uid,
+    caseId: null,
+    caseUid: null,
+    instance: textOrNull(card.title.replace(/\s+\S+$/, '')),
+    category: get('Сущность спора'),
+    judge: get('Судья'),
+    registeredAt,
+    decision,
+    effectiveAt,
+    status: deriveCaseStatus({
+      decisionResult: decision.result,
+      decisionDate: decision.date,
+      effectiveAt,
+      registeredAt,
+      // Without events, the «Статус» row is all the card says.
+      events: events.length ? events : [{ name: get('Статус') }],
+    }),
+    parties,
+    events,
+    executionDocuments: [],
+    template: 'mirsud-spb-print',
+  };
+}
+
+/** Parses `/cases/?…` results (`table.rwd-table`); the honest-empty row gives total 0. */
+export function parseMirsudSearchResults(html: string, ctx: ParseContext = {}): CourtSearchResult {
+  const $ = cheerio.load(html);
+  const table = $('table.rwd-table').first();
+  if (!table.length) throw new LayoutDriftError('mirsud: no table.rwd-table', { selector: 'table.rwd-table' });
+  if (NOT_FOUND_RE.test(table.text())) return { total: 0, cases: [], template: 'mirsud-spb-search' };
+  const header = table.find('tr').first().children('th, td').toArray().map((c) => elementText($, c));
+  const col = mapColumns(header, { registeredAt: ['Дата поступления'], judge: ['Судья'], result: ['Статус'] });
+  const base = ctx.url ?? `https://${MIRSUD_HOST}/`;
+  const cases = table.find('tr').toArray().flatMap((tr) => {
+    const a = $(tr).find('a[href*="/cases/detail/"]').first();
+    if (!a.length) return [];
+    const cells = $(tr).children('td').toArray().map((c) => elementText($, c));
+    const at = (i: number | undefined) => (i === undefined ? null : textOrNull(cells[i]));
+    return [{
+      caseNumber: normalizeCaseNumber(elementText($, a.get(0))),
+      url: new URL(a.attr('href') ?? '', base).toString(),
+      registeredAt: parseRuDate(at(col.registeredAt)),
+      judge: at(col.judge),
+      decisionDate: null,
+      result: at(col.result),
+    }];
+  });
+  return { total: cases.length, cases, template: 'mirsud-spb-search' };
+}

@@ -1,0 +1,209 @@
+/**
+ * Case cards of the magistrate sites on `*.msudrf.ru` (TARGETS.md §2.1), both layouts:
+ * - B (`case_typeB_okt6ros_61MS0033_2-1478-2026_civil.dom.html`, `case_typeB_5mo_50MS0005_5-969-2026_koap`):
+ *   labels `<td><h2>…</h2></td>`, events and parties with a `<thead>` of `<td><h2>`; column order
+ *   differs by region, so columns are mapped by header text.
+ * - C (Ryazan court order, TARGETS.md §2.1, no saved sample): labels `<td><b>…</b>`, values ending
+ *   `&nbsp;`, an events header row of `<b>` cells (4–5 columns), parties transposed (one column per
+ *   participant), often no UID.
+ * Shell: `div.lawcase-content > h2` «Дело № …», `ul#tabs > li` tab names, `div#contentt > div.tab-content`.
+ * The court's code comes from the counter (`ssid=`) or the UID, the участок from the host, and
+ * `caseId` from the URL (`case_id`), which keys the record when the card shows no UID.
+ */
+import * as cheerio from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
+import type { Element } from 'domhandler';
+import { LayoutDriftError } from '../../core/errors.ts';
+import type { CaseEvent, CaseParty, CourtCaseRecord, ParseContext } from '../../core/records.ts';
+import { findCourtUid, splitCaseNumber } from '../common/case-number.ts';
+import { deriveCaseStatus } from '../common/case-status.ts';
+import { mapColumns } from '../common/columns.ts';
+import { normalizeRole } from '../common/party-role.ts';
+import { findRuDate, parseRuDate, parseTime } from '../common/ru-date.ts';
+import { elementText, headerKey, textOrNull } from '../common/text.ts';
+import { hostOf } from '../sudrf/sudrf-url.ts';
+import { msudrfCaseId, sectionOfHost } from './msudrf-url.ts';
+
+/** Which layout a card uses: C if labels are `<b>` in cells, B if `<h2>` in non-colspan cells. */
+export function detectMsudrfLayout(html: string | CheerioAPI): 'B' | 'C' | null {
+  const $ = typeof html === 'string' ? cheerio.load(html) : html;
+  if ($('div#contentt td > b').length > 0) return 'C';
+  if ($('div#contentt td:not([colspan]) > h2').length > 0) return 'B';
+  return null;
+}
+
+const EVENT_COLUMNS = {
+  name: ['Наименование события', 'Событие'],
+  publishedAt: ['Дата размещения'],
+  date: ['Дата события', 'Дата'],
+  time: ['Время события', 'Время'],
+  place: ['Место проведения'],
+  basis: ['Основание для выбранного результата', 'Основание'],
+  result: ['Результат события', 'Результат'],
+  judge: ['Судья'],
+} as const;
+
+const PARTY_COLUMNS = {
+  role: ['Процессуальный статус', 'Вид лица'],
+  name: ['Сторона по делу', 'Фамилия / наименование', 'Лицо, участвующее в деле', 'ФИО'],
+  inn: ['ИНН'],
+} as const;
+
+/** Parses a msudrf card (either layout) into the common court-case record. */
+export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
+  const $ = cheerio.load(html);
+  const shell = $('div.lawcase-content').first();
+  const heading = elementText($, shell.children('h2').get(0) ?? shell.find('h2').get(0));
+  const numberMatch = /(?:ДЕЛО|МАТЕРИАЛ)\s*№\s*(.+)$/i.exec(heading);
+  const panes = $('div#contentt > div.tab-content').toArray();
+  if (!numberMatch || panes.length === 0) {
+    throw new LayoutDriftError('not a msudrf case card: no «Дело №» heading in div.lawcase-content or no div#contentt panes', { selector: 'div.lawcase-content > h2, div#contentt > div.tab-content' });
+  }
+  const layout = detectMsudrfLayout($);
+  if (!layout) throw new LayoutDriftError('msudrf card of unknown layout (labels neither <h2> nor <b>)', { selector: 'div#contentt td > b, div#contentt td > h2' });
+  const tabs = $('ul#tabs > li').toArray().map((li) => headerKey(elementText($, li)));
+  const paneOf = (re: RegExp): Element | undefined => {
+    const i = tabs.findIndex((t) => re.test(t));
+    return i >= 0 ? panes[i] : undefined;
+  };
+  const fields = readFields($, paneOf(/^дело$/) ?? panes[0]!);
+  const events = readEvents($, paneOf(/движение/));
+  const parties = readParties($, paneOf(/стороны|лица|участники/));
+
+  const number = splitCaseNumber(numberMatch[1]);
+  const host = hostOf(ctx.url);
+  const uid = findCourtUid(fields.get('уникальный идентификатор дела')) ?? null;
+  const ssid = /ssid=(\d{2}[A-Z]{2}\d{4})/.exec(html)?.[1] ?? null;
+  const registeredAt = parseRuDate(fields.get('дата поступления'))
+    ?? events.find((e) => /регистрац|поступлен/i.test(e.name))?.date ?? null;
+  const decision = readDecision(fields, events);
+  const effectiveAt = events.filter((e) => /вступ\S*\s+в\s+законную\s+силу/i.test(e.name) && e.date).at(-1)?.date ?? null;
+  const record: CourtCaseRecord = {
+    court: {
+      name: textOrNull($('span#court_name').first().text()) ?? textOrNull($('title').first().text()),
+      host,
+      code: ssid ?? uid?.slice(0, 8) ?? null,
+      section: sectionOfHost(host),
+    },
+    caseNumber: number.caseNumber,
+    materialNumber: number.materialNumber,
+    previousNumbers: number.previousNumbers,
+    uid,
+    caseId: msudrfCaseId(ctx.url),
+    caseUid: null,
+    instance: null,
+    category: fields.get('категория') ?? fields.get('категория дела') ?? null,
+    judge: fields.get('председательствующий судья') ?? fields.get('передано в производство судье') ?? fields.get('судья') ?? null,
+    registeredAt,
+    decision,
+    effectiveAt,
+    status: 'unknown',
+    parties,
+    events,
+    executionDocuments: [],
+    template: `msudrf-${layout}`,
+  };
+  record.status = deriveCaseStatus({ decisionResult: decision.result, decisionDate: decision.date, effectiveAt, registeredAt, events });
+  return record;
+}
+
+/** Label → value of the «ДЕЛО» pane; labels lower-cased, section rows (colspan) skipped. */
+function readFields($: CheerioAPI, pane: Element): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const tr of $(pane).find('tr').toArray()) {
+    const cells = $(tr).children('td').toArray();
+    if (cells.length < 2 || $(cells[0]).attr('colspan')) continue;
+    const label = headerKey(elementText($, cells[0]));
+    const value = textOrNull(elementText($, cells[1]));
+    if (label && value && !out.has(label)) out.set(label, value);
+  }
+  return out;
+}
+
+/** Rows of a table as header texts + data rows: the `<thead>` (B) or the first all-`<b>` row (C). */
+function table($: CheerioAPI, pane: Element | undefined): { headers: string[]; rows: string[][] } {
+  if (!pane) return { headers: [], rows: [] };
+  const trs = $(pane).find('tr').toArray();
+  const cellsOf = (tr: Element) => $(tr).children('td, th').toArray();
+  const isHeader = (tr: Element) => {
+    const cells = cellsOf(tr);
+    return cells.length > 1 && cells.every((c) => $(c).children('h2, b').length > 0 || $(c).is('th'));
+  };
+  const h = trs.findIndex(isHeader);
+  if (h < 0) return { headers: [], rows: [] };
+  const headers = cellsOf(trs[h]!).map((c) => elementText($, c));
+  const rows = trs.slice(h + 1)
+    .map((tr) => cellsOf(tr))
+    .filter((cells) => cells.length > 1 && !$(cells[0]).attr('colspan'))
+    .map((cells) => cells.map((c) => elementText($, c)));
+  return { headers, rows };
+}
+
+function readEvents($: CheerioAPI, pane: Element | undefined): CaseEvent[] {
+  const { headers, rows } = table($, pane);
+  const col = mapColumns(headers, EVENT_COLUMNS);
+  if (col.name === undefined) return [];
+  const get = (row: string[], i: number | undefined) => (i === undefined ? null : textOrNull(row[i]));
+  return rows.map((row) => ({
+    name: get(row, col.name) ?? '',
+    date: parseRuDate(get(row, col.date)),
+    time: parseTime(get(row, col.time)),
+    place: get(row, col.place),
+    result: get(row, col.result),
+    basis: get(row, col.basis),
+    // Type C's «Судья» column: «Решение принял: ФИО».
+    note: get(row, col.judge),
+    publishedAt: parseRuDate(get(row, col.publishedAt)),
+  })).filter((e) => e.name);
+}
+
+function readParties($: CheerioAPI, pane: Element | undefined): CaseParty[] {
+  if (!pane) return [];
+  // Type C: transposed — a row per attribute, a column per participant.
+  const byLabel = new Map<string, string[]>();
+  for (const tr of $(pane).find('tr').toArray()) {
+    const cells = $(tr).children('td').toArray();
+    if (cells.length < 2 || $(cells[0]).children('b').length === 0 || $(cells[1]).children('b').length > 0) continue;
+    byLabel.set(headerKey(elementText($, cells[0])), cells.slice(1).map((c) => elementText($, c)));
+  }
+  const find = (aliases: readonly string[]) => [...byLabel].find(([k]) => aliases.some((a) => k.startsWith(headerKey(a))))?.[1];
+  const roles = find(PARTY_COLUMNS.role);
+  const names = find(PARTY_COLUMNS.name);
+  if (roles && names) {
+    const inns = find(PARTY_COLUMNS.inn) ?? [];
+    return names.map((name, i) => party(roles[i] ?? '', name, inns[i])).filter((p): p is CaseParty => p !== null);
+  }
+  const { headers, rows } = table($, pane);
+  const col = mapColumns(headers, PARTY_COLUMNS);
+  if (col.name === undefined) return [];
+  return rows.map((r) => party(col.role === undefined ? '' : r[col.role] ?? '', r[col.name!] ?? '', col.inn === undefined ? undefined : r[col.inn]))
+    .filter((p): p is CaseParty => p !== null);
+}
+
+function party(role: string, name: string, inn?: string): CaseParty | null {
+  const n = textOrNull(name);
+  if (!n) return null;
+  const r = textOrNull(role) ?? '';
+  return { role: r, roleNorm: normalizeRole(r), name: n, inn: textOrNull(inn) };
+}
+
+/** Outcomes of a court-order docket, from «Принято решение: …» results (latest wins). */
+const OUTCOMES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/отмене\s+судебного\s+приказа/i, 'Судебный приказ отменен'],
+  [/возвращении\s+заявления/i, 'Заявление возвращено'],
+  [/отказано\s+в\s+принятии|отказе\s+в\s+принятии/i, 'Отказано в принятии заявления'],
+  [/(?:^|:\s*)судебный\s+приказ\s*$/i, 'Судебный приказ'],
+];
+
+/** Type C prints the decision; type B only has events, so the latest outcome among them is taken. */
+function readDecision(fields: Map<string, string>, events: CaseEvent[]): CourtCaseRecord['decision'] {
+  const printedDate = findRuDate(fields.get('дело рассмотрено (выдан приказ)') ?? fields.get('дата рассмотрения'));
+  const printedResult = fields.get('результат рассмотрения') ?? null;
+  if (printedDate || printedResult) return { date: printedDate, result: printedResult };
+  let out: CourtCaseRecord['decision'] = { date: null, result: null };
+  for (const e of events) {
+    const hit = OUTCOMES.find(([re]) => re.test(e.result ?? ''));
+    if (hit) out = { date: e.date, result: hit[1] };
+  }
+  return out;
+}

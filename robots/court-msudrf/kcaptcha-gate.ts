@@ -1,0 +1,68 @@
+/**
+ * Passing the kcaptcha gate of a magistrate site in the browser (TARGETS.md §2.1; real gate:
+ * `kcaptcha_gate_perm_59MS0002_puppeteer-dom.html`). The image is taken as an ELEMENT SCREENSHOT:
+ * fetching `/captcha.php` again would draw a new image and change the session's answer. The answer
+ * is POSTed by the page's own script, which then puts the content in place without navigating, so
+ * the robot waits for the old form to be replaced, not for a navigation.
+ */
+import type { Page } from 'playwright';
+import { CaptchaWrongError, NeedsHumanError } from '../../core/errors.ts';
+import { classifyMsudrfPage } from '../../parsers/index.ts';
+import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
+import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts';
+import type { Politeness } from '../runtime/politeness.ts';
+
+/** kcaptcha's default alphabet (the sites do not change it): no 0/o, 1/l look-alikes. */
+export const KCAPTCHA_ALPHABET = '23456789abcdegikpqsvxyz';
+
+const FORM = 'form#kcaptchaForm';
+
+/** What passing the gate needs. */
+export interface GateDeps {
+  page: Page;
+  fetcher: BrowserPageFetcher;
+  politeness: Politeness;
+  captcha: CaptchaSolver;
+  maxTries: number;
+  timeoutMs: number;
+  /** Panes to show in the screenshots of what comes after the gate. */
+  reveal?: string[];
+}
+
+/**
+ * If `current` is the gate, solves it until the content shows (up to `maxTries` answers) and
+ * returns the content as recorded evidence; otherwise returns `current` unchanged.
+ * @throws CaptchaWrongError after `maxTries` refused answers; NeedsHumanError when no solver answers.
+ */
+export async function passKcaptchaGate(deps: GateDeps, current: FetchedPage, step: string): Promise<FetchedPage> {
+  const host = new URL(current.url).hostname;
+  let page = current;
+  let solution: CaptchaSolution | null = null;
+  for (let tries = 0; classifyMsudrfPage(page.html) === 'captcha'; ) {
+    if (solution) await deps.captcha.report?.(solution, false);
+    if (tries >= deps.maxTries) {
+      throw new CaptchaWrongError(`kcaptcha gate of ${host} not passed after ${tries} answers`, { target: host, url: page.url, details: { evidenceId: page.evidenceId } });
+    }
+    const img = deps.page.locator(`${FORM} img`).first();
+    await deps.page.waitForFunction((sel) => {
+      const el = document.querySelector<HTMLImageElement>(sel);
+      return !!el && el.complete && el.naturalWidth > 0;
+    }, `${FORM} img`, { timeout: deps.timeoutMs });
+    const image = await img.screenshot({ timeout: deps.timeoutMs });
+    solution = await deps.captcha.solve({ image, kind: 'text', alphabet: KCAPTCHA_ALPHABET, target: host });
+    if (!solution) throw new NeedsHumanError(`no solver could read the kcaptcha of ${host}`, { target: host, url: page.url });
+    tries += 1;
+    await deps.page.fill(`${FORM} input[name="captcha-response"]`, solution.answer);
+    // Mark the form, so that its replacement (content, or a new gate after a wrong answer) is seen.
+    await deps.page.evaluate((sel) => document.querySelector(sel)?.setAttribute('data-answered', '1'), FORM);
+    await deps.politeness.run(host, async () => {
+      const posted = deps.page.waitForResponse((r) => r.request().method() === 'POST', { timeout: deps.timeoutMs });
+      await deps.page.click(`${FORM} button[type="submit"]`);
+      await posted;
+    });
+    await deps.page.waitForFunction((sel) => !document.querySelector(`${sel}[data-answered]`), FORM, { timeout: deps.timeoutMs });
+    page = await deps.fetcher.capture(`${step}-after-kcaptcha-${tries}`, { reveal: deps.reveal });
+  }
+  if (solution) await deps.captcha.report?.(solution, true);
+  return page;
+}

@@ -1,0 +1,78 @@
+/**
+ * Fan-out of a `court.search`: one `court.case` child lookup per distinct case found, stored in
+ * `lookups` (batch = the search's lookup id, so `konveyer status --batch <id>` shows them) and queued
+ * as one BullMQ flow whose parent job completes when every child has ended.
+ */
+import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { FlowProducer, type FlowJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { courtCaseInputSchema } from '../../queues/court-case.payload.ts';
+import { lookupJobOptions, type JobOptionsConfig } from '../../queues/job-options.ts';
+import type { LookupStore } from '../../storage/types.ts';
+import type { FoundCase } from '../court-sudrf/search.flow.ts';
+
+export interface FanOutResult {
+  /** Distinct cases in the search results. */
+  distinct: number;
+  /** Child lookups created now. */
+  created: string[];
+  /** Cases already queued before (same court + case): their earlier lookups. */
+  existing: string[];
+}
+
+/** Identity of a found case within its court: the site's case id, else its number. */
+export function foundCaseKey(c: FoundCase): string {
+  return `${c.court}|${c.caseId ? `id:${c.caseId}` : `no:${c.caseNumber}`}`;
+}
+
+/** Job id of a search's fan-in parent (no `:` in custom BullMQ ids). */
+export const fanInJobId = (searchLookupId: string) => `${searchLookupId}-fan-in`;
+
+/** Creates the child lookups of a search and queues them as a flow. Owned by the robot process. */
+export class CourtSearchFanOut {
+  private readonly flows: FlowProducer;
+  constructor(private readonly options: { lookups: LookupStore; connection: Redis; prefix: string; jobOptions: JobOptionsConfig }) {
+    this.flows = new FlowProducer({ connection: options.connection, prefix: options.prefix });
+  }
+
+  async fanOut(searchLookupId: string, found: FoundCase[], mode?: 'http' | 'browser'): Promise<FanOutResult> {
+    // msudrf lists a case once per party; a case on two pages of a moving list shows twice too.
+    const distinct = new Map<string, FoundCase>();
+    for (const c of found) if (!distinct.has(foundCaseKey(c))) distinct.set(foundCaseKey(c), c);
+    const fresh = [...distinct.entries()].flatMap(([key, c]) => {
+      const input = courtCaseInputSchema.safeParse({
+        court: c.court,
+        // court.case opens a card by ids on srv_num=1 only; a case kept on another server is found by number.
+        ...(c.caseId && c.caseUid && c.srvNum === 1 ? { caseId: c.caseId, caseUid: c.caseUid } : { number: c.caseNumber.split(/\s*[~(]/)[0] }),
+        ...(mode ? { mode } : {}),
+      });
+      if (!input.success) return [];
+      // Client key per court + case: the same case found by another search is not queued again.
+      const clientKey = `found:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+      return [{ _id: randomUUID(), type: 'court.case', input: input.data as Record<string, unknown>, clientKey, batchId: searchLookupId }];
+    });
+    const { inserted, existing } = await this.options.lookups.insertMany(fresh);
+    if (inserted.length > 0) {
+      const children: FlowJob[] = inserted.map((d) => ({
+        name: 'court.case',
+        queueName: 'court.case',
+        data: { lookupId: d._id, input: d.input },
+        // A failed child must not hold the parent forever: its failure is on its own lookup.
+        opts: { ...lookupJobOptions(d._id, this.options.jobOptions), ignoreDependencyOnFailure: true },
+      }));
+      await this.flows.add({
+        name: 'court.search',
+        queueName: 'court.search',
+        data: { lookupId: fanInJobId(searchLookupId), input: { fanInOf: searchLookupId, children: inserted.length } },
+        opts: { jobId: fanInJobId(searchLookupId), attempts: 1, removeOnComplete: { age: 24 * 3600 } },
+        children,
+      });
+    }
+    return { distinct: distinct.size, created: inserted.map((d) => d._id), existing: existing.map((d) => d._id) };
+  }
+
+  async close(): Promise<void> {
+    await this.flows.close();
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The St Petersburg magistrates of the sandbox (mirsud.spb.ru, TARGETS.md §2.2), derived
+ * deterministically from the world seed: участки with their court codes (78MSnnnn, whose digits
+ * differ from the участок number), judges, and court-order cases between the world's creditors
+ * and debtors. Nothing here is stored in the world itself: the same seed gives the same data.
+ */
+import type { CaseStatus, PartyRoleNorm } from '../../core/records.ts';
+import { courtUid } from '../data/identifiers.ts';
+import { generateName } from '../data/names.ts';
+import { createPrng, deriveSeed, type Prng } from '../data/prng.ts';
+import type { SandboxWorld } from '../data/world.types.ts';
+import { planOrderLifeCycle, type OrderStepAt } from './order-life-cycle.ts';
+
+/** One magistrate участок of St Petersburg. */
+export interface MirsudSection {
+  /** Участок number as in the URL path, e.g. 98. */
+  section: number;
+  /** Court code, e.g. `78MS0096` (not the участок digits). */
+  code: string;
+  /** «Судебный участок № 98 Санкт-Петербурга». */
+  name: string;
+  district: string;
+  judge: string;
+}
+
+export interface MirsudParty {
+  /** «Истец» / «Ответчик» as the print form writes them. */
+  role: string;
+  roleNorm: PartyRoleNorm;
+  name: string;
+}
+
+/** One court-order case of a участок. */
+export interface MirsudCase {
+  section: number;
+  code: string;
+  /** «2-2976/2026-98»; returned applications are materials «9-…/2026-98». */
+  caseNumber: string;
+  uid: string;
+  category: string;
+  judge: string;
+  registeredAt: string;
+  acceptedAt: string | null;
+  issuedAt: string | null;
+  effectiveAt: string | null;
+  status: CaseStatus;
+  /** «Статус» row of the print form. */
+  statusText: string;
+  parties: MirsudParty[];
+  steps: OrderStepAt[];
+}
+
+export interface MirsudData {
+  sections: MirsudSection[];
+  cases: MirsudCase[];
+}
+
+const DISTRICTS = ['Адмиралтейский', 'Василеостровский', 'Выборгский', 'Калининский', 'Кировский', 'Московский', 'Невский', 'Приморский', 'Фрунзенский', 'Центральный'];
+const CATEGORIES = [
+  'О взыскании задолженности по оплате жилищно-коммунальных услуг',
+  'О взыскании задолженности по взносам на капитальный ремонт',
+  'О взыскании задолженности за тепловую энергию',
+];
+
+/** Options of {@link generateMirsudData}. */
+export interface MirsudDataOptions {
+  /** Участки served; default 8. */
+  sections?: number;
+  /** Cases per участок; default 6. */
+  casesPerSection?: number;
+}
+
+/** The St Petersburg magistrates of `world`, the same for the same seed. */
+export function generateMirsudData(world: SandboxWorld, options: MirsudDataOptions = {}): MirsudData {
+  const { sections: count = 8, casesPerSection = 6 } = options;
+  const rng = createPrng(deriveSeed(world.seed, 'mirsud-spb'));
+  const used = new Set<number>();
+  const sections: MirsudSection[] = [];
+  while (sections.length < count) {
+    const section = rng.int(3, 211);
+    if (used.has(section)) continue;
+    used.add(section);
+    // Участок ≠ code digits (участок 126 → 78MS0124): numbering drifted as участки were created.
+    const code = `78MS${String(section - rng.int(1, 2)).padStart(4, '0')}`;
+    sections.push({ section, code, name: `Судебный участок № ${section} Санкт-Петербурга`, district: rng.pick(DISTRICTS), judge: generateName(rng).shortName });
+  }
+  sections.sort((a, b) => a.section - b.section);
+  const year = Number(world.asOf.slice(0, 4));
+  const cases: MirsudCase[] = [];
+  let uidSeq = rng.int(1000, 3000);
+  for (const s of sections) {
+    let no = rng.int(500, 2500);
+    for (let i = 0; i < casesPerSection; i++) cases.push(drawCase(rng, world, s, year, (no += rng.int(1, 40)), (uidSeq += rng.int(1, 30))));
+  }
+  return { sections, cases };
+}
+
+function drawCase(rng: Prng, world: SandboxWorld, s: MirsudSection, year: number, no: number, uidSeq: number): MirsudCase {
+  const life = planOrderLifeCycle(rng, world.asOf);
+  const creditor = rng.pick(world.creditors);
+  const debtor = rng.pick(world.debtors);
+  const regYear = Number(life.registeredAt.slice(0, 4)) || year;
+  const prefix = life.outcome === 'returned' ? '9' : '2';
+  return {
+    section: s.section,
+    code: s.code,
+    caseNumber: `${prefix}-${no}/${regYear}-${s.section}`,
+    uid: courtUid(s.code, regYear, uidSeq, rng.int(10, 99)),
+    category: rng.pick(CATEGORIES),
+    judge: s.judge,
+    registeredAt: life.registeredAt,
+    acceptedAt: life.acceptedAt,
+    issuedAt: life.issuedAt,
+    effectiveAt: life.effectiveAt,
+    status: life.status,
+    statusText: statusText(life.status),
+    parties: [
+      { role: 'Истец', roleNorm: 'claimant', name: creditor.name },
+      { role: 'Ответчик', roleNorm: 'debtor', name: debtor.fullName },
+    ],
+    steps: life.steps,
+  };
+}
+
+/** «Статус» as the portal shows it. */
+function statusText(status: CaseStatus): string {
+  switch (status) {
+    case 'received':
+      return 'Зарегистрировано';
+    case 'accepted':
+      return 'Рассмотрение';
+    case 'returned':
+      return 'Возвращено';
+    case 'cancelled':
+      return 'Судебный приказ отменен';
+    case 'in_force':
+      return 'Вступило в законную силу';
+    default:
+      return 'Судебный приказ';
+  }
+}
+
+/** Event wording of the print form: «Описание события / Результат события» already joined by the portal. */
+export const MIRSUD_EVENT_TEXT: Record<OrderStepAt['step'], string> = {
+  registered: 'Регистрация заявления о вынесении судебного приказа',
+  accepted: 'Принятие заявления / Принято к производству',
+  returned: 'Возвращение заявления / Заявление возвращено',
+  issued: 'Вынесение судебного приказа / Судебный приказ',
+  notified: 'Извещение должника о вынесении судебного приказа',
+  objections: 'Поступление возражений должника относительно исполнения судебного приказа',
+  cancelled: 'Отмена судебного приказа / Судебный приказ отменен',
+  in_force: 'Судебный приказ вступил в законную силу',
+  archived: 'Сдача в архив',
+};
+
+/** The case of участок `section` with number `id`, if any. */
+export function findMirsudCase(data: MirsudData, section: number, id: string): MirsudCase | undefined {
+  return data.cases.find((c) => c.section === section && c.caseNumber === id.trim());
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../server.ts';
+import { getAs } from '../test-support/sandbox-client.ts';
+import { generateWorld } from '../data/world.generator.ts';
+import { generateMosSudData } from './mos-sud.data.ts';
+import { generateMirsudData } from '../court-mirsud-spb/mirsud.data.ts';
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, world: generateWorld({ seed: 5, sudrfCourts: 1, casesPerCourt: 5 }) });
+});
+afterAll(async () => sandbox?.close());
+
+describe('magistrate data derived from the world seed', () => {
+  it('is the same for the same seed, different for another; участок digits ≠ court code digits', () => {
+    const a = generateWorld({ seed: 5, sudrfCourts: 1, casesPerCourt: 5 });
+    const b = generateWorld({ seed: 6, sudrfCourts: 1, casesPerCourt: 5 });
+    expect(JSON.stringify(generateMosSudData(a))).toBe(JSON.stringify(generateMosSudData(sandbox.world)));
+    expect(JSON.stringify(generateMirsudData(a))).toBe(JSON.stringify(generateMirsudData(sandbox.world)));
+    expect(JSON.stringify(generateMosSudData(a))).not.toBe(JSON.stringify(generateMosSudData(b)));
+    for (const s of [...generateMosSudData(a).sections, ...generateMirsudData(a).sections]) {
+      expect(s.code).toMatch(/^(77|78)MS\d{4}$/);
+      expect(Number(s.code.slice(4))).not.toBe(s.section);
+    }
+  });
+});
+
+describe('mos-sud.ru replica', () => {
+  it('lists a district in window.__state, serves cards as UTF-8 with the croc markup, and 404s unknown ones', async () => {
+    const data = generateMosSudData(sandbox.world);
+    const dir = await getAs(sandbox.port, 'mos-sud.ru', '/rs/' + data.sections[0]!.district);
+    expect(dir.status).toBe(200);
+    const state = JSON.parse(/window\.__state = (\{.*?\});<\/script>/.exec(dir.text)![1]!) as { courts: Array<{ code: string; url: string }> };
+    expect(state.courts).toContainEqual(expect.objectContaining({ code: data.sections[0]!.code, url: `/${data.sections[0]!.section}` }));
+    const issued = data.cases.find((c) => c.executionDocuments.length)!;
+    const card = await getAs(sandbox.port, 'mos-sud.ru', `/${issued.section}/cases/details/${issued.uuid}`);
+    expect(card.headers['content-type']).toMatch(/utf-8/i);
+    expect(card.text).toContain('<div class="left"> Cудья');
+    expect(card.text).toContain('<h3>История состояний</h3>');
+    expect(card.text).toContain('<h3>Исполнительные документы</h3>');
+    expect(card.text).toContain('id="modalTable"');
+    expect(card.text).not.toContain('id="sessions"');
+    // The card of another участок with this UUID does not exist.
+    const other = data.sections.find((s) => s.section !== issued.section)!;
+    expect((await getAs(sandbox.port, 'mos-sud.ru', `/${other.section}/cases/details/${issued.uuid}`)).status).toBe(404);
+    const form = await getAs(sandbox.port, 'mos-sud.ru', '/search');
+    expect(form.text).toMatch(/<input[^>]*name="uid"/);
+    expect(form.text).toContain('id="case-index-search-form-btn"');
+    const found = await getAs(sandbox.port, 'mos-sud.ru', `/search?uid=${issued.uid}`);
+    expect(found.text).toContain(`class="detailsLink" href="/${issued.section}/cases/details/${issued.uuid}"`);
+    const admin = await getAs(sandbox.port, 'mos-sud.ru', '/__sandbox/mos-sud/cases');
+    expect(JSON.parse(admin.text).cases).toHaveLength(data.cases.length);
+    const spbAdmin = await getAs(sandbox.port, 'mirsud.spb.ru', '/__sandbox/mirsud-spb/cases');
+    expect(JSON.parse(spbAdmin.text).cases).toHaveLength(generateMirsudData(sandbox.world).cases.length);
+  });
+});
