@@ -69,7 +69,7 @@ const batchPeakMb = peakRssMb;
 // ---- 2. single submits under load ----
 const body = JSON.stringify({ type: 'court.case', input: { court: 'leninsky--ufa.sudrf.ru', number: '2-1/2025' } });
 const cannon = spawnChild('node_modules/.bin/autocannon', [
-  '-c', String(connections), '-d', String(seconds), '-m', 'POST', '-H', `authorization=Bearer ${token}`, '-H', 'content-type=application/json', '-b', body, '-j', `${base}/v1/lookups`,
+  '-c', String(connections), '-d', String(seconds), '-t', '60', '-m', 'POST', '-H', `authorization=Bearer ${token}`, '-H', 'content-type=application/json', '-b', body, '-j', `${base}/v1/lookups`,
 ]);
 await cannon.exited;
 const ac = JSON.parse(cannon.stdoutLines().join('\n')) as {

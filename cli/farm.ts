@@ -8,6 +8,7 @@ import { readServicesFile } from './config-file.ts';
 import { pino } from 'pino';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { createRedis } from '../queues/redis.ts';
+import { RedisKeyLock } from '../queues/redis-lock.ts';
 import type { JobName } from '../queues/names.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { startServices } from '../storage/embedded/index.ts';
@@ -56,8 +57,8 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
       throw new Error('No Redis/MongoDB: set REDIS_URL and MONGODB_URI, or run `npx konveyer services` in another terminal first.');
     }
   }
-  const storage = await openStorage({ uri: config.mongo.uri!, db: config.mongo.db });
   const redis = createRedis(config.redis.url!);
+  const storage = await openStorage({ uri: config.mongo.uri!, db: config.mongo.db, lock: new RedisKeyLock(redis, config.queue.prefix) });
   const queues = new Map<JobName, Queue>();
   return {
     config,

@@ -20,12 +20,27 @@ export function registerRobots(program: Command): void {
       }
       const only = opts.only ? resolveOnly(opts.only) : undefined;
       // Heavy modules (browser, OCR, queues) load only when the command runs: --help stays fast.
-      const [{ openFarm }, { startRobotPool }] = await Promise.all([import('./farm.ts'), import('../robots/pool.ts')]);
+      const [{ openFarm }, { startRobotPool }, { createWebhookNotifier, webhookQueue }] = await Promise.all([
+        import('./farm.ts'),
+        import('../robots/pool.ts'),
+        import('../queues/webhook.queue.ts'),
+      ]);
       const farm = await openFarm(config);
-      const pool = await startRobotPool({ config: farm.config, storage: farm.storage, log: farm.log, robotId: farm.robotId, only, concurrency: opts.concurrency });
+      // Each finished lookup is announced on the webhook queue; `konveyer api` delivers it.
+      const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
+      const pool = await startRobotPool({
+        config: farm.config,
+        storage: farm.storage,
+        log: farm.log,
+        robotId: farm.robotId,
+        only,
+        concurrency: opts.concurrency,
+        onFinished: createWebhookNotifier(webhooks),
+      });
       const signal = await waitForShutdown();
       farm.log.info({ signal }, 'robot pool stopping: finishing active jobs');
       await pool.close();
+      await webhooks.close();
       await farm.close();
     });
 }

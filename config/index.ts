@@ -13,6 +13,8 @@ export interface Config {
   robot: {
     concurrency: number;
     browserPages: number;
+    /** BullMQ job lock, ms; stalled jobs of a dead robot are recovered after it (ROBOT_LOCK_DURATION_MS). */
+    lockDurationMs: number;
     modes: { 'court-sudrf': 'http' | 'browser'; 'court-mos-sud'?: 'http' | 'browser' };
   };
   browser: { executablePath: string | undefined; headless: boolean; retireAfterPages: number; pageReuse: number };
@@ -36,6 +38,8 @@ export interface Config {
   api: { host: string; port: number; bodyLimitBytes: number; batchMaxRows: number };
   /** Webhook deliveries: private targets allowed?, retry window, first backoff, timeout. */
   webhooks: { allowPrivate: boolean; retryWindowMs: number; backoffMs: number; timeoutMs: number };
+  /** EPGU: accounts (credentials stay here), the key sealing cookies at rest, answer term, feed retries. */
+  epgu: { accounts: Array<{ id: string; login: string; password: string; totpSecret?: string }>; encryptionKey: string | undefined; answerWorkingDays: number; feedRetryMs: number; feedTries: number };
 }
 
 /** Thrown when the environment does not parse; the message lists every bad variable. */
@@ -66,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     robot: {
       concurrency: e.ROBOT_CONCURRENCY,
       browserPages: e.ROBOT_BROWSER_PAGES,
+      lockDurationMs: e.ROBOT_LOCK_DURATION_MS,
       modes: { 'court-sudrf': e.COURT_SUDRF_MODE, 'court-mos-sud': e.COURT_MOS_SUD_MODE },
     },
     browser: {
@@ -103,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: e.WEBHOOK_BACKOFF_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     },
+    epgu: { accounts: e.EPGU_ACCOUNTS, encryptionKey: e.ENCRYPTION_KEY?.trim() || undefined, answerWorkingDays: e.EPGU_ANSWER_WORKING_DAYS, feedRetryMs: e.EPGU_FEED_RETRY_MS, feedTries: e.EPGU_FEED_TRIES },
   });
 }
 

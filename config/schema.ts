@@ -57,6 +57,8 @@ export const envSchema = z.object({
   ROBOT_CONCURRENCY: int(16, 1, 256),
   /** Browser pages one robot process keeps open and reuses (browser-mode jobs). */
   ROBOT_BROWSER_PAGES: int(4, 1, 32),
+  /** Job lock of a robot, ms: a job whose robot died (kill -9) is taken over by another after this. */
+  ROBOT_LOCK_DURATION_MS: int(60_000, 1000, 3_600_000),
   /** Chromium binary; empty = Playwright's own downloaded browser. */
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   BROWSER_HEADLESS: bool(true),
@@ -156,6 +158,44 @@ export const envSchema = z.object({
   WEBHOOK_BACKOFF_MS: int(10_000, 10, 3_600_000),
   /** Per-delivery HTTP timeout. */
   WEBHOOK_TIMEOUT_MS: int(10_000, 100, 120_000),
+
+  // ---- EPGU (issue 5) ----
+  /**
+   * EPGU accounts as JSON: `[{"id":"acc1","login":"…","password":"…","totpSecret":"BASE32…"}]`
+   * (totpSecret optional: without it the second factor is an SMS code typed by an operator).
+   * Jobs name the account id only; credentials never leave config.
+   */
+  EPGU_ACCOUNTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v || !v.trim()) return [] as Array<{ id: string; login: string; password: string; totpSecret?: string }>;
+      const item = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), login: z.string().min(1), password: z.string().min(1), totpSecret: z.string().regex(/^[A-Za-z2-7=\s]+$/).optional() });
+      let raw: unknown;
+      try {
+        raw = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'EPGU_ACCOUNTS must be a JSON array of {id, login, password, totpSecret?}' });
+        return z.NEVER;
+      }
+      const parsed = z.array(item).safeParse(raw);
+      if (!parsed.success) {
+        // Never echo the value: it holds passwords.
+        ctx.addIssue({ code: 'custom', message: `EPGU_ACCOUNTS: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  /** AES-256-GCM key for secrets at rest (EPGU session cookies): 64 hex characters or base64 of 32 bytes. */
+  ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((v) => !v || /^[0-9a-fA-F]{64}$/.test(v.trim()) || Buffer.from(v.trim(), 'base64').length === 32, 'ENCRYPTION_KEY must be 32 bytes: 64 hex characters or base64'),
+  /** Working days FSSP has to decide a party's application (229-ФЗ ст.64.1 ч.5). */
+  EPGU_ANSWER_WORKING_DAYS: int(10, 1, 60),
+  /** Pauses between retries of a ГЭПС feed call that answered 5xx, and how many tries. */
+  EPGU_FEED_RETRY_MS: int(1000, 0, 60_000),
+  EPGU_FEED_TRIES: int(4, 1, 20),
 });
 
 export type Env = z.input<typeof envSchema>;

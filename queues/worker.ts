@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import { lookupAttempts, lookupDuration } from '../core/metrics.ts';
 import type { LookupDoc, LookupStore } from '../storage/types.ts';
 import type { JobName } from './names.ts';
 import { decideOutcome } from './outcome.ts';
@@ -65,8 +66,15 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       const lookupId = job.data.lookupId;
       const log = options.log.child({ jobId: job.id, queue: options.name, robot: robotId, attempt });
       await lookups.markRunning(lookupId, attempt, robotId);
+      // Prometheus (issue 8): attempts by type/outcome/code and their duration; no personal data in labels.
+      const startedAt = performance.now();
+      const count = (outcome: string, code = '') => {
+        lookupAttempts.inc({ type: options.name, outcome, code });
+        lookupDuration.observe({ type: options.name, outcome }, (performance.now() - startedAt) / 1000);
+      };
       try {
         const out = await handler({ lookupId, input: job.data.input, attempt, log });
+        count(out.status);
         await lookups.markFinished(lookupId, out.status, { result: out.result, evidenceCount: out.evidenceCount });
         await notifyFinished(lookupId, log);
         log.info({ status: out.status }, 'lookup finished');
@@ -76,6 +84,7 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
         const delays = Number((job.data as { delays?: number }).delays ?? 0);
         const outcome = decideOutcome(error, attempt, job.opts.attempts ?? 1, delays);
         log.warn({ err: described, outcome: outcome.action }, 'lookup attempt failed');
+        count(outcome.action === 'park' ? 'needs_human' : outcome.action === 'fail' ? 'failed' : outcome.action, described.code);
         switch (outcome.action) {
           case 'park':
             await lookups.markFinished(lookupId, 'needs_human', { error: described });
@@ -101,6 +110,8 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       prefix: options.prefix,
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs ?? 60_000,
+      // Look for stalled jobs at least once per lock period (BullMQ's default is every 30 s).
+      stalledInterval: Math.min(30_000, options.lockDurationMs ?? 60_000),
       maxStalledCount: 3,
       autorun: true,
     },

@@ -121,6 +121,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       log,
       robotId: options.robotId,
       onFinished: options.onFinished,
+      lockDurationMs: config.robot.lockDurationMs,
     }),
   );
   await Promise.all(workers.map((w) => w.waitUntilReady()));

@@ -1,6 +1,7 @@
 /**
  * Per-host request statistics (to check robot politeness) and switchable faults of a sandbox.
  */
+import { NO_TRANSPORT_FAULTS } from './faults/site-faults.ts';
 
 /** Traffic one host has seen. */
 export interface HostStats {
@@ -22,7 +23,22 @@ export interface FaultSpec {
   errorRate?: number;
   /** Delay added before every answer, ms. */
   latencyMs?: number;
+  /** Share of requests never answered (hang until the client gives up), 0..1. */
+  timeoutRate?: number;
+  /** Share of requests answered 429 with `Retry-After: retryAfterSecs` (default 2), 0..1. */
+  rate429?: number;
+  retryAfterSecs?: number;
+  /** Delay of slow pages, ms (e.g. 10 000), for a `slowRate` share of requests (0 or unset = all). */
+  slowMs?: number;
+  slowRate?: number;
+  /** Every captcha answer sent is spoiled: every answer is wrong while on. */
+  captchaStorm?: boolean;
+  /** Share of answers cut mid-body (the connection drops), 0..1. */
+  truncateRate?: number;
 }
+
+/** Every fault off (sandbox/faults/site-faults.ts holds the transport part). */
+const NO_FAULTS: Required<Omit<FaultSpec, 'host'>> = { layoutDrift: false, errorRate: 0, latencyMs: 0, ...NO_TRANSPORT_FAULTS };
 
 /** Counts requests per host. */
 export class StatsRecorder {
@@ -68,7 +84,14 @@ export class FaultBoard {
     }
     const rate = rest.errorRate ?? 0;
     if (!(rate >= 0 && rate <= 1)) throw new RangeError('errorRate must be within 0..1');
+    for (const k of ['timeoutRate', 'rate429', 'slowRate', 'truncateRate'] as const) {
+      const v = rest[k] ?? 0;
+      if (!(v >= 0 && v <= 1)) throw new RangeError(`${k} must be within 0..1`);
+    }
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     this.#byHost.set(key, {
+      ...NO_FAULTS,
+      ...defined,
       layoutDrift: rest.layoutDrift ?? false,
       errorRate: rate,
       latencyMs: Math.max(0, rest.latencyMs ?? 0),
@@ -77,7 +100,7 @@ export class FaultBoard {
 
   /** Effective faults for a host (host-specific beats the default). */
   get(host: string): Required<Omit<FaultSpec, 'host'>> {
-    return this.#byHost.get(host) ?? this.#byHost.get('*') ?? { layoutDrift: false, errorRate: 0, latencyMs: 0 };
+    return this.#byHost.get(host) ?? this.#byHost.get('*') ?? { ...NO_FAULTS };
   }
 
   /** All active specs. */

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { createPrng, deriveSeed } from './data/prng.ts';
 import { generateWorld } from './data/world.generator.ts';
 import type { SandboxWorld } from './data/world.types.ts';
+import { pickTransportFault, rateLimitedResponse, slowDelayMs, spoilCaptchaAnswers } from './faults/site-faults.ts';
 import { FaultBoard, StatsRecorder, type FaultSpec, type HostStats } from './sandbox-state.ts';
 import { jsonResponse as json, type SandboxSite, type SiteRequest, type SiteResponse } from './site.ts';
 import { SITE_FACTORIES } from './sites.ts';
@@ -76,7 +77,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       if (fault.errorRate > 0 && faultRng.next() < fault.errorRate) {
         return send({ status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'retry-after': '5' }, body: Buffer.from('<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>') });
       }
-      send(await site.handle(request));
+      // Transport faults (sandbox/faults/site-faults.ts): slow pages, hangs, 429, storms, cut bodies.
+      const slow = slowDelayMs(fault, faultRng);
+      if (slow > 0) await new Promise((r) => setTimeout(r, slow));
+      const transport = pickTransportFault(fault, faultRng);
+      if (transport.kind === 'hang') return; // never answered: the client's timeout ends it
+      if (transport.kind === 'rate429') return send(rateLimitedResponse(transport.retryAfterSecs));
+      if (fault.captchaStorm) {
+        request.rawQuery = spoilCaptchaAnswers(request.rawQuery);
+        if (/urlencoded/i.test(String(req.headers['content-type'] ?? ''))) request.body = Buffer.from(spoilCaptchaAnswers(request.body.toString('latin1')), 'latin1');
+      }
+      const answer = await site.handle(request);
+      if (transport.kind === 'truncate' && answer.body.length > 1) {
+        // Headers promise the whole body; half of it arrives, then the connection drops.
+        res.writeHead(answer.status, { ...answer.headers, 'content-length': String(answer.body.length) });
+        return void res.write(answer.body.subarray(0, Math.floor(answer.body.length / 2)), () => res.destroy());
+      }
+      send(answer);
     })().catch((err: unknown) => send({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(String(err)) }));
   });
 

@@ -8,5 +8,6 @@ import { fsspSite } from './fssp/fssp.site.ts';
 import { msudrfSite } from './court-msudrf/msudrf.site.ts';
 import { mirsudSite } from './court-mirsud-spb/mirsud.site.ts';
 import { mosSudSite } from './court-mos-sud/mos-sud.site.ts';
+import { epguSite } from './epgu/epgu.site.ts';
 
-export const SITE_FACTORIES: readonly SiteFactory[] = [sudrfSite, msudrfSite, (ctx) => mirsudSite(ctx), mosSudSite, fsspSite];
+export const SITE_FACTORIES: readonly SiteFactory[] = [sudrfSite, msudrfSite, (ctx) => mirsudSite(ctx), mosSudSite, fsspSite, epguSite];

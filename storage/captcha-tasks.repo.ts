@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { KeyLock } from './key-lock.ts';
+import { KeyLock, type Locker } from './key-lock.ts';
 import { captchaTaskModel, type CaptchaTaskDoc, type CaptchaTaskModel, type CaptchaTaskStatus } from './models/captcha-task.model.ts';
 import type { CaptchaTaskStore, NewCaptchaTask } from './types.ts';
 
@@ -19,10 +19,10 @@ export class CaptchaTaskStateError extends Error {
  */
 export class MongoCaptchaTaskStore implements CaptchaTaskStore {
   readonly model: CaptchaTaskModel;
-  private readonly lock: KeyLock;
-  constructor(conn: Connection) {
+  private readonly lock: Locker;
+  constructor(conn: Connection, lock?: Locker) {
     this.model = captchaTaskModel(conn);
-    this.lock = new KeyLock(conn);
+    this.lock = lock ?? new KeyLock(conn);
   }
 
   async create(task: NewCaptchaTask): Promise<CaptchaTaskDoc> {

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { CaseEvent, CourtCaseRecord } from '../core/records.ts';
 import { COURT_CASE_SCHEMA_VERSION, courtCaseModel, type CourtCaseDoc, type CourtCaseModel } from './models/court-case.model.ts';
-import { KeyLock } from './key-lock.ts';
+import { KeyLock, type Locker } from './key-lock.ts';
 import type { CaseSaveResult, CourtCaseStore, HistoryChange, SourceRef } from './types.ts';
 
 /** Natural key of a court case: the court (code, else host) plus the most stable id the card gives. */
@@ -24,10 +24,10 @@ const MAX_CONFLICT_RETRIES = 8;
  */
 export class MongoCourtCaseStore implements CourtCaseStore {
   readonly model: CourtCaseModel;
-  private readonly lock: KeyLock;
-  constructor(conn: Connection) {
+  private readonly lock: Locker;
+  constructor(conn: Connection, lock?: Locker) {
     this.model = courtCaseModel(conn);
-    this.lock = new KeyLock(conn);
+    this.lock = lock ?? new KeyLock(conn);
   }
 
   async save(record: CourtCaseRecord, source: SourceRef): Promise<CaseSaveResult> {

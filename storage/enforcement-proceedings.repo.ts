@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { EnforcementProceeding } from '../core/records.ts';
-import { KeyLock } from './key-lock.ts';
+import { KeyLock, type Locker } from './key-lock.ts';
 import { courtCaseModel, type CourtCaseDoc, type CourtCaseModel } from './models/court-case.model.ts';
 import {
   ENFORCEMENT_PROCEEDING_SCHEMA_VERSION,
@@ -55,11 +55,11 @@ export function diffProceeding(before: EnforcementProceeding, after: Enforcement
 export class MongoEnforcementProceedingStore implements EnforcementProceedingStore {
   readonly model: EnforcementProceedingModel;
   private readonly cases: CourtCaseModel;
-  private readonly lock: KeyLock;
-  constructor(conn: Connection) {
+  private readonly lock: Locker;
+  constructor(conn: Connection, lock?: Locker) {
     this.model = enforcementProceedingModel(conn);
     this.cases = conn.models.CourtCase ? (conn.models.CourtCase as CourtCaseModel) : courtCaseModel(conn);
-    this.lock = new KeyLock(conn);
+    this.lock = lock ?? new KeyLock(conn);
   }
 
   async save(record: EnforcementProceeding, source: SourceRef): Promise<ProceedingSaveResult> {

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type { Locker } from './key-lock.ts';
 import { connectMongo, type MongoOptions } from './connection.ts';
 import { MongoCourtCaseStore } from './court-cases.repo.ts';
 import { MongoEvidenceStore } from './evidence.store.ts';
@@ -12,9 +13,13 @@ import { MongoCaptchaTaskStore } from './captcha-tasks.repo.ts';
 import { MongoApiKeyStore } from './api-keys.repo.ts';
 import { MongoReadModelStore } from './read-models.repo.ts';
 import { MongoWebhookStore } from './webhooks.repo.ts';
+import { MongoEpguRequestStore } from './epgu-requests.repo.ts';
+import { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
+import { MongoDocumentStore } from './documents.repo.ts';
 
 export * from './types.ts';
 export { connectMongo } from './connection.ts';
+export { KeyLock, type Locker } from './key-lock.ts';
 export { courtCaseKey, diffCase, MongoCourtCaseStore } from './court-cases.repo.ts';
 export { MongoEvidenceStore, sha256Hex, evidenceLinkHash, manifestHashOf } from './evidence.store.ts';
 export { MongoAuditLog, type AuditLogEntry, type AuditLogInput } from './audit-log.repo.ts';
@@ -29,6 +34,9 @@ export type { CourtCaseDoc } from './models/court-case.model.ts';
 export { MongoEnforcementProceedingStore, diffProceeding, endReason } from './enforcement-proceedings.repo.ts';
 export type { EnforcementProceedingDoc, ProceedingHistoryEntry } from './models/enforcement-proceeding.model.ts';
 export { MongoCaptchaTaskStore, CaptchaTaskStateError } from './captcha-tasks.repo.ts';
+export { MongoEpguRequestStore } from './epgu-requests.repo.ts';
+export { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
+export { MongoDocumentStore } from './documents.repo.ts';
 
 /** Everything a process role needs from MongoDB, opened together and closed together. */
 export interface Storage {
@@ -47,23 +55,32 @@ export interface Storage {
   captchaTasks: MongoCaptchaTaskStore;
   /** The re-check schedule kept on `court_cases` (scheduler/, `konveyer cases`). */
   schedules: MongoScheduleStore;
+  /** `epgu_requests`, `epgu_sessions` (sealed cookies, feed cursor) and `documents` (answers, OCR). */
+  epguRequests: MongoEpguRequestStore;
+  epguSessions: MongoEpguSessionStore;
+  documents: MongoDocumentStore;
   close(): Promise<void>;
 }
 
 /** Connects, creates the indexes every repository relies on (idempotent), returns the stores. */
-export async function openStorage(options: MongoOptions & { evidence?: EvidenceBackendOptions }): Promise<Storage> {
+export async function openStorage(options: MongoOptions & { evidence?: EvidenceBackendOptions; lock?: Locker }): Promise<Storage> {
   const conn = await connectMongo(options);
   const lookups = new MongoLookupStore(conn);
-  const courtCases = new MongoCourtCaseStore(conn);
+  // Per-key serialization of saves; a Redis lock (queues/redis-lock.ts) saves two MongoDB round trips.
+  const lock = options.lock;
+  const courtCases = new MongoCourtCaseStore(conn, lock);
   const evidence = new MongoEvidenceStore(conn, createBlobBackend(conn, options.evidence));
   const auditLog = new MongoAuditLog(conn);
   const apiKeys = new MongoApiKeyStore(conn);
   const webhooks = new MongoWebhookStore(conn);
-  const enforcementProceedings = new MongoEnforcementProceedingStore(conn);
-  const captchaTasks = new MongoCaptchaTaskStore(conn);
-  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model]) {
+  const enforcementProceedings = new MongoEnforcementProceedingStore(conn, lock);
+  const captchaTasks = new MongoCaptchaTaskStore(conn, lock);
+  const epguRequests = new MongoEpguRequestStore(conn);
+  const epguSessions = new MongoEpguSessionStore(conn);
+  const documents = new MongoDocumentStore(conn);
+  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model, epguRequests.model, epguSessions.model, documents.model]) {
     await model.createCollection().catch(() => undefined);
     await model.createIndexes();
   }
-  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), close: () => conn.close() };
+  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, close: () => conn.close() };
 }

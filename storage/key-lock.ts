@@ -13,7 +13,12 @@ interface LockDoc {
  * concurrency alone loses updates there; measured in storage/storage.test.ts.)
  * A holder that dies leaves a lock that expires after `ttlMs`.
  */
-export class KeyLock {
+/** Serializes work per key across processes. KeyLock (MongoDB) is the default; a Redis lock is faster. */
+export interface Locker {
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export class KeyLock implements Locker {
   private readonly locks: Collection<LockDoc>;
   constructor(conn: Connection, private readonly options: { ttlMs?: number; pollMs?: number; waitMs?: number } = {}) {
     this.locks = conn.collection<LockDoc>('locks');

@@ -335,3 +335,184 @@ export interface ScheduleStore {
   /** Overdue cases, most days late first. */
   listOverdue(filter?: { courtHost?: string; limit?: number }): Promise<TrackedCase[]>;
 }
+
+// ---- EPGU (issue 5): applications to FSSP through Госуслуги, their answers, sealed sessions ----
+
+/** Where an `epgu_requests` document is: prepared → submitting (checkpoint before the click) → sent → registered → decided → answered. */
+export type EpguRequestStatus = 'prepared' | 'submitting' | 'sent' | 'registered' | 'decided' | 'answered';
+
+/** One change of a request's status, as the robot or the portal reported it. */
+export interface EpguStatusEntry {
+  at: Date;
+  status: EpguRequestStatus;
+  /** The portal's own wording («Зарегистрировано»), when it came from the portal. */
+  portalStatus: string | null;
+  source: 'robot' | 'portal' | 'inbox';
+}
+
+/** `epgu_requests` document: one application of a party to enforcement proceedings (229-ФЗ ст.64.1). */
+export interface EpguRequestDoc {
+  /** = the lookup id of the `epgu.request` job: a retry of the job finds its own request. */
+  _id: string;
+  schemaVersion: number;
+  account: string;
+  ipNumber: string;
+  /** Request kind code (queues/epgu-request.payload.ts EPGU_REQUEST_KINDS). */
+  kind: string;
+  text: string;
+  /** Put in the application text; finds the application in «мои заявления» before any retry. */
+  clientRef: string;
+  status: EpguRequestStatus;
+  applicationNumber: string | null;
+  portalStatus: string | null;
+  history: EpguStatusEntry[];
+  /** Set before the irreversible click; a retry that finds it set reconciles before submitting. */
+  submitAttemptAt: Date | null;
+  submittedAt: Date | null;
+  registeredAt: Date | null;
+  /** ISO date: 10 working days after registration (ст.64.1 ч.5); before registration, 3 + 10 after submission. */
+  dueDate: string | null;
+  closedAt: Date | null;
+  answerDocumentIds: string[];
+  evidenceId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The epgu_requests collection as robots and the CLI use it. */
+export interface EpguRequestStore {
+  get(id: string): Promise<EpguRequestDoc | null>;
+  /** Creates the request of a lookup, or returns the existing one (idempotent by id). */
+  ensure(init: { id: string; account: string; ipNumber: string; kind: string; text: string; clientRef: string }): Promise<EpguRequestDoc>;
+  /** Records the checkpoint before the submit click. */
+  markSubmitting(id: string, at: Date): Promise<void>;
+  /** Records the application number (after the click or after a reconcile found it). */
+  recordSubmitted(id: string, update: { applicationNumber: string; portalStatus: string | null; submittedAt: Date; dueDate: string | null; evidenceId: string | null }): Promise<EpguRequestDoc>;
+  /** Applies a portal status (registered/decided) with its date; `dueDate` recomputed by the caller. */
+  recordPortalStatus(id: string, update: { status: EpguRequestStatus; portalStatus: string; registeredAt?: Date | null; dueDate?: string | null; source: 'portal' | 'inbox' }): Promise<void>;
+  /** Closes the request with an answer document. */
+  recordAnswer(id: string, documentId: string, at: Date): Promise<void>;
+  findByApplicationNumber(applicationNumber: string): Promise<EpguRequestDoc | null>;
+  /** Open (not answered) requests of an account, oldest first; `ipNumber` narrows. */
+  listOpen(filter?: { account?: string; ipNumber?: string }): Promise<EpguRequestDoc[]>;
+  /** Not answered and due before `today` (ISO date). */
+  listOverdue(today: string): Promise<EpguRequestDoc[]>;
+}
+
+/** `epgu_sessions` document: an account's portal cookies sealed with AES-256-GCM, and its feed cursor. */
+export interface EpguSessionDoc {
+  /** The account id (config EPGU_ACCOUNTS). */
+  _id: string;
+  /** core/crypto.ts `seal` of the cookie JSON, bound to the account id; null = logged out. */
+  sealedCookies: string | null;
+  savedAt: Date | null;
+  /** Date of the newest ГЭПС feed item already read (the portal's string, e.g. «2025-03-04T12:00:00.000+0300»). */
+  lastFeedDate: string | null;
+  /** Feed item ids already read at `lastFeedDate` (items sharing a date are not lost). */
+  seenFeedIds: string[];
+}
+
+export interface EpguSessionStore {
+  get(account: string): Promise<EpguSessionDoc | null>;
+  saveCookies(account: string, sealedCookies: string | null): Promise<void>;
+  saveFeedCursor(account: string, lastFeedDate: string, seenFeedIds: string[]): Promise<void>;
+}
+
+/** `documents.status`: waiting for OCR, queued for it, read, or failed. */
+export type DocumentStatus = 'pending_ocr' | 'ocr_queued' | 'done' | 'failed';
+
+/** Fields extracted from a document (DESIGN.md `document` contract); null until OCR ran. */
+export interface DocumentFields {
+  ipNumber: string | null;
+  ipDate: string | null;
+  department: string | null;
+  bailiff: string | null;
+  debtor: string | null;
+  creditor: string | null;
+  executiveDocument: string | null;
+  amount: number | null;
+  decisionDate: string | null;
+  endGround: string | null;
+  [extra: string]: unknown;
+}
+
+/** `documents` document: a file that came back (an EPGU answer), its body in the evidence store, what OCR read. */
+export interface DocumentDoc {
+  /** Natural key: `epgu:<account>:<attachmentId>`. */
+  _id: string;
+  schemaVersion: number;
+  origin: 'epgu' | 'upload';
+  account: string | null;
+  feedId: string | null;
+  attachmentId: string | null;
+  fileName: string;
+  contentType: string;
+  size: number;
+  /** SHA-256 of the body; `EvidenceStore.readBody(sha256)` returns it. */
+  sha256: string;
+  evidenceId: string | null;
+  /** `epgu_requests._id` it answers, its application and ИП numbers (null when unsolicited). */
+  requestId: string | null;
+  applicationNumber: string | null;
+  ipNumber: string | null;
+  /** Feed item title and subTitle (sender, document name), and the feed date. */
+  title: string | null;
+  subTitle: string | null;
+  receivedAt: Date;
+  status: DocumentStatus;
+  /** Filled by OCR (`ocr.document`): kind, text, confidence, text layer or OCR, fields. */
+  kind: string | null;
+  text: string | null;
+  confidence: number | null;
+  ocr: boolean | null;
+  fields: DocumentFields | null;
+  error: { code: string; message: string } | null;
+  source: SourceRef;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewDocument = Omit<DocumentDoc, 'schemaVersion' | 'status' | 'kind' | 'text' | 'confidence' | 'ocr' | 'fields' | 'error' | 'createdAt' | 'updatedAt'>;
+
+export interface DocumentStore {
+  get(id: string): Promise<DocumentDoc | null>;
+  /** Inserts by natural key; an existing document is returned unchanged (`created: false`). */
+  insert(doc: NewDocument): Promise<{ doc: DocumentDoc; created: boolean }>;
+  setStatus(id: string, status: DocumentStatus, error?: { code: string; message: string } | null): Promise<void>;
+  /** Stores what OCR read (status `done`). */
+  saveOcr(id: string, result: { kind: string; text: string; confidence: number; ocr: boolean; fields: DocumentFields }): Promise<void>;
+  /** Documents received in [from, to) (either bound optional), oldest first. */
+  listReceived(range: { from?: Date; to?: Date; origin?: string }): Promise<DocumentDoc[]>;
+}
+
+/** A robot process's heartbeat (`robots`, issue 8): what the ops dashboard shows as "robots online". */
+export interface RobotBeat {
+  /** Robot id (host:pid:random). */
+  _id: string;
+  host: string;
+  pid: number;
+  /** Process role, e.g. `robots`. */
+  role: string;
+  queues: string[];
+  concurrency: number;
+  /** Jobs running now, and their ids (lookup ids — no personal data). */
+  currentJobs: number;
+  jobIds: string[];
+  /** Resident memory of the Node process and of its Chromium processes, bytes. */
+  rssBytes: number;
+  browserBytes: number;
+  /** Chromium processes alive, and pages opened since start. */
+  browsers: number;
+  pagesOpened: number;
+  status: 'running' | 'draining' | 'stopped';
+  startedAt: Date;
+  lastSeenAt: Date;
+}
+
+/** The `robots` collection: heartbeats upserted by each robot process. */
+export interface RobotHeartbeatStore {
+  beat(beat: RobotBeat): Promise<void>;
+  /** Robots seen within `seenWithinMs` (default all), newest first. */
+  list(seenWithinMs?: number): Promise<RobotBeat[]>;
+  markStopped(id: string): Promise<void>;
+}

@@ -2,7 +2,7 @@
  * The farm side of the end-to-end benchmarks: embedded services, a robot pool in a child process
  * (`konveyer robots`, so its memory is its own), and "submit N lookups → all final in MongoDB".
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,11 +14,22 @@ import { openStorage, type Storage } from '../../storage/index.ts';
 import type { LookupStatus } from '../../storage/types.ts';
 import { REPO_ROOT, spawnChild, type Child } from './child.ts';
 
-/** Embedded Redis + MongoDB-wire server under `.run/bench`. */
+/**
+ * Embedded Redis + MongoDB-wire server in a run folder of this process alone
+ * (`.run/bench-<pid>`), removed by `stop()`. One shared folder let two benchmarks running at once
+ * start two FerretDB servers on the same SQLite files: "disk I/O error" and "no such table" followed.
+ */
 export async function startBenchServices(): Promise<EmbeddedServices> {
-  const runDir = join(REPO_ROOT, '.run', 'bench');
+  const runDir = join(REPO_ROOT, '.run', `bench-${process.pid}`);
   mkdirSync(runDir, { recursive: true });
-  return startServices({ runDir });
+  const services = await startServices({ runDir });
+  return {
+    ...services,
+    async stop() {
+      await services.stop();
+      rmSync(runDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Options of {@link startRobotProcess}. */
@@ -78,7 +89,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
     ROBOT_BROWSER_PAGES: String(options.browserPages ?? 4),
     COURT_SUDRF_MODE: options.mode,
     LOG_LEVEL: 'silent',
-    KONVEYER_RUN_DIR: join(REPO_ROOT, '.run', 'bench'),
+    KONVEYER_RUN_DIR: join(REPO_ROOT, '.run', `bench-${process.pid}`),
   };
   const child = spawnChild(process.execPath, [...(options.nodeArgs ?? []), 'bin/konveyer.mjs', 'robots', '--only', 'court', '--concurrency', String(options.concurrency)], env);
   const storage = await openStorage({ uri: services.mongoUri, db });

@@ -48,18 +48,19 @@ export type SudrfCaseOutcome =
  */
 export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInput): Promise<SudrfCaseOutcome> {
   const host = input.court;
-  let cardUrl: string;
+  let card: FetchedPage | null;
   if (input.caseId && input.caseUid) {
-    cardUrl = ctx.router.urlFor(host, sudrfCardPath(input.caseId, input.caseUid));
+    card = await openCardById(ctx, host, input.caseId, input.caseUid);
+    if (!card) return { found: false };
   } else {
     const row = await searchCase(ctx, host, input);
     if (!row?.url) return { found: false };
-    cardUrl = row.url;
+    card = await ctx.fetcher.open(row.url, 'case-card', { reveal: CARD_PANES });
   }
-  const card = await ctx.fetcher.open(cardUrl, 'case-card', { reveal: CARD_PANES });
   const kind = classifySudrfPage(card.html);
   if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
-  const record = withEvidence(card, () => parseSudrfCaseCard(card.html, { url: card.url, fetchedAt: new Date().toISOString() }));
+  const page = card;
+  const record = withEvidence(page, () => parseSudrfCaseCard(page.html, { url: page.url, fetchedAt: new Date().toISOString() }));
   const saved = await ctx.courtCases.save(record, {
     url: card.url,
     fetchedAt: new Date(),
@@ -69,6 +70,22 @@ export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInp
   });
   ctx.log.info({ caseKey: saved.id, created: saved.created, changes: saved.changes.length }, 'court case saved');
   return { found: true, caseKey: saved.id, saved, evidenceId: card.evidenceId };
+}
+
+/**
+ * Opens a card by the site's ids. The ids do not say which database server holds the case, so
+ * servers are tried in turn: «no data» on one means "look on the next", not "not found".
+ */
+async function openCardById(ctx: SudrfFlowContext, host: string, caseId: string, caseUid: string): Promise<FetchedPage | null> {
+  for (let srvNum = 1; srvNum <= MAX_SRV_NUM; srvNum++) {
+    const step = srvNum === 1 ? 'case-card' : `case-card-srv${srvNum}`;
+    const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfCardPath(caseId, caseUid, srvNum)), step, { reveal: CARD_PANES });
+    const kind = classifySudrfPage(page.html);
+    if (kind === 'search_empty') continue;
+    if (kind === 'no_such_server') return null;
+    return page;
+  }
+  return null;
 }
 
 /** Database servers tried at most: a search on `srv_num=1` silently misses cases kept on 2 and 3. */

@@ -42,11 +42,11 @@ export function sudrfSearchPath(q: SudrfSearchQuery, captcha?: { answer: string;
 }
 
 /** Path of a case card by the site's own ids (cards are never captcha-gated). */
-export function sudrfCardPath(caseId: string, caseUid: string): string {
+export function sudrfCardPath(caseId: string, caseUid: string, srvNum = 1): string {
   const { deloId } = CIVIL_FIRST_INSTANCE;
   return `/modules.php?${encodeQuery([
     ['name', 'sud_delo'],
-    ['srv_num', '1'],
+    ['srv_num', String(srvNum)],
     ['name_op', 'case'],
     ['case_id', caseId],
     ['case_uid', caseUid],

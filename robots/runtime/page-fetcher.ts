@@ -75,8 +75,12 @@ export class BrowserPageFetcher implements PageFetcher {
 
   async open(url: string, step: string, options: OpenOptions = {}): Promise<FetchedPage> {
     const target = this.deps.router.assertAllowed(url);
-    const response = await this.deps.politeness.run(target.hostname, () =>
-      this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: this.options.timeoutMs }),
+    const response = await this.deps.politeness.run(
+      target.hostname,
+      () => this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: this.options.timeoutMs }),
+      undefined,
+      // A 5xx page counts against the host's circuit breaker like an HTTP-mode ServerError does.
+      (r) => (r?.status() ?? 0) >= 500,
     );
     const finalUrl = this.page.url();
     this.deps.router.assertAllowed(finalUrl);

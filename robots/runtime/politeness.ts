@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { HostPausedError } from '../../core/errors.ts';
+import type { CircuitBreaker } from './circuit-breaker.ts';
 
 export interface HostLimit {
   /** Request starts per second; starts are spaced evenly (no bursts at window edges). */
@@ -19,6 +20,10 @@ export interface PolitenessOptions {
   leaseMs?: number;
   /** How long a paused host makes the job wait before it is retried. */
   pausedRetryMs?: number;
+  /** The host's circuit breaker (shared through Redis); `run` goes through it when given. */
+  breaker?: CircuitBreaker;
+  /** How long limits set at run time (`setLimit`, stored in Redis) are cached; default 2000 ms. */
+  limitsCacheMs?: number;
 }
 
 /**
@@ -59,12 +64,31 @@ export class Politeness {
     options.redis.defineCommand('konveyerPoliteAcquire', { numberOfKeys: 3, lua: ACQUIRE });
   }
 
+  /** The limit of `host`: one set at run time (Redis, cached briefly), else config's. */
   limitFor(host: string): HostLimit {
-    return this.options.hostLimits?.[host] ?? this.options.defaultLimit;
+    return this.runtimeLimits.get(host) ?? this.options.hostLimits?.[host] ?? this.options.defaultLimit;
+  }
+
+  private runtimeLimits = new Map<string, HostLimit>();
+  private limitsReadAt = 0;
+
+  /** Re-reads the limits ops set while the farm runs, at most once per `limitsCacheMs`. */
+  private async refreshLimits(): Promise<void> {
+    if (Date.now() - this.limitsReadAt < (this.options.limitsCacheMs ?? 2000)) return;
+    this.limitsReadAt = Date.now();
+    this.runtimeLimits = parseLimits(await this.options.redis.hgetall(limitsKey(this.options.prefix)));
+  }
+
+  /** Sets `host`'s limit for the whole farm while it runs (robots see it within `limitsCacheMs`); null = back to config. */
+  async setLimit(host: string, limit: HostLimit | null): Promise<void> {
+    if (limit) await this.options.redis.hset(limitsKey(this.options.prefix), host, `${limit.rps}/${limit.concurrency}`);
+    else await this.options.redis.hdel(limitsKey(this.options.prefix), host);
+    this.limitsReadAt = 0;
   }
 
   /** Waits for a slot on `host`; returns the release function. Throws HostPausedError when paused. */
   async acquire(host: string, signal?: AbortSignal): Promise<() => Promise<void>> {
+    await this.refreshLimits();
     const { concurrency, rps } = this.limitFor(host);
     const leaseId = randomUUID();
     const keys = this.keys(host);
@@ -90,11 +114,16 @@ export class Politeness {
     }
   }
 
-  /** Runs `fn` inside a slot on `host`. */
-  async run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `fn` inside a slot on `host`, through the host's circuit breaker when one is configured
+   * (`isFailure` marks a result that counts against the host, e.g. a browser page with status 5xx).
+   */
+  async run<T>(host: string, fn: () => Promise<T>, signal?: AbortSignal, isFailure?: (result: T) => boolean): Promise<T> {
+    // An open circuit refuses before a slot is taken, so a dead host does not hold leases.
+    await this.options.breaker?.assertAllowed(host);
     const release = await this.acquire(host, signal);
     try {
-      return await fn();
+      return this.options.breaker ? await this.options.breaker.observe(host, fn, isFailure) : await fn();
     } finally {
       await release();
     }
@@ -116,6 +145,18 @@ export class Politeness {
     const base = `${this.options.prefix}:polite:{${host}}`;
     return { inflight: `${base}:inflight`, next: `${base}:next`, paused: `${base}:paused` };
   }
+}
+
+/** Redis hash of per-host limits set while the farm runs: host → "rps/concurrency". */
+export const limitsKey = (prefix: string) => `${prefix}:polite:limits`;
+
+function parseLimits(raw: Record<string, string>): Map<string, HostLimit> {
+  const out = new Map<string, HostLimit>();
+  for (const [host, v] of Object.entries(raw)) {
+    const [rps, concurrency] = v.split('/').map(Number);
+    if (rps! > 0 && concurrency! >= 1) out.set(host, { rps: rps!, concurrency: Math.floor(concurrency!) });
+  }
+  return out;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

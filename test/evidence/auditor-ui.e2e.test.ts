@@ -175,6 +175,20 @@ describe('auditor UI in Chromium', () => {
     expect(report.findings).toEqual([expect.objectContaining({ kind: 'changed', jobId: job._id, seq: shot.seq })]);
     expect(report.jobs[1]).toMatchObject({ jobId: docs[1]!._id, ok: true });
 
+    // The CLI's export of a debtor is audit-sensitive: it is written to audit_log.
+    const first = await storage.courtCases.get(docs[1]!.result!.id);
+    const debtor = first!.parties.find((p) => p.roleNorm === 'debtor')!.name;
+    const out = join(tmp, 'cli-debtor.zip');
+    const exp = spawnSync('npx', ['konveyer', 'evidence', 'export', 'debtor', debtor, '--out', out], {
+      env: { ...process.env, MONGODB_URI: uri.toString(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(exp.status, exp.stderr).toBe(0);
+    expect(JSON.parse(exp.stdout)).toMatchObject({ out, missing: 0 });
+    const logged = await storage.auditLog.list({ action: 'export.debtor' });
+    expect(logged[0]).toMatchObject({ target: debtor, actor: expect.stringMatching(/^cli:/) });
+
     const ctx = await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${token}` } });
     const page = await ctx.newPage();
     await page.goto(`${base}/audit/jobs/${job._id}`);

@@ -115,3 +115,20 @@ describe('views, exports and the audit log', () => {
     expect(page.body).toMatch(/<section class="step" data-seq="1" data-flag="">/);
   });
 });
+
+describe('mounted by the API server', () => {
+  it('serves /audit from createApiServer with its own auth', async () => {
+    const { createApiServer } = await import('../../api/server.ts');
+    const { loadConfig } = await import('../../config/index.ts');
+    const api = await createApiServer({ storage, config: loadConfig({}), queueFor: () => { throw new Error('no queues here'); }, pingRedis: async () => 'PONG' }, { authCacheMs: 0 });
+    try {
+      expect((await api.inject({ method: 'GET', url: '/audit' })).statusCode).toBe(401);
+      expect((await api.inject({ method: 'GET', url: '/audit', headers: { 'x-api-key': readToken } })).statusCode).toBe(403);
+      const ok = await api.inject({ method: 'GET', url: `/audit/jobs/${jobId}`, headers: { authorization: `Bearer ${auditToken}` } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.body).toContain('id="timeline"');
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -127,6 +127,11 @@ describe('court.case on sudrf, HTTP mode', () => {
     expect(doc!.status).toBe('succeeded');
     const steps = (await storage.evidence.listByJob(doc!._id)).map((e) => e.step);
     expect(steps).toEqual(['search', 'search-srv2', 'case-card']);
+    // By the site's ids the server is unknown too: the robot looks on the next one.
+    const [byId] = await submitAndWait([{ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } }]);
+    expect(byId!.status).toBe('succeeded');
+    expect(byId!.result!.id).toBe(doc!.result!.id);
+    expect((await storage.evidence.listByJob(byId!._id)).map((e) => e.step)).toEqual(['case-card', 'case-card-srv2']);
   });
 
   it('reports a case no court has as not found, with the evidence of the empty list', async () => {

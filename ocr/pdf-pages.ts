@@ -1,0 +1,120 @@
+/**
+ * PDF access through ONE pdfjs-dist (5.6.x, the last major for Node 20): open a document, read a
+ * page's text layer, rasterise a page to PNG with @napi-rs/canvas (pdfjs's Node canvas factory).
+ * Loading a second pdfjs (pdf-parse bundles its own) in the same process breaks with «The API
+ * version does not match the Worker version» (DOMAIN.md §6.3), so every PDF read in konveyer goes
+ * through this file.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { BadInputError } from '../core/errors.ts';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PdfDocumentProxy = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+
+let pdfjsPromise: Promise<PdfJs> | null = null;
+
+/** The pdfjs module, loaded once (it is 3 MB of JS; `--help` paths never pay for it). */
+export function loadPdfJs(): Promise<PdfJs> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsPromise;
+}
+
+const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+
+/** One line of a page's text layer. */
+export interface PdfTextLine {
+  text: string;
+  /** Baseline y in PDF points from the bottom. */
+  y: number;
+}
+
+/** An opened PDF; close it when done (pdfjs keeps a worker-side copy). */
+export interface PdfHandle {
+  numPages: number;
+  /** The page's text layer joined into lines (top to bottom), or [] for an image-only page. */
+  textLines(pageNumber: number): Promise<PdfTextLine[]>;
+  /** The page as PNG at `dpi` (default 300). */
+  renderPng(pageNumber: number, dpi?: number): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/** True when the buffer starts like a PDF (`%PDF-` within the first 1 KB, as readers allow). */
+export function looksLikePdf(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  return head.includes('%PDF-');
+}
+
+/**
+ * Open a PDF. Throws `BadInputError` with `details.reason` `pdf_encrypted` (password-protected) or
+ * `pdf_broken` (pdfjs cannot read the structure).
+ */
+export async function openPdf(bytes: Uint8Array): Promise<PdfHandle> {
+  const pdfjs = await loadPdfJs();
+  const task = pdfjs.getDocument({
+    // pdfjs takes ownership of (and detaches) the buffer it is given: pass a copy.
+    data: new Uint8Array(bytes),
+    standardFontDataUrl: join(pdfjsRoot, 'standard_fonts') + '/',
+    cMapUrl: join(pdfjsRoot, 'cmaps') + '/',
+    cMapPacked: true,
+    isEvalSupported: false,
+    verbosity: 0,
+    // A password prompt would hang: fail instead.
+    password: undefined,
+  });
+  let doc: PdfDocumentProxy;
+  try {
+    doc = await task.promise;
+  } catch (error) {
+    await task.destroy().catch(() => undefined);
+    const name = (error as { name?: string }).name ?? '';
+    if (name === 'PasswordException') {
+      throw new BadInputError('the PDF is encrypted (password-protected)', { cause: error, details: { reason: 'pdf_encrypted' } });
+    }
+    throw new BadInputError(`the PDF cannot be read: ${(error as Error).message}`, { cause: error, details: { reason: 'pdf_broken' } });
+  }
+  return {
+    numPages: doc.numPages,
+    async textLines(pageNumber) {
+      const page = await doc.getPage(pageNumber);
+      const content = await page.getTextContent();
+      const rows: Array<{ y: number; parts: Array<{ x: number; s: string }> }> = [];
+      for (const item of content.items) {
+        if (!('str' in item) || item.str === '') continue;
+        const x = item.transform[4] as number;
+        const y = item.transform[5] as number;
+        // Items on the same baseline (±2 pt) form one line.
+        let row = rows.find((r) => Math.abs(r.y - y) < 2);
+        if (!row) rows.push((row = { y, parts: [] }));
+        row.parts.push({ x, s: item.str });
+      }
+      page.cleanup();
+      return rows
+        .sort((a, b) => b.y - a.y)
+        .map((r) => ({ y: r.y, text: r.parts.sort((a, b) => a.x - b.x).map((p) => p.s).join('').trim() }))
+        .filter((l) => l.text !== '');
+    },
+    async renderPng(pageNumber, dpi = 300) {
+      const page = await doc.getPage(pageNumber);
+      const viewport = page.getViewport({ scale: dpi / 72 });
+      const factory = (doc as unknown as { canvasFactory: CanvasFactory }).canvasFactory;
+      const entry = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
+      // White paper: transparent pixels would binarise as black.
+      entry.context.fillStyle = '#ffffff';
+      entry.context.fillRect(0, 0, entry.canvas.width, entry.canvas.height);
+      await page.render({ canvasContext: entry.context as never, canvas: entry.canvas as never, viewport }).promise;
+      const png = (entry.canvas as unknown as { toBuffer(mime: string): Buffer }).toBuffer('image/png');
+      factory.destroy(entry);
+      page.cleanup();
+      return png;
+    },
+    async close() {
+      await doc.destroy();
+    },
+  };
+}
+
+interface CanvasFactory {
+  create(w: number, h: number): { canvas: { width: number; height: number }; context: { fillStyle: string; fillRect(x: number, y: number, w: number, h: number): void } };
+  destroy(entry: unknown): void;
+}

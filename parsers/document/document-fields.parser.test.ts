@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { documentPlainText, FSSP_DOCUMENT_KINDS, type FsspDocumentSpec } from '../../sandbox/epgu/documents/index.ts';
+import { classifyDocument, extractDocumentFields } from './document-fields.parser.ts';
+import { normalizeOcrText } from './ocr-text.normalize.ts';
+
+const base: FsspDocumentSpec = {
+  kind: 'ip_opened',
+  ipNumber: '54237/25/02016-ИП',
+  ipDate: '2025-02-26',
+  department: { name: 'Советское районное отделение судебных приставов г. Уфы', address: '450077, Россия, г. Уфа, ул. Пушкина, д. 8', code: '02016' },
+  bailiff: 'ПАВЛОВ П. И.',
+  debtor: { name: 'ИВАНОВА АННА СЕРГЕЕВНА', birthDate: '1981-04-13', address: '450001, Г. УФА, УЛ. ЛЕСНАЯ, Д. 5, КВ. 148' },
+  creditor: { name: 'ООО "УК "СТАНДАРТ"', inn: '0226270680' },
+  executiveDocument: { type: 'Судебный приказ', number: '2-402/2024', date: '2025-01-07', issuer: 'СУДЕБНЫЙ УЧАСТОК № 3 ПО СОВЕТСКОМУ РАЙОНУ Г. УФЫ' },
+  amount: 12345.67,
+  decisionDate: '2025-02-26',
+};
+
+/** What a correct reader must report for a spec (the spec is the truth the document was made from). */
+function expected(spec: FsspDocumentSpec) {
+  return {
+    kind: spec.kind,
+    fields: {
+      ipNumber: spec.ipNumber, ipDate: spec.ipDate, department: spec.department, bailiff: spec.bailiff,
+      debtor: spec.debtor, creditor: spec.creditor, executiveDocument: spec.executiveDocument, amount: spec.amount,
+      decisionDate: spec.decisionDate, endGround: spec.endGround ?? null,
+    },
+  };
+}
+
+describe('extractDocumentFields on the text of every form', () => {
+  for (const kind of FSSP_DOCUMENT_KINDS) {
+    it(`reads every field of ${kind}`, () => {
+      const spec: FsspDocumentSpec = {
+        ...base, kind, decisionDate: kind === 'ip_opened' ? base.ipDate : '2025-09-30',
+        ...(kind === 'ip_ended' ? { endGround: 'ст. 46 ч. 1 п. 4' } : {}),
+        ...(kind.startsWith('motion') ? { motionText: 'Прошу обратить взыскание на заработную плату должника' } : {}),
+      };
+      expect(extractDocumentFields(documentPlainText(spec))).toEqual(expected(spec));
+    });
+  }
+
+  it('reads a writ, a legal-entity debtor without birth date and a 12-digit INN', () => {
+    const spec: FsspDocumentSpec = {
+      ...base, debtor: { name: 'ООО "УПРАВЛЯЮЩАЯ КОМПАНИЯ "СТАНДАРТ"', birthDate: null, address: '163102, РОССИЯ, Г. УФА, УЛ. МИРА, Д. 34' },
+      creditor: { name: 'ИП СИДОРОВ И. И.', inn: '027612345678' },
+      executiveDocument: { type: 'Исполнительный лист', number: 'ФС № 026543134', date: '2025-01-15', issuer: 'СОВЕТСКИЙ РАЙОННЫЙ СУД Г. УФЫ' },
+      amount: 948809.56,
+    };
+    expect(extractDocumentFields(documentPlainText(spec))).toEqual(expected(spec));
+  });
+
+  it('survives OCR slips: Latin look-alikes, О for 0, spaces inside numbers and dates, curly quotes', () => {
+    const spec: FsspDocumentSpec = { ...base, kind: 'ip_ended', decisionDate: '2025-10-01', endGround: 'ст. 46 ч. 1 п. 3' };
+    const slipped = documentPlainText(spec)
+      .replace('ПОСТАНОВЛЕНИЕ', 'ПОСТAНОВЛЕНИЕ') // Latin A
+      .replace('окончании', 'oкончании') // Latin o
+      .replace(/54237\/25\/02016-ИП/g, '54237 / 25 / О2016-ИП') // Cyrillic О for zero, spaces
+      .replace('26.02.2025', '26. 02.2025')
+      .replace('12 345,67', '12 345, 67'.replace(', ', ','))
+      .replace(/"/g, '”');
+    const got = extractDocumentFields(slipped);
+    expect(got.kind).toBe('ip_ended');
+    expect(got.fields.ipNumber).toBe('54237/25/02016-ИП');
+    expect(got.fields.ipDate).toBe('2025-02-26');
+    expect(got.fields.amount).toBe(12345.67);
+    expect(got.fields.creditor).toEqual({ name: 'ООО "УК "СТАНДАРТ"', inn: '0226270680' });
+    expect(got.fields.endGround).toBe('ст. 46 ч. 1 п. 3');
+  });
+
+  it('gives kind other and null fields for text that is not an FSSP document', () => {
+    const got = extractDocumentFields('Счёт на оплату № 15 от 01.02.2025\nИтого: 1 200,00 руб.');
+    expect(got.kind).toBe('other');
+    expect(got.fields).toMatchObject({ ipNumber: null, debtor: null, creditor: null, executiveDocument: null, endGround: null, bailiff: null });
+  });
+
+  it('classifies the refusal apart from the grant (both say «удовлетворении»)', () => {
+    expect(classifyDocument('ПОСТАНОВЛЕНИЕ\nоб отказе в удовлетворении заявления (ходатайства)')).toBe('motion_refused');
+    expect(classifyDocument('ПОСТАНОВЛЕНИЕ\nоб удовлетворении заявления (ходатайства)')).toBe('motion_granted');
+  });
+});
+
+describe('normalizeOcrText', () => {
+  it('repairs look-alikes only where they are slips', () => {
+    expect(normalizeOcrText('ПОСТAНОВЛЕНИЕ № 54237 / 25 / О2016-ИП от 2б.О2.2025')).toBe('ПОСТАНОВЛЕНИЕ № 54237/25/02016-ИП от 26.02.2025');
+    // A Latin word and a Cyrillic «ООО» stay as they are.
+    expect(normalizeOcrText('PDF ООО "УК"')).toBe('PDF ООО "УК"');
+  });
+});
