@@ -26,8 +26,8 @@ demo: setup ## the whole farm on this machine against the sandbox, one batch, th
 bench: setup ## benchmarks (each prints its figures and the ratio to its baseline)
 	$(NPX) tsx bench/run.ts
 
-soak: ## long-running soak test (not built yet)
-	@echo "make soak: not built yet"
+soak: setup ## reliability soak: 1 000 lookups × 10 kill -9, service restarts, site faults, bad input, security → RELIABILITY.md
+	$(NPX) tsx soak/run.ts
 
 services: setup ## embedded Redis + MongoDB-wire server until Ctrl-C
 	$(NPX) konveyer services

@@ -69,6 +69,8 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
   registerWebhookRoutes(app, deps);
   // Auditor UI (issue 7): pages under /audit with their own auth (audit scope: header or login cookie).
   if (isAuditorStorage(deps.storage)) await app.register(auditorPlugin({ storage: deps.storage }));
+  // Ops dashboard (issue 8): /ops pages, Bull Board at /ops/queues, /metrics — ops scope, header or login cookie.
+  if ('captchaTasks' in deps.storage) await app.register(await (await import('./ops/ops.plugin.ts')).opsPluginFromApi(deps));
   await app.ready();
   return app;
 }

@@ -1,5 +1,7 @@
 import type { SubmitRequest } from '../queues/submit.ts';
 import type { SandboxWorld } from '../sandbox/data/index.ts';
+import { FsspBank } from '../sandbox/fssp/fssp.data.ts';
+import { EPGU_REQUEST_KINDS } from '../core/epgu-kinds.ts';
 
 export interface DemoBatchOptions {
   size: number;
@@ -62,4 +64,17 @@ export function buildFsspDemoBatch(world: SandboxWorld, options: { size: number;
     }
   }
   return out;
+}
+
+/**
+ * EPGU applications for the demo: `size` requests of the sandbox's TOTP account (account id
+ * `totp` of sandboxEpguAccountsEnv) about proceedings of the FSSP bank, of varied kinds.
+ */
+export function buildEpguDemoBatch(world: SandboxWorld, options: { size: number; seed: number }): SubmitRequest[] {
+  const ips = new FsspBank(world).proceedings.map((p) => p.ipNumber);
+  const kinds = Object.keys(EPGU_REQUEST_KINDS);
+  return Array.from({ length: Math.min(options.size, ips.length) }, (_, i) => ({
+    type: 'epgu.request',
+    input: { account: 'totp', ipNumber: ips[(i * 7 + options.seed) % ips.length]!, kind: kinds[i % kinds.length]!, text: 'Демонстрационное заявление' },
+  }));
 }

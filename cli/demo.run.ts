@@ -6,7 +6,10 @@ import { submitLookups } from '../queues/submit.ts';
 import { startRobotPool } from '../robots/pool.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { buildDemoBatch, buildFsspDemoBatch } from './demo-batch.ts';
+import { buildDemoBatch, buildEpguDemoBatch, buildFsspDemoBatch } from './demo-batch.ts';
+import { randomBytes } from 'node:crypto';
+import { sandboxEpguAccountsEnv } from '../sandbox/epgu/epgu-accounts.ts';
+import { runEpguInboxPhase } from './demo-epgu.ts';
 import { openFarm } from './farm.ts';
 import { waitForShutdown } from './shutdown.ts';
 
@@ -22,7 +25,11 @@ export interface DemoOptions {
 export async function runDemo(opts: DemoOptions): Promise<void> {
   const base = loadConfigOrExit();
   const sandbox = await startSandbox({ port: 0, seed: opts.seed });
-  const config = withOverrides(base, { targets: { sandboxOrigin: sandbox.url } });
+  const config = withOverrides(base, {
+    targets: { sandboxOrigin: sandbox.url },
+    // EPGU: the sandbox's accounts and a throw-away sealing key unless the operator configured their own.
+    epgu: { accounts: base.epgu.accounts.length ? base.epgu.accounts : JSON.parse(sandboxEpguAccountsEnv()), encryptionKey: base.epgu.encryptionKey ?? randomBytes(32).toString('hex') },
+  });
   const logFile = resolve(config.runDir, 'demo', 'farm.log');
   const farm = await openFarm(config, { startServices: true, logFile });
   const pool = await startRobotPool({ config: farm.config, storage: farm.storage, log: farm.log.child({ role: 'robot' }), robotId: farm.robotId });
@@ -32,6 +39,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     // FSSP lookups for the generated debtors (one site session and one captcha each): a tenth of the batch.
     const fsspBatch = buildFsspDemoBatch(sandbox.world, { size: Math.max(4, Math.round(opts.size / 10)), seed: opts.seed });
     batch.push(...fsspBatch);
+    // EPGU applications (answers are read after the batch, once sandbox days have passed).
+    const epguBatch = buildEpguDemoBatch(sandbox.world, { size: 6, seed: opts.seed });
+    batch.push(...epguBatch);
     const { rps, concurrency } = farm.config.politeness.default;
     out.write(
       `konveyer demo: sandbox ${sandbox.url}, ${sandbox.world.courts.length} courts (MongoDB: ${farm.config.mongo.uri ? 'ready' : '?'}); ` +
@@ -63,6 +73,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const secs = (Date.now() - started) / 1000;
     const failures = await farm.storage.lookups.errorsByCode({ batchId: submitted.batchId });
     const evidenceDir = await exportSampleEvidence(farm, submitted.batchId);
+    await runEpguInboxPhase(farm, sandbox.url, out);
     const summary = {
       batchId: submitted.batchId,
       lookups: total,

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { createRedis } from '../queues/redis.ts';
 import { RedisKeyLock } from '../queues/redis-lock.ts';
 import type { JobName } from '../queues/names.ts';
+import { backendOptionsFromConfig } from '../storage/evidence/backends.ts';
 import { openStorage, type Storage } from '../storage/index.ts';
 import { startServices } from '../storage/embedded/index.ts';
 
@@ -58,7 +59,12 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
     }
   }
   const redis = createRedis(config.redis.url!);
-  const storage = await openStorage({ uri: config.mongo.uri!, db: config.mongo.db, lock: new RedisKeyLock(redis, config.queue.prefix) });
+  const storage = await openStorage({
+    uri: config.mongo.uri!,
+    db: config.mongo.db,
+    lock: new RedisKeyLock(redis, config.queue.prefix),
+    evidence: backendOptionsFromConfig(config.evidence),
+  });
   const queues = new Map<JobName, Queue>();
   return {
     config,

@@ -1,9 +1,12 @@
 import { Command } from 'commander';
 import { registerCaptcha } from './captcha.ts';
+import { registerEpgu } from './epgu.ts';
+import { registerExport } from './export.ts';
 import { registerCases } from './cases.ts';
 import { registerDemo } from './demo.ts';
 import { registerEvidence } from './evidence.ts';
 import { registerParse } from './parse.ts';
+import { registerOcr } from './ocr.ts';
 import { registerRobots } from './robots.ts';
 import { registerSandbox } from './sandbox.ts';
 import { registerScheduler } from './scheduler.ts';
@@ -12,6 +15,7 @@ import { registerStatus } from './status.ts';
 import { registerSubmit } from './submit.ts';
 import { registerApi } from './api.ts';
 import { registerKeys } from './keys.ts';
+import { registerOps } from './ops.ts';
 
 const program = new Command('konveyer')
   .description('RPA and scraping farm for ЖКХ debt collection: court sites, FSSP, EPGU — into MongoDB.')
@@ -29,12 +33,16 @@ registerRobots(program);
 registerSubmit(program);
 registerStatus(program);
 registerParse(program);
+registerOcr(program);
 registerDemo(program);
 registerApi(program);
 registerKeys(program);
+registerOps(program);
 registerEvidence(program);
 registerScheduler(program);
 registerCases(program);
 registerCaptcha(program);
+registerEpgu(program);
+registerExport(program);
 
 await program.parseAsync(process.argv);

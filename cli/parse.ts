@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { describeError } from '../core/errors.ts';
 import { decodeHtml, parseFsspSearch, parsePage } from '../parsers/index.ts';
 
-const KINDS = ['court-case', 'court-search', 'fssp-search'] as const;
+const KINDS = ['court-case', 'court-search', 'fssp-search', 'document'] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
@@ -29,11 +29,16 @@ export function registerParse(program: Command): void {
       } catch (error) {
         return fail('bad_input', `cannot read ${file}: ${(error as Error).message}`);
       }
+      // document: a PDF or image, read by ocr/ (text layer first, OCR where a page has none).
+      if (kind === 'document') {
+        const { parseDocumentCli } = await import('./ocr.ts');
+        return parseDocumentCli(bytes, fail);
+      }
       try {
         // fssp-search: JSONP (UTF-8 on the wire) or the decoded HTML fragment, see parsers/fssp.
         const record = kind === 'fssp-search'
           ? parseFsspSearch(decodeHtml(bytes), { url: opts.url ?? null })
-          : parsePage(kind as Exclude<Kind, 'fssp-search'>, bytes, { url: opts.url ?? null });
+          : parsePage(kind as Exclude<Kind, 'fssp-search' | 'document'>, bytes, { url: opts.url ?? null });
         process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
       } catch (error) {
         const d = describeError(error);

@@ -28,7 +28,13 @@ export function registerRobots(program: Command): void {
       const farm = await openFarm(config);
       // Each finished lookup is announced on the webhook queue; `konveyer api` delivers it.
       const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
+      // Ops (issue 8): heartbeats in `robots`, drain on request, metrics port, shutdown deadline.
+      const { MongoRobotStore } = await import('../storage/robots.repo.ts');
+      let drained: () => void = () => undefined;
+      const drainRequested = new Promise<'drain'>((r) => (drained = () => r('drain')));
       const pool = await startRobotPool({
+        heartbeats: new MongoRobotStore(farm.storage.conn),
+        onDrain: () => drained(),
         config: farm.config,
         storage: farm.storage,
         log: farm.log,
@@ -37,11 +43,17 @@ export function registerRobots(program: Command): void {
         concurrency: opts.concurrency,
         onFinished: createWebhookNotifier(webhooks),
       });
-      const signal = await waitForShutdown();
-      farm.log.info({ signal }, 'robot pool stopping: finishing active jobs');
-      await pool.close();
+      const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config.ops.robotMetricsPort) : null;
+      const signal = await Promise.race([waitForShutdown(), drainRequested]);
+      farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, 'robot pool stopping: finishing active jobs');
+      await pool.close(farm.config.ops.shutdownDeadlineMs);
+      await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
       await webhooks.close();
       await farm.close();
+      farm.log.info({ signal }, 'robot pool stopped');
+      // Every job is finished or back on its queue and every browser closed: exit 0 now rather
+      // than wait on a library's stray timer.
+      process.exit(0);
     });
 }
 

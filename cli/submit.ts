@@ -43,7 +43,15 @@ export function registerSubmit(program: Command): void {
       }
       let requests: SubmitRequest[];
       if (opts.file) {
-        const rows = readCsv(await readFile(opts.file, 'utf8'));
+        let rows: ReturnType<typeof readCsv>;
+        try {
+          rows = readCsv(await readFile(opts.file, 'utf8'));
+        } catch (error) {
+          // An unreadable or broken file is bad input (exit 2 with the reason), not a crash.
+          process.stderr.write(`--file ${opts.file}: ${(error as Error).message}\nnothing was queued\n`);
+          process.exitCode = 2;
+          return;
+        }
         requests = rows.map(({ clientKey, ...input }) => ({ type, input, clientKey }));
       } else {
         const input = Object.fromEntries(

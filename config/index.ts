@@ -30,12 +30,16 @@ export interface Config {
     rucaptcha: { key: string | undefined; url: string; pollMs: number; timeoutMs: number };
     operator: { waitMs: number; taskTtlMs: number };
   };
+  /** OCR workers (ocr/): `workers` 0 = one per core. */
+  ocr: { workers: number; recycleAfterPages: number; renderDpi: number };
   evidence: { screenshotFormat: 'png' | 'jpeg'; jpegQuality: number; store: 'gridfs' | 'fs'; dir: string; retentionDays: number };
   /** Re-check schedule of court cases (scheduler/): cadence, pass interval, courts' time zone, calendar override. */
   recheck: { intervalHours: number; nearDeadlineHours: number; nearDeadlineWorkingDays: number; passSecs: number; maxPerPass: number; timeZone: string };
   calendar: { overridePath: string | undefined };
   /** HTTP API: listen address, body and batch limits. */
   api: { host: string; port: number; bodyLimitBytes: number; batchMaxRows: number };
+  /** Ops (issue 8): circuit breaker, shutdown deadline, browser recycling by memory, heartbeats, robot metrics port. */
+  ops: { circuitFailures: number; circuitCooldownMs: number; shutdownDeadlineMs: number; browserRecycleMb: number; heartbeatSecs: number; robotMetricsPort: number };
   /** Webhook deliveries: private targets allowed?, retry window, first backoff, timeout. */
   webhooks: { allowPrivate: boolean; retryWindowMs: number; backoffMs: number; timeoutMs: number };
   /** EPGU: accounts (credentials stay here), the key sealing cookies at rest, answer term, feed retries. */
@@ -91,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rucaptcha: { key: e.RUCAPTCHA_KEY || undefined, url: e.RUCAPTCHA_URL, pollMs: e.RUCAPTCHA_POLL_MS, timeoutMs: e.RUCAPTCHA_TIMEOUT_SECS * 1000 },
       operator: { waitMs: e.CAPTCHA_OPERATOR_WAIT_SECS * 1000, taskTtlMs: e.CAPTCHA_TASK_TTL_SECS * 1000 },
     },
+    ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, renderDpi: e.OCR_RENDER_DPI },
     evidence: { screenshotFormat: e.EVIDENCE_SCREENSHOT_FORMAT, jpegQuality: e.EVIDENCE_JPEG_QUALITY, store: e.EVIDENCE_STORE, dir: e.EVIDENCE_DIR, retentionDays: e.EVIDENCE_RETENTION_DAYS },
     recheck: {
       intervalHours: e.RECHECK_INTERVAL_HOURS,
@@ -102,6 +107,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     calendar: { overridePath: e.CALENDAR_OVERRIDE_PATH || undefined },
     api: { host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, batchMaxRows: e.API_BATCH_MAX_ROWS },
+    ops: {
+      circuitFailures: e.CIRCUIT_FAILURES,
+      circuitCooldownMs: e.CIRCUIT_COOLDOWN_MS,
+      shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+      browserRecycleMb: e.BROWSER_RECYCLE_MB,
+      heartbeatSecs: e.HEARTBEAT_SECS,
+      robotMetricsPort: e.ROBOT_METRICS_PORT,
+    },
     webhooks: {
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
       retryWindowMs: e.WEBHOOK_RETRY_WINDOW_MS,

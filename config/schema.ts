@@ -101,6 +101,20 @@ export const envSchema = z.object({
       return out;
     }),
 
+  // ---- Ops (issue 8) ----
+  /** Consecutive failures (5xx, network, timeout) of a target host that open its circuit for the whole farm. */
+  CIRCUIT_FAILURES: int(5, 1, 1000),
+  /** How long an open circuit refuses requests before one probe goes through. */
+  CIRCUIT_COOLDOWN_MS: int(30_000, 100, 3_600_000),
+  /** On SIGTERM or drain, active jobs get this long to finish; the rest go back to the queue. */
+  SHUTDOWN_DEADLINE_MS: int(30_000, 0, 3_600_000),
+  /** Browsers are recycled when this robot's Chromium processes use more than this many MB (0 = never). */
+  BROWSER_RECYCLE_MB: int(1500, 0, 1_000_000),
+  /** Seconds between robot heartbeats in MongoDB `robots`. */
+  HEARTBEAT_SECS: int(10, 1, 3600),
+  /** A robot serves its Prometheus metrics on this port (0 = off). */
+  ROBOT_METRICS_PORT: int(0, 0, 65_535),
+
   /** Captcha answers tried within one job attempt before the attempt fails as captcha_wrong. */
   CAPTCHA_MAX_TRIES: int(6, 1, 50),
   /** tesseract traineddata folder (Debian's tesseract-ocr-rus/eng). */
@@ -115,6 +129,11 @@ export const envSchema = z.object({
   CAPTCHA_OPERATOR_WAIT_SECS: int(20, 0, 600),
   /** How long a parked captcha task (and its site session) is worth answering. */
   CAPTCHA_TASK_TTL_SECS: int(1800, 10, 86_400),
+
+  /** OCR (ocr/): tesseract.js workers (0 = one per core), pages per worker before its scheduler is recycled, render DPI. */
+  OCR_WORKERS: int(0, 0, 64),
+  OCR_RECYCLE_AFTER_PAGES: int(200, 1, 100_000),
+  OCR_RENDER_DPI: int(300, 72, 600),
 
   /** Screenshot format for browser evidence, and JPEG quality. */
   EVIDENCE_SCREENSHOT_FORMAT: z.enum(['png', 'jpeg']).default('png'),

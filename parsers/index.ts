@@ -22,6 +22,7 @@ export * from './mirsud-spb/index.ts';
 export * from './mos-sud/index.ts';
 export * from './msudrf/index.ts';
 export * from './fssp/index.ts';
+export * from './document/index.ts';
 
 /** Bumped whenever a parser's output changes for the same page; stored in `source.parserVersion`. */
 export const PARSER_VERSION = 'sudrf-1.0.0';

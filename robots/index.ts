@@ -7,6 +7,7 @@ import { runMsudrfCaseLookup } from './court-msudrf/index.ts';
 import { runMirsudCaseLookup } from './court-mirsud-spb/index.ts';
 import { runMosSudCaseLookup } from './court-mos-sud/index.ts';
 import { runFsspSearchLookup } from './fssp/index.ts';
+import { runEpguInbox, runEpguRequest } from './epgu/index.ts';
 import { runCourtSearch, type CourtSearchFanOut } from './court-search/index.ts';
 import type { RobotServices } from './runtime/robot-services.ts';
 
@@ -32,5 +33,7 @@ export function buildHandlers(services: RobotServices, extras: { courtSearchFanO
     },
     'court.search': (ctx) => runCourtSearch(services, extras.courtSearchFanOut, ctx),
     'fssp.search': (ctx) => runFsspSearchLookup(services, ctx),
+    'epgu.request': (ctx) => runEpguRequest(services, ctx),
+    'epgu.inbox': (ctx) => runEpguInbox(services, ctx),
   };
 }

@@ -1,4 +1,4 @@
-import type { Worker } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { JOB_NAMES, type JobName } from '../queues/names.ts';
@@ -9,6 +9,8 @@ import type { CaptchaTaskStore, EnforcementProceedingStore } from '../storage/ty
 import { OperatorSolver } from './runtime/captcha/operator.solver.ts';
 import { RucaptchaSolver } from './runtime/captcha/rucaptcha.solver.ts';
 import { buildHandlers } from './index.ts';
+import { buildEpguServices } from './epgu/epgu-services.ts';
+import type { DocumentStore, EpguRequestStore, EpguSessionStore } from '../storage/types.ts';
 import { CourtSearchFanOut } from './court-search/fan-out.ts';
 import { RobotBrowserPool } from './runtime/browser-pool.ts';
 import { CaptchaChain, LocalOcrSolver, type CaptchaSolver } from './runtime/captcha/index.ts';
@@ -17,6 +19,10 @@ import { HttpClient } from './runtime/http-client.ts';
 import { Politeness } from './runtime/politeness.ts';
 import type { RobotServices } from './runtime/robot-services.ts';
 import { TargetRouter } from './runtime/targets.ts';
+import { CircuitBreaker } from './runtime/circuit-breaker.ts';
+import { RobotHeartbeat } from './runtime/heartbeat.ts';
+import { browserPages, browserRecycles, countedSolver } from '../core/metrics.ts';
+import type { RobotHeartbeatStore } from '../storage/types.ts';
 
 export interface RobotPoolOptions {
   config: Config;
@@ -27,6 +33,10 @@ export interface RobotPoolOptions {
     enforcementProceedings: EnforcementProceedingStore;
     /** Present = the operator hand-off is the last captcha solver. */
     captchaTasks?: CaptchaTaskStore;
+    /** EPGU robots (issue 5): all three or none. */
+    epguRequests?: EpguRequestStore;
+    epguSessions?: EpguSessionStore;
+    documents?: DocumentStore;
   };
   log: Logger;
   robotId: string;
@@ -39,13 +49,22 @@ export interface RobotPoolOptions {
   localOcr?: boolean;
   /** Called with each lookup that reached a final status (webhooks: queues/webhook.queue.ts). */
   onFinished?: (lookup: LookupDoc) => Promise<void>;
+  /** Heartbeats into MongoDB `robots` (ops dashboard, drain flags); absent = no heartbeat. */
+  heartbeats?: RobotHeartbeatStore;
+  /** Called once when ops asked this robot to drain (`konveyer ops drain`): the owner closes the pool and exits. */
+  onDrain?: () => void;
 }
 
 export interface RobotPool {
   services: RobotServices;
   workers: Worker[];
-  /** Stops taking jobs, waits for active ones, closes browsers and connections. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, waits for active ones — at most `deadlineMs` (default SHUTDOWN_DEADLINE_MS),
+   * after which the jobs still running go back to their queue — closes browsers and connections.
+   */
+  close(deadlineMs?: number): Promise<void>;
+  /** The heartbeat, when `heartbeats` was given. */
+  heartbeat: RobotHeartbeat | null;
 }
 
 /**
@@ -55,40 +74,73 @@ export interface RobotPool {
 export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPool> {
   const { config, storage, log } = options;
   const redis = createRedis(config.redis.url!);
+  const epguWiring = buildEpguServices(config, storage, redis);
   const router = new TargetRouter({ hosts: config.targets.hosts, sandboxOrigin: config.targets.sandboxOrigin });
   const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs });
   const ocr = new LocalOcrSolver({ langPath: config.captcha.tessdataDir, workers: 1 });
   let browsers: RobotBrowserPool | null = null;
+  // Pages leased per browser pool instance, so a pool recycled for memory closes once its jobs are done.
+  const leases = new WeakMap<RobotBrowserPool, number>();
+  let pagesBefore = 0;
+  const newBrowserPool = (): RobotBrowserPool => {
+    const created = new RobotBrowserPool({
+      executablePath: config.browser.executablePath,
+      headless: config.browser.headless,
+      maxPages: config.robot.browserPages,
+      retireBrowserAfterPages: config.browser.retireAfterPages,
+      pageReuse: config.browser.pageReuse,
+      hostResolverRules: router.chromiumResolverRules(),
+      log,
+    });
+    const withPage = created.withPage.bind(created);
+    created.withPage = async (fn) => {
+      leases.set(created, (leases.get(created) ?? 0) + 1);
+      browserPages.inc();
+      try {
+        return await withPage(fn);
+      } finally {
+        leases.set(created, (leases.get(created) ?? 1) - 1);
+      }
+    };
+    return created;
+  };
+  const retired: Promise<void>[] = [];
+  /** Swaps in a fresh browser pool; the old one closes when its last page is given back. */
+  const recycleBrowsers = (reason: string): void => {
+    const old = browsers;
+    if (!old) return;
+    browsers = null;
+    pagesBefore += old.pagesOpened;
+    browserRecycles.inc({ reason });
+    log.info({ reason }, 'recycling browsers');
+    retired.push((async () => {
+      while ((leases.get(old) ?? 0) > 0) await new Promise((r) => setTimeout(r, 200));
+      await old.close().catch((err: unknown) => log.warn({ err }, 'closing a recycled browser pool failed'));
+    })());
+  };
   const services: RobotServices = {
+    epgu: epguWiring.epgu,
     robotId: options.robotId,
     router,
     http,
-    browsers: () =>
-      (browsers ??= new RobotBrowserPool({
-        executablePath: config.browser.executablePath,
-        headless: config.browser.headless,
-        maxPages: config.robot.browserPages,
-        retireBrowserAfterPages: config.browser.retireAfterPages,
-        pageReuse: config.browser.pageReuse,
-        hostResolverRules: router.chromiumResolverRules(),
-        log,
-      })),
+    browsers: () => (browsers ??= newBrowserPool()),
     politeness: new Politeness({
       redis,
       prefix: config.queue.prefix,
       defaultLimit: config.politeness.default,
       hostLimits: config.politeness.hosts,
+      breaker: new CircuitBreaker({ redis, prefix: config.queue.prefix, failureThreshold: config.ops.circuitFailures, cooldownMs: config.ops.circuitCooldownMs }),
     }),
     // The chain: local OCR → rucaptcha (when a key is configured) → extra solvers → operator (last).
     captcha: new CaptchaChain(
       [
-        ...(options.localOcr === false ? [] : [ocr]),
+        ...(options.localOcr === false ? [] : [countedSolver(ocr)]),
         ...(config.captcha.rucaptcha.key
-          ? [new RucaptchaSolver({ key: config.captcha.rucaptcha.key, baseUrl: config.captcha.rucaptcha.url, pollMs: config.captcha.rucaptcha.pollMs, timeoutMs: config.captcha.rucaptcha.timeoutMs })]
+          ? [countedSolver(new RucaptchaSolver({ key: config.captcha.rucaptcha.key, baseUrl: config.captcha.rucaptcha.url, pollMs: config.captcha.rucaptcha.pollMs, timeoutMs: config.captcha.rucaptcha.timeoutMs }))]
           : []),
-        ...(options.extraSolvers ?? []),
+        ...(options.extraSolvers ?? []).map(countedSolver),
         ...(storage.captchaTasks
-          ? [new OperatorSolver({ tasks: storage.captchaTasks, waitMs: config.captcha.operator.waitMs, taskTtlMs: config.captcha.operator.taskTtlMs })]
+          ? [countedSolver(new OperatorSolver({ tasks: storage.captchaTasks, waitMs: config.captcha.operator.waitMs, taskTtlMs: config.captcha.operator.taskTtlMs }))]
           : []),
       ],
       { onSolverError: (solver, err) => log.warn({ solver, err }, 'captcha solver failed') },
@@ -110,14 +162,43 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   const courtSearchFanOut = new CourtSearchFanOut({ lookups: storage.lookups, connection: redis, prefix: config.queue.prefix, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } });
   const handlers = buildHandlers(services, { courtSearchFanOut });
   const workerConnection = createRedis(config.redis.url!);
-  const workers = (options.only ?? [...JOB_NAMES]).map((name) =>
+  const queueNames = options.only ?? [...JOB_NAMES];
+  const concurrency = options.concurrency ?? config.robot.concurrency;
+  const heartbeat = options.heartbeats
+    ? new RobotHeartbeat({
+        store: options.heartbeats,
+        redis,
+        prefix: config.queue.prefix,
+        robotId: options.robotId,
+        role: 'robots',
+        queues: queueNames,
+        concurrency,
+        intervalMs: config.ops.heartbeatSecs * 1000,
+        recycleBytes: config.ops.browserRecycleMb * 1024 * 1024,
+        pagesOpened: () => pagesBefore + (browsers?.pagesOpened ?? 0),
+        onRecycle: () => recycleBrowsers('memory'),
+        onDrain: options.onDrain,
+        log,
+      })
+    : null;
+  // Jobs in flight (for the heartbeat) wrap each handler; the worker does the rest.
+  const tracked = <H extends (ctx: never) => Promise<unknown>>(h: H): H =>
+    (async (ctx: { lookupId: string }) => {
+      heartbeat?.jobStarted(ctx.lookupId);
+      try {
+        return await (h as unknown as (c: typeof ctx) => Promise<unknown>)(ctx);
+      } finally {
+        heartbeat?.jobEnded(ctx.lookupId);
+      }
+    }) as unknown as H;
+  const workers = queueNames.map((name) =>
     startLookupWorker({
       name,
       connection: workerConnection,
       prefix: config.queue.prefix,
-      concurrency: options.concurrency ?? config.robot.concurrency,
+      concurrency,
       lookups: storage.lookups,
-      handler: handlers[name],
+      handler: tracked(handlers[name]),
       log,
       robotId: options.robotId,
       onFinished: options.onFinished,
@@ -125,18 +206,55 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
     }),
   );
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // Active jobs with their lock tokens: what goes back to the queue at the shutdown deadline.
+  const active = new Map<string, Job>();
+  for (const w of workers) {
+    w.on('active', (job) => active.set(`${w.name}:${job.id}`, job));
+    w.on('completed', (job) => active.delete(`${w.name}:${job.id}`));
+    w.on('failed', (job) => job && active.delete(`${w.name}:${job.id}`));
+  }
+  await heartbeat?.start();
   log.info({ robot: options.robotId, queues: options.only ?? JOB_NAMES }, 'robot pool started');
   return {
     services,
     workers,
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
+    heartbeat,
+    async close(deadlineMs = config.ops.shutdownDeadlineMs) {
+      await heartbeat?.setDraining();
+      // Workers stop taking jobs at once; active ones get until the deadline, then go back to the queue.
+      const closing = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const inTime = await Promise.race([closing.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), deadlineMs)))]);
+      clearTimeout(timer);
+      if (!inTime) {
+        await requeueActive([...active.values()], options.robotId, log);
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      await heartbeat?.stop();
+      log.info({ robot: options.robotId, inTime }, 'workers closed; closing browsers');
+      await Promise.all(retired);
       await browsers?.close();
       await ocr.close();
       await http.close();
       await courtSearchFanOut.close();
+      await epguWiring.close();
       workerConnection.disconnect();
       redis.disconnect();
     },
   };
+}
+
+/**
+ * After the shutdown deadline: every job this robot still runs goes back to its queue (waiting) and
+ * another robot takes it now rather than after its lock expires. The handler may still be running;
+ * its late completion is refused by BullMQ (the lock is gone) and the re-run is idempotent.
+ */
+async function requeueActive(jobs: Job[], robotId: string, log: Logger): Promise<void> {
+  for (const job of jobs) {
+    if (!job.token) continue;
+    await job.moveToWait(job.token).then(
+      () => log.info({ jobId: job.id, robot: robotId }, 'job put back on the queue at the shutdown deadline'),
+      (err: unknown) => log.warn({ err, jobId: job.id }, 'could not put a job back; it returns when its lock expires'),
+    );
+  }
 }

@@ -4,7 +4,7 @@ import type { BlobBackend } from './evidence/blob-backend.ts';
 import { GridFsBlobBackend } from './evidence/gridfs.backend.ts';
 import { evidenceManifestModel, type EvidenceManifest } from './evidence/manifest.model.ts';
 import { evidenceBlobModel, evidenceModel, type EvidenceBlob } from './models/evidence.model.ts';
-import type { EvidenceItem, EvidenceItemInput, EvidenceStore } from './types.ts';
+import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from './types.ts';
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
@@ -41,11 +41,16 @@ export class MongoEvidenceStore implements EvidenceStore {
     this.backend = backend ?? new GridFsBlobBackend(conn);
   }
 
-  async append(input: EvidenceItemInput, body: Buffer): Promise<EvidenceItem> {
+  async append(input: EvidenceItemInput, body: Buffer, head?: ChainHead | null): Promise<EvidenceItem> {
     const sha256 = sha256Hex(body);
     await this.backend.put(sha256, body, input.contentType);
+    // The caller may know the chain's head (the item it appended last): then no query is needed —
+    // FerretDB answers "last item of the job" by scanning. A wrong head loses on the unique
+    // (jobId, seq) index and the chain is re-read.
+    let known = head;
     for (let tries = 0; tries < 5; tries++) {
-      const last = await this.items.findOne({ jobId: input.jobId }).sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean();
+      const last = known !== undefined ? known : await this.items.findOne({ jobId: input.jobId }).sort({ seq: -1 }).select({ seq: 1, hash: 1 }).lean();
+      known = undefined;
       const seq = (last?.seq ?? 0) + 1;
       const prevHash = last?.hash ?? null;
       const base = { ...input, seq, sha256, size: body.length, prevHash };

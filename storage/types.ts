@@ -112,9 +112,16 @@ export interface EvidenceItem extends EvidenceItemInput {
   hash: string;
 }
 
+/** The last link of a job's chain, as its appender remembers it. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
 /** Evidence as robots append it: one hash chain per job. */
 export interface EvidenceStore {
-  append(input: EvidenceItemInput, body: Buffer): Promise<EvidenceItem>;
+  /** Appends to the job's chain; `head` (the job's last item, or null for a new chain) spares a query. */
+  append(input: EvidenceItemInput, body: Buffer, head?: ChainHead | null): Promise<EvidenceItem>;
   listByJob(jobId: string): Promise<EvidenceItem[]>;
   readBody(sha256: string): Promise<Buffer | null>;
   /** Writes the job's manifest (its link hashes in order and their hash) when a job attempt ends. */

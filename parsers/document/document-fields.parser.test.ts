@@ -83,6 +83,7 @@ describe('extractDocumentFields on the text of every form', () => {
 describe('normalizeOcrText', () => {
   it('repairs look-alikes only where they are slips', () => {
     expect(normalizeOcrText('ПОСТAНОВЛЕНИЕ № 54237 / 25 / О2016-ИП от 2б.О2.2025')).toBe('ПОСТАНОВЛЕНИЕ № 54237/25/02016-ИП от 26.02.2025');
+    expect(normalizeOcrText('06 окончании, ПАВЛОВ II. И., п. З ч. 1 ст. 46')).toBe('об окончании, ПАВЛОВ П. И., п. 3 ч. 1 ст. 46');
     // A Latin word and a Cyrillic «ООО» stay as they are.
     expect(normalizeOcrText('PDF ООО "УК"')).toBe('PDF ООО "УК"');
   });

@@ -45,7 +45,13 @@ export function normalizeOcrText(text: string): string {
     .replace(/[‘’‚′]/g, "'")
     .replace(/[‐‑‒–]/g, '-')
     .replace(/[ ]+/g, ' ');
+  // «II» is how OCR reads a serif «П» («II. И.», «IIРИСТАВ»).
+  t = t.replace(/II(?=\. ?[А-ЯЁ]\.)/g, 'П').replace(/II(?=[А-ЯЁ])|(?<=[А-ЯЁ])II/g, 'П');
   t = t.split('\n').map((line) => line.trim().split(' ').map(fixMixedWord).join(' ')).join('\n');
+  // The preposition «об» read as digits («06 окончании», «0б удовлетворении»).
+  t = t.replace(/(^|[\s(])[0Оо][6б](?= [а-яё])/gmu, '$1об');
+  // A look-alike letter after «ст.», «ч.», «п.» is a digit («п. З ч. 1» → «п. 3 ч. 1»).
+  t = t.replace(/(?<![\p{L}])(ст|ч|п)\. ?([ЗзбОоlI])(?![\p{L}\d])/gu, (_, k: string, d: string) => `${k}. ${LETTER_TO_DIGIT[d] ?? d}`);
   t = fixDigitRuns(t);
   // «54237 / 25 / 02016 - ИП» and «26. 02.2025» → joined (OCR splits at punctuation).
   t = t.replace(/(\d) ?\/ ?(?=\d)/g, '$1/').replace(/(\d) ?- ?(?=(ИП|IP|СД|СВ)(?![\p{L}]))/gu, '$1-');

@@ -30,6 +30,12 @@ export interface CircuitInfo {
 /** Error codes that count against a host: it is down or overloaded, not our request being wrong. */
 const FAILURE_CODES = new Set(['network', 'timeout', 'server_error']);
 
+/** A network error, a timeout or any 5xx (also a 503 with Retry-After, which the client reports as rate_limited). */
+function countsAgainstHost(error: unknown): boolean {
+  const d = describeError(error);
+  return FAILURE_CODES.has(d.code) || Number(d.details?.status) >= 500;
+}
+
 /**
  * Decides in one step, on the Redis clock, whether a request may go to the host.
  * Returns 0 = go (closed, or this caller is the half-open probe), >0 = ms until a probe may go.
@@ -115,7 +121,7 @@ export class CircuitBreaker {
     try {
       result = await fn();
     } catch (error) {
-      if (FAILURE_CODES.has(describeError(error).code)) await this.recordFailure(host, started);
+      if (countsAgainstHost(error)) await this.recordFailure(host, started);
       else await this.recordSuccess(host, started);
       throw error;
     }

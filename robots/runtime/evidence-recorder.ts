@@ -1,4 +1,4 @@
-import type { EvidenceItem, EvidenceItemInput, EvidenceStore } from '../../storage/types.ts';
+import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from '../../storage/types.ts';
 
 /**
  * Captures a job's evidence in order. Every step a robot takes is recorded here: the raw HTTP
@@ -7,6 +7,8 @@ import type { EvidenceItem, EvidenceItemInput, EvidenceStore } from '../../stora
 export class EvidenceRecorder {
   private count = 0;
   lastId: string | null = null;
+  /** The chain's last link once this recorder appended one; unknown before (a retry continues a chain). */
+  private head: ChainHead | undefined;
 
   constructor(
     private readonly store: EvidenceStore,
@@ -21,7 +23,9 @@ export class EvidenceRecorder {
     const saved = await this.store.append(
       { ...this.job, step, kind, url: item.url, contentType: item.contentType, at: new Date(), meta: item.meta },
       item.body,
+      this.head,
     );
+    this.head = { seq: saved.seq, hash: saved.hash };
     this.count += 1;
     this.lastId = saved._id;
     return saved;

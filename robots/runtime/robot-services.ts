@@ -7,6 +7,8 @@ import type { Politeness } from './politeness.ts';
 import type { TargetRouter } from './targets.ts';
 import type { CourtCaseStore, EvidenceStore } from '../../storage/types.ts';
 import type { CaptchaTaskStore, EnforcementProceedingStore } from '../../storage/types.ts';
+import type { DocumentStore, EpguRequestStore, EpguSessionStore } from '../../storage/types.ts';
+import type { ProductionCalendar } from '../../core/calendar/index.ts';
 
 /**
  * Everything a robot handler may use, built and owned by the robot process (cli/robots.ts) and
@@ -32,4 +34,26 @@ export interface RobotServices {
   modes: { 'court-sudrf': 'http' | 'browser' };
   captchaMaxTries: number;
   browserFetch: BrowserFetcherOptions;
+  /** EPGU robots (issue 5); null when the process has no EPGU stores. */
+  epgu: EpguRobotServices | null;
+}
+
+/** What `epgu.request` / `epgu.inbox` use: stores, accounts (credentials stay in the process), the sealing key, the calendar. */
+export interface EpguRobotServices {
+  requests: EpguRequestStore;
+  sessions: EpguSessionStore;
+  documents: DocumentStore;
+  accounts: ReadonlyArray<{ id: string; login: string; password: string; totpSecret?: string }>;
+  /** AES-256-GCM key for cookies at rest; null = not configured (EPGU jobs fail auth_required). */
+  encryptionKey: Buffer | null;
+  /** 229-ФЗ ст.64.1 ч.5: 10. */
+  answerWorkingDays: number;
+  calendar: ProductionCalendar;
+  feedRetryMs: number;
+  feedTries: number;
+  /** Operator hand-off of SMS codes: in-process wait and task life, ms. */
+  operatorWaitMs: number;
+  taskTtlMs: number;
+  /** Queues `ocr.document` for a stored document; null when the farm has no such job (documents stay `pending_ocr`). */
+  enqueueOcr: ((documentId: string) => Promise<void>) | null;
 }

@@ -41,6 +41,11 @@ export class TargetRouter {
     if (!['http:', 'https:'].includes(u.protocol) || !this.isAllowed(u.hostname)) {
       throw new ForbiddenTargetError(`refusing ${u.protocol}//${u.hostname}: not a configured target host`, { url: `${u.protocol}//${u.hostname}` });
     }
+    // In sandbox mode target hosts resolve to the sandbox's address: any other port there (Redis,
+    // MongoDB, the API on 127.0.0.1) would be an internal service, not a target.
+    if (this.sandbox && (u.port || '80') !== (this.sandbox.port || '80')) {
+      throw new ForbiddenTargetError(`refusing ${u.protocol}//${u.hostname}:${u.port}: not the sandbox port`, { url: `${u.protocol}//${u.hostname}:${u.port}` });
+    }
     return u;
   }
 

@@ -100,13 +100,18 @@ export async function openReliabilityFarm(options: ReliabilityFarmOptions): Prom
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
   const storage = await openStorage({ uri: mongoUri, db: 'unused' });
   const redis: Redis = createRedis(options.services.redisUrl);
+  redis.on('error', () => undefined);
   const queues = new Map<JobName, Queue>();
   const children = new Set<ChildProcess>();
   const logDir = options.logDir ?? join(repoRoot, '.run', 'reliability', tag);
   mkdirSync(logDir, { recursive: true });
   const queueFor = (name: JobName): Queue => {
     let q = queues.get(name);
-    if (!q) queues.set(name, (q = new Queue(name, { connection: redis, prefix: config.queue.prefix })));
+    if (!q) {
+      queues.set(name, (q = new Queue(name, { connection: redis, prefix: config.queue.prefix })));
+      // Redis may be restarting (service-restart scenario): the client reconnects by itself.
+      q.on('error', () => undefined);
+    }
     return q;
   };
   const lookups = async (ids: readonly string[]): Promise<LookupDoc[]> => {

@@ -36,6 +36,8 @@ export interface SiteFaultsFigures extends FarmAudit {
   driftReportedAsDrift: number;
   driftWithEvidence: number;
   driftReportedNotFound: number;
+  /** Lookups that needed more than one attempt (the faults did hit them). */
+  retriedLookups: number;
   /** Failed lookups whose code is not a typed one. */
   unclearFailures: number;
   stormLookups: number;
@@ -94,6 +96,7 @@ export async function runSiteFaultsScenario(options: SiteFaultsOptions): Promise
       driftReportedAsDrift: onDrift.filter((d) => d.status === 'failed' && d.error?.code === 'layout_drift').length,
       driftWithEvidence: onDrift.filter((d) => typeof (d.error?.details as { evidenceId?: unknown } | undefined)?.evidenceId === 'string').length,
       driftReportedNotFound: onDrift.filter((d) => d.status === 'not_found').length,
+      retriedLookups: docs.filter((d) => d.attempts > 1).length,
       unclearFailures: docs.filter((d) => d.status === 'failed' && !CLEAR_CODES.has(d.error?.code ?? '')).length,
       stormLookups: stormDocs.length,
       stormClear: stormDocs.filter((d) => d.status === 'needs_human' || (d.status === 'failed' && d.error?.code === 'captcha_wrong')).length,

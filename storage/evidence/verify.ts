@@ -14,6 +14,9 @@ import type { EvidenceItem } from '../types.ts';
  */
 export type FindingKind = 'changed' | 'missing' | 'purged' | 'link_mismatch' | 'chain_broken' | 'seq_gap' | 'manifest_mismatch' | 'manifest_missing';
 
+/** Bodies read at once while verifying a job. */
+const READ_AHEAD = 8;
+
 /** Findings that are not errors (exit code 0 with only these). */
 export const INFO_FINDINGS: ReadonlySet<FindingKind> = new Set(['purged', 'manifest_missing']);
 
@@ -64,8 +67,13 @@ export async function verifyJob(store: MongoEvidenceStore, jobId: string, preloa
     if (item.prevHash !== prev) add('chain_broken', item, `prevHash of seq ${item.seq} is not the link of the item before it`);
     prev = item.hash;
   });
-  for (const item of items) {
-    const body = await store.readBody(item.sha256);
+  // Bodies are read a few at a time (I/O-bound) and checked in chain order.
+  const bodies: (Buffer | null)[] = [];
+  for (let i = 0; i < items.length; i += READ_AHEAD) {
+    bodies.push(...(await Promise.all(items.slice(i, i + READ_AHEAD).map((it) => store.readBody(it.sha256)))));
+  }
+  for (const [i, item] of items.entries()) {
+    const body = bodies[i];
     if (!body) {
       const purgedAt = (item as EvidenceItem & { bodyPurgedAt?: Date }).bodyPurgedAt;
       if (purgedAt) add('purged', item, `body of seq ${item.seq} deleted by retention on ${new Date(purgedAt).toISOString()}`);

@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditorPlugin } from '../../api/auditor/auditor.plugin.ts';
 import type { Storage } from '../../storage/index.ts';
-import { dropStorage, openTestStorage } from '../helpers/services.ts';
+import { dropStorage, openTestStorage, testPrefix, testRedis } from '../helpers/services.ts';
 
 let storage: Storage;
 let app: FastifyInstance;
@@ -120,7 +120,15 @@ describe('mounted by the API server', () => {
   it('serves /audit from createApiServer with its own auth', async () => {
     const { createApiServer } = await import('../../api/server.ts');
     const { loadConfig } = await import('../../config/index.ts');
-    const api = await createApiServer({ storage, config: loadConfig({}), queueFor: () => { throw new Error('no queues here'); }, pingRedis: async () => 'PONG' }, { authCacheMs: 0 });
+    const { Queue } = await import('bullmq');
+    const redis = testRedis();
+    const queues: { close(): Promise<void> }[] = [];
+    const queueFor = (name: string) => {
+      const q = new Queue(name, { connection: redis, prefix: testPrefix('audit-api') });
+      queues.push(q);
+      return q;
+    };
+    const api = await createApiServer({ storage, config: loadConfig({}), queueFor, pingRedis: () => redis.ping() } as never, { authCacheMs: 0 });
     try {
       expect((await api.inject({ method: 'GET', url: '/audit' })).statusCode).toBe(401);
       expect((await api.inject({ method: 'GET', url: '/audit', headers: { 'x-api-key': readToken } })).statusCode).toBe(403);
@@ -129,6 +137,8 @@ describe('mounted by the API server', () => {
       expect(ok.body).toContain('id="timeline"');
     } finally {
       await api.close();
+      for (const q of queues) await q.close();
+      redis.disconnect();
     }
   });
 });

@@ -203,6 +203,21 @@ describe('other backends, retention and the legacy collection', () => {
     expect(v.findings.filter((f) => f.kind === 'purged')).toHaveLength(3);
   });
 
+  it('writes standard GridFS: a plain GridFSBucket reads our bodies, and we read its uploads', async () => {
+    const { mongo } = await import('mongoose');
+    const bucket = new mongo.GridFSBucket(storage.conn.db!, { bucketName: 'evidence' });
+    const big = Buffer.alloc(600 * 1024, 7); // three chunks
+    const sha = sha256Hex(big);
+    await storage.evidence.backend.put(sha, big, 'image/png');
+    const chunks: Buffer[] = [];
+    for await (const c of bucket.openDownloadStream(sha as never)) chunks.push(c as Buffer);
+    expect(sha256Hex(Buffer.concat(chunks))).toBe(sha);
+    const theirs = Buffer.from('uploaded by another GridFS client');
+    const theirSha = sha256Hex(theirs);
+    await new Promise((resolve, reject) => bucket.openUploadStream(theirSha).once('finish', resolve).once('error', reject).end(theirs));
+    expect((await storage.evidence.readBody(theirSha))!.toString()).toBe(theirs.toString());
+  });
+
   it('still reads bodies written to the legacy evidence_blobs collection', async () => {
     const body = Buffer.from('<html>from before GridFS</html>');
     const sha = sha256Hex(body);

@@ -13,6 +13,8 @@ describe('faults of the sites', () => {
     expect(f.open).toBe(0);
     expect(f.lostJobs).toBe(0);
     expect(f.unclearFailures).toBe(0);
+    // The faults were really served: a good share of lookups needed retries.
+    expect(f.retriedLookups).toBeGreaterThanOrEqual(2);
     expect(f.byStatus.not_found ?? 0).toBe(0);
     expect(f.driftLookups).toBeGreaterThan(0);
     expect(f.driftReportedAsDrift).toBe(f.driftLookups);
