@@ -109,7 +109,7 @@ export const envSchema = z.object({
   /** On SIGTERM or drain, active jobs get this long to finish; the rest go back to the queue. */
   SHUTDOWN_DEADLINE_MS: int(30_000, 0, 3_600_000),
   /** Browsers are recycled when this robot's Chromium processes use more than this many MB (0 = never). */
-  BROWSER_RECYCLE_MB: int(1500, 0, 1_000_000),
+  BROWSER_RECYCLE_MB: int(3000, 0, 1_000_000),
   /** Seconds between robot heartbeats in MongoDB `robots`. */
   HEARTBEAT_SECS: int(10, 1, 3600),
   /** A robot serves its Prometheus metrics on this port (0 = off). */

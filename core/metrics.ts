@@ -137,5 +137,13 @@ export function countedSolver<S extends { readonly name: string; solve(task: nev
       throw error;
     }
   };
-  return new Proxy(solver, { get: (target, prop, receiver) => (prop === 'solve' ? solve : Reflect.get(target, prop, receiver)) });
+  // Methods are bound to the solver itself: solvers keep state in #private fields, which a call
+  // through the proxy (this = proxy) cannot reach.
+  return new Proxy(solver, {
+    get: (target, prop) => {
+      if (prop === 'solve') return solve;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -44,6 +44,15 @@ export async function passKcaptchaGate(deps: GateDeps, current: FetchedPage, ste
       throw new CaptchaWrongError(`kcaptcha gate of ${host} not passed after ${tries} answers`, { target: host, url: page.url, details: { evidenceId: page.evidenceId } });
     }
     const img = deps.page.locator(`${FORM} img`).first();
+    if (tries > 0) {
+      // A gate put back after a wrong answer shows the same `/captcha.php` URL, which Chromium
+      // serves from its image cache — the old picture, while the site expects a new keystring.
+      // Ask for a fresh image, as the site's own "обновить" link does.
+      await deps.page.evaluate((sel) => {
+        const el = document.querySelector<HTMLImageElement>(sel);
+        if (el) el.src = `${el.src.split('?')[0]}?${Date.now()}`;
+      }, `${FORM} img`);
+    }
     await deps.page.waitForFunction((sel) => {
       const el = document.querySelector<HTMLImageElement>(sel);
       return !!el && el.complete && el.naturalWidth > 0;
