@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { answerCaptchaTask } from '../../cli/captcha.ts';
+import { answerCaptchaTask } from '../../queues/captcha-handoff.ts';
 import { circuitState, enableProcessMetrics, lookupsByState, metricsRegistry, queueDepth, robotsOnline } from '../../core/metrics.ts';
 import { JOB_NAMES, type JobName } from '../../queues/names.ts';
 import { MongoRobotStore } from '../../storage/robots.repo.ts';

@@ -9,7 +9,7 @@
  * 2. then, if the robot runs the lookup inside {@link withCaptchaHandoff}, the task keeps the site
  *    session (cookies + the request waiting for the code) and stays open; the solver declines, the
  *    flow parks the lookup as `needs_human`, and the operator's answer re-enqueues it
- *    (cli/captcha.ts `answerCaptchaTask`); the robot then restores the session and sends the code
+ *    (queues/captcha-handoff.ts `answerCaptchaTask`); the robot then restores the session and sends the code
  *    in the SAME site session. Without a hand-off context the task expires when the wait ends.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
