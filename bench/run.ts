@@ -23,6 +23,7 @@ const BENCHES: BenchSpec[] = [
   { name: 'captcha-accuracy', script: 'bench/captcha-accuracy.bench.ts', args: ['100'], quickArgs: ['30'] },
   { name: 'http-mode', script: 'bench/http-mode.bench.ts', args: ['300', '3'], quickArgs: ['100', '2'] },
   { name: 'browser-mode', script: 'bench/browser-mode.bench.ts', args: ['80', '3'], quickArgs: ['40', '2'] },
+  { name: 'scaling', script: 'bench/scaling.bench.ts', args: ['150', '1'], quickArgs: ['60', '1'] },
 ];
 
 const argv = process.argv.slice(2);

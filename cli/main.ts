@@ -25,7 +25,10 @@ const program = new Command('konveyer')
     `
 Configuration comes from the environment (see README.md, "Configuration"): REDIS_URL, MONGODB_URI,
 SANDBOX_ORIGIN, COURT_SUDRF_MODE, ROBOT_CONCURRENCY, POLITENESS_RPS, LOG_LEVEL, …`,
-  );
+  )
+  // Bad usage (unknown option, missing argument) exits 2 like every other bad input; help exits 0.
+  // Set before the commands are added, so each subcommand inherits it.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 registerServices(program);
 registerSandbox(program);
