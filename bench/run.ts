@@ -18,11 +18,15 @@ interface BenchSpec {
   quickArgs: string[];
 }
 
-/** Sized so that the whole run stays under ~10 minutes on the 2-core VM (SPIKE.md). */
+/** Every benchmark of the farm, in order; `--only a,b` picks some, `--quick` shrinks them. The full run takes ~30 minutes on the 2-core VM. */
 const BENCHES: BenchSpec[] = [
   { name: 'captcha-accuracy', script: 'bench/captcha-accuracy.bench.ts', args: ['100'], quickArgs: ['30'] },
   { name: 'http-mode', script: 'bench/http-mode.bench.ts', args: ['300', '3'], quickArgs: ['100', '2'] },
   { name: 'browser-mode', script: 'bench/browser-mode.bench.ts', args: ['80', '3'], quickArgs: ['40', '2'] },
+  { name: 'fssp', script: 'bench/fssp.bench.ts', args: ['60', '1'], quickArgs: ['24', '1'] },
+  { name: 'evidence', script: 'bench/evidence.bench.ts', args: ['6', '200'], quickArgs: ['3', '50'] },
+  { name: 'api', script: 'bench/api.bench.ts', args: ['100000', '200', '10'], quickArgs: ['5000', '50', '3'] },
+  { name: 'ocr', script: 'bench/ocr.bench.ts', args: ['4', '100', '20'], quickArgs: ['2', '30', '10'] },
   { name: 'scaling', script: 'bench/scaling.bench.ts', args: ['150', '1'], quickArgs: ['60', '1'] },
 ];
 
