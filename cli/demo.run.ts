@@ -32,6 +32,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   });
   const logFile = resolve(config.runDir, 'demo', 'farm.log');
   const farm = await openFarm(config, { startServices: true, logFile });
+  // The sandbox world is generated anew each run, so the demo starts from an empty database too
+  // (state such as the EPGU feed position would otherwise point past the new sandbox's clock).
+  for (const collection of await farm.storage.conn.db!.collections()) await collection.deleteMany({});
   const pool = await startRobotPool({ config: farm.config, storage: farm.storage, log: farm.log.child({ role: 'robot' }), robotId: farm.robotId });
   const out = process.stderr;
   try {
