@@ -13,6 +13,7 @@ import type { HandlerContext, HandlerResult } from '../../queues/worker.ts';
 import { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
 import { BrowserPageFetcher, HttpPageFetcher, type FetchedPage, type PageFetcher } from '../runtime/page-fetcher.ts';
 import type { RobotServices } from '../runtime/robot-services.ts';
+import { parseWithEvidence } from '../runtime/page-errors.ts';
 
 /** Target slug, used in config, logs and evidence. */
 export const TARGET = 'court-mos-sud';
@@ -43,7 +44,7 @@ export async function runMosSudCaseLookup(services: RobotServices, ctx: HandlerC
       const kind = classifyMosSudPage(page.html);
       if (kind === 'search_empty') return { status: 'not_found', result: null, evidenceCount: evidence.recorded };
       if (kind !== 'search_results') throw drift(page, `expected search results, got a page of kind ${kind}`);
-      const results: CourtSearchResult = withEvidence(page, () => parseMosSudSearchResults(page.html, { url: page.url }));
+      const results: CourtSearchResult = parseWithEvidence(page, () => parseMosSudSearchResults(page.html, { url: page.url }));
       const first = results.cases[0]?.url;
       if (!first) return { status: 'not_found', result: null, evidenceCount: evidence.recorded };
       cardUrl = first;
@@ -51,7 +52,7 @@ export async function runMosSudCaseLookup(services: RobotServices, ctx: HandlerC
     const card = await fetcher.open(cardUrl, 'case-card', { reveal: ['li.tablist__panel'] });
     const kind = classifyMosSudPage(card.html);
     if (kind !== 'case_card') throw drift(card, `expected a case card, got a page of kind ${kind}`);
-    const record: CourtCaseRecord = withEvidence(card, () => parseMosSudCaseCard(card.html, { url: card.url, fetchedAt: new Date().toISOString() }));
+    const record: CourtCaseRecord = parseWithEvidence(card, () => parseMosSudCaseCard(card.html, { url: card.url, fetchedAt: new Date().toISOString() }));
     const saved = await services.courtCases.save(record, { url: card.url, fetchedAt: new Date(), evidenceId: card.evidenceId, parserVersion: PARSER_VERSION, lookupId: ctx.lookupId });
     log.info({ caseKey: saved.id, created: saved.created, changes: saved.changes.length }, 'court case saved');
     return { status: 'succeeded', result: { collection: 'court_cases', id: saved.id, changed: saved.created || saved.changes.length > 0 }, evidenceCount: evidence.recorded };
@@ -64,11 +65,3 @@ function drift(page: FetchedPage, message: string): LayoutDriftError {
   return new LayoutDriftError(`mos-sud: ${message}`, { url: page.url, evidenceId: page.evidenceId });
 }
 
-function withEvidence<T>(page: FetchedPage, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof LayoutDriftError) error.evidenceId = page.evidenceId;
-    throw error;
-  }
-}

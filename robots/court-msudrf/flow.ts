@@ -3,10 +3,10 @@
  * session meets it), walk the result pages of a search, open and parse a card, save it.
  */
 import type { Page } from 'playwright';
-import { BlockedError, LayoutDriftError, ServerError } from '../../core/errors.ts';
+
 import { normalizeCaseNumber } from '../../core/identifiers.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { CourtSearchRow, PageKind } from '../../core/records.ts';
+import type { CourtSearchRow } from '../../core/records.ts';
 import { classifyMsudrfPage, parseMsudrfCaseCard, parseMsudrfSearchResults, PARSER_VERSION } from '../../parsers/index.ts';
 import type { CaseSaveResult, CourtCaseStore } from '../../storage/types.ts';
 import type { CaptchaSolver } from '../runtime/captcha/index.ts';
@@ -15,6 +15,7 @@ import type { Politeness } from '../runtime/politeness.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { passKcaptchaGate } from './kcaptcha-gate.ts';
 import { msudrfCardPath, msudrfSearchPath, type MsudrfSearchQuery } from './msudrf-urls.ts';
+import { pageKindError, parseWithEvidence } from '../runtime/page-errors.ts';
 
 /** Card panes, all shown in the screenshot (tabs hide them). */
 const CARD_PANES = ['div#contentt > div.tab-content'];
@@ -56,7 +57,7 @@ export async function searchAllPages(ctx: MsudrfFlowContext, host: string, query
     const kind = classifyMsudrfPage(page.html);
     if (kind === 'search_empty') break;
     if (kind !== 'search_results') throw pageKindError(kind, page, 'search results');
-    const result = withEvidence(page, () => parseMsudrfSearchResults(page.html, { url: page.url }));
+    const result = parseWithEvidence(page, () => parseMsudrfSearchResults(page.html, { url: page.url }));
     for (const row of result.cases) rows.set(row.caseId ?? row.url ?? row.caseNumber, row);
     if (!result.nextPage || result.nextPage - 1 <= pageIndex) break;
     pageIndex = result.nextPage - 1;
@@ -86,7 +87,7 @@ export async function lookupMsudrfCase(
   if (kind === 'search_empty' && input.caseId) return { found: false };
   if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
   // The URL of the card as opened (the content came in place of the gate, same URL) gives case_id.
-  const record = withEvidence(card, () => parseMsudrfCaseCard(card.html, { url: cardUrl, fetchedAt: new Date().toISOString() }));
+  const record = parseWithEvidence(card, () => parseMsudrfCaseCard(card.html, { url: cardUrl, fetchedAt: new Date().toISOString() }));
   const saved = await ctx.courtCases.save(record, {
     url: cardUrl, fetchedAt: new Date(), evidenceId: card.evidenceId, parserVersion: PARSER_VERSION, lookupId: ctx.lookupId,
   });
@@ -94,18 +95,3 @@ export async function lookupMsudrfCase(
   return { found: true, caseKey: saved.id, saved, evidenceId: card.evidenceId };
 }
 
-function pageKindError(kind: PageKind, page: FetchedPage, expected: string): Error {
-  const details = { evidenceId: page.evidenceId };
-  if (kind === 'geo_block') return new BlockedError(`geo-block page instead of ${expected}`, { url: page.url, details });
-  if (kind === 'maintenance') return new ServerError(`maintenance page instead of ${expected}`, { url: page.url, details });
-  return new LayoutDriftError(`expected ${expected}, got a page of kind ${kind}`, { url: page.url, evidenceId: page.evidenceId });
-}
-
-function withEvidence<T>(page: FetchedPage, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof LayoutDriftError) error.evidenceId = page.evidenceId;
-    throw error;
-  }
-}

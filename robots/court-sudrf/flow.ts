@@ -1,12 +1,6 @@
-import {
-  BlockedError,
-  CaptchaWrongError,
-  LayoutDriftError,
-  NeedsHumanError,
-  ServerError,
-} from '../../core/errors.ts';
+import { CaptchaWrongError, NeedsHumanError } from '../../core/errors.ts';
 import { normalizeCaseNumber } from '../../core/identifiers.ts';
-import type { CourtSearchRow, PageKind } from '../../core/records.ts';
+import type { CourtSearchRow } from '../../core/records.ts';
 import type { Logger } from '../../core/logger.ts';
 import {
   classifySudrfPage,
@@ -22,6 +16,7 @@ import type { CaptchaToken, CaptchaTokenCache } from '../runtime/captcha-tokens.
 import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { sudrfCardPath, sudrfSearchFormPath, sudrfSearchPath } from './sudrf-urls.ts';
+import { driftAt, pageKindError, parseWithEvidence } from '../runtime/page-errors.ts';
 
 /** What the sudrf flow needs for one lookup. */
 export interface SudrfFlowContext {
@@ -60,7 +55,7 @@ export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInp
   const kind = classifySudrfPage(card.html);
   if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
   const page = card;
-  const record = withEvidence(page, () => parseSudrfCaseCard(page.html, { url: page.url, fetchedAt: new Date().toISOString() }));
+  const record = parseWithEvidence(page, () => parseSudrfCaseCard(page.html, { url: page.url, fetchedAt: new Date().toISOString() }));
   const saved = await ctx.courtCases.save(record, {
     url: card.url,
     fetchedAt: new Date(),
@@ -130,7 +125,7 @@ async function searchServer(ctx: SudrfFlowContext, host: string, input: CourtCas
       if (solution) await ctx.captcha.report?.(solution, false);
       if (solves >= ctx.captchaMaxTries) throw captchaNotPassed(host, page, solves);
       const challenge = extractSudrfCaptcha(page.html);
-      if (!challenge) throw drift(page, 'captcha page without an image or captchaid', 'input[name=captchaid]');
+      if (!challenge) throw driftAt(page, 'captcha page without an image or captchaid', 'input[name=captchaid]');
       solution = await ctx.captcha.solve({ image: Buffer.from(challenge.imageBase64, 'base64'), kind: 'digits5', target: host });
       if (!solution) throw new NeedsHumanError(`no solver could read the search captcha of ${host}`, { target: host, url: page.url });
       token = { captchaId: challenge.captchaId, answer: solution.answer };
@@ -146,7 +141,7 @@ async function searchServer(ctx: SudrfFlowContext, host: string, input: CourtCas
     if (kind === 'search_empty') return null;
     if (kind === 'no_such_server') return 'no_such_server';
     if (kind !== 'search_results') throw pageKindError(kind, page, 'search results');
-    const results = withEvidence(page, () => parseSudrfSearchResults(page.html, { url: page.url }));
+    const results = parseWithEvidence(page, () => parseSudrfSearchResults(page.html, { url: page.url }));
     return pickRow(results.cases, input);
   }
 }
@@ -162,25 +157,3 @@ function captchaNotPassed(host: string, page: FetchedPage, solves: number): Capt
   return new CaptchaWrongError(`search captcha of ${host} not passed after ${solves} answers`, { target: host, url: page.url, details: { evidenceId: page.evidenceId } });
 }
 
-/** Errors for a page that is not what the step expected; unknown pages are layout drift, never "not found". */
-function pageKindError(kind: PageKind, page: FetchedPage, expected: string): Error {
-  if (kind === 'geo_block') return new BlockedError(`geo-block page instead of ${expected}`, { url: page.url, details: { evidenceId: page.evidenceId } });
-  if (kind === 'maintenance') return new ServerError(`maintenance page instead of ${expected}`, { url: page.url, details: { evidenceId: page.evidenceId } });
-  return drift(page, `expected ${expected}, got a page of kind ${kind}`);
-}
-
-function drift(page: FetchedPage, message: string, selector?: string): LayoutDriftError {
-  return new LayoutDriftError(message, { url: page.url, selector, evidenceId: page.evidenceId });
-}
-
-/** Runs a parser; a drift it reports is tagged with the evidence of the page it read. */
-function withEvidence<T>(page: FetchedPage, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof LayoutDriftError) {
-      error.evidenceId = page.evidenceId;
-    }
-    throw error;
-  }
-}

@@ -16,6 +16,7 @@ import type { HttpSession } from '../runtime/http-client.ts';
 import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { FSSP_SEARCH_HOST, fsspSearchPath, withCodeAndPage } from './fssp-urls.ts';
+import { parseWithEvidence } from '../runtime/page-errors.ts';
 
 /** Recorded in `source.parserVersion` of every proceeding this robot saves. */
 export const FSSP_PARSER_VERSION = 'fssp-search-1';
@@ -115,7 +116,7 @@ async function queryGated(
     const fetched = await ctx.fetcher.open(url, stepName);
     out.lastEvidenceId = fetched.evidenceId;
     const state = classifyFsspPage(fetched.html);
-    const data = withEvidence(fetched, () => parseFsspSearch(fetched.html, { url: fetched.url, fetchedAt: new Date().toISOString() }));
+    const data = parseWithEvidence(fetched, () => parseFsspSearch(fetched.html, { url: fetched.url, fetchedAt: new Date().toISOString() }));
     if (state === 'captcha' || state === 'wrong_code') {
       if (pending) await verdict(ctx, pending, false);
       pending = null;
@@ -159,12 +160,3 @@ async function verdict(ctx: FsspFlowContext, pending: { solution: CaptchaSolutio
   await ctx.captcha.report?.(pending.solution, correct);
 }
 
-/** Runs a parser; a drift it reports is tagged with the evidence of the page it read. */
-function withEvidence<T>(page: FetchedPage, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof LayoutDriftError) error.evidenceId = page.evidenceId;
-    throw error;
-  }
-}

@@ -1,0 +1,29 @@
+import { BlockedError, LayoutDriftError, ServerError } from '../../core/errors.ts';
+import type { PageKind } from '../../core/records.ts';
+import type { FetchedPage } from './page-fetcher.ts';
+
+/**
+ * The error for a page that is not what a step expected. A block or maintenance page is retried;
+ * anything else is layout drift with the page's evidence — never "not found".
+ */
+export function pageKindError(kind: PageKind, page: FetchedPage, expected: string): Error {
+  const details = { evidenceId: page.evidenceId };
+  if (kind === 'geo_block') return new BlockedError(`geo-block page instead of ${expected}`, { url: page.url, details });
+  if (kind === 'maintenance') return new ServerError(`maintenance page instead of ${expected}`, { url: page.url, details });
+  return driftAt(page, `expected ${expected}, got a page of kind ${kind}`);
+}
+
+/** Layout drift on `page`, pointing at its evidence (and the selector that missed, when known). */
+export function driftAt(page: FetchedPage, message: string, selector?: string): LayoutDriftError {
+  return new LayoutDriftError(message, { url: page.url, selector, evidenceId: page.evidenceId });
+}
+
+/** Runs a parser on `page`; a drift it reports is tagged with the evidence of the page it read. */
+export function parseWithEvidence<T>(page: FetchedPage, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof LayoutDriftError) error.evidenceId = page.evidenceId;
+    throw error;
+  }
+}
