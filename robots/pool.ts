@@ -77,7 +77,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   const epguWiring = buildEpguServices(config, storage, redis);
   const router = new TargetRouter({ hosts: config.targets.hosts, sandboxOrigin: config.targets.sandboxOrigin });
   const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs });
-  const ocr = new LocalOcrSolver({ langPath: config.captcha.tessdataDir, workers: 1 });
+  const ocr = new LocalOcrSolver({ langPath: config.captcha.tessdataDir, workers: 1, guessWhenUnread: true });
   let browsers: RobotBrowserPool | null = null;
   // Pages leased per browser pool instance, so a pool recycled for memory closes once its jobs are done.
   const leases = new WeakMap<RobotBrowserPool, number>();

@@ -24,6 +24,7 @@ const optionsSchema = z.strictObject({
   variants: z.array(z.enum(ALL_CLEANUP_VARIANTS)).min(1).optional(),
   acceptConfidence: z.number().min(0).max(1).optional(),
   minConfidence: z.number().min(0).max(1).optional(),
+  guessWhenUnread: z.boolean().optional(),
 });
 
 /** Options of {@link LocalOcrSolver}; every key is optional, unknown keys are a TypeError. */
@@ -44,6 +45,12 @@ export interface LocalOcrSolverOptions {
   acceptConfidence?: number;
   /** Decline (return null) answers whose confidence is below this (0..1). Default 0. */
   minConfidence?: number;
+  /**
+   * When no read has the task's length, answer a guess made from the longest read (trimmed or
+   * padded) instead of declining. For sites that show a new picture after a wrong answer, a cheap
+   * wrong try beats handing the captcha to a person. Default false.
+   */
+  guessWhenUnread?: boolean;
 }
 
 interface Candidate {
@@ -80,6 +87,7 @@ export class LocalOcrSolver implements CaptchaSolver {
       variants: o.variants ?? null,
       acceptConfidence: o.acceptConfidence ?? 0.9,
       minConfidence: o.minConfidence ?? 0,
+      guessWhenUnread: o.guessWhenUnread ?? false,
     };
   }
 
@@ -95,16 +103,22 @@ export class LocalOcrSolver implements CaptchaSolver {
     const length = taskLength(task);
     const pool = this.#pool(languageFor(alphabet));
     const candidates: Candidate[] = [];
+    let longest = '';
     // FSSP captchas (dark ink + pale shadow, JPEG) need their own clean-up (fssp-cleanup.ts).
     const variants = this.#settings.variants ?? (task.kind === 'cyrillic5' ? [...FSSP_CLEANUP_VARIANTS, 'grey' as const] : [...CLEANUP_VARIANTS]);
     for (const variant of variants) {
       const read = await this.#readLine(pool, task.image, variant, alphabet, length);
+      if (read && read.answer.length > longest.length) longest = read.answer;
       if (!read || !read.answer || (length !== undefined && read.answer.length !== length)) continue;
       const candidate = { ...read, variant };
       candidates.push(candidate);
       if (candidate.confidence >= this.#settings.acceptConfidence) break;
     }
     const best = pickBest(candidates);
+    if (!best && this.#settings.guessWhenUnread && length !== undefined && longest) {
+      const guess = longest.slice(0, length).padEnd(length, longest.at(-1));
+      return { answer: guess, solver: this.name, confidence: 0 };
+    }
     if (!best || best.confidence < this.#settings.minConfidence) return null;
     return { answer: best.answer, solver: this.name, confidence: best.confidence };
   }
