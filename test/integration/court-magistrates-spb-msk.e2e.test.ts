@@ -18,13 +18,13 @@ import { generateMosSudData, type MosSudCase } from '../../sandbox/court-mos-sud
 import { startSandbox } from '../../sandbox/server.ts';
 import { getAs } from '../../sandbox/test-support/sandbox-client.ts';
 import type { LookupDoc, Storage } from '../../storage/index.ts';
+import { queueCache, waitForFinal } from '../helpers/lookups.ts';
 import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helpers/services.ts';
 
 let storage: Storage;
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let pool: RobotPool;
 let config: Config;
-const queues = new Map<JobName, Queue>();
 const redis = createRedis(serviceUrls().redisUrl);
 let spb: ReturnType<typeof generateMirsudData>;
 let msk: ReturnType<typeof generateMosSudData>;
@@ -53,27 +53,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool?.close();
-  for (const q of queues.values()) await q.close();
+  await queues.close();
   redis.disconnect();
   await sandbox?.close();
   await dropStorage(storage);
 });
 
-const queueFor = (name: JobName) => {
-  let q = queues.get(name);
-  if (!q) queues.set(name, (q = new Queue(name, { connection: redis, prefix: config.queue.prefix })));
-  return q;
-};
+const queues = queueCache(redis, () => config.queue.prefix);
+const queueFor = queues.queueFor;
 
 async function submitAndWait(requests: SubmitRequest[]): Promise<LookupDoc[]> {
   const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } }, requests);
-  const deadline = Date.now() + 150_000;
-  for (;;) {
-    const docs = await Promise.all(res.lookups.map((l) => storage.lookups.get(l.id)));
-    if (docs.every((d) => d && ['succeeded', 'not_found', 'failed', 'needs_human'].includes(d.status))) return docs as LookupDoc[];
-    if (Date.now() > deadline) throw new Error(`lookups not final: ${JSON.stringify(docs.map((d) => d?.status))}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  return waitForFinal(storage.lookups, res.lookups.map((l) => l.id), 150_000, 200);
 }
 
 /** One case per status, as far as the seeded data have them. */
