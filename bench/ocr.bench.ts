@@ -1,30 +1,40 @@
 /**
  * OCR figures (issue 5):
  *   1. pages/min, tesseract.js scheduler (workers = cores) vs the native `tesseract` CLI
- *      (OMP_THREAD_LIMIT=1, one process per core in parallel) on the same cleaned pages — goal ≥ 1.0×;
+ *      (OMP_THREAD_LIMIT=1, one process per core in parallel) on the same cleaned pages with the
+ *      same settings (LSTM, rus+eng, page segmentation 6 = tesseract.js's default) — goal ≥ 1.0×.
+ *      Fair and stable: both warmed up, then `rounds` alternating rounds A/B/A/B (js, CLI, js, CLI …)
+ *      over the same pages; a ratio per js/CLI pair, the median and range reported;
  *   2. character error rate on clean and on scanned pages — goals ≤ 0.5 % and ≤ 1.5 %
  *      (CER = Levenshtein over code points after collapsing whitespace / source length; source =
  *      the document's own text, `documentPlainText`);
  *   3. field extraction on N generated documents (text layer) — goal ≥ 98 % of fields exact;
- *   4. process RSS (tesseract.js workers are threads of this process) after 10 pages vs after M,
- *      recycling off.
+ *   4. RSS of the OCR engine process (a child running the engine as `konveyer ocr work` does,
+ *      workers = cores) after 10 pages vs after `rssPages`, recycling ON at OCR_RECYCLE_AFTER_PAGES
+ *      (production), and — when `rssOff` is 1 — the same with recycling off.
  *
- *   npx tsx bench/ocr.bench.ts [pages=4] [docs=100] [rssPages=60]
- * `pages` clean + `pages` scanned pages are OCRed; the scanned ones by the full reader (deskew).
+ *   npx tsx bench/ocr.bench.ts [pages=4] [docs=100] [rssPages=60] [rounds=3] [rssOff=1 if rssPages ≤ 100]
+ * `pages` clean + `pages` scanned pages are OCRed per round (the scanned ones after the reader's
+ * clean-up: deskew, denoise). Full size: `npx tsx bench/ocr.bench.ts 8 100 500 4 1` (see notes).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../config/index.ts';
 import { cleanUpPage, createOcrEngine, openPdf } from '../ocr/index.ts';
 import { extractDocumentFields } from '../parsers/document/index.ts';
 import { generateWorld } from '../sandbox/data/index.ts';
 import { documentPlainText, documentSpecFromProceeding, FSSP_DOCUMENT_KINDS, renderFsspDocument, type FsspDocumentSpec } from '../sandbox/epgu/documents/index.ts';
 import { deriveProceedings } from '../sandbox/fssp/fssp.data.ts';
-import { finish, type Figure } from './support/report.ts';
+import { spawnTs } from './support/child.ts';
+import { figureOf, finish, median, type Figure } from './support/report.ts';
 
-const [pages = 4, docs = 100, rssPages = 60] = process.argv.slice(2).map(Number);
+const argv = process.argv.slice(2).map(Number);
+const [pages = 4, docs = 100, rssPages = 60, rounds = 3] = argv;
+const rssOff = argv[4] !== undefined ? argv[4] === 1 : rssPages <= 100;
 const cores = availableParallelism();
+const recycleAfterPages = loadConfig().ocr.recycleAfterPages;
 const dir = mkdtempSync(join(tmpdir(), 'konveyer-ocr-bench-'));
 const world = generateWorld({ seed: 42 });
 const proceedings = deriveProceedings(world);
@@ -50,7 +60,7 @@ async function pageImages(scanned: boolean, offset: number): Promise<Array<{ png
   for (let i = 0; i < pages; i++) {
     const spec = specOf(offset + i);
     const pdf = await openPdf(await renderFsspDocument(spec, { scanned, seed: offset + i }));
-    const raster = await pdf.renderPng(1, scanned ? 300 : 300);
+    const raster = await pdf.renderPng(1, 300);
     await pdf.close();
     const { png } = await cleanUpPage(raster);
     const file = join(dir, `${scanned ? 'scan' : 'clean'}-${i}.png`);
@@ -60,9 +70,10 @@ async function pageImages(scanned: boolean, offset: number): Promise<Array<{ png
   return out;
 }
 
+/** The CLI as the baseline: psm 6 is what tesseract.js runs by default (the CLI's own default is 3). */
 function cliOcr(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tesseract', [file, '-', '-l', 'rus+eng', '--oem', '1', '--psm', '3'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
+    const child = spawn('tesseract', [file, '-', '-l', 'rus+eng', '--oem', '1', '--psm', '6'], { env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
     let text = '';
     child.stdout.on('data', (d: Buffer) => { text += d.toString('utf8'); });
     child.on('error', reject);
@@ -80,41 +91,56 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Prom
   return results;
 }
 
+const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const benchStarted = performance.now();
 console.log(`preparing ${pages} clean + ${pages} scanned pages …`);
 const clean = await pageImages(false, 0);
 const scanned = await pageImages(true, 1000);
 const all = [...clean, ...scanned];
 
-// 1 + 2: tesseract.js scheduler.
-console.log('tesseract.js scheduler …');
+// 1 + 2: speed in alternating rounds, both sides warmed up first (models loaded, caches hot).
 const engine = await createOcrEngine({ workers: cores, recycleAfterPages: 1_000_000 });
-let t0 = performance.now();
-const jsTexts = await Promise.all(all.map((p) => engine.recognize(p.png).then((r) => r.text)));
-const jsSecs = (performance.now() - t0) / 1000;
-console.log(`tesseract.js ${jsSecs.toFixed(1)} s; CLI …`);
-t0 = performance.now();
-const cliTexts = await pool(all, cores, (p) => cliOcr(p.file));
-const cliSecs = (performance.now() - t0) / 1000;
-const jsPpm = (all.length / jsSecs) * 60;
-const cliPpm = (all.length / cliSecs) * 60;
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+await Promise.all(all.slice(0, cores).map((p) => engine.recognize(p.png)));
+await pool(all.slice(0, cores), cores, (p) => cliOcr(p.file));
+const jsPpm: number[] = [];
+const cliPpm: number[] = [];
+let jsTexts: string[] = [];
+let cliTexts: string[] = [];
+for (let r = 0; r < rounds; r++) {
+  let t0 = performance.now();
+  const js = await Promise.all(all.map((p) => engine.recognize(p.png).then((x) => x.text)));
+  const jsSecs = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const cli = await pool(all, cores, (p) => cliOcr(p.file));
+  const cliSecs = (performance.now() - t0) / 1000;
+  jsPpm.push((all.length / jsSecs) * 60);
+  cliPpm.push((all.length / cliSecs) * 60);
+  if (r === 0) [jsTexts, cliTexts] = [js, cli];
+  console.log(`round ${r + 1}/${rounds}: tesseract.js ${jsSecs.toFixed(1)} s, CLI ${cliSecs.toFixed(1)} s for ${all.length} pages`);
+}
+await engine.close();
 const cerClean = mean(clean.map((p, i) => cer(p.source, jsTexts[i]!)));
 const cerScan = mean(scanned.map((p, i) => cer(p.source, jsTexts[pages + i]!)));
 const cliCerClean = mean(clean.map((p, i) => cer(p.source, cliTexts[i]!)));
 const cliCerScan = mean(scanned.map((p, i) => cer(p.source, cliTexts[pages + i]!)));
+// Same settings should give the same text: how many pages the two engines read identically.
+const samePages = all.filter((_, i) => collapse(jsTexts[i]!).join('') === collapse(cliTexts[i]!).join('')).length;
 
-console.log(`CLI ${cliSecs.toFixed(1)} s; RSS run …`);
-// 4: RSS after 10 pages vs after rssPages (recycling off, the same engine keeps going).
-const rssAt: Record<number, number> = {};
-let done = all.length;
-while (done < rssPages) {
-  await Promise.all(all.slice(0, Math.min(all.length, rssPages - done)).map((p) => engine.recognize(p.png)));
-  done += Math.min(all.length, rssPages - done);
-  if (done >= 10 && rssAt[10] === undefined) rssAt[10] = process.memoryUsage().rss;
+// 4: RSS of the OCR engine process after 10 and after rssPages pages (a fresh child per setting).
+interface RssRun { rss10: number; rssEnd: number; maxRss: number; generations: number; secs: number }
+async function rssRun(recycle: number): Promise<RssRun> {
+  const child = spawnTs('bench/support/ocr-rss.child.ts', [String(rssPages), String(cores), String(recycle), ...all.map((p) => p.file)], { OMP_THREAD_LIMIT: '1' });
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`ocr-rss child exited ${code}: ${child.stderrTail()}`);
+  const lines = child.stdoutLines().filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, number>);
+  const at = (n: number) => lines.find((l) => l.pages === n)!.rssBytes!;
+  const done = lines.find((l) => l.done)!;
+  return { rss10: at(Math.min(10, rssPages)), rssEnd: at(rssPages), maxRss: done.maxRssBytes!, generations: done.generations!, secs: done.secs! };
 }
-rssAt[10] ??= process.memoryUsage().rss;
-rssAt[rssPages] = process.memoryUsage().rss;
-await engine.close();
+console.log(`RSS: ${rssPages} pages, recycling after ${recycleAfterPages} pages per worker …`);
+const rssOn = await rssRun(recycleAfterPages);
+console.log(`RSS: recycling on ${(rssOn.secs).toFixed(0)} s${rssOff ? '; recycling off …' : ''}`);
+const rssNoRecycle = rssOff ? await rssRun(1_000_000) : null;
 
 console.log('field extraction …');
 // 3: field extraction on text-layer documents.
@@ -139,21 +165,29 @@ for (let i = 0; i < docs; i++) {
 }
 
 const mb = (b: number) => Math.round(b / 1e5) / 10;
+const rssFigure = (label: string, run: RssRun): Figure => ({
+  figure: `OCR process RSS after ${rssPages} pages, ${label}`, unit: 'MB', value: mb(run.rssEnd), range: [mb(run.rssEnd), mb(run.maxRss)],
+  baseline: `after 10 pages ${mb(run.rss10)} MB`, ratio: { median: Math.round((run.rssEnd / run.rss10) * 100) / 100, range: [run.rssEnd / run.rss10, run.rssEnd / run.rss10] },
+});
 const figures: Figure[] = [
-  { figure: 'OCR pages/min, tesseract.js scheduler', unit: 'pages/min', value: Math.round(jsPpm * 10) / 10, range: [jsPpm, jsPpm], baseline: `tesseract CLI ×${cores} ${cliPpm.toFixed(1)} pages/min`, ratio: { median: Math.round((jsPpm / cliPpm) * 100) / 100, range: [jsPpm / cliPpm, jsPpm / cliPpm] }, goal: '≥ 1.0', met: jsPpm >= cliPpm ? 'yes' : 'no' },
+  figureOf('OCR pages/min, tesseract.js scheduler', 'pages/min', jsPpm, { baseline: `tesseract CLI ×${cores}`, baselineValues: cliPpm, goalMin: 1.0 }),
   { figure: 'CER clean pages (tesseract.js)', unit: '%', value: Math.round(cerClean * 10000) / 100, range: [cerClean * 100, cerClean * 100], baseline: `CLI ${(cliCerClean * 100).toFixed(2)} %`, goal: '≤ 0.5', met: cerClean <= 0.005 ? 'yes' : 'no' },
   { figure: 'CER scanned pages (tesseract.js)', unit: '%', value: Math.round(cerScan * 10000) / 100, range: [cerScan * 100, cerScan * 100], baseline: `CLI ${(cliCerScan * 100).toFixed(2)} %`, goal: '≤ 1.5', met: cerScan <= 0.015 ? 'yes' : 'no' },
   { figure: `fields exact on ${docs} documents`, unit: '%', value: Math.round((exact / total) * 1000) / 10, range: [exact / total * 100, exact / total * 100], goal: '≥ 98', met: exact / total >= 0.98 ? 'yes' : 'no' },
-  { figure: `RSS after ${rssPages} pages vs after 10`, unit: 'MB', value: mb(rssAt[rssPages]!), range: [mb(rssAt[10]!), mb(rssAt[rssPages]!)], baseline: `after 10 pages ${mb(rssAt[10]!)} MB`, ratio: { median: Math.round((rssAt[rssPages]! / rssAt[10]!) * 100) / 100, range: [rssAt[rssPages]! / rssAt[10]!, rssAt[rssPages]! / rssAt[10]!] } },
+  rssFigure(`recycling after ${recycleAfterPages}/worker`, rssOn),
+  ...(rssNoRecycle ? [rssFigure('recycling off', rssNoRecycle)] : []),
 ];
 finish({
   bench: 'ocr',
   figures,
   notes: [
-    `${pages} clean + ${pages} scanned A4 pages at 300 DPI after clean-up (deskew, median, normalise), ${cores} workers vs ${cores} parallel CLI processes (OMP_THREAD_LIMIT=1, --oem 1 --psm 3, rus+eng)`,
+    `${pages} clean + ${pages} scanned A4 pages at 300 DPI after clean-up (deskew, median, normalise) per round, ${rounds} rounds alternating tesseract.js / CLI (A/B/A/B), both warmed up; ${cores} workers vs ${cores} parallel CLI processes (OMP_THREAD_LIMIT=1, --oem 1 --psm 6, rus+eng); the CLI pays a process start and model load per page, as it would in use`,
+    `same text from both engines on ${samePages} of ${all.length} pages (same model and settings)`,
+    `ratio = js pages/min ÷ CLI pages/min within each A/B pair; median ${median(jsPpm.map((v, i) => v / cliPpm[i]!)).toFixed(2)}`,
     `field misses by field: ${JSON.stringify(misses)}`,
-    `RSS is the whole process (tesseract.js workers are worker threads); recycling off while measured; rssPages=${rssPages} (500 pages take ~1 h on 2 shared cores)`,
-    `js ${jsSecs.toFixed(1)} s, CLI ${cliSecs.toFixed(1)} s for ${all.length} pages`,
+    `RSS: a child process running the OCR engine alone (${cores} tesseract.js worker threads, round-robin over the ${all.length} pages); range = RSS at the end – max seen; recycling on: ${rssOn.generations} engine generation(s) in ${rssOn.secs.toFixed(0)} s` +
+      (rssNoRecycle ? `; recycling off: ${rssNoRecycle.secs.toFixed(0)} s` : '; recycling off not run (pass rssOff=1)'),
+    `whole bench ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`,
   ],
-  rounds: [{ jsSecs, cliSecs, cerClean, cerScan, cliCerClean, cliCerScan, rssAt, exact, total }],
+  rounds: [{ jsPpm, cliPpm, cerClean, cerScan, cliCerClean, cliCerScan, samePages, rssOn, rssNoRecycle, exact, total }],
 });

@@ -22,8 +22,23 @@ export async function runEpguInboxPhase(farm: Awaited<ReturnType<typeof openFarm
     doc = await farm.storage.lookups.get(id);
   }
   const still = await farm.storage.epguRequests.listOpen({ account: 'totp' });
+  const ocr = await waitForOcr(farm, deadline);
   out.write(
     `EPGU: ${open.length} applications sent, 30 sandbox days later ${open.length - still.length} answered (${doc?.result?.count ?? 0} documents, inbox ${doc?.status}); ` +
+      `OCR: ${ocr.done} read (${ocr.scanned} scanned), ${ocr.failed} failed, ${ocr.waiting} still waiting; ` +
       `export: npx konveyer export epgu --format xlsx --out answers.xlsx; late ones: npx konveyer epgu overdue\n`,
   );
+}
+
+/** Waits (until `deadline`) for the OCR role to read the EPGU answers; counts them by outcome. */
+async function waitForOcr(farm: Awaited<ReturnType<typeof openFarm>>, deadline: number): Promise<{ done: number; scanned: number; failed: number; waiting: number }> {
+  for (;;) {
+    const docs = await farm.storage.documents.listReceived({ origin: 'epgu' });
+    const waiting = docs.filter((d) => d.status === 'ocr_queued' || d.status === 'pending_ocr').length;
+    if (waiting === 0 || Date.now() > deadline) {
+      const done = docs.filter((d) => d.status === 'done');
+      return { done: done.length, scanned: done.filter((d) => d.ocr).length, failed: docs.filter((d) => d.status === 'failed').length, waiting };
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { withOverrides } from '../config/index.ts';
 import { submitLookups } from '../queues/submit.ts';
 import { startRobotPool } from '../robots/pool.ts';
+import { startOcrWorker } from '../ocr/ocr-worker.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import { loadConfigOrExit } from './config-file.ts';
 import { buildDemoBatch, buildEpguDemoBatch, buildFsspDemoBatch } from './demo-batch.ts';
@@ -36,6 +37,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   // (state such as the EPGU feed position would otherwise point past the new sandbox's clock).
   for (const collection of await farm.storage.conn.db!.collections()) await collection.deleteMany({});
   const pool = await startRobotPool({ config: farm.config, storage: farm.storage, log: farm.log.child({ role: 'robot' }), robotId: farm.robotId });
+  // The OCR role beside the robots (they never take ocr.document): EPGU answers end `done`.
+  const ocr = await startOcrWorker({ config: farm.config, storage: farm.storage, log: farm.log.child({ role: 'ocr' }), robotId: `${farm.robotId}:ocr` });
   const out = process.stderr;
   try {
     const batch = buildDemoBatch(sandbox.world, { size: opts.size, browserShare: opts.browserShare / 100, seed: opts.seed });
@@ -103,6 +106,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     }
   } finally {
     await pool.close();
+    await ocr.close();
     await farm.close();
     await sandbox.close();
   }

@@ -42,11 +42,11 @@ export async function epguExportRows(stores: { documents: DocumentStore; epguReq
       confidence: d.confidence,
       ipNumber: f.ipNumber ?? null,
       ipDate: f.ipDate ?? null,
-      department: f.department ?? null,
+      department: objectCell(f.department),
       bailiff: f.bailiff ?? null,
-      debtor: f.debtor ?? null,
-      creditor: f.creditor ?? null,
-      executiveDocument: typeof f.executiveDocument === 'object' && f.executiveDocument !== null ? JSON.stringify(f.executiveDocument) : (f.executiveDocument ?? null),
+      debtor: objectCell(f.debtor),
+      creditor: objectCell(f.creditor),
+      executiveDocument: objectCell(f.executiveDocument),
       amount: f.amount ?? null,
       decisionDate: f.decisionDate ?? null,
       endGround: f.endGround ?? null,
@@ -54,6 +54,9 @@ export async function epguExportRows(stores: { documents: DocumentStore; epguReq
   }
   return rows;
 }
+
+/** A structured field (department, debtor, creditor, executive document) as one JSON cell; null stays empty. */
+const objectCell = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 const csvCell = (v: unknown) => {
   if (v === null || v === undefined) return '';

@@ -1,11 +1,13 @@
 /**
- * `konveyer ocr`: OCR workers. Today: `konveyer ocr read <file…>` reads documents (PDF or image)
- * in one process with one tesseract.js scheduler, one JSON line per file, a bad file does not stop
- * the batch. Also hosts `parse document` (called from cli/parse.ts).
+ * `konveyer ocr`: the OCR process role and tools. `konveyer ocr work` (the default subcommand, so
+ * `konveyer ocr` alone runs it) serves the `ocr.document` queue until SIGTERM; `konveyer ocr read
+ * <file…>` reads documents (PDF or image) in one process with one tesseract.js scheduler, one JSON
+ * line per file, a bad file does not stop the batch. Also hosts `parse document` (cli/parse.ts).
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeError } from '../core/errors.ts';
+import { parsePositive } from './robots.ts';
 import type { OcrEngine } from '../ocr/index.ts';
 
 /** Lazily started engine: a text-layer PDF never pays for tesseract workers. */
@@ -49,6 +51,59 @@ export async function parseDocumentCli(bytes: Buffer, fail: (code: string, messa
 /** Registers `konveyer ocr`. */
 export function registerOcr(program: Command): void {
   const ocr = program.command('ocr').description('OCR workers: read PDFs and scans into text and FSSP document fields');
+  ocr
+    .command('work', { isDefault: true })
+    .description('the OCR process role: serve the ocr.document queue (one tesseract.js engine) until SIGTERM')
+    .option('--workers <n>', 'tesseract.js workers (default OCR_WORKERS; 0 there = one per core)', (v) => parsePositive(v, '--workers'))
+    .option('--concurrency <n>', 'documents read at once (default workers + 1)', (v) => parsePositive(v, '--concurrency'))
+    .addHelpText(
+      'after',
+      `
+Only this role takes ocr.document jobs: \`konveyer robots\` never does (OCR is CPU-heavy and is
+scaled on its own: docker compose service \`ocr\`, deploy/ocr.yaml). EPGU answers stored by
+epgu.inbox are queued here (client key ocr:<document id>); each ends in \`documents\` with status
+done (kind, text, confidence, fields) or failed with not_a_document, pdf_encrypted, pdf_broken or
+image_broken — permanent, never retried, the rest of the batch goes on. Pages per worker before
+the tesseract workers are replaced: OCR_RECYCLE_AFTER_PAGES (200); render DPI: OCR_RENDER_DPI.
+SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then put them back.`,
+    )
+    .action(async (opts: { workers?: number; concurrency?: number }) => {
+      const { loadConfigOrExit } = await import('./config-file.ts');
+      const config = loadConfigOrExit();
+      const [{ openFarm }, { startOcrWorker }, { createWebhookNotifier, webhookQueue }, { MongoRobotStore }, { armShutdownWatchdog, waitForShutdown }] = await Promise.all([
+        import('./farm.ts'),
+        import('../ocr/index.ts'),
+        import('../queues/webhook.queue.ts'),
+        import('../storage/robots.repo.ts'),
+        import('./shutdown.ts'),
+      ]);
+      const farm = await openFarm(config);
+      const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
+      let drained: () => void = () => undefined;
+      const drainRequested = new Promise<'drain'>((r) => (drained = () => r('drain')));
+      const worker = await startOcrWorker({
+        config: farm.config,
+        storage: farm.storage,
+        log: farm.log.child({ role: 'ocr' }),
+        robotId: farm.robotId,
+        workers: opts.workers,
+        concurrency: opts.concurrency,
+        heartbeats: new MongoRobotStore(farm.storage.conn),
+        onDrain: () => drained(),
+        onFinished: createWebhookNotifier(webhooks),
+      });
+      const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config.ops.robotMetricsPort) : null;
+      const signal = await Promise.race([waitForShutdown(), drainRequested]);
+      farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, 'OCR worker stopping: finishing active jobs');
+      // The close is bounded by the deadline; the watchdog reports (exit 1) anything that still hangs.
+      armShutdownWatchdog(farm.config.ops.shutdownDeadlineMs + 30_000, farm.log);
+      await worker.close(farm.config.ops.shutdownDeadlineMs);
+      await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
+      await webhooks.close();
+      await farm.close();
+      // Every job is finished or back on its queue and the tesseract workers terminated.
+      process.exit(0);
+    });
   ocr
     .command('read')
     .description('read documents (PDF or image), one JSON line per file; bad files give {file, error} and the batch goes on')

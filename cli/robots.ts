@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
-import { JOB_NAMES, isJobName, type JobName } from '../queues/names.ts';
+import { ROBOT_JOB_NAMES, type RobotJobName } from '../queues/names.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { waitForShutdown } from './shutdown.ts';
+import { armShutdownWatchdog, waitForShutdown } from './shutdown.ts';
 
 /** `konveyer robots`: a robot pool serving the lookup queues until SIGTERM. */
 export function registerRobots(program: Command): void {
   program
     .command('robots')
     .description('run a robot pool: BullMQ workers over one shared browser pool and HTTP client')
-    .option('--only <names>', `comma-separated job names or targets (${JOB_NAMES.join(', ')}; "court" = court.*)`)
+    .option('--only <names>', `comma-separated job names or targets (${ROBOT_JOB_NAMES.join(', ')}; "court" = court.*); ocr.document is served by \`konveyer ocr work\`, not here`)
     .option('--concurrency <n>', 'jobs at once in this process (default ROBOT_CONCURRENCY)', (v) => parsePositive(v, '--concurrency'))
     .option('--mode <mode>', 'sudrf robot mode: http | browser (default COURT_SUDRF_MODE)')
     .action(async (opts: { only?: string; concurrency?: number; mode?: string }) => {
@@ -46,10 +46,15 @@ export function registerRobots(program: Command): void {
       const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config.ops.robotMetricsPort) : null;
       const signal = await Promise.race([waitForShutdown(), drainRequested]);
       farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, 'robot pool stopping: finishing active jobs');
+      // pool.close() bounds each of its steps; the watchdog catches anything else that hangs.
+      const { CLEANUP_BUDGET_MS, within } = await import('../robots/pool-shutdown.ts');
+      armShutdownWatchdog(farm.config.ops.shutdownDeadlineMs + CLEANUP_BUDGET_MS + 15_000, farm.log);
       await pool.close(farm.config.ops.shutdownDeadlineMs);
-      await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
-      await webhooks.close();
-      await farm.close();
+      // A scraper's keep-alive connection would hold server.close() open.
+      metricsServer?.closeAllConnections();
+      await within(new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r())), 2000, 'metrics server', farm.log);
+      await within(webhooks.close(), 5000, 'webhook queue', farm.log);
+      await within(farm.close(), 5000, 'farm services', farm.log);
       farm.log.info({ signal }, 'robot pool stopped');
       // Every job is finished or back on its queue and every browser closed: exit 0 now rather
       // than wait on a library's stray timer.
@@ -57,11 +62,12 @@ export function registerRobots(program: Command): void {
     });
 }
 
-function resolveOnly(value: string): JobName[] {
-  const names = new Set<JobName>();
+function resolveOnly(value: string): RobotJobName[] {
+  const names = new Set<RobotJobName>();
   for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const matches = isJobName(part) ? [part] : JOB_NAMES.filter((n) => n.startsWith(`${part}.`));
-    if (matches.length === 0) throw new Error(`--only: "${part}" names no job (${JOB_NAMES.join(', ')})`);
+    if (part === 'ocr' || part.startsWith('ocr.')) throw new Error(`--only: OCR jobs have their own process role: npx konveyer ocr work`);
+    const matches = ROBOT_JOB_NAMES.filter((n) => n === part || n.startsWith(`${part}.`));
+    if (matches.length === 0) throw new Error(`--only: "${part}" names no job (${ROBOT_JOB_NAMES.join(', ')})`);
     matches.forEach((m) => names.add(m));
   }
   return [...names];

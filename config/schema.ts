@@ -114,6 +114,8 @@ export const envSchema = z.object({
   HEARTBEAT_SECS: int(10, 1, 3600),
   /** A robot serves its Prometheus metrics on this port (0 = off). */
   ROBOT_METRICS_PORT: int(0, 0, 65_535),
+  /** Seconds between a robot's sweeps for lookups left `running` whose queue job failed or vanished (0 = off). */
+  STUCK_SWEEP_SECS: int(120, 0, 86_400),
 
   /** Captcha answers tried within one job attempt before the attempt fails as captcha_wrong. */
   CAPTCHA_MAX_TRIES: int(6, 1, 50),

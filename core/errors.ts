@@ -136,6 +136,37 @@ export class AuthRequiredError extends KonveyerError {
   override readonly kind = 'permanent';
 }
 
+/** Codes of `DocumentUnreadableError`. */
+export type DocumentUnreadableCode = 'not_a_document' | 'pdf_encrypted' | 'pdf_broken' | 'image_broken';
+
+/**
+ * A stored document (`ocr.document`) that can never be read: not a PDF or image, an encrypted or
+ * broken PDF, an image that does not decode. The lookup fails at once with this code; no retry.
+ */
+export class DocumentUnreadableError extends KonveyerError {
+  override readonly code: DocumentUnreadableCode;
+  override readonly kind = 'permanent';
+  constructor(code: DocumentUnreadableCode, message: string, options: KonveyerErrorOptions = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * The job's robot died holding it more often than the queue allows (BullMQ: "job stalled more than
+ * allowable limit"). The lookup ends failed with this code; ops may retry it.
+ */
+export class StalledError extends KonveyerError {
+  override readonly code = 'stalled';
+  override readonly kind = 'permanent';
+}
+
+/** The lookup's queue job vanished (removed, or lost with Redis data) while it ran. Ends failed. */
+export class JobLostError extends KonveyerError {
+  override readonly code = 'job_lost';
+  override readonly kind = 'permanent';
+}
+
 // ---- a person is needed ----
 
 /** No solver could answer a captcha or second factor: the lookup parks as `needs_human`. */
@@ -168,7 +199,7 @@ export function errorCodeOf(error: unknown): string {
   return 'internal';
 }
 
-const KNOWN_PERMANENT = new Set(['bad_input', 'not_found', 'layout_drift', 'forbidden_target', 'auth_required']);
+const KNOWN_PERMANENT = new Set(['bad_input', 'not_found', 'layout_drift', 'forbidden_target', 'auth_required', 'not_a_document', 'pdf_encrypted', 'pdf_broken', 'image_broken', 'stalled', 'job_lost']);
 
 /** A JSON-safe description of any thrown value, for `lookups.error`. */
 export function describeError(error: unknown): { code: string; kind: ErrorKind; message: string; details?: Record<string, unknown> } {

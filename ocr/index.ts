@@ -4,3 +4,5 @@ export { readDocument, type ReadDocument, type ReadDocumentOptions, type ReadPag
 export { parseDocumentFile, type ParsedDocument } from './document-parse.ts';
 export { cleanUpPage, estimateSkewDeg, type CleanUpOptions } from './image-cleanup.ts';
 export { openPdf, looksLikePdf, type PdfHandle } from './pdf-pages.ts';
+export { runOcrDocument, unreadableOf, type OcrDocumentServices } from './ocr-document.job.ts';
+export { startOcrWorker, OCR_QUEUE, type OcrWorker, type OcrWorkerOptions } from './ocr-worker.ts';

@@ -90,6 +90,12 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     async recognize(image) {
       if (closed) throw new Error('the OCR engine is closed');
       let gen = await current;
+      // Another call retired this generation while we waited: take the one that replaced it
+      // (retiring it a second time would terminate it twice and start a stray generation).
+      while (gen.retired) {
+        if (closed) throw new Error('the OCR engine is closed');
+        gen = await current;
+      }
       if (gen.pages >= recycleAfter * workers) {
         retire(gen);
         current = startGeneration();

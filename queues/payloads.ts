@@ -4,6 +4,7 @@ import { courtSearchInputSchema } from './court-search.payload.ts';
 import { fsspSearchInputSchema } from './fssp-search.payload.ts';
 import { epguRequestInputSchema } from './epgu-request.payload.ts';
 import { epguInboxInputSchema } from './epgu-inbox.payload.ts';
+import { ocrDocumentInputSchema } from './ocr-document.payload.ts';
 import type { JobName } from './names.ts';
 
 /** The input schema of every job name; submit validates against it before anything is stored. */
@@ -13,6 +14,7 @@ export const INPUT_SCHEMAS = {
   'fssp.search': fsspSearchInputSchema,
   'epgu.request': epguRequestInputSchema,
   'epgu.inbox': epguInboxInputSchema,
+  'ocr.document': ocrDocumentInputSchema,
 } as const satisfies Record<JobName, z.ZodType>;
 
 export type JobInput<N extends JobName> = z.output<(typeof INPUT_SCHEMAS)[N]>;

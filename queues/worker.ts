@@ -6,6 +6,7 @@ import { lookupAttempts, lookupDuration } from '../core/metrics.ts';
 import type { LookupDoc, LookupStore } from '../storage/types.ts';
 import type { JobName } from './names.ts';
 import { decideOutcome } from './outcome.ts';
+import { STALLED_REASON, finaliseOpenLookup, stuckLookupError } from './stuck-lookups.ts';
 import type { JobData } from './payloads.ts';
 
 /** What a robot handler returns: the lookup's final status and a pointer to its result. */
@@ -36,11 +37,25 @@ export interface LookupWorkerOptions<N extends JobName> {
   robotId: string;
   /** Lock duration; a job whose robot died is taken over after this (stalled-job recovery). */
   lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs (default: the lock duration, at most 30 s). */
+  stalledIntervalMs?: number;
+  /** Times a job may stall (its robot died holding it) before BullMQ fails it (default 3). */
+  maxStalledCount?: number;
+  /** Start taking jobs at once (default true); false = the owner attaches listeners, then calls `run()`. */
+  autorun?: boolean;
   /**
    * Called with the stored lookup after it reached a final status (succeeded, not_found, failed,
    * needs_human), e.g. to announce it to webhooks. Its errors are logged, never fail the job.
    */
   onFinished?: (lookup: LookupDoc) => Promise<void>;
+}
+
+/**
+ * Thrown by a handler (robots/pool.ts wraps them) whose job was put back on its queue at the
+ * shutdown deadline: the attempt records nothing, since another robot re-runs the job.
+ */
+export class JobRequeuedError extends Error {
+  override readonly name = 'JobRequeuedError';
 }
 
 /**
@@ -59,6 +74,8 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       log.error({ err }, 'onFinished hook failed');
     }
   };
+  // Jobs whose final lookup status the handler's catch wrote itself (the `failed` listener skips them).
+  const finishedByHandler = new Set<string>();
   const worker = new Worker<JobData<N>>(
     options.name,
     async (job: Job<JobData<N>>, token?: string) => {
@@ -80,6 +97,11 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
         log.info({ status: out.status }, 'lookup finished');
         return { status: out.status };
       } catch (error) {
+        if (error instanceof JobRequeuedError) {
+          // The job is back on its queue (shutdown deadline): another robot runs it; record nothing.
+          log.info('attempt abandoned: its job was put back on the queue');
+          throw error;
+        }
         const described = describeError(error);
         const delays = Number((job.data as { delays?: number }).delays ?? 0);
         const outcome = decideOutcome(error, attempt, job.opts.attempts ?? 1, delays);
@@ -88,10 +110,12 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
         switch (outcome.action) {
           case 'park':
             await lookups.markFinished(lookupId, 'needs_human', { error: described });
+            if (job.id) finishedByHandler.add(job.id);
             await notifyFinished(lookupId, log);
             throw new UnrecoverableError(described.message);
           case 'fail':
             await lookups.markFinished(lookupId, 'failed', { error: { ...described, details: { ...described.details, exhausted: outcome.exhausted } } });
+            if (job.id) finishedByHandler.add(job.id);
             await notifyFinished(lookupId, log);
             throw new UnrecoverableError(described.message);
           case 'delay':
@@ -111,11 +135,34 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       concurrency: options.concurrency,
       lockDuration: options.lockDurationMs ?? 60_000,
       // Look for stalled jobs at least once per lock period (BullMQ's default is every 30 s).
-      stalledInterval: Math.min(30_000, options.lockDurationMs ?? 60_000),
-      maxStalledCount: 3,
-      autorun: true,
+      stalledInterval: options.stalledIntervalMs ?? Math.min(30_000, options.lockDurationMs ?? 60_000),
+      maxStalledCount: options.maxStalledCount ?? 3,
+      autorun: options.autorun ?? true,
     },
   );
   worker.on('error', (err) => options.log.error({ err }, 'worker error'));
+  // A job can end `failed` without our handler's catch above: BullMQ fails a job that stalled more
+  // than maxStalledCount times when a worker (maybe this one, for another robot's job) picks it up,
+  // without running the handler. Finish such lookups here; the pool's sweeper catches the rest.
+  worker.on('failed', (job) => {
+    if (!job) return;
+    void finaliseFailedJob(job).catch((err: unknown) => options.log.error({ err, jobId: job.id }, 'finalising a failed job\'s lookup failed'));
+  });
+  const finaliseFailedJob = async (job: Job<JobData<N>>): Promise<void> => {
+    // A verdict whose `failed` event never came (moveToFailed refused) must not pile up.
+    if (finishedByHandler.size > 10_000) finishedByHandler.clear();
+    // The handler's own verdicts (fail/park) are already stored, and retries are not final: only a
+    // job BullMQ has put in `failed` with a lookup still open is ours to finish.
+    if (!job.id || finishedByHandler.delete(job.id)) return;
+    if (!STALLED_REASON.test(job.failedReason ?? '') && (await job.getState()) !== 'failed') return;
+    const lookupId = job.data?.lookupId;
+    if (!lookupId) return;
+    const done = await finaliseOpenLookup(lookups, lookupId, (doc) => stuckLookupError(doc, 'failed', job.failedReason));
+    if (!done) return;
+    const log = options.log.child({ jobId: job.id, queue: options.name, robot: robotId });
+    lookupAttempts.inc({ type: options.name, outcome: 'failed', code: done.error?.code ?? 'internal' });
+    log.warn({ code: done.error?.code, reason: job.failedReason }, 'lookup failed outside its handler');
+    await notifyFinished(lookupId, log);
+  };
   return worker;
 }

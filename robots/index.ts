@@ -1,6 +1,6 @@
 import { BadInputError } from '../core/errors.ts';
 import { courtPortalOf } from '../core/identifiers.ts';
-import type { JobName } from '../queues/names.ts';
+import type { RobotJobName } from '../queues/names.ts';
 import type { LookupHandler } from '../queues/worker.ts';
 import { runSudrfCaseLookup } from './court-sudrf/index.ts';
 import { runMsudrfCaseLookup } from './court-msudrf/index.ts';
@@ -13,8 +13,8 @@ import type { RobotServices } from './runtime/robot-services.ts';
 
 export type { RobotServices } from './runtime/robot-services.ts';
 
-/** The handler of every job name, bound to a robot process's services. */
-export function buildHandlers(services: RobotServices, extras: { courtSearchFanOut?: CourtSearchFanOut } = {}): { [N in JobName]: LookupHandler<N> } {
+/** The handler of every robot job name (not `ocr.document`: `konveyer ocr work`), bound to a robot process's services. */
+export function buildHandlers(services: RobotServices, extras: { courtSearchFanOut?: CourtSearchFanOut } = {}): { [N in RobotJobName]: LookupHandler<N> } {
   return {
     'court.case': async (ctx) => {
       const portal = courtPortalOf(String((ctx.input as { court?: unknown }).court ?? ''));

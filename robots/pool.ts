@@ -1,9 +1,11 @@
-import type { Job, Worker } from 'bullmq';
+import { Queue, type Job, type Worker } from 'bullmq';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
-import { JOB_NAMES, type JobName } from '../queues/names.ts';
+import { ROBOT_JOB_NAMES, type RobotJobName } from '../queues/names.ts';
 import { createRedis } from '../queues/redis.ts';
-import { startLookupWorker } from '../queues/worker.ts';
+import { reconcileStuckLookups } from '../queues/stuck-lookups.ts';
+import { JobRequeuedError, startLookupWorker } from '../queues/worker.ts';
+import { CLEANUP_BUDGET_MS, cleanupClock, requeueActive, within } from './pool-shutdown.ts';
 import type { CourtCaseStore, EvidenceStore, LookupDoc, LookupStore } from '../storage/types.ts';
 import type { CaptchaTaskStore, EnforcementProceedingStore } from '../storage/types.ts';
 import { OperatorSolver } from './runtime/captcha/operator.solver.ts';
@@ -40,8 +42,8 @@ export interface RobotPoolOptions {
   };
   log: Logger;
   robotId: string;
-  /** Job names to serve; default all. */
-  only?: JobName[];
+  /** Job names to serve; default every robot job (`ocr.document` has its own role: ocr/ocr-worker.ts). */
+  only?: RobotJobName[];
   concurrency?: number;
   /** Solvers tried after local OCR (an external service, an operator hand-off). */
   extraSolvers?: CaptchaSolver[];
@@ -81,6 +83,10 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   let browsers: RobotBrowserPool | null = null;
   // Pages leased per browser pool instance, so a pool recycled for memory closes once its jobs are done.
   const leases = new WeakMap<RobotBrowserPool, number>();
+  // Every pool created (current and recycled): a shutdown that runs out of time kills their Chromium.
+  const browserPools: RobotBrowserPool[] = [];
+  // Set at the shutdown deadline: recycled pools stop waiting for their leases and close.
+  let forcing = false;
   let pagesBefore = 0;
   const newBrowserPool = (): RobotBrowserPool => {
     const created = new RobotBrowserPool({
@@ -92,6 +98,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       hostResolverRules: router.chromiumResolverRules(),
       log,
     });
+    browserPools.push(created);
     const withPage = created.withPage.bind(created);
     created.withPage = async (fn) => {
       leases.set(created, (leases.get(created) ?? 0) + 1);
@@ -114,7 +121,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
     browserRecycles.inc({ reason });
     log.info({ reason }, 'recycling browsers');
     retired.push((async () => {
-      while ((leases.get(old) ?? 0) > 0) await new Promise((r) => setTimeout(r, 200));
+      while ((leases.get(old) ?? 0) > 0 && !forcing) await new Promise((r) => setTimeout(r, 200));
       await old.close().catch((err: unknown) => log.warn({ err }, 'closing a recycled browser pool failed'));
     })());
   };
@@ -162,7 +169,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   const courtSearchFanOut = new CourtSearchFanOut({ lookups: storage.lookups, connection: redis, prefix: config.queue.prefix, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } });
   const handlers = buildHandlers(services, { courtSearchFanOut });
   const workerConnection = createRedis(config.redis.url!);
-  const queueNames = options.only ?? [...JOB_NAMES];
+  const queueNames = options.only ?? [...ROBOT_JOB_NAMES];
   const concurrency = options.concurrency ?? config.robot.concurrency;
   const heartbeat = options.heartbeats
     ? new RobotHeartbeat({
@@ -181,12 +188,18 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
         log,
       })
     : null;
+  // Jobs put back on their queue at the shutdown deadline (job id = lookup id).
+  const requeued = new Set<string>();
   // Jobs in flight (for the heartbeat) wrap each handler; the worker does the rest.
   const tracked = <H extends (ctx: never) => Promise<unknown>>(h: H): H =>
     (async (ctx: { lookupId: string }) => {
       heartbeat?.jobStarted(ctx.lookupId);
       try {
         return await (h as unknown as (c: typeof ctx) => Promise<unknown>)(ctx);
+      } catch (error) {
+        // Failing because the shutdown closed its browser under it: not this lookup's failure.
+        if (requeued.has(ctx.lookupId)) throw new JobRequeuedError('job put back on the queue at the shutdown deadline', { cause: error });
+        throw error;
       } finally {
         heartbeat?.jobEnded(ctx.lookupId);
       }
@@ -203,6 +216,8 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       robotId: options.robotId,
       onFinished: options.onFinished,
       lockDurationMs: config.robot.lockDurationMs,
+      // Listeners first (below), then run: a job taken before them would be missing from `active`.
+      autorun: false,
     }),
   );
   await Promise.all(workers.map((w) => w.waitUntilReady()));
@@ -212,49 +227,81 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
     w.on('active', (job) => active.set(`${w.name}:${job.id}`, job));
     w.on('completed', (job) => active.delete(`${w.name}:${job.id}`));
     w.on('failed', (job) => job && active.delete(`${w.name}:${job.id}`));
+    w.run().catch((err: unknown) => log.error({ err, queue: w.name }, 'worker stopped with an error'));
   }
+  // Lookups left `running` whose job failed outside a handler or vanished (queues/stuck-lookups.ts).
+  const sweepQueues = new Map<RobotJobName, Queue>();
+  const sweepDeps = {
+    lookups: storage.lookups,
+    types: queueNames,
+    log,
+    onFinished: options.onFinished,
+    queueFor: (name: RobotJobName) => sweepQueues.get(name) ?? sweepQueues.set(name, new Queue(name, { connection: redis, prefix: config.queue.prefix })).get(name)!,
+  };
+  let sweeping: Promise<unknown> | null = null;
+  const sweep = () => {
+    sweeping ??= reconcileStuckLookups(sweepDeps, { olderThanMs: config.robot.lockDurationMs })
+      .catch((err: unknown) => log.warn({ err }, 'stuck lookup sweep failed'))
+      .finally(() => (sweeping = null));
+  };
+  const sweepTimer = config.ops.stuckSweepSecs > 0 ? setInterval(sweep, config.ops.stuckSweepSecs * 1000).unref() : null;
+  if (sweepTimer) sweep();
   await heartbeat?.start();
-  log.info({ robot: options.robotId, queues: options.only ?? JOB_NAMES }, 'robot pool started');
+  /** Closes the current browser pool within `ms`; Chromium of any pool still there afterwards is killed. */
+  const closeBrowsers = async (ms: number): Promise<void> => {
+    await within(browsers?.close(), ms, 'browsers', log);
+    const killed = browserPools.reduce((n, b) => n + b.killProcesses(), 0);
+    if (killed > 0) log.warn({ killed }, 'Chromium processes killed after the browsers did not close in time');
+  };
+  log.info({ robot: options.robotId, queues: queueNames }, 'robot pool started');
   return {
     services,
     workers,
     heartbeat,
     async close(deadlineMs = config.ops.shutdownDeadlineMs) {
-      await heartbeat?.setDraining();
+      const t0 = Date.now();
+      const step = (name: string) => log.debug({ step: name, ms: Date.now() - t0 }, 'robot pool shutdown step');
+      // Every wait below is bounded: the drain deadline, then one clean-up budget shared by all steps.
+      const clock = cleanupClock(t0 + deadlineMs + CLEANUP_BUDGET_MS);
+      let httpDestroyed = false;
+      if (sweepTimer) clearInterval(sweepTimer);
+      await within(heartbeat?.setDraining(), clock.step(), 'heartbeat draining', log);
       // Workers stop taking jobs at once; active ones get until the deadline, then go back to the queue.
       const closing = Promise.all(workers.map((w) => w.close()));
-      let timer: NodeJS.Timeout | undefined;
-      const inTime = await Promise.race([closing.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), deadlineMs)))]);
-      clearTimeout(timer);
+      const inTime = await within(closing, deadlineMs, 'active jobs finishing', log);
+      step('deadline');
       if (!inTime) {
-        await requeueActive([...active.values()], options.robotId, log);
-        await Promise.all(workers.map((w) => w.close(true)));
+        forcing = true;
+        const jobs = [...active.values()];
+        for (const job of jobs) if (job.id) requeued.add(job.id);
+        await within(requeueActive(jobs, options.robotId, log), clock.step(), 'requeue active jobs', log);
+        step('requeued');
+        // BullMQ cannot turn a pending close() into a forced one — close(true) returns the same
+        // promise, which waits for every handler — so take the handlers' resources away instead:
+        // browsers and HTTP sockets close under them and they end at once (their jobs are back on
+        // the queue; JobRequeuedError makes them record nothing).
+        httpDestroyed = true;
+        http.agent.destroy().catch(() => undefined);
+        await closeBrowsers(clock.step());
+        step('browsers closed');
+        await within(closing, clock.step(), 'handlers ending', log);
+        step('handlers');
       }
-      await heartbeat?.stop();
+      await within(heartbeat?.stop(), clock.step(), 'heartbeat stop', log);
       log.info({ robot: options.robotId, inTime }, 'workers closed; closing browsers');
-      await Promise.all(retired);
-      await browsers?.close();
-      await ocr.close();
-      await http.close();
-      await courtSearchFanOut.close();
-      await epguWiring.close();
+      forcing = true;
+      await within(Promise.all(retired), clock.step(), 'recycled browsers', log);
+      await closeBrowsers(clock.step());
+      step('browsers');
+      await within(sweeping ?? undefined, clock.step(), 'stuck lookup sweep', log);
+      await within(ocr.close(), clock.step(), 'ocr', log);
+      if (!httpDestroyed && !(await within(http.close(), clock.step(), 'http client', log))) await http.agent.destroy().catch(() => undefined);
+      await within(courtSearchFanOut.close(), clock.step(), 'court.search flows', log);
+      await within(epguWiring.close(), clock.step(), 'epgu', log);
+      await within(Promise.all([...sweepQueues.values()].map((q) => q.close())), clock.step(), 'sweep queues', log);
       workerConnection.disconnect();
       redis.disconnect();
+      step('closed');
     },
   };
-}
-
-/**
- * After the shutdown deadline: every job this robot still runs goes back to its queue (waiting) and
- * another robot takes it now rather than after its lock expires. The handler may still be running;
- * its late completion is refused by BullMQ (the lock is gone) and the re-run is idempotent.
- */
-async function requeueActive(jobs: Job[], robotId: string, log: Logger): Promise<void> {
-  for (const job of jobs) {
-    if (!job.token) continue;
-    await job.moveToWait(job.token).then(
-      () => log.info({ jobId: job.id, robot: robotId }, 'job put back on the queue at the shutdown deadline'),
-      (err: unknown) => log.warn({ err, jobId: job.id }, 'could not put a job back; it returns when its lock expires'),
-    );
-  }
 }

@@ -39,8 +39,13 @@ export class MongoDocumentStore implements DocumentStore {
     }
   }
 
+  /**
+   * Sets the status. `ocr_queued` never replaces `done`/`failed`: the inbox marks a document queued
+   * after submitting its OCR job, and a fast OCR worker may already have finished it.
+   */
   async setStatus(id: string, status: DocumentStatus, error: { code: string; message: string } | null = null): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $set: { status, error, updatedAt: new Date() } });
+    const filter = status === 'ocr_queued' ? { _id: id, status: { $nin: ['done', 'failed'] as DocumentStatus[] } } : { _id: id };
+    await this.model.updateOne(filter, { $set: { status, error, updatedAt: new Date() } });
   }
 
   async saveOcr(id: string, r: { kind: string; text: string; confidence: number; ocr: boolean; fields: DocumentFields }): Promise<void> {

@@ -428,15 +428,15 @@ export interface EpguSessionStore {
 /** `documents.status`: waiting for OCR, queued for it, read, or failed. */
 export type DocumentStatus = 'pending_ocr' | 'ocr_queued' | 'done' | 'failed';
 
-/** Fields extracted from a document (DESIGN.md `document` contract); null until OCR ran. */
+/** Fields extracted from a document (DESIGN.md `document` contract, as parsers/document gives them); null until OCR ran. */
 export interface DocumentFields {
   ipNumber: string | null;
   ipDate: string | null;
-  department: string | null;
+  department: { name: string | null; address: string | null; code: string | null } | null;
   bailiff: string | null;
-  debtor: string | null;
-  creditor: string | null;
-  executiveDocument: string | null;
+  debtor: { name: string | null; birthDate: string | null; address: string | null } | null;
+  creditor: { name: string | null; inn: string | null } | null;
+  executiveDocument: { type: string | null; number: string | null; date: string | null; issuer: string | null } | null;
   amount: number | null;
   decisionDate: string | null;
   endGround: string | null;

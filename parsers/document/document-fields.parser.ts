@@ -39,12 +39,16 @@ const DATE = String.raw`(\d{2}\.\d{2}\.\d{4})`;
 const PERSON = String.raw`([А-ЯЁ][А-ЯЁа-яё-]+ [А-ЯЁ]\. ?[А-ЯЁ]\.)`;
 const BAILIFF_TITLE = String.raw`Судебн\S* пристав\S*[- ]?исполнител\S*`;
 
-/** Title phrases of the forms, most specific first (the refusal contains «удовлетворении»). */
+/**
+ * Title phrases of the forms, most specific first (the refusal contains «удовлетворении»). The
+ * short prepositions are not required: OCR of scans reads «об» as «00» or «о6» (seen on sandbox
+ * scans), and within the title the noun phrase alone is unambiguous.
+ */
 const KIND_RULES: Array<[DocumentKind, RegExp]> = [
-  ['motion_refused', /об\s+отказе\s+в\s+удовлетворении/i],
-  ['motion_granted', /об\s+удовлетворении\s+заявлени|об\s+удовлетворении\s+ходатайств/i],
-  ['ip_ended', /об\s+окончании\s+исполнительного/i],
-  ['ip_opened', /о\s+возбуждении\s+исполнительного/i],
+  ['motion_refused', /отказе\s+в\s+удовлетворении/i],
+  ['motion_granted', /удовлетворении\s+заявлени|удовлетворении\s+ходатайств/i],
+  ['ip_ended', /окончании\s+исполнительного/i],
+  ['ip_opened', /возбуждении\s+исполнительного/i],
   ['progress_notice', /уведомлени\S*\s+о\s+ходе/i],
 ];
 

@@ -13,7 +13,10 @@ import { submitLookups } from '../../queues/submit.ts';
 import type { DocumentStore, EpguRequestStore, EpguSessionStore, LookupStore } from '../../storage/types.ts';
 import type { EpguRobotServices } from '../runtime/robot-services.ts';
 
-/** The OCR job of part A (issue 5); absent from JOB_NAMES = documents stay `pending_ocr`. */
+/**
+ * The OCR job (issue 5), served by the OCR role (`konveyer ocr work`), never by robots. The check
+ * against JOB_NAMES stays so a farm built without it keeps documents `pending_ocr`.
+ */
 export const OCR_JOB = 'ocr.document';
 
 export interface EpguStores {

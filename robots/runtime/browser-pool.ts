@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { BrowserPool, PlaywrightPlugin } from '@crawlee/browser-pool';
 import { chromium, type Page } from 'playwright';
 import type { Logger } from '../../core/logger.ts';
+import { descendantsOf } from './heartbeat.ts';
 
 /** Chromium flags that keep it quiet on a closed network and inside containers (SPIKE.md). */
 export const CHROMIUM_ARGS = [
@@ -20,7 +22,11 @@ export interface RobotBrowserPoolOptions {
   headless: boolean;
   /** Pages kept open and reused; also the number of browser jobs at once. */
   maxPages: number;
-  /** A browser is retired after this many pages were opened in it. */
+  /**
+   * A browser (and with it its one context) is retired after its pages served this many jobs, or
+   * after this many pages were opened in it, whichever comes first. Jobs, not only pages: a page is
+   * reused `pageReuse` times, so counting pages alone retired a browser after 500 × 100 jobs.
+   */
   retireBrowserAfterPages: number;
   /** A page is closed and replaced after this many uses. */
   pageReuse: number;
@@ -46,11 +52,19 @@ export class RobotBrowserPool {
   private readonly waiters: Array<() => void> = [];
   private leased = 0;
   private closed = false;
+  /** Marks this pool's Chromium command lines so `killProcesses` finds exactly its browsers. */
+  private readonly tag = `--konveyer-pool=${randomUUID()}`;
   pagesOpened = 0;
+  /** Jobs served by each browser's pages (keyed by Crawlee's browser controller). */
+  private readonly jobsByBrowser = new WeakMap<object, number>();
+  /** Browsers retired for the jobs they served (Crawlee closes each once its last page is closed). */
+  browsersRetired = 0;
 
   constructor(private readonly options: RobotBrowserPoolOptions) {
     const args = [...CHROMIUM_ARGS];
     if (options.hostResolverRules) args.push(`--host-resolver-rules=${options.hostResolverRules}`);
+    // Chromium ignores unknown switches; this one only names the pool in /proc (see killProcesses).
+    args.push(this.tag);
     this.pool = new BrowserPool({
       browserPlugins: [
         new PlaywrightPlugin(chromium, {
@@ -91,11 +105,21 @@ export class RobotBrowserPool {
   private async lease(): Promise<PooledPage> {
     if (this.closed) throw new Error('browser pool is closed');
     while (this.leased >= this.options.maxPages) await new Promise<void>((r) => this.waiters.push(r));
+    // Closed while this job waited for a page: launching a browser now would outlive the pool.
+    if (this.closed) throw new Error('browser pool is closed');
     this.leased += 1;
-    const reused = this.idle.pop();
-    if (reused && !reused.page.isClosed()) return reused;
+    for (let reused = this.idle.pop(); reused; reused = this.idle.pop()) {
+      if (!reused.page.isClosed() && !this.isRetired(reused.page)) return reused;
+      // An idle page of a retired browser: closing it lets Crawlee close that browser.
+      await reused.page.close().catch(() => undefined);
+    }
     try {
       const page = (await this.pool.newPage()) as Page;
+      // Closed during the launch: close what the launch started rather than leave it running.
+      if (this.closed) {
+        await this.pool.destroy().catch(() => undefined);
+        throw new Error('browser pool is closed');
+      }
       this.pagesOpened += 1;
       return { page, uses: 0 };
     } catch (error) {
@@ -106,10 +130,30 @@ export class RobotBrowserPool {
 
   private async giveBack(pooled: PooledPage, healthy: boolean): Promise<void> {
     pooled.uses += 1;
-    const keep = healthy && !this.closed && pooled.uses < this.options.pageReuse && !pooled.page.isClosed();
+    this.countJob(pooled.page);
+    const keep = healthy && !this.closed && pooled.uses < this.options.pageReuse && !pooled.page.isClosed() && !this.isRetired(pooled.page);
     if (keep) this.idle.push(pooled);
     else await pooled.page.close().catch(() => undefined);
     this.release();
+  }
+
+  /** Counts one job on the page's browser and retires the browser once it has served its share. */
+  private countJob(page: Page): void {
+    const controller = this.pool.getBrowserControllerByPage(page as never);
+    if (!controller || this.pool.retiredBrowserControllers.has(controller)) return;
+    const jobs = (this.jobsByBrowser.get(controller) ?? 0) + 1;
+    this.jobsByBrowser.set(controller, jobs);
+    if (jobs >= this.options.retireBrowserAfterPages) {
+      this.pool.retireBrowserController(controller);
+      this.browsersRetired += 1;
+      this.options.log.debug({ jobs, browsersRetired: this.browsersRetired }, 'browser retired after its jobs');
+    }
+  }
+
+  /** Whether the page's browser is retired (or unknown to the pool: a stale page). */
+  private isRetired(page: Page): boolean {
+    const controller = this.pool.getBrowserControllerByPage(page as never);
+    return !controller || this.pool.retiredBrowserControllers.has(controller);
   }
 
   private release(): void {
@@ -122,5 +166,27 @@ export class RobotBrowserPool {
     this.closed = true;
     for (const p of this.idle.splice(0)) await p.page.close().catch(() => undefined);
     await this.pool.destroy();
+  }
+
+  /**
+   * SIGKILLs this pool's Chromium processes — each browser launched with its tag and everything
+   * under it (renderers, zygotes, GPU) — for a shutdown whose `close()` did not finish in time
+   * (Crawlee's own "kill" of a Playwright browser is another `browser.close()`). Returns how many
+   * processes it signalled; 0 where there is no /proc.
+   */
+  killProcesses(): number {
+    const pids = new Set<number>();
+    for (const browser of descendantsOf(process.pid).filter((p) => p.cmdline.includes(this.tag))) {
+      pids.add(browser.pid);
+      for (const child of descendantsOf(browser.pid)) pids.add(child.pid);
+    }
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    return pids.size;
   }
 }

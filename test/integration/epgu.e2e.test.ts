@@ -18,6 +18,7 @@ import type { JobName } from '../../queues/names.ts';
 import { createRedis } from '../../queues/redis.ts';
 import { submitLookups, SubmitRejectedError, type SubmitRequest } from '../../queues/submit.ts';
 import { epguTestHooks } from '../../robots/epgu/index.ts';
+import { startOcrWorker, type OcrWorker } from '../../ocr/index.ts';
 import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
 import { sandboxEpguAccountsEnv, SANDBOX_EPGU_ACCOUNTS } from '../../sandbox/epgu/epgu-accounts.ts';
 import { FsspBank } from '../../sandbox/fssp/fssp.data.ts';
@@ -28,6 +29,8 @@ import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helper
 let storage: Storage;
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let pool: RobotPool;
+/** The OCR role beside the robots: the inbox queues `ocr.document` for each answer it stores. */
+let ocrWorker: OcrWorker;
 let submit: (r: SubmitRequest[]) => ReturnType<typeof submitLookups>;
 const queues = new Map<JobName, Queue>();
 const redis = createRedis(serviceUrls().redisUrl);
@@ -51,8 +54,10 @@ beforeAll(async () => {
     EPGU_ACCOUNTS: sandboxEpguAccountsEnv(),
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     EPGU_FEED_RETRY_MS: '50',
+    OCR_WORKERS: '1',
     LOG_LEVEL: 'silent',
   });
+  ocrWorker = await startOcrWorker({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'epgu-ocr-test' });
   pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'epgu-test', only: ['epgu.request', 'epgu.inbox'], localOcr: false });
   const queueFor = (name: JobName) => {
     let q = queues.get(name);
@@ -64,6 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await pool?.close();
+  await ocrWorker?.close(5_000);
   for (const q of queues.values()) await q.close();
   redis.disconnect();
   await sandbox?.close();
@@ -186,8 +192,15 @@ describe('epgu.inbox, deadlines and export', () => {
       const req = (await storage.epguRequests.get(r._id))!;
       expect(req.status).toBe('answered');
       expect(req.answerDocumentIds.length).toBe(1);
-      const doc = (await storage.documents.get(req.answerDocumentIds[0]!))!;
-      expect(doc).toMatchObject({ requestId: r._id, applicationNumber: r.applicationNumber, ipNumber: r.ipNumber, contentType: 'application/pdf', status: 'pending_ocr' });
+      // The inbox queued OCR for the answer; the OCR role reads it: done, about the request's ИП.
+      let doc = (await storage.documents.get(req.answerDocumentIds[0]!))!;
+      for (let i = 0; i < 900 && (doc.status === 'ocr_queued' || doc.status === 'pending_ocr'); i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        doc = (await storage.documents.get(doc._id))!;
+      }
+      expect(doc).toMatchObject({ requestId: r._id, applicationNumber: r.applicationNumber, ipNumber: r.ipNumber, contentType: 'application/pdf', status: 'done', error: null });
+      expect(doc.fields?.ipNumber).toBe(r.ipNumber);
+      expect(doc.kind).not.toBe('other');
       const body = (await storage.evidence.readBody(doc.sha256))!;
       expect(body.subarray(0, 5).toString()).toBe('%PDF-');
       expect(req.closedAt!.toISOString()).toBe(new Date(apps.find((x) => x.number === r.applicationNumber)!.decidedAt).toISOString());
@@ -205,6 +218,7 @@ describe('epgu.inbox, deadlines and export', () => {
     // Export in each format: one row per answer.
     const rows = await epguExportRows(storage, {});
     expect(rows).toHaveLength(3);
+    expect(rows.map((r) => r.ipNumber).sort()).toEqual(open.map((r) => r.ipNumber).sort());
     expect(new Set(rows.map((r) => r.applicationNumber))).toEqual(new Set(open.map((r) => r.applicationNumber)));
     const collect = async (format: 'csv' | 'jsonl' | 'xlsx') => {
       const out = new PassThrough();

@@ -1,0 +1,196 @@
+/**
+ * The OCR process role (`konveyer ocr work`): one BullMQ worker on the `ocr.document` queue only,
+ * one tesseract.js engine (workers = cores unless OCR_WORKERS says otherwise, recycled after
+ * OCR_RECYCLE_AFTER_PAGES pages per worker), a heartbeat in `robots` (role `ocr`) and the robot
+ * pool's shutdown rule: on close it stops taking jobs, gives active ones until the deadline, then
+ * puts them back on the queue. The robot pool never serves `ocr.document` (queues/names.ts): OCR
+ * is CPU-heavy and is scaled on its own.
+ */
+import { availableParallelism } from 'node:os';
+import { Queue, type Job, type Worker } from 'bullmq';
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../core/logger.ts';
+import { createRedis } from '../queues/redis.ts';
+import { reconcileStuckLookups } from '../queues/stuck-lookups.ts';
+import { JobRequeuedError, startLookupWorker } from '../queues/worker.ts';
+import type { JobData } from '../queues/payloads.ts';
+import { RobotHeartbeat } from '../robots/runtime/heartbeat.ts';
+import type { DocumentStore, EvidenceStore, LookupDoc, LookupStore, RobotHeartbeatStore } from '../storage/types.ts';
+import { runOcrDocument } from './ocr-document.job.ts';
+import { createOcrEngine, type OcrEngine, type OcrEngineStats } from './ocr-engine.ts';
+
+/** The queue this role serves. */
+export const OCR_QUEUE = 'ocr.document' as const;
+
+/** Options of `startOcrWorker`. */
+export interface OcrWorkerOptions {
+  config: Config;
+  storage: { lookups: LookupStore; documents: DocumentStore; evidence: Pick<EvidenceStore, 'readBody'> };
+  log: Logger;
+  /** Heartbeat and lookup `robot` id (host:pid). */
+  robotId: string;
+  /** tesseract.js workers; default OCR_WORKERS, 0 there = one per core. */
+  workers?: number;
+  /** Documents read at once; default workers + 1 (one document loads while the others' pages are recognised). */
+  concurrency?: number;
+  /** Pages per tesseract worker before the engine's scheduler is replaced; default OCR_RECYCLE_AFTER_PAGES. */
+  recycleAfterPages?: number;
+  /** Heartbeats into MongoDB `robots` (ops dashboard, drain); absent = none. */
+  heartbeats?: RobotHeartbeatStore;
+  /** Called once when ops asked this process to drain; the owner closes the worker and exits. */
+  onDrain?: () => void;
+  /** Called with each lookup that reached a final status (webhooks). */
+  onFinished?: (lookup: LookupDoc) => Promise<void>;
+}
+
+/** A running OCR role; `close()` releases everything it built. */
+export interface OcrWorker {
+  worker: Worker<JobData<'ocr.document'>>;
+  /** Engine counters; null until the first page that needed OCR started the engine. */
+  engineStats(): OcrEngineStats | null;
+  heartbeat: RobotHeartbeat | null;
+  /**
+   * Stops taking jobs, waits for active ones at most `deadlineMs` (default SHUTDOWN_DEADLINE_MS),
+   * puts the ones still running back on the queue, terminates the tesseract workers.
+   */
+  close(deadlineMs?: number): Promise<void>;
+}
+
+/** Starts the OCR role; resolves once the worker listens on its queue. */
+export async function startOcrWorker(options: OcrWorkerOptions): Promise<OcrWorker> {
+  const { config, storage, log } = options;
+  const workers = options.workers ?? (config.ocr.workers || undefined);
+  const recycleAfterPages = options.recycleAfterPages ?? config.ocr.recycleAfterPages;
+  // The engine starts on the first page without a text layer: text-layer PDFs never pay for it.
+  let engine: Promise<OcrEngine> | null = null;
+  let stats: (() => OcrEngineStats) | null = null;
+  let engineClosed = false;
+  const getEngine = (): Promise<OcrEngine> => {
+    // A handler still running past the shutdown deadline must not start a new engine nobody closes.
+    if (engineClosed) return Promise.reject(new Error('the OCR worker is closed'));
+    engine ??= createOcrEngine({ workers, recycleAfterPages, langPath: config.captcha.tessdataDir }).then(
+      (e) => {
+        stats = () => e.stats();
+        log.info({ workers: e.stats().workers, recycleAfterPages }, 'OCR engine started');
+        return e;
+      },
+      (error: unknown) => {
+        // Not cached: the next document tries again (the job itself is retried with backoff).
+        engine = null;
+        throw error;
+      },
+    );
+    return engine;
+  };
+  const redis = createRedis(config.redis.url!);
+  const workerConnection = createRedis(config.redis.url!);
+  const concurrency = options.concurrency ?? (workers ?? availableParallelism()) + 1;
+  const heartbeat = options.heartbeats
+    ? new RobotHeartbeat({
+        store: options.heartbeats,
+        redis,
+        prefix: config.queue.prefix,
+        robotId: options.robotId,
+        role: 'ocr',
+        queues: [OCR_QUEUE],
+        concurrency,
+        intervalMs: config.ops.heartbeatSecs * 1000,
+        // No browsers here: the dashboard's "pages" column shows the pages OCR has read.
+        pagesOpened: () => stats?.().pages ?? 0,
+        onDrain: options.onDrain,
+        log,
+      })
+    : null;
+  const services = { documents: storage.documents, evidence: storage.evidence, engine: getEngine, renderDpi: config.ocr.renderDpi };
+  // Lookups whose job went back to the queue at the shutdown deadline: their late end records nothing.
+  const requeued = new Set<string>();
+  const worker = startLookupWorker({
+    name: OCR_QUEUE,
+    connection: workerConnection,
+    prefix: config.queue.prefix,
+    concurrency,
+    lookups: storage.lookups,
+    handler: async (ctx) => {
+      heartbeat?.jobStarted(ctx.lookupId);
+      try {
+        const out = await runOcrDocument(services, ctx);
+        if (requeued.has(ctx.lookupId)) throw new JobRequeuedError('put back on the queue at the shutdown deadline');
+        return out;
+      } catch (error) {
+        if (requeued.has(ctx.lookupId)) throw new JobRequeuedError('put back on the queue at the shutdown deadline', { cause: error });
+        throw error;
+      } finally {
+        heartbeat?.jobEnded(ctx.lookupId);
+      }
+    },
+    log,
+    robotId: options.robotId,
+    onFinished: options.onFinished,
+    lockDurationMs: config.robot.lockDurationMs,
+    // Listeners first, then jobs: none may start unseen by the shutdown bookkeeping.
+    autorun: false,
+  });
+  await worker.waitUntilReady();
+  // Active jobs with their lock tokens: what goes back to the queue at the shutdown deadline.
+  const active = new Map<string, Job>();
+  worker.on('active', (job) => active.set(String(job.id), job));
+  worker.on('completed', (job) => active.delete(String(job.id)));
+  worker.on('failed', (job) => job && active.delete(String(job.id)));
+  worker.run().catch((err: unknown) => log.error({ err, queue: OCR_QUEUE }, 'OCR worker stopped with an error'));
+  // OCR lookups left `running` whose job failed outside the handler or vanished (as robots/pool.ts does for its queues).
+  let sweepQueue: Queue | null = null;
+  const sweepDeps = {
+    lookups: storage.lookups,
+    types: [OCR_QUEUE],
+    log,
+    onFinished: options.onFinished,
+    queueFor: () => (sweepQueue ??= new Queue(OCR_QUEUE, { connection: redis, prefix: config.queue.prefix })),
+  };
+  let sweeping: Promise<unknown> | null = null;
+  const sweep = () => {
+    sweeping ??= reconcileStuckLookups(sweepDeps, { olderThanMs: config.robot.lockDurationMs })
+      .catch((err: unknown) => log.warn({ err }, 'stuck OCR lookup sweep failed'))
+      .finally(() => (sweeping = null));
+  };
+  const sweepTimer = config.ops.stuckSweepSecs > 0 ? setInterval(sweep, config.ops.stuckSweepSecs * 1000).unref() : null;
+  if (sweepTimer) sweep();
+  await heartbeat?.start();
+  log.info({ robot: options.robotId, queue: OCR_QUEUE, concurrency }, 'OCR worker started');
+  let closing: Promise<void> | null = null;
+  return {
+    worker,
+    heartbeat,
+    engineStats: () => stats?.() ?? null,
+    close(deadlineMs = config.ops.shutdownDeadlineMs) {
+      closing ??= (async () => {
+        if (sweepTimer) clearInterval(sweepTimer);
+        await heartbeat?.setDraining();
+        const finished = worker.close();
+        let timer: NodeJS.Timeout | undefined;
+        const inTime = await Promise.race([finished.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), deadlineMs)))]);
+        clearTimeout(timer);
+        if (!inTime) {
+          for (const job of active.values()) {
+            if (!job.token) continue;
+            // The late handler records nothing (JobRequeuedError); the re-run is idempotent.
+            requeued.add(job.data.lookupId);
+            await job.moveToWait(job.token).then(
+              () => log.info({ jobId: job.id }, 'OCR job put back on the queue at the shutdown deadline'),
+              (err: unknown) => log.warn({ err, jobId: job.id }, 'could not put an OCR job back; it returns when its lock expires'),
+            );
+          }
+          await worker.close(true);
+        }
+        await heartbeat?.stop();
+        await sweeping;
+        await sweepQueue?.close();
+        engineClosed = true;
+        if (engine) await (await engine.catch(() => null))?.close();
+        workerConnection.disconnect();
+        redis.disconnect();
+        log.info({ robot: options.robotId, inTime }, 'OCR worker stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The bounded pieces of a robot pool's shutdown (robots/pool.ts `close()`): every wait after the
+ * drain deadline has its own time limit, so one resource that never settles (a handler stuck on a
+ * page, a browser that does not answer `close`, a MongoDB write under load) cannot keep the process
+ * alive. Issue 8: `konveyer robots` sometimes outlived SIGTERM by more than 45 s.
+ */
+import type { Job } from 'bullmq';
+import type { Logger } from '../core/logger.ts';
+
+/** Clean-up after the drain deadline gets at most this long in all (ms). */
+export const CLEANUP_BUDGET_MS = 15_000;
+/** One clean-up step gets at most this long (ms), and at least `MIN_STEP_MS` however late it is. */
+export const STEP_MS = 5_000;
+const MIN_STEP_MS = 250;
+
+/**
+ * Waits for `work` at most `ms`; true when it settled in time (rejections count as settled and are
+ * logged), false when it timed out — the promise is left running and its outcome ignored.
+ */
+export async function within(work: Promise<unknown> | undefined, ms: number, what: string, log: Logger): Promise<boolean> {
+  if (!work) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const settled = work.then(
+    () => true,
+    (err: unknown) => {
+      log.warn({ err, step: what }, 'shutdown step failed');
+      return true;
+    },
+  );
+  const timedOut = new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.max(0, ms))));
+  const inTime = await Promise.race([settled, timedOut]);
+  clearTimeout(timer);
+  if (!inTime) log.warn({ step: what, ms }, 'shutdown step timed out; going on without it');
+  return inTime;
+}
+
+/** A clean-up budget that ends `budgetMs` after `startAt`; `step()` is the limit of the next step. */
+export function cleanupClock(endAt: number): { step: () => number; left: () => number } {
+  const left = () => endAt - Date.now();
+  return { left, step: () => Math.max(MIN_STEP_MS, Math.min(STEP_MS, left())) };
+}
+
+/**
+ * After the shutdown deadline: every job this robot still runs goes back to its queue (waiting) and
+ * another robot takes it now rather than after its lock expires. The handler may still be running;
+ * its late completion is refused by BullMQ (the lock is gone) and the re-run is idempotent.
+ * Returns the ids of the jobs put back.
+ */
+export async function requeueActive(jobs: Job[], robotId: string, log: Logger): Promise<string[]> {
+  const back: string[] = [];
+  for (const job of jobs) {
+    if (!job.token || !job.id) continue;
+    await job.moveToWait(job.token).then(
+      () => {
+        back.push(job.id!);
+        log.info({ jobId: job.id, robot: robotId }, 'job put back on the queue at the shutdown deadline');
+      },
+      (err: unknown) => log.warn({ err, jobId: job.id }, 'could not put a job back; it returns when its lock expires'),
+    );
+  }
+  return back;
+}
