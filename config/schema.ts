@@ -62,7 +62,7 @@ export const envSchema = z.object({
   /** Chromium binary; empty = Playwright's own downloaded browser. */
   CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   BROWSER_HEADLESS: bool(true),
-  /** A browser is retired (closed and replaced) after this many pages. */
+  /** A browser (with its context) is retired — closed and replaced — after its pages served this many jobs, or this many pages were opened in it. */
   BROWSER_RETIRE_AFTER_PAGES: int(500, 1, 100_000),
   /** A reused page is closed and replaced after this many jobs. */
   BROWSER_PAGE_REUSE: int(100, 1, 100_000),

@@ -13,7 +13,7 @@ import type { CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts';
 import type { Politeness } from '../runtime/politeness.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
-import { passKcaptchaGate } from './kcaptcha-gate.ts';
+import { gateIdle, passKcaptchaGate } from './kcaptcha-gate.ts';
 import { msudrfCardPath, msudrfSearchPath, type MsudrfSearchQuery } from './msudrf-urls.ts';
 import { pageKindError, parseWithEvidence } from '../runtime/page-errors.ts';
 
@@ -37,6 +37,8 @@ export interface MsudrfFlowContext {
 
 /** Opens `url`; a gate met on the way is solved, and the content it hid is returned. */
 export async function openPassingGate(ctx: MsudrfFlowContext, url: string, step: string, reveal?: string[]): Promise<FetchedPage> {
+  // Loading the gate while another page answers it would void that answer (kcaptcha-gate.ts).
+  await gateIdle(new URL(url).hostname);
   const first = await ctx.fetcher.open(url, step, { reveal });
   return passKcaptchaGate(
     { page: ctx.page, fetcher: ctx.fetcher, politeness: ctx.politeness, captcha: ctx.captcha, maxTries: ctx.captchaMaxTries, timeoutMs: ctx.timeoutMs, reveal },

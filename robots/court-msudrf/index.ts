@@ -3,6 +3,8 @@
  * the first request of a session needs a page that keeps its cookies and runs the site's script.
  * Pages come from the process's pool and are reused, so a page passes the gate once per session.
  */
+import type { Page } from 'playwright';
+
 import type { Logger } from '../../core/logger.ts';
 import type { CourtSearchRow } from '../../core/records.ts';
 import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
@@ -24,14 +26,19 @@ export interface MsudrfSearchInput {
   registeredTo?: string;
 }
 
+/** The flow context on a page and fetcher the caller holds (it owns them and their evidence recorder). */
+function flowContext(services: RobotServices, job: { lookupId: string; log: Logger }, page: Page, fetcher: BrowserPageFetcher): MsudrfFlowContext {
+  return {
+    lookupId: job.lookupId, page, fetcher, router: services.router, politeness: services.politeness, captcha: services.captcha,
+    captchaMaxTries: services.captchaMaxTries, timeoutMs: services.browserFetch.timeoutMs, log: job.log.child({ target: TARGET }),
+  };
+}
+
 async function withFlow<T>(services: RobotServices, job: { lookupId: string; log: Logger }, fn: (ctx: MsudrfFlowContext, evidence: EvidenceRecorder) => Promise<T>): Promise<T> {
   const evidence = new EvidenceRecorder(services.evidence, { jobId: job.lookupId, lookupId: job.lookupId, robot: services.robotId });
   return services.browsers().withPage((page) => {
     const fetcher = new BrowserPageFetcher(page, { router: services.router, politeness: services.politeness, evidence }, services.browserFetch);
-    return fn({
-      lookupId: job.lookupId, page, fetcher, router: services.router, politeness: services.politeness, captcha: services.captcha,
-      captchaMaxTries: services.captchaMaxTries, timeoutMs: services.browserFetch.timeoutMs, log: job.log.child({ target: TARGET }),
-    }, evidence);
+    return fn(flowContext(services, job, page, fetcher), evidence);
   });
 }
 
@@ -42,6 +49,18 @@ async function withFlow<T>(services: RobotServices, job: { lookupId: string; log
  */
 export async function searchMsudrf(services: RobotServices, job: { lookupId: string; log: Logger }, input: MsudrfSearchInput): Promise<CourtSearchRow[]> {
   return withFlow(services, job, (ctx) => searchAllPages(ctx, input.host, input));
+}
+
+/**
+ * {@link searchMsudrf} on a page the caller already holds (`court.search` takes one page from the pool
+ * and records the evidence of every step with its own recorder, through `fetcher`).
+ */
+export async function searchMsudrfOnPage(
+  services: RobotServices,
+  job: { lookupId: string; log: Logger; page: Page; fetcher: BrowserPageFetcher },
+  input: MsudrfSearchInput,
+): Promise<CourtSearchRow[]> {
+  return searchAllPages(flowContext(services, job, job.page, job.fetcher), input.host, input);
 }
 
 /** The `court.case` handler for msudrf hosts. */

@@ -30,12 +30,41 @@ export interface GateDeps {
 }
 
 /**
+ * Gates being answered in this process, by host. The pages of one browser share its cookie jar, so
+ * one session: a second page that loads the gate draws a new image, and the site then refuses the
+ * answer the first page is typing. Pages wait for a gate in progress instead (see {@link gateIdle}).
+ */
+const answering = new Map<string, Promise<unknown>>();
+
+/** Resolves once no page of this process is answering the gate of `host` (at once when none is). */
+export async function gateIdle(host: string): Promise<void> {
+  for (let p = answering.get(host); p; p = answering.get(host)) await p.catch(() => undefined);
+}
+
+/**
  * If `current` is the gate, solves it until the content shows (up to `maxTries` answers) and
- * returns the content as recorded evidence; otherwise returns `current` unchanged.
+ * returns the content as recorded evidence; otherwise returns `current` unchanged. When another
+ * page of the process is answering the same host's gate, waits for it and opens the URL again.
  * @throws CaptchaWrongError after `maxTries` refused answers; NeedsHumanError when no solver answers.
  */
 export async function passKcaptchaGate(deps: GateDeps, current: FetchedPage, step: string): Promise<FetchedPage> {
   const host = new URL(current.url).hostname;
+  let page = current;
+  for (let waits = 1; classifyMsudrfPage(page.html) === 'captcha' && answering.has(host) && waits <= 3; waits++) {
+    await gateIdle(host);
+    page = await deps.fetcher.open(current.url, `${step}-after-gate-wait-${waits}`, { reveal: deps.reveal });
+  }
+  if (classifyMsudrfPage(page.html) !== 'captcha') return page;
+  const run = answerGate(deps, page, step, host);
+  answering.set(host, run);
+  try {
+    return await run;
+  } finally {
+    if (answering.get(host) === run) answering.delete(host);
+  }
+}
+
+async function answerGate(deps: GateDeps, current: FetchedPage, step: string, host: string): Promise<FetchedPage> {
   let page = current;
   let solution: CaptchaSolution | null = null;
   for (let tries = 0; classifyMsudrfPage(page.html) === 'captcha'; ) {

@@ -3,10 +3,10 @@
  * `lookups` (batch = the search's lookup id, so `konveyer status --batch <id>` shows them) and queued
  * as one BullMQ flow whose parent job completes when every child has ended.
  */
-import { createHash } from 'node:crypto';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { FlowProducer, type FlowJob } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { courtPortalOf } from '../../core/identifiers.ts';
 import { courtCaseInputSchema } from '../../queues/court-case.payload.ts';
 import { lookupJobOptions, type JobOptionsConfig } from '../../queues/job-options.ts';
 import type { LookupStore } from '../../storage/types.ts';
@@ -26,6 +26,16 @@ export function foundCaseKey(c: FoundCase): string {
   return `${c.court}|${c.caseId ? `id:${c.caseId}` : `no:${c.caseNumber}`}`;
 }
 
+/**
+ * How the child `court.case` finds the case: msudrf cards open by `case_id` alone; sudrf by
+ * `case_id` + `case_uid` on srv_num=1 only (a case kept on another server is found by number).
+ */
+function childLocator(c: FoundCase): { caseId: string } | { caseId: string; caseUid: string } | { number: string } {
+  if (c.caseId && courtPortalOf(c.court) === 'msudrf') return { caseId: c.caseId };
+  if (c.caseId && c.caseUid && c.srvNum === 1) return { caseId: c.caseId, caseUid: c.caseUid };
+  return { number: c.caseNumber.split(/\s*[~(]/)[0] ?? c.caseNumber };
+}
+
 /** Job id of a search's fan-in parent (no `:` in custom BullMQ ids). */
 export const fanInJobId = (searchLookupId: string) => `${searchLookupId}-fan-in`;
 
@@ -43,8 +53,7 @@ export class CourtSearchFanOut {
     const fresh = [...distinct.entries()].flatMap(([key, c]) => {
       const input = courtCaseInputSchema.safeParse({
         court: c.court,
-        // court.case opens a card by ids on srv_num=1 only; a case kept on another server is found by number.
-        ...(c.caseId && c.caseUid && c.srvNum === 1 ? { caseId: c.caseId, caseUid: c.caseUid } : { number: c.caseNumber.split(/\s*[~(]/)[0] }),
+        ...childLocator(c),
         ...(mode ? { mode } : {}),
       });
       if (!input.success) return [];

@@ -1,8 +1,10 @@
 /**
  * The `court.search` robot: runs the portal's search by party name and registration dates, then
  * fans out one `court.case` per distinct case found (fan-out.ts). Each portal plugs in through
- * `CourtSearchPortal`; sudrf today, msudrf when its robot has a search.
+ * `CourtSearchPortal`: sudrf (HTTP or browser) and msudrf (browser only: the kcaptcha gate).
  */
+import type { Page } from 'playwright';
+
 import { BadInputError } from '../../core/errors.ts';
 import { courtPortalOf, type CourtPortal } from '../../core/identifiers.ts';
 import type { CourtSearchInput } from '../../queues/court-search.payload.ts';
@@ -11,18 +13,31 @@ import { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
 import { BrowserPageFetcher, HttpPageFetcher, type PageFetcher } from '../runtime/page-fetcher.ts';
 import type { RobotServices } from '../runtime/robot-services.ts';
 import { searchSudrfByParty, type FoundCase } from '../court-sudrf/search.flow.ts';
+import { searchMsudrfOnPage } from '../court-msudrf/index.ts';
 import type { CourtSearchFanOut } from './fan-out.ts';
 
 export { CourtSearchFanOut, fanInJobId, foundCaseKey, type FanOutResult } from './fan-out.ts';
+
+/** What a portal's search gets: the fetcher of the job, and in browser mode the page behind it. */
+export interface CourtSearchArgs {
+  services: RobotServices;
+  fetcher: PageFetcher;
+  /** Set in browser mode (always for a `browserOnly` portal): the pool page `fetcher` drives. */
+  page?: Page;
+  lookupId: string;
+  log: HandlerContext['log'];
+}
 
 /** One portal's search: every case it lists for the input (duplicates allowed). */
 export interface CourtSearchPortal {
   /** Target slug for logs and the mode config, e.g. `court-sudrf`. */
   target: string;
-  search(args: { services: RobotServices; fetcher: PageFetcher; lookupId: string; log: HandlerContext['log'] }, input: CourtSearchInput): Promise<FoundCase[]>;
+  /** The portal is searched in the browser whatever the mode asks (a gate that needs the site's script). */
+  browserOnly?: boolean;
+  search(args: CourtSearchArgs, input: CourtSearchInput): Promise<FoundCase[]>;
 }
 
-/** Portals with a search. msudrf: add `msudrf: { target: 'court-msudrf', search: … }` when its robot lands. */
+/** Portals with a search by party name and registration dates. */
 export const COURT_SEARCH_PORTALS: Partial<Record<CourtPortal, CourtSearchPortal>> = {
   sudrf: {
     target: 'court-sudrf',
@@ -31,6 +46,18 @@ export const COURT_SEARCH_PORTALS: Partial<Record<CourtPortal, CourtSearchPortal
         { lookupId, fetcher, router: services.router, captcha: services.captcha, captchaTokens: services.captchaTokens, courtCases: services.courtCases, captchaMaxTries: services.captchaMaxTries, log },
         input,
       ),
+  },
+  msudrf: {
+    target: 'court-msudrf',
+    browserOnly: true,
+    async search({ services, fetcher, page, lookupId, log }, input) {
+      if (!page || !(fetcher instanceof BrowserPageFetcher)) throw new BadInputError('msudrf is searched in browser mode only');
+      const rows = await searchMsudrfOnPage(services, { lookupId, log, page, fetcher }, {
+        host: input.court, partyName: input.party, registeredFrom: input.registeredFrom, registeredTo: input.registeredTo,
+      });
+      // Cards are opened by case_id alone (no case_uid on msudrf); one server per site.
+      return rows.map((r) => ({ court: input.court, caseNumber: r.caseNumber, caseId: r.caseId ?? null, caseUid: null, registeredAt: r.registeredAt, srvNum: 1 }));
+    },
   },
 };
 
@@ -46,12 +73,12 @@ export async function runCourtSearch(services: RobotServices, fanOut: CourtSearc
   const portal = courtPortalOf(input.court);
   const impl = portal ? COURT_SEARCH_PORTALS[portal] : undefined;
   if (!impl) throw new BadInputError(`no court.search for ${input.court} (portals with a search: ${Object.keys(COURT_SEARCH_PORTALS).join(', ')})`);
-  const mode = input.mode ?? (services.modes as Record<string, 'http' | 'browser' | undefined>)[impl.target] ?? 'http';
+  const mode = impl.browserOnly ? 'browser' : input.mode ?? (services.modes as Record<string, 'http' | 'browser' | undefined>)[impl.target] ?? 'http';
   const evidence = new EvidenceRecorder(services.evidence, { jobId: ctx.lookupId, lookupId: ctx.lookupId, robot: services.robotId });
   const deps = { router: services.router, politeness: services.politeness, evidence };
   const log = ctx.log.child({ target: impl.target, mode });
-  const run = async (fetcher: PageFetcher): Promise<HandlerResult> => {
-    const found = await impl.search({ services, fetcher, lookupId: ctx.lookupId, log }, input);
+  const run = async (fetcher: PageFetcher, page?: Page): Promise<HandlerResult> => {
+    const found = await impl.search({ services, fetcher, page, lookupId: ctx.lookupId, log }, input);
     const out = await fanOut.fanOut(ctx.lookupId, found, input.mode);
     log.info({ rows: found.length, distinct: out.distinct, created: out.created.length, existing: out.existing.length }, 'court.search fanned out');
     return {
@@ -60,6 +87,6 @@ export async function runCourtSearch(services: RobotServices, fanOut: CourtSearc
       evidenceCount: evidence.recorded,
     };
   };
-  if (mode === 'browser') return services.browsers().withPage((page) => run(new BrowserPageFetcher(page, deps, services.browserFetch)));
+  if (mode === 'browser') return services.browsers().withPage((page) => run(new BrowserPageFetcher(page, deps, services.browserFetch), page));
   return run(new HttpPageFetcher(services.http.session(), deps));
 }

@@ -5,10 +5,12 @@
  * Life cycle (TARGETS.md §2, DOMAIN.md §1.1): registration of the application → left without motion
  * (sometimes) → accepted, returned («9-…») or refused → «Вынесение судебного приказа» → the debtor is
  * notified → in force 10 working days after receipt, or cancelled on objections → «Сдача в архив».
- * Working days are a plain Monday–Friday count (sandbox/data/dates.ts), holidays ignored.
+ * Working days follow the Russian production calendar (core/calendar: holidays and moved days off),
+ * so the seeded deadlines are the ones the scheduler expects.
  */
+import { loadProductionCalendar } from '../../core/calendar/index.ts';
 import type { CaseStatus } from '../../core/records.ts';
-import { addDays, addWorkingDays } from '../data/dates.ts';
+import { addDays } from '../data/dates.ts';
 import { generateName } from '../data/names.ts';
 import { createPrng, deriveSeed, type Prng } from '../data/prng.ts';
 import type { Creditor, Debtor, SandboxParty, SandboxWorld } from '../data/world.types.ts';
@@ -121,6 +123,9 @@ const CATEGORIES = [
 ];
 
 const cache = new WeakMap<SandboxWorld, MsudrfWorld>();
+const calendar = loadProductionCalendar();
+/** `iso` plus `days` working days of the production calendar (outside 2024–2027: Monday–Friday). */
+const addWorkingDays = (iso: string, days: number): string => calendar.addWorkingDays(iso, days);
 
 /** The msudrf courts and cases of `world` (computed once per world object). */
 export function msudrfWorld(world: SandboxWorld, casesPerCourt = 36): MsudrfWorld {

@@ -38,6 +38,8 @@ beforeAll(async () => {
     ROBOT_CONCURRENCY: '4',
     ROBOT_BROWSER_PAGES: '2',
     CAPTCHA_MAX_TRIES: '8',
+    // Browsers retire after 3 jobs here, so lookups run across browser generations (a fresh session each: the gate again).
+    BROWSER_RETIRE_AFTER_PAGES: '3',
     LOG_LEVEL: 'silent',
   });
   pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'msudrf-robot' });
@@ -89,6 +91,8 @@ describe('court.case on msudrf, browser mode', () => {
     expect(steps.some((s) => /after-kcaptcha/.test(s))).toBe(true);
     const open = (await storage.evidence.listByJob(docs[2]!._id)).map((e) => e.step);
     expect(open.some((s) => /kcaptcha/.test(s))).toBe(false);
+    // Pages are reused, yet browsers (and their contexts) were recycled by the jobs they served.
+    expect(pool.services.browsers().browsersRetired).toBeGreaterThan(0);
   }, 300_000);
 
   it('searchMsudrf walks every result page and returns each card once', async () => {

@@ -2,6 +2,8 @@
  * court.search end to end on the sudrf sandbox: party name + registration dates → every results
  * page of every srv_num (through the captcha) → one court.case child per distinct case, as a BullMQ
  * flow → children end succeeded; a second identical search queues nothing again.
+ * The same on msudrf in the browser: the kcaptcha gate, a list with one row per party of each case
+ * (duplicates) over several pages → one court.case per card, opened by case_id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
@@ -12,6 +14,8 @@ import { createRedis } from '../../queues/redis.ts';
 import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
 import { fanInJobId } from '../../robots/court-search/index.ts';
 import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
+import { msudrfWorld, type MsudrfCase } from '../../sandbox/court-msudrf/msudrf.data.ts';
+import { searchMsudrfCases } from '../../sandbox/court-msudrf/search-results.page.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import type { LookupDoc, Storage } from '../../storage/index.ts';
 import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helpers/services.ts';
@@ -33,7 +37,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 7 });
   config = loadConfig({
     REDIS_URL: serviceUrls().redisUrl, MONGODB_URI: serviceUrls().mongoUri, QUEUE_PREFIX: testPrefix('search'), SANDBOX_ORIGIN: sandbox.url,
-    POLITENESS_RPS: '40', POLITENESS_CONCURRENCY: '4', JOB_ATTEMPTS: '4', JOB_BACKOFF_MS: '100', ROBOT_CONCURRENCY: '6', LOG_LEVEL: 'silent',
+    POLITENESS_RPS: '40', POLITENESS_CONCURRENCY: '4', JOB_ATTEMPTS: '4', JOB_BACKOFF_MS: '100', ROBOT_CONCURRENCY: '6', ROBOT_BROWSER_PAGES: '2', CAPTCHA_MAX_TRIES: '8', LOG_LEVEL: 'silent',
   });
   pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'test-robot', only: ['court.search', 'court.case'] });
 });
@@ -116,4 +120,67 @@ describe('court.search on sudrf', () => {
     ]).catch((e: unknown) => e as Error);
     expect(String((err as Error).message)).toMatch(/registeredTo is before registeredFrom/);
   });
+});
+
+describe('court.search on msudrf (browser, kcaptcha gate)', () => {
+  const norm = (v: string) => v.toLocaleLowerCase('ru').replace(/ё/g, 'е');
+  const submitSearch = async (input: Record<string, unknown>) => {
+    const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: 3, backoffMs: 100 } }, [{ type: 'court.search', input }]);
+    return (await waitFinal([res.lookups[0]!.id]))[0]!;
+  };
+  /** The children of a search end succeeded, one per expected card, each stored under its case_id. */
+  const expectChildren = async (parent: LookupDoc, expected: MsudrfCase[]) => {
+    expect(parent.status, JSON.stringify(parent.error)).toBe('succeeded');
+    expect(parent.result).toMatchObject({ collection: 'lookups', id: parent._id, count: expected.length });
+    const children = await storage.lookups.list({ batchId: parent._id }, 10_000);
+    expect(children.map((c) => c.input)).toEqual(expect.arrayContaining(expected.map((c) => ({ court: c.host, caseId: String(c.caseId) }))));
+    expect(children).toHaveLength(expected.length);
+    const done = await waitFinal(children.map((c) => c._id), 240_000);
+    expect(done.map((d) => [d.status, d.error?.code])).toEqual(done.map(() => ['succeeded', undefined]));
+    expect(done.map((d) => d.result!.id).sort()).toEqual(expected.map((c) => `${c.courtCode}:id:${c.caseId}`).sort());
+  };
+
+  it('a creditor name over a date range: duplicate rows on several pages → one court.case per card', async () => {
+    const ms = msudrfWorld(sandbox.world);
+    // The quoted part of creditors' names («Управляющая компания …» is shared by several): the word
+    // with the most cases in one gated court, so that the list runs over more than one page.
+    const best = ms.courts.filter((c) => c.hasGate).flatMap((court) => {
+      const inCourt = ms.cases.filter((c) => c.host === court.host);
+      const words = new Set(inCourt.map((c) => (c.creditor.name.split('"')[1] ?? '').trim()).filter((w) => w.length >= 3));
+      return [...words].map((word) => ({ court, word, cases: inCourt.filter((c) => c.parties.some((p) => norm(p.name).includes(norm(word)))) }));
+    }).sort((a, b) => b.cases.length - a.cases.length)[0]!;
+    const dates = best.cases.map((c) => c.registeredAt).sort();
+    // Cut the earliest and the latest matching day off: the range must filter.
+    const from = dates.find((d) => d > dates[0]!)!;
+    const to = [...dates].reverse().find((d) => d < dates.at(-1)!)!;
+    const expected = best.cases.filter((c) => c.registeredAt >= from && c.registeredAt <= to);
+    const listed = searchMsudrfCases(ms.cases.filter((c) => c.host === best.court.host), { ok: true, name: best.word, number: null, uid: null, from, to });
+    // The site's list: a row per party, more rows than one page holds.
+    expect(listed.length).toBe(expected.length * 2);
+    expect(listed.length).toBeGreaterThan(20);
+
+    const parent = await submitSearch({ court: best.court.host, party: best.word, registeredFrom: from, registeredTo: to });
+    await expectChildren(parent, expected);
+    const steps = (await storage.evidence.listByJob(parent._id)).map((e) => e.step);
+    expect(steps[0]).toBe('search');
+    expect(steps.some((s) => /after-kcaptcha/.test(s))).toBe(true);
+    expect(steps.some((s) => /^search-page-2/.test(s))).toBe(true);
+    const deadline = Date.now() + 30_000;
+    while ((await queueFor('court.search').getJobState(fanInJobId(parent._id))) !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await queueFor('court.search').getJobState(fanInJobId(parent._id))).toBe('completed');
+  }, 300_000);
+
+  it('a debtor name on a layout-C court finds that debtor\'s cards; a name with no case is not_found', async () => {
+    const ms = msudrfWorld(sandbox.world);
+    const court = ms.courts.find((c) => c.layout === 'C' && c.hasGate)!;
+    const inCourt = ms.cases.filter((c) => c.host === court.host);
+    const debtor = inCourt[inCourt.length - 1]!.debtor.fullName;
+    const expected = inCourt.filter((c) => c.parties.some((p) => norm(p.name).includes(norm(debtor))));
+    const parent = await submitSearch({ court: court.host, party: debtor, registeredFrom: '2020-01-01', registeredTo: ms.asOf });
+    await expectChildren(parent, expected);
+
+    const none = await submitSearch({ court: court.host, party: 'Несуществующая организация', registeredFrom: '2020-01-01', registeredTo: ms.asOf });
+    expect(none.status).toBe('not_found');
+    expect(await storage.lookups.list({ batchId: none._id })).toHaveLength(0);
+  }, 300_000);
 });
