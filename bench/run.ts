@@ -18,7 +18,7 @@ interface BenchSpec {
   quickArgs: string[];
 }
 
-/** Every benchmark of the farm, in order; `--only a,b` picks some, `--quick` shrinks them. The full run takes ~30 minutes on the 2-core VM. */
+/** Every benchmark of the farm, in order; `--only a,b` picks some, `--quick` shrinks them. The full run takes about an hour on the 2-core VM (magistrate-browser ~25 min, ocr ~10 min). */
 const BENCHES: BenchSpec[] = [
   { name: 'captcha-accuracy', script: 'bench/captcha-accuracy.bench.ts', args: ['100'], quickArgs: ['30'] },
   { name: 'http-mode', script: 'bench/http-mode.bench.ts', args: ['300', '3'], quickArgs: ['100', '2'] },
