@@ -182,7 +182,9 @@ async function storeItem(ctx: InboxFlowContext, item: FeedItem): Promise<{ docum
       await ctx.epgu.requests.recordAnswer(request._id, doc._id, receivedAt);
       linked++;
     }
-    if (created && ctx.epgu.enqueueOcr) {
+    // Also a document stored by an attempt that died before queueing its OCR: the OCR lookup's
+    // client key (`ocr:<id>`) makes queueing it again a no-op when it was queued after all.
+    if ((created || doc.status === 'pending_ocr') && ctx.epgu.enqueueOcr) {
       await ctx.epgu.enqueueOcr(doc._id);
       await ctx.epgu.documents.setStatus(doc._id, 'ocr_queued');
     }
