@@ -45,6 +45,11 @@ export interface ReadDocumentOptions {
 
 const IMAGE_FORMATS = new Set(['png', 'jpeg', 'jpg', 'tiff', 'webp', 'gif', 'bmp']);
 
+/** Carries an OCR engine error out of the PDF page loop, whose other errors mean a broken file. */
+class EngineFailure {
+  constructor(readonly error: unknown) {}
+}
+
 async function ocrPage(engine: OcrEngine, image: Buffer, page: number): Promise<ReadPage> {
   const { png, skewDeg } = await cleanUpPage(image);
   const { text, confidence } = await engine.recognize(png);
@@ -67,9 +72,15 @@ export async function readDocument(bytes: Buffer, options: ReadDocumentOptions):
         const text = lines.map((l) => l.text).join('\n');
         if (text.replace(/\s/g, '').length >= minChars) return { page: n, source: 'text', text, confidence: 1, skewDeg: 0 };
         const png = await pdf.renderPng(n, options.dpi ?? 300);
-        return ocrPage(await options.engine(), png, n);
+        try {
+          return await ocrPage(await options.engine(), png, n);
+        } catch (error) {
+          throw new EngineFailure(error);
+        }
       }));
     } catch (error) {
+      // The OCR engine's own trouble (a crashed worker) is the farm's, not a broken file: retried.
+      if (error instanceof EngineFailure) throw error.error;
       if (error instanceof BadInputError) throw error;
       throw new BadInputError(`the PDF cannot be read: ${(error as Error).message}`, { cause: error, details: { reason: 'pdf_broken' } });
     } finally {

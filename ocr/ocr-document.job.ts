@@ -5,7 +5,7 @@
  * with the same permanent code (`DocumentUnreadableError`), so the queue does not retry it.
  * Idempotent: a document already `done` is not read again; a re-run overwrites with the same result.
  */
-import { BadInputError, DocumentUnreadableError, type DocumentUnreadableCode } from '../core/errors.ts';
+import { BadInputError, describeError, DocumentUnreadableError, type DocumentUnreadableCode } from '../core/errors.ts';
 import { ocrPages } from '../core/metrics.ts';
 import type { HandlerContext, HandlerResult } from '../queues/worker.ts';
 import type { DocumentStore, EvidenceStore } from '../storage/types.ts';
@@ -20,6 +20,8 @@ export interface OcrDocumentServices {
   engine: () => Promise<OcrEngine>;
   /** Render resolution of scanned PDF pages (OCR_RENDER_DPI); default 300. */
   renderDpi?: number;
+  /** The queue's attempts per job (QUEUE_ATTEMPTS): on the last one a failure also fails the document. */
+  maxAttempts?: number;
 }
 
 /** Reader reasons (ocr/document-reader.ts `details.reason`) → the document's permanent error code. */
@@ -61,8 +63,16 @@ export async function runOcrDocument(services: OcrDocumentServices, ctx: Handler
     parsed = await parseDocumentFile(body, { engine: services.engine, dpi: services.renderDpi });
   } catch (error) {
     const unreadable = unreadableOf(error);
-    // Anything else (an OCR worker crashed, out of memory) is the farm's trouble: retried, document untouched.
-    if (!unreadable) throw error;
+    if (!unreadable) {
+      // Anything else (an OCR worker crashed, out of memory) is the farm's trouble: retried with the
+      // document untouched — unless this is the lookup's end (a permanent error or the last attempt),
+      // when the document says so too instead of staying `ocr_queued`.
+      const d = describeError(error);
+      if (d.kind === 'permanent' || ctx.attempt >= (services.maxAttempts ?? Number.POSITIVE_INFINITY)) {
+        await services.documents.setStatus(documentId, 'failed', { code: d.code, message: d.message });
+      }
+      throw error;
+    }
     await services.documents.setStatus(documentId, 'failed', { code: unreadable.code, message: unreadable.message });
     ctx.log.warn({ documentId, code: unreadable.code }, 'document unreadable');
     throw unreadable;

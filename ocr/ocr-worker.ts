@@ -101,7 +101,7 @@ export async function startOcrWorker(options: OcrWorkerOptions): Promise<OcrWork
         log,
       })
     : null;
-  const services = { documents: storage.documents, evidence: storage.evidence, engine: getEngine, renderDpi: config.ocr.renderDpi };
+  const services = { documents: storage.documents, evidence: storage.evidence, engine: getEngine, renderDpi: config.ocr.renderDpi, maxAttempts: config.queue.attempts };
   // Lookups whose job went back to the queue at the shutdown deadline: their late end records nothing.
   const requeued = new Set<string>();
   const worker = startLookupWorker({

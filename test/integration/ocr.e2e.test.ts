@@ -142,6 +142,19 @@ describe('ocr.document', () => {
     expect(again.lookups[0]!.existed).toBe(true);
   });
 
+  it('an engine failure is retried with the document untouched, and fails the document on the last attempt', async () => {
+    await storeDocument('doc-engine', await renderFsspDocument(scanSpec, { scanned: true, seed: 5 }), 'engine.pdf');
+    await storage.documents.setStatus('doc-engine', 'ocr_queued');
+    const services = { documents: storage.documents, evidence: storage.evidence, engine: () => Promise.reject(new Error('tesseract worker crashed')), maxAttempts: 2 };
+    const ctx = (attempt: number) => ({ lookupId: `engine-${attempt}`, input: { documentId: 'doc-engine' }, attempt, log: createLogger({ level: 'silent' }) });
+    await expect(runOcrDocument(services, ctx(1))).rejects.toThrow('tesseract worker crashed');
+    expect((await storage.documents.get('doc-engine'))!.status).toBe('ocr_queued');
+    await expect(runOcrDocument(services, ctx(2))).rejects.toThrow('tesseract worker crashed');
+    const doc = (await storage.documents.get('doc-engine'))!;
+    expect(doc.status).toBe('failed');
+    expect(doc.error?.message).toContain('tesseract worker crashed');
+  });
+
   it('stops on close: no more jobs taken, the tesseract workers terminated', { timeout: 60_000 }, async () => {
     await worker.close(5_000);
     expect(worker.worker.isRunning()).toBe(false);
