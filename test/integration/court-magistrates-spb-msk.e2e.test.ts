@@ -5,67 +5,37 @@
  * court_cases → lookup final.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
-import { loadConfig, type Config } from '../../config/index.ts';
-import { createLogger } from '../../core/logger.ts';
-import type { JobName } from '../../queues/names.ts';
-import { createRedis } from '../../queues/redis.ts';
-import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
+import type { Config } from '../../config/index.ts';
+import type { SubmitRequest } from '../../queues/submit.ts';
 import { courtCaseInputSchema } from '../../queues/court-case.payload.ts';
-import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
 import { generateMirsudData, type MirsudCase } from '../../sandbox/court-mirsud-spb/mirsud.data.ts';
 import { generateMosSudData, type MosSudCase } from '../../sandbox/court-mos-sud/mos-sud.data.ts';
-import { startSandbox } from '../../sandbox/server.ts';
 import { getAs } from '../../sandbox/test-support/sandbox-client.ts';
 import type { LookupDoc, Storage } from '../../storage/index.ts';
-import { queueCache, waitForFinal } from '../helpers/lookups.ts';
-import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helpers/services.ts';
+import { startTestFarm, type TestFarm } from '../helpers/farm.ts';
 
+let farm: TestFarm;
 let storage: Storage;
-let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-let pool: RobotPool;
+let sandbox: TestFarm['sandbox'];
 let config: Config;
-const redis = createRedis(serviceUrls().redisUrl);
 let spb: ReturnType<typeof generateMirsudData>;
 let msk: ReturnType<typeof generateMosSudData>;
+const submitAndWait = (requests: SubmitRequest[]): Promise<LookupDoc[]> => farm.submitAndWait(requests);
 
 beforeAll(async () => {
-  storage = await openTestStorage();
-  sandbox = await startSandbox({ port: 0, seed: 7 });
+  farm = await startTestFarm({
+    name: 'e2e-mag',
+    waitMs: 150_000,
+    env: {
+      HTTP_TIMEOUT_MS: '30000',
+    },
+  });
+  ({ storage, sandbox, config } = farm);
   spb = generateMirsudData(sandbox.world);
   msk = generateMosSudData(sandbox.world);
-  config = loadConfig({
-    REDIS_URL: serviceUrls().redisUrl,
-    MONGODB_URI: serviceUrls().mongoUri,
-    QUEUE_PREFIX: testPrefix('e2e-mag'),
-    SANDBOX_ORIGIN: sandbox.url,
-    POLITENESS_RPS: '40',
-    POLITENESS_CONCURRENCY: '4',
-    JOB_ATTEMPTS: '3',
-    JOB_BACKOFF_MS: '100',
-    ROBOT_CONCURRENCY: '4',
-    ROBOT_BROWSER_PAGES: '2',
-    HTTP_TIMEOUT_MS: '30000',
-    LOG_LEVEL: 'silent',
-  });
-  pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'test-robot' });
-});
+}, 120_000);
 
-afterAll(async () => {
-  await pool?.close();
-  await queues.close();
-  redis.disconnect();
-  await sandbox?.close();
-  await dropStorage(storage);
-});
-
-const queues = queueCache(redis, () => config.queue.prefix);
-const queueFor = queues.queueFor;
-
-async function submitAndWait(requests: SubmitRequest[]): Promise<LookupDoc[]> {
-  const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } }, requests);
-  return waitForFinal(storage.lookups, res.lookups.map((l) => l.id), 150_000, 200);
-}
+afterAll(async () => farm?.close());
 
 /** One case per status, as far as the seeded data have them. */
 function onePerStatus<T extends { status: string }>(cases: T[], n: number): T[] {

@@ -4,62 +4,33 @@
  * Also `searchMsudrf` (what court.search calls) walking every result page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
-import { loadConfig, type Config } from '../../config/index.ts';
 import { createLogger } from '../../core/logger.ts';
-import type { JobName } from '../../queues/names.ts';
-import { createRedis } from '../../queues/redis.ts';
-import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
-import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
+import type { SubmitRequest } from '../../queues/submit.ts';
+import type { RobotPool } from '../../robots/pool.ts';
 import { msudrfWorld, type MsudrfCase } from '../../sandbox/court-msudrf/msudrf.data.ts';
-import { startSandbox } from '../../sandbox/server.ts';
 import type { LookupDoc, Storage } from '../../storage/index.ts';
-import { queueCache, waitForFinal } from '../helpers/lookups.ts';
-import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helpers/services.ts';
+import { startTestFarm, type TestFarm } from '../helpers/farm.ts';
 
+let farm: TestFarm;
 let storage: Storage;
-let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+let sandbox: TestFarm['sandbox'];
 let pool: RobotPool;
-let config: Config;
-const redis = createRedis(serviceUrls().redisUrl);
+const submitAndWait = (requests: SubmitRequest[]): Promise<LookupDoc[]> => farm.submitAndWait(requests);
 
 beforeAll(async () => {
-  storage = await openTestStorage();
-  sandbox = await startSandbox({ port: 0, seed: 7 });
-  config = loadConfig({
-    REDIS_URL: serviceUrls().redisUrl,
-    MONGODB_URI: serviceUrls().mongoUri,
-    QUEUE_PREFIX: testPrefix('msudrf'),
-    SANDBOX_ORIGIN: sandbox.url,
-    POLITENESS_RPS: '40',
-    POLITENESS_CONCURRENCY: '4',
-    JOB_ATTEMPTS: '3',
-    JOB_BACKOFF_MS: '100',
-    ROBOT_CONCURRENCY: '4',
-    ROBOT_BROWSER_PAGES: '2',
-    CAPTCHA_MAX_TRIES: '8',
-    // Browsers retire after 3 jobs here, so lookups run across browser generations (a fresh session each: the gate again).
-    BROWSER_RETIRE_AFTER_PAGES: '3',
-    LOG_LEVEL: 'silent',
+  farm = await startTestFarm({
+    name: 'msudrf',
+    waitMs: 240_000,
+    env: {
+      CAPTCHA_MAX_TRIES: '8',
+      // Browsers retire after 3 jobs here, so lookups run across browser generations (a fresh session each: the gate again).
+      BROWSER_RETIRE_AFTER_PAGES: '3',
+    },
   });
-  pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'msudrf-robot' });
+  ({ storage, sandbox, pool } = farm);
 }, 120_000);
 
-afterAll(async () => {
-  await pool?.close();
-  await queues.close();
-  redis.disconnect();
-  await sandbox?.close();
-  await dropStorage(storage);
-});
-
-const queues = queueCache(redis, () => config.queue.prefix);
-const queueFor = queues.queueFor;
-
-async function submitAndWait(requests: SubmitRequest[]): Promise<LookupDoc[]> {
-  const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } }, requests);
-  return waitForFinal(storage.lookups, res.lookups.map((l) => l.id), 240_000, 250);
-}
+afterAll(async () => farm?.close());
 
 describe('court.case on msudrf, browser mode', () => {
   it('finds cases by number on gated B and C courts and an open court, passing the kcaptcha, and stores them', async () => {

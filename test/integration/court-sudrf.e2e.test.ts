@@ -4,59 +4,30 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Queue } from 'bullmq';
-import { loadConfig, type Config } from '../../config/index.ts';
-import { createLogger } from '../../core/logger.ts';
-import type { JobName } from '../../queues/names.ts';
-import { createRedis } from '../../queues/redis.ts';
 import { submitLookups, SubmitRejectedError, type SubmitRequest } from '../../queues/submit.ts';
-import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
 import type { SandboxCase } from '../../sandbox/data/index.ts';
-import { startSandbox } from '../../sandbox/server.ts';
 import { evidenceLinkHash, sha256Hex, type LookupDoc, type Storage } from '../../storage/index.ts';
-import { queueCache, waitForFinal } from '../helpers/lookups.ts';
-import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helpers/services.ts';
+import { startTestFarm, type TestFarm } from '../helpers/farm.ts';
 
+let farm: TestFarm;
 let storage: Storage;
-let sandbox: Awaited<ReturnType<typeof startSandbox>>;
-let pool: RobotPool;
-let config: Config;
-const redis = createRedis(serviceUrls().redisUrl);
+let sandbox: TestFarm['sandbox'];
+let queueFor: TestFarm['queueFor'];
+const submitAndWait = (requests: SubmitRequest[]): Promise<LookupDoc[]> => farm.submitAndWait(requests);
 
 beforeAll(async () => {
-  storage = await openTestStorage();
-  sandbox = await startSandbox({ port: 0, seed: 7 });
-  config = loadConfig({
-    REDIS_URL: serviceUrls().redisUrl,
-    MONGODB_URI: serviceUrls().mongoUri,
-    QUEUE_PREFIX: testPrefix('e2e'),
-    SANDBOX_ORIGIN: sandbox.url,
-    POLITENESS_RPS: '40',
-    POLITENESS_CONCURRENCY: '4',
-    JOB_ATTEMPTS: '4',
-    JOB_BACKOFF_MS: '100',
-    ROBOT_CONCURRENCY: '6',
-    ROBOT_BROWSER_PAGES: '2',
-    LOG_LEVEL: 'silent',
+  farm = await startTestFarm({
+    name: 'e2e',
+    waitMs: 150_000,
+    env: {
+      JOB_ATTEMPTS: '4',
+      ROBOT_CONCURRENCY: '6',
+    },
   });
-  pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'test-robot' });
-});
+  ({ storage, sandbox, queueFor } = farm);
+}, 120_000);
 
-afterAll(async () => {
-  await pool?.close();
-  await queues.close();
-  redis.disconnect();
-  await sandbox?.close();
-  await dropStorage(storage);
-});
-
-const queues = queueCache(redis, () => config.queue.prefix);
-const queueFor = queues.queueFor;
-
-async function submitAndWait(requests: SubmitRequest[]): Promise<LookupDoc[]> {
-  const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } }, requests);
-  return waitForFinal(storage.lookups, res.lookups.map((l) => l.id), 150_000, 200);
-}
+afterAll(async () => farm?.close());
 
 /** Re-hashes a job's chain: every body matches its hash, every link its content, in order. */
 async function expectIntactChain(jobId: string): Promise<number> {
