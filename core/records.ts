@@ -164,6 +164,20 @@ export interface FsspSearchResult {
   captcha?: { imageBase64: string };
 }
 
+/** Fields read from an FSSP document (DESIGN.md `document`): `parse document`, `documents.fields`; ISO dates, `amount` in rubles, absent values null. */
+export interface DocumentFields {
+  ipNumber: string | null;
+  ipDate: string | null;
+  department: { name: string | null; address: string | null; code: string | null } | null;
+  bailiff: string | null;
+  debtor: { name: string | null; birthDate: string | null; address: string | null } | null;
+  creditor: { name: string | null; inn: string | null } | null;
+  executiveDocument: { type: string | null; number: string | null; date: string | null; issuer: string | null } | null;
+  amount: number | null;
+  decisionDate: string | null;
+  endGround: string | null;
+}
+
 /** What a parser returns for a page that is not the page it parses. */
 export type PageKind =
   | 'case_card'

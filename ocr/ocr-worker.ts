@@ -7,13 +7,14 @@
  * is CPU-heavy and is scaled on its own.
  */
 import { availableParallelism } from 'node:os';
-import { Queue, type Job, type Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { createRedis } from '../queues/redis.ts';
-import { reconcileStuckLookups } from '../queues/stuck-lookups.ts';
+import { startStuckLookupSweeper } from '../queues/stuck-lookups.ts';
 import { JobRequeuedError, startLookupWorker } from '../queues/worker.ts';
 import type { JobData } from '../queues/payloads.ts';
+import { requeueActive, STEP_MS, trackActiveJobs, within } from '../robots/pool-shutdown.ts';
 import { RobotHeartbeat } from '../robots/runtime/heartbeat.ts';
 import type { DocumentStore, EvidenceStore, LookupDoc, LookupStore, RobotHeartbeatStore } from '../storage/types.ts';
 import { runOcrDocument } from './ocr-document.job.ts';
@@ -132,28 +133,19 @@ export async function startOcrWorker(options: OcrWorkerOptions): Promise<OcrWork
   });
   await worker.waitUntilReady();
   // Active jobs with their lock tokens: what goes back to the queue at the shutdown deadline.
-  const active = new Map<string, Job>();
-  worker.on('active', (job) => active.set(String(job.id), job));
-  worker.on('completed', (job) => active.delete(String(job.id)));
-  worker.on('failed', (job) => job && active.delete(String(job.id)));
+  const active = trackActiveJobs([worker]);
   worker.run().catch((err: unknown) => log.error({ err, queue: OCR_QUEUE }, 'OCR worker stopped with an error'));
-  // OCR lookups left `running` whose job failed outside the handler or vanished (as robots/pool.ts does for its queues).
-  let sweepQueue: Queue | null = null;
-  const sweepDeps = {
+  // OCR lookups left `running` whose job failed outside the handler or vanished (as the robot pool does).
+  const sweeper = startStuckLookupSweeper({
     lookups: storage.lookups,
     types: [OCR_QUEUE],
     log,
     onFinished: options.onFinished,
-    queueFor: () => (sweepQueue ??= new Queue(OCR_QUEUE, { connection: redis, prefix: config.queue.prefix })),
-  };
-  let sweeping: Promise<unknown> | null = null;
-  const sweep = () => {
-    sweeping ??= reconcileStuckLookups(sweepDeps, { olderThanMs: config.robot.lockDurationMs })
-      .catch((err: unknown) => log.warn({ err }, 'stuck OCR lookup sweep failed'))
-      .finally(() => (sweeping = null));
-  };
-  const sweepTimer = config.ops.stuckSweepSecs > 0 ? setInterval(sweep, config.ops.stuckSweepSecs * 1000).unref() : null;
-  if (sweepTimer) sweep();
+    connection: redis,
+    prefix: config.queue.prefix,
+    olderThanMs: config.robot.lockDurationMs,
+    everySecs: config.ops.stuckSweepSecs,
+  });
   await heartbeat?.start();
   log.info({ robot: options.robotId, queue: OCR_QUEUE, concurrency }, 'OCR worker started');
   let closing: Promise<void> | null = null;
@@ -163,27 +155,18 @@ export async function startOcrWorker(options: OcrWorkerOptions): Promise<OcrWork
     engineStats: () => stats?.() ?? null,
     close(deadlineMs = config.ops.shutdownDeadlineMs) {
       closing ??= (async () => {
-        if (sweepTimer) clearInterval(sweepTimer);
+        const sweepStopped = sweeper.stop();
         await heartbeat?.setDraining();
-        const finished = worker.close();
-        let timer: NodeJS.Timeout | undefined;
-        const inTime = await Promise.race([finished.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), deadlineMs)))]);
-        clearTimeout(timer);
+        const inTime = await within(worker.close(), deadlineMs, 'active OCR jobs finishing', log);
         if (!inTime) {
-          for (const job of active.values()) {
-            if (!job.token) continue;
-            // The late handler records nothing (JobRequeuedError); the re-run is idempotent.
-            requeued.add(job.data.lookupId);
-            await job.moveToWait(job.token).then(
-              () => log.info({ jobId: job.id }, 'OCR job put back on the queue at the shutdown deadline'),
-              (err: unknown) => log.warn({ err, jobId: job.id }, 'could not put an OCR job back; it returns when its lock expires'),
-            );
-          }
-          await worker.close(true);
+          const jobs = [...active.values()];
+          // The late handlers record nothing (JobRequeuedError); the re-run is idempotent.
+          for (const job of jobs) if (job.id) requeued.add(job.id);
+          await within(requeueActive(jobs, options.robotId, log), STEP_MS, 'requeue active OCR jobs', log);
+          await within(worker.close(true), STEP_MS, 'OCR handlers ending', log);
         }
         await heartbeat?.stop();
-        await sweeping;
-        await sweepQueue?.close();
+        await sweepStopped;
         engineClosed = true;
         if (engine) await (await engine.catch(() => null))?.close();
         workerConnection.disconnect();

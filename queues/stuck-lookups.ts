@@ -9,7 +9,8 @@
  * write the same verdict when run twice or by two processes at once (idempotent without locks, so
  * right on MongoDB 7 and on FerretDB whose conditional updates are not atomic).
  */
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { JobLostError, StalledError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { LookupDoc, LookupError, LookupStore } from '../storage/types.ts';
@@ -92,4 +93,42 @@ export async function reconcileStuckLookups<N extends JobName>(deps: ReconcileDe
     }
   }
   return fixed;
+}
+
+export interface StuckLookupSweeperOptions<N extends JobName> extends Omit<ReconcileDeps<N>, 'queueFor'>, ReconcileOptions {
+  /** Redis connection and queue prefix of the swept queues (read-only use). */
+  connection: Redis;
+  prefix: string;
+  /** Seconds between sweeps (STUCK_SWEEP_SECS); 0 = never sweep. */
+  everySecs: number;
+}
+
+/**
+ * Sweeps now and then every `everySecs` in the background (what every robot pool and OCR worker
+ * runs); one sweep at a time. `stop()` ends the timer, waits for a sweep in progress and closes
+ * the queues it opened.
+ */
+export function startStuckLookupSweeper<N extends JobName>(options: StuckLookupSweeperOptions<N>): { stop: () => Promise<void> } {
+  const { connection, prefix, everySecs, olderThanMs, limit, ...deps } = options;
+  const queues = new Map<N, Queue>();
+  const queueFor = (name: N): Queue => {
+    let queue = queues.get(name);
+    if (!queue) queues.set(name, (queue = new Queue(name, { connection, prefix })));
+    return queue;
+  };
+  let sweeping: Promise<unknown> | null = null;
+  const sweep = () => {
+    sweeping ??= reconcileStuckLookups({ ...deps, queueFor }, { olderThanMs, limit })
+      .catch((err: unknown) => deps.log.warn({ err }, 'stuck lookup sweep failed'))
+      .finally(() => (sweeping = null));
+  };
+  const timer = everySecs > 0 ? setInterval(sweep, everySecs * 1000).unref() : null;
+  if (timer) sweep();
+  return {
+    async stop() {
+      if (timer) clearInterval(timer);
+      await sweeping;
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * page, a browser that does not answer `close`, a MongoDB write under load) cannot keep the process
  * alive. Issue 8: `konveyer robots` sometimes outlived SIGTERM by more than 45 s.
  */
-import type { Job } from 'bullmq';
+import type { Job, Worker } from 'bullmq';
 import type { Logger } from '../core/logger.ts';
 
 /** Clean-up after the drain deadline gets at most this long in all (ms). */
@@ -59,4 +59,19 @@ export async function requeueActive(jobs: Job[], robotId: string, log: Logger): 
     );
   }
   return back;
+}
+
+/**
+ * The jobs the workers hold right now, with their lock tokens: what `requeueActive` puts back at
+ * the shutdown deadline. Call before the workers run (`autorun: false`): a job taken before the
+ * listeners would be missing.
+ */
+export function trackActiveJobs(workers: readonly Worker[]): Map<string, Job> {
+  const active = new Map<string, Job>();
+  for (const w of workers) {
+    w.on('active', (job) => active.set(`${w.name}:${job.id}`, job));
+    w.on('completed', (job) => active.delete(`${w.name}:${job.id}`));
+    w.on('failed', (job) => job && active.delete(`${w.name}:${job.id}`));
+  }
+  return active;
 }

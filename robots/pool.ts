@@ -1,11 +1,11 @@
-import { Queue, type Job, type Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { ROBOT_JOB_NAMES, type RobotJobName } from '../queues/names.ts';
 import { createRedis } from '../queues/redis.ts';
-import { reconcileStuckLookups } from '../queues/stuck-lookups.ts';
+import { startStuckLookupSweeper } from '../queues/stuck-lookups.ts';
 import { JobRequeuedError, startLookupWorker } from '../queues/worker.ts';
-import { CLEANUP_BUDGET_MS, cleanupClock, requeueActive, within } from './pool-shutdown.ts';
+import { CLEANUP_BUDGET_MS, cleanupClock, requeueActive, trackActiveJobs, within } from './pool-shutdown.ts';
 import type { CourtCaseStore, EvidenceStore, LookupDoc, LookupStore } from '../storage/types.ts';
 import type { CaptchaTaskStore, EnforcementProceedingStore } from '../storage/types.ts';
 import { OperatorSolver } from './runtime/captcha/operator.solver.ts';
@@ -222,30 +222,19 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   );
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   // Active jobs with their lock tokens: what goes back to the queue at the shutdown deadline.
-  const active = new Map<string, Job>();
-  for (const w of workers) {
-    w.on('active', (job) => active.set(`${w.name}:${job.id}`, job));
-    w.on('completed', (job) => active.delete(`${w.name}:${job.id}`));
-    w.on('failed', (job) => job && active.delete(`${w.name}:${job.id}`));
-    w.run().catch((err: unknown) => log.error({ err, queue: w.name }, 'worker stopped with an error'));
-  }
+  const active = trackActiveJobs(workers);
+  for (const w of workers) w.run().catch((err: unknown) => log.error({ err, queue: w.name }, 'worker stopped with an error'));
   // Lookups left `running` whose job failed outside a handler or vanished (queues/stuck-lookups.ts).
-  const sweepQueues = new Map<RobotJobName, Queue>();
-  const sweepDeps = {
+  const sweeper = startStuckLookupSweeper({
     lookups: storage.lookups,
     types: queueNames,
     log,
     onFinished: options.onFinished,
-    queueFor: (name: RobotJobName) => sweepQueues.get(name) ?? sweepQueues.set(name, new Queue(name, { connection: redis, prefix: config.queue.prefix })).get(name)!,
-  };
-  let sweeping: Promise<unknown> | null = null;
-  const sweep = () => {
-    sweeping ??= reconcileStuckLookups(sweepDeps, { olderThanMs: config.robot.lockDurationMs })
-      .catch((err: unknown) => log.warn({ err }, 'stuck lookup sweep failed'))
-      .finally(() => (sweeping = null));
-  };
-  const sweepTimer = config.ops.stuckSweepSecs > 0 ? setInterval(sweep, config.ops.stuckSweepSecs * 1000).unref() : null;
-  if (sweepTimer) sweep();
+    connection: redis,
+    prefix: config.queue.prefix,
+    olderThanMs: config.robot.lockDurationMs,
+    everySecs: config.ops.stuckSweepSecs,
+  });
   await heartbeat?.start();
   /** Closes the current browser pool within `ms`; Chromium of any pool still there afterwards is killed. */
   const closeBrowsers = async (ms: number): Promise<void> => {
@@ -264,7 +253,8 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       // Every wait below is bounded: the drain deadline, then one clean-up budget shared by all steps.
       const clock = cleanupClock(t0 + deadlineMs + CLEANUP_BUDGET_MS);
       let httpDestroyed = false;
-      if (sweepTimer) clearInterval(sweepTimer);
+      // No sweeps while shutting down; the one in progress is awaited near the end.
+      const sweepStopped = sweeper.stop();
       await within(heartbeat?.setDraining(), clock.step(), 'heartbeat draining', log);
       // Workers stop taking jobs at once; active ones get until the deadline, then go back to the queue.
       const closing = Promise.all(workers.map((w) => w.close()));
@@ -293,12 +283,11 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       await within(Promise.all(retired), clock.step(), 'recycled browsers', log);
       await closeBrowsers(clock.step());
       step('browsers');
-      await within(sweeping ?? undefined, clock.step(), 'stuck lookup sweep', log);
+      await within(sweepStopped, clock.step(), 'stuck lookup sweep', log);
       await within(ocr.close(), clock.step(), 'ocr', log);
       if (!httpDestroyed && !(await within(http.close(), clock.step(), 'http client', log))) await http.agent.destroy().catch(() => undefined);
       await within(courtSearchFanOut.close(), clock.step(), 'court.search flows', log);
       await within(epguWiring.close(), clock.step(), 'epgu', log);
-      await within(Promise.all([...sweepQueues.values()].map((q) => q.close())), clock.step(), 'sweep queues', log);
       workerConnection.disconnect();
       redis.disconnect();
       step('closed');

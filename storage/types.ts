@@ -2,7 +2,7 @@
  * Storage interfaces that robots and queues depend on. Implementations live beside this file and
  * are the only code that imports mongoose; robots receive them by injection.
  */
-import type { CourtCaseRecord } from '../core/records.ts';
+import type { CourtCaseRecord, DocumentFields } from '../core/records.ts';
 
 export type LookupStatus = 'queued' | 'running' | 'succeeded' | 'not_found' | 'failed' | 'needs_human';
 export const FINAL_LOOKUP_STATUSES: readonly LookupStatus[] = ['succeeded', 'not_found', 'failed'];
@@ -428,20 +428,8 @@ export interface EpguSessionStore {
 /** `documents.status`: waiting for OCR, queued for it, read, or failed. */
 export type DocumentStatus = 'pending_ocr' | 'ocr_queued' | 'done' | 'failed';
 
-/** Fields extracted from a document (DESIGN.md `document` contract, as parsers/document gives them); null until OCR ran. */
-export interface DocumentFields {
-  ipNumber: string | null;
-  ipDate: string | null;
-  department: { name: string | null; address: string | null; code: string | null } | null;
-  bailiff: string | null;
-  debtor: { name: string | null; birthDate: string | null; address: string | null } | null;
-  creditor: { name: string | null; inn: string | null } | null;
-  executiveDocument: { type: string | null; number: string | null; date: string | null; issuer: string | null } | null;
-  amount: number | null;
-  decisionDate: string | null;
-  endGround: string | null;
-  [extra: string]: unknown;
-}
+/** Fields extracted from a document (core/records.ts, as parsers/document gives them); null until OCR ran. */
+export type { DocumentFields };
 
 /** `documents` document: a file that came back (an EPGU answer), its body in the evidence store, what OCR read. */
 export interface DocumentDoc {

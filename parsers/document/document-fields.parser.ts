@@ -7,6 +7,7 @@
  * (DESIGN.md §Contracts `document`); the written form was checked against
  * sandbox/epgu/documents/fssp-document.text.ts.
  */
+import type { DocumentFields } from '../../core/records.ts';
 import { parseRuDate } from '../common/ru-date.ts';
 import { normalizeIpNumber, parseEndGround, parseFsspMoney } from '../fssp/fssp-fields.ts';
 import { normalizeOcrText } from './ocr-text.normalize.ts';
@@ -14,19 +15,8 @@ import { normalizeOcrText } from './ocr-text.normalize.ts';
 /** DESIGN.md `document.kind`. */
 export type DocumentKind = 'ip_opened' | 'ip_ended' | 'motion_granted' | 'motion_refused' | 'progress_notice' | 'other';
 
-/** The fields `parse document` reports; ISO dates, `amount` in rubles, absent values null. */
-export interface DocumentFields {
-  ipNumber: string | null;
-  ipDate: string | null;
-  department: { name: string | null; address: string | null; code: string | null } | null;
-  bailiff: string | null;
-  debtor: { name: string | null; birthDate: string | null; address: string | null } | null;
-  creditor: { name: string | null; inn: string | null } | null;
-  executiveDocument: { type: string | null; number: string | null; date: string | null; issuer: string | null } | null;
-  amount: number | null;
-  decisionDate: string | null;
-  endGround: string | null;
-}
+/** The fields `parse document` reports (core/records.ts). */
+export type { DocumentFields };
 
 /** Kind plus fields of one document. */
 export interface DocumentExtraction {
