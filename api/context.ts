@@ -9,7 +9,8 @@ export interface ApiServerDeps {
   storage: Pick<Storage, 'conn' | 'lookups' | 'apiKeys' | 'webhooks' | 'readModels'>;
   /** The producer queue of each job name. */
   queueFor: (name: JobName) => Queue;
-  config: Pick<Config, 'api' | 'webhooks' | 'queue'>;
+  /** `metrics` (own port, scrape token) and `ui` (origins, login lifetime) take their defaults when absent. */
+  config: Pick<Config, 'api' | 'webhooks' | 'queue'> & Partial<Pick<Config, 'metrics' | 'ui'>>;
   /** Pings Redis for /healthz. */
   pingRedis: () => Promise<unknown>;
 }

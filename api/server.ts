@@ -3,7 +3,8 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.ts';
-import { createAuthHook } from './auth.ts';
+import { MongoUiSessionStore, type UiSessionStore } from '../storage/ui-sessions.repo.ts';
+import { installAuth, type AuthOptions } from './auth.ts';
 import type { ApiServerDeps } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { registerExportRoutes } from './routes/exports.routes.ts';
@@ -11,6 +12,7 @@ import { registerLookupRoutes } from './routes/lookups.routes.ts';
 import { registerRecordRoutes } from './routes/records.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
 import { auditorPlugin, isAuditorStorage } from './auditor/auditor.plugin.ts';
+import { RequestLogController } from './request-log.ts';
 import { zodValidatorCompiler } from './schemas.ts';
 
 export type { ApiServerDeps } from './context.ts';
@@ -30,6 +32,8 @@ export interface ApiServerOptions {
 export async function createApiServer(deps: ApiServerDeps, options: ApiServerOptions = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     ...(options.log ? { loggerInstance: options.log as FastifyBaseLogger } : { logger: false }),
+    // Request lines carry the route pattern and a redacted query, never the raw URL (core/logger.ts serializers).
+    logController: new RequestLogController(),
     bodyLimit: deps.config.api.bodyLimitBytes,
     // Query strings are flat key=value: `a[$gt]=` stays a key named "a[$gt]", refused by the strict schemas.
     routerOptions: { ignoreTrailingSlash: true },
@@ -39,7 +43,10 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
   installErrorHandling(app);
   // The batch route reads CSV as a stream; it counts bytes and rows itself.
   app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
-  app.addHook('onRequest', createAuthHook({ keys: deps.storage.apiKeys, cacheMs: options.authCacheMs }));
+  // Every route declares config.scope where it is defined; the check runs on the route fastify matched.
+  const sessions: UiSessionStore = 'uiSessions' in deps.storage ? (deps.storage.uiSessions as UiSessionStore) : new MongoUiSessionStore(deps.storage.conn);
+  const auth: AuthOptions = { keys: deps.storage.apiKeys, sessions, cacheMs: options.authCacheMs, origins: deps.config.ui?.publicOrigins };
+  installAuth(app, auth);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -55,9 +62,13 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  // The docs page and /docs/json are public: declared here, on every route the docs plugin adds.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => void (route.config = { ...route.config, scope: 'public' }));
+    await docs.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  });
 
-  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/healthz', { config: { scope: 'public' }, schema: { hide: true } }, async (_req, reply) => {
     const checks = await Promise.allSettled([deps.storage.conn.db!.admin().ping(), deps.pingRedis()]);
     const [mongo, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String((c as PromiseRejectedResult).reason)));
     const ok = mongo === 'ok' && redis === 'ok';
@@ -68,9 +79,11 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
   registerExportRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   // Auditor UI (issue 7): pages under /audit with their own auth (audit scope: header or login cookie).
-  if (isAuditorStorage(deps.storage)) await app.register(auditorPlugin({ storage: deps.storage }));
+  const sessionMaxAgeSecs = (deps.config.ui?.sessionHours ?? 8) * 3600;
+  if (isAuditorStorage(deps.storage)) await app.register(auditorPlugin({ storage: deps.storage, auth, sessionMaxAgeSecs }));
   // Ops dashboard (issue 8): /ops pages, Bull Board at /ops/queues, /metrics — ops scope, header or login cookie.
-  if ('captchaTasks' in deps.storage) await app.register(await (await import('./ops/ops.plugin.ts')).opsPluginFromApi(deps));
+  // /metrics stays here unless METRICS_PORT puts it on its own listener (api/ops/metrics.server.ts).
+  if ('captchaTasks' in deps.storage) await app.register(await (await import('./ops/ops.plugin.ts')).opsPluginFromApi(deps, { auth, sessionMaxAgeSecs }));
   await app.ready();
   return app;
 }

@@ -18,9 +18,10 @@ export function registerApi(program: Command): void {
     .option('--no-webhooks', 'do not run the webhook delivery worker in this process')
     .action(async (opts: { port?: number; host?: string; webhooks: boolean }) => {
       const config = withOverrides(loadConfigOrExit(), { api: { port: opts.port, host: opts.host } });
-      const [{ openFarm }, { createApiServer }, { startWebhookWorker }, { createRedis }] = await Promise.all([
+      const [{ openFarm }, { createApiServer }, { createMetricsServer }, { startWebhookWorker }, { createRedis }] = await Promise.all([
         import('./farm.ts'),
         import('../api/server.ts'),
+        import('../api/ops/metrics.server.ts'),
         import('../queues/webhook.worker.ts'),
         import('../queues/redis.ts'),
       ]);
@@ -36,15 +37,17 @@ export function registerApi(program: Command): void {
             ...farm.config.webhooks,
           })
         : null;
-      const app = await createApiServer(
-        { storage: farm.storage, queueFor: farm.queueFor, config: farm.config, pingRedis: () => farm.redis.ping() },
-        { log: farm.log },
-      );
+      const serverDeps = { storage: farm.storage, queueFor: farm.queueFor, config: farm.config, pingRedis: () => farm.redis.ping() };
+      const app = await createApiServer(serverDeps, { log: farm.log });
       const address = await app.listen({ port: farm.config.api.port, host: farm.config.api.host });
       farm.log.info({ address, docs: `${address}/docs` }, 'api listening');
+      // METRICS_PORT: /metrics on its own listener (e.g. reachable by Prometheus only), same auth.
+      const metrics = farm.config.metrics.port ? await createMetricsServer(serverDeps, { log: farm.log }) : null;
+      if (metrics) farm.log.info({ address: await metrics.listen({ port: farm.config.metrics.port, host: farm.config.metrics.host }) }, 'metrics listening');
       const signal = await waitForShutdown();
       farm.log.info({ signal }, 'api stopping');
       await app.close();
+      await metrics?.close();
       await webhooks?.close();
       workerRedis?.disconnect();
       await farm.close();

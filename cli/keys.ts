@@ -39,6 +39,8 @@ export function registerKeys(program: Command): void {
     .action(async (id: string) => {
       await withFarm(async (farm) => {
         const done = await farm.storage.apiKeys.revoke(id);
+        // Its UI logins end with it (they would be refused anyway: each request re-reads the key).
+        if (done) await farm.storage.uiSessions.endForKey(id);
         process.stdout.write(done ? `revoked ${id}\n` : `no active key ${id}\n`);
         if (!done) process.exitCode = 2;
       });

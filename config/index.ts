@@ -38,6 +38,10 @@ export interface Config {
   calendar: { overridePath: string | undefined };
   /** HTTP API: listen address, body and batch limits. */
   api: { host: string; port: number; bodyLimitBytes: number; batchMaxRows: number };
+  /** `/metrics`: own port (0 = the API's), address, optional scrape token (else an `ops` key). */
+  metrics: { port: number; host: string; token: string | undefined };
+  /** Ops and auditor UIs: the origins forms may come from (empty = each request's own), login lifetime. */
+  ui: { publicOrigins: string[]; sessionHours: number };
   /** Ops (issue 8): circuit breaker, shutdown deadline, browser recycling by memory, heartbeats, robot metrics port. */
   ops: { circuitFailures: number; circuitCooldownMs: number; shutdownDeadlineMs: number; browserRecycleMb: number; heartbeatSecs: number; robotMetricsPort: number; stuckSweepSecs: number };
   /** Webhook deliveries: private targets allowed?, retry window, first backoff, timeout. */
@@ -107,6 +111,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     calendar: { overridePath: e.CALENDAR_OVERRIDE_PATH || undefined },
     api: { host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, batchMaxRows: e.API_BATCH_MAX_ROWS },
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.API_HOST, token: e.METRICS_TOKEN || undefined },
+    ui: { publicOrigins: e.API_PUBLIC_ORIGINS, sessionHours: e.UI_SESSION_HOURS },
     ops: {
       circuitFailures: e.CIRCUIT_FAILURES,
       circuitCooldownMs: e.CIRCUIT_COOLDOWN_MS,

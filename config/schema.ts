@@ -171,6 +171,15 @@ export const envSchema = z.object({
   API_BODY_LIMIT_BYTES: int(64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   /** Most rows in one batch; more gets 413. */
   API_BATCH_MAX_ROWS: int(100_000, 1, 1_000_000),
+  /** `/metrics` on its own port (0 = on the API's port); METRICS_HOST is its address (default API_HOST). */
+  METRICS_PORT: int(0, 0, 65_535),
+  METRICS_HOST: z.string().min(1).optional(),
+  /** A bearer token Prometheus may scrape `/metrics` with instead of an `ops` API key (at least 24 characters). */
+  METRICS_TOKEN: z.string().min(24).optional(),
+  /** Origins the ops and auditor UIs are reached under, comma-separated (behind a proxy); default each request's own. */
+  API_PUBLIC_ORIGINS: list([]),
+  /** Lifetime of an ops or auditor UI login, hours. */
+  UI_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
   /** Allow webhook URLs on loopback/private/link-local addresses (tests, closed networks). */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   /** How long a webhook delivery is retried before it is kept as undelivered (default 24 h). */

@@ -16,6 +16,7 @@ import { MongoWebhookStore } from './webhooks.repo.ts';
 import { MongoEpguRequestStore } from './epgu-requests.repo.ts';
 import { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
 import { MongoDocumentStore } from './documents.repo.ts';
+import { MongoUiSessionStore } from './ui-sessions.repo.ts';
 
 export * from './types.ts';
 export { connectMongo } from './connection.ts';
@@ -37,6 +38,7 @@ export { MongoCaptchaTaskStore, CaptchaTaskStateError } from './captcha-tasks.re
 export { MongoEpguRequestStore } from './epgu-requests.repo.ts';
 export { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
 export { MongoDocumentStore } from './documents.repo.ts';
+export { MongoUiSessionStore, type UiSessionStore, type LiveUiSession, type UiRealm, type UiSessionDoc } from './ui-sessions.repo.ts';
 
 /** Everything a process role needs from MongoDB, opened together and closed together. */
 export interface Storage {
@@ -59,6 +61,8 @@ export interface Storage {
   epguRequests: MongoEpguRequestStore;
   epguSessions: MongoEpguSessionStore;
   documents: MongoDocumentStore;
+  /** `ui_sessions`: server-side logins of the ops dashboard and the auditor UI (hashed ids, expiring). */
+  uiSessions: MongoUiSessionStore;
   close(): Promise<void>;
 }
 
@@ -78,9 +82,12 @@ export async function openStorage(options: MongoOptions & { evidence?: EvidenceB
   const epguRequests = new MongoEpguRequestStore(conn);
   const epguSessions = new MongoEpguSessionStore(conn);
   const documents = new MongoDocumentStore(conn);
+  const uiSessions = new MongoUiSessionStore(conn);
   for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model, epguRequests.model, epguSessions.model, documents.model]) {
     await model.createCollection().catch(() => undefined);
     await model.createIndexes();
   }
-  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, close: () => conn.close() };
+  await uiSessions.model.createCollection().catch(() => undefined);
+  await uiSessions.model.createIndexes();
+  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, uiSessions, close: () => conn.close() };
 }

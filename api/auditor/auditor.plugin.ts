@@ -1,26 +1,25 @@
 import { PassThrough } from 'node:stream';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { MongoAuditLog } from '../../storage/audit-log.repo.ts';
 import type { MongoEvidenceStore } from '../../storage/evidence.store.ts';
 import { exportEvidenceBundle } from '../../storage/evidence/export.ts';
 import { searchLookups, type AuditScopeSource, type LookupSearch } from '../../storage/evidence/scope.ts';
 import { verifyJob } from '../../storage/evidence/verify.ts';
 import type { CourtCaseDoc } from '../../storage/models/court-case.model.ts';
+import type { UiSessionStore } from '../../storage/ui-sessions.repo.ts';
 import type { ApiKeyStore, LookupDoc } from '../../storage/types.ts';
-import { checkAuditor, refuse, sessionCookie, type Auditor } from './auditor.auth.ts';
+import { installAuth, type AuthOptions } from '../auth.ts';
+import { endUiSession, isSameOrigin, startUiSession, withCsrfFields } from '../ui-session.ts';
+import { actorOf, auditorOf, auditRouteConfig, type Auditor } from './auditor.auth.ts';
 import { auditLogPage, jobPage, loginPage, searchPage } from './auditor.views.ts';
 
 /** What the auditor UI reads; the caller owns (and closes) all of it. */
 export interface AuditorDeps {
-  storage: AuditScopeSource & { evidence: MongoEvidenceStore; auditLog: MongoAuditLog; apiKeys: ApiKeyStore };
-  /** Lifetime of the login cookie; default 8 hours. */
+  storage: AuditScopeSource & { evidence: MongoEvidenceStore; auditLog: MongoAuditLog; apiKeys: ApiKeyStore; uiSessions?: UiSessionStore };
+  /** The API server's auth (keys, sessions, cache, origins); default built from `storage` (no key cache). */
+  auth?: AuthOptions;
+  /** Lifetime of the login session; default 8 hours. */
   sessionMaxAgeSecs?: number;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    auditor?: Auditor;
-  }
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -32,7 +31,8 @@ export function isAuditorStorage(storage: object): storage is AuditorDeps['stora
 
 /**
  * The auditor UI under `/audit`: server-rendered pages (no scripts), for API keys with the `audit`
- * scope — by header, or by the login form's HttpOnly cookie. Every view and export is written to
+ * scope — by header, or by the login form's server-side session (an HttpOnly cookie on Path=/audit
+ * holding a random id; forms carry its CSRF token). Every view, export and refusal is written to
  * `audit_log` with the key, the target and the client's address.
  *
  * @example await app.register(auditorPlugin({ storage }))
@@ -40,36 +40,57 @@ export function isAuditorStorage(storage: object): storage is AuditorDeps['stora
 export function auditorPlugin(deps: AuditorDeps): FastifyPluginAsync {
   const { storage } = deps;
   const maxAge = deps.sessionMaxAgeSecs ?? 8 * 3600;
+  const auth: AuthOptions = deps.auth ?? { keys: storage.apiKeys, sessions: storage.uiSessions, cacheMs: 0 };
+  const AUDIT = auditRouteConfig(storage.auditLog, loginPage);
   return async (app: FastifyInstance) => {
+    // Mounted alone (tests) the UI still checks every route; on the API server this is a no-op.
+    installAuth(app, auth);
     // The login form posts urlencoded; parsed here so the plugin needs no form plugin.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
-
-    const guard = async (req: FastifyRequest, reply: FastifyReply): Promise<Auditor | null> => {
-      const out = await checkAuditor(req, storage.apiKeys, storage.auditLog);
-      if (out.ok) return out.auditor;
-      refuse(req, reply, out, loginPage);
-      return null;
-    };
-    const audit = (who: Auditor, req: FastifyRequest, action: string, target: string | null, details: Record<string, unknown> = {}) =>
-      storage.auditLog.record({ actor: who.actor, action, target, ip: req.ip, details });
-
-    app.get('/audit/login', async (_req, reply) => reply.type(HTML).send(loginPage()));
-
-    app.post<{ Body: { key?: string } }>('/audit/login', async (req, reply) => {
-      const token = String(req.body?.key ?? '').trim();
-      const out = token ? await checkAuditor(req, storage.apiKeys, storage.auditLog, token) : ({ ok: false, status: 401, reason: 'enter an API key' } as const);
-      if (!out.ok) return reply.code(out.status).type(HTML).send(loginPage(out.reason));
-      await audit(out.auditor, req, 'login', null);
-      return reply.header('set-cookie', sessionCookie(req, token, maxAge)).redirect('/audit', 303);
+    // Every POST form of every page carries this session's CSRF token.
+    app.addHook('onSend', async (req, reply, payload) => {
+      const token = req.uiSession?.csrf;
+      if (!token || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return payload;
+      return withCsrfFields(payload, token);
     });
 
-    app.post('/audit/logout', async (req, reply) => reply.header('set-cookie', sessionCookie(req, null, 0)).redirect('/audit/login', 303));
+    const audit = (who: Auditor, req: FastifyRequest, action: string, target: string | null, details: Record<string, unknown> = {}) =>
+      storage.auditLog.record({ actor: who.actor, action, target, ip: req.ip, details });
+    const deny = (req: FastifyRequest, actor: string, reason: string, details: Record<string, unknown> = {}) =>
+      storage.auditLog.record({ actor, action: 'denied', target: req.url, ip: req.ip, details: { reason, ...details } });
 
-    app.get<{ Querystring: LookupSearch }>('/audit', async (req, reply) => {
-      const who = await guard(req, reply);
-      if (!who) return reply;
+    app.get('/audit/login', { config: { scope: 'public' } }, async (_req, reply) => reply.type(HTML).send(loginPage()));
+
+    app.post<{ Body: { key?: string } }>('/audit/login', { config: { scope: 'public' } }, async (req, reply) => {
+      // A login forged from another origin would sign the victim's browser in as someone else.
+      if (!isSameOrigin(req, auth.origins, false)) return reply.code(403).type(HTML).send(loginPage("sign in from the auditor UI's own page"));
+      const token = String(req.body?.key ?? '').trim();
+      if (!token) return reply.code(401).type(HTML).send(loginPage('enter an API key'));
+      const key = await auth.keys.findByToken(token);
+      if (!key) {
+        await deny(req, 'anonymous', 'unknown or revoked key');
+        return reply.code(401).type(HTML).send(loginPage('the API key is unknown or revoked'));
+      }
+      if (!key.scopes.includes('audit')) {
+        await deny(req, actorOf(key), 'no audit scope', { scopes: key.scopes });
+        return reply.code(403).type(HTML).send(loginPage(`this API key lacks the "audit" scope (it has: ${key.scopes.join(', ') || 'none'})`));
+      }
+      if (!auth.sessions) return reply.code(503).type(HTML).send(loginPage('sign-in is not available on this server; use an API key header'));
+      await startUiSession(req, reply, auth.sessions, 'audit', key, maxAge);
+      await audit({ key, actor: actorOf(key) }, req, 'login', null);
+      return reply.redirect('/audit', 303);
+    });
+
+    app.post('/audit/logout', { config: AUDIT }, async (req, reply) => {
+      if (auth.sessions) await endUiSession(req, reply, auth.sessions, 'audit');
+      await audit(auditorOf(req), req, 'logout', null);
+      return reply.redirect('/audit/login', 303);
+    });
+
+    app.get<{ Querystring: LookupSearch }>('/audit', { config: AUDIT }, async (req, reply) => {
+      const who = auditorOf(req);
       const q: LookupSearch = { debtor: str(req.query.debtor), caseNumber: str(req.query.caseNumber), ipNumber: str(req.query.ipNumber), date: str(req.query.date) };
       const lookups = await searchLookups(storage, { ...q, limit: 200 });
       const caseIds = lookups.filter((l) => l.result?.collection === 'court_cases').map((l) => l.result!.id);
@@ -78,9 +99,8 @@ export function auditorPlugin(deps: AuditorDeps): FastifyPluginAsync {
       return reply.type(HTML).send(searchPage(q, lookups, new Map(cases.map((c) => [c._id, c])), who.actor));
     });
 
-    app.get<{ Params: { id: string } }>('/audit/jobs/:id', async (req, reply) => {
-      const who = await guard(req, reply);
-      if (!who) return reply;
+    app.get<{ Params: { id: string } }>('/audit/jobs/:id', { config: AUDIT }, async (req, reply) => {
+      const who = auditorOf(req);
       const jobId = req.params.id;
       const items = await storage.evidence.listByJob(jobId);
       const lookup = await storage.lookups.model.findById(jobId).lean<LookupDoc>();
@@ -93,9 +113,8 @@ export function auditorPlugin(deps: AuditorDeps): FastifyPluginAsync {
       return reply.type(HTML).send(jobPage(lookup, jobId, items, verification, manifest, record, who.actor));
     });
 
-    app.get<{ Params: { sha: string }; Querystring: { job?: string } }>('/audit/blobs/:sha', async (req, reply) => {
-      const who = await guard(req, reply);
-      if (!who) return reply;
+    app.get<{ Params: { sha: string }; Querystring: { job?: string } }>('/audit/blobs/:sha', { config: AUDIT }, async (req, reply) => {
+      const who = auditorOf(req);
       const sha = req.params.sha;
       if (!/^[0-9a-f]{64}$/.test(sha)) return reply.code(400).send({ error: { code: 'bad_input', message: 'not a sha256' } });
       const item = await storage.evidence.items.findOne({ sha256: sha }).select({ contentType: 1, kind: 1 }).lean();
@@ -112,9 +131,8 @@ export function auditorPlugin(deps: AuditorDeps): FastifyPluginAsync {
         .send(body);
     });
 
-    app.get<{ Params: { scope: string; id: string } }>('/audit/export/:scope/:id', async (req, reply) => {
-      const who = await guard(req, reply);
-      if (!who) return reply;
+    app.get<{ Params: { scope: string; id: string } }>('/audit/export/:scope/:id', { config: AUDIT }, async (req, reply) => {
+      const who = auditorOf(req);
       const { scope, id } = req.params;
       if (scope !== 'job' && scope !== 'case' && scope !== 'debtor') return reply.code(400).send({ error: { code: 'bad_input', message: 'scope must be job, case or debtor' } });
       await audit(who, req, `export.${scope}`, id);
@@ -124,9 +142,8 @@ export function auditorPlugin(deps: AuditorDeps): FastifyPluginAsync {
       return reply.type('application/zip').header('content-disposition', `attachment; filename="${name}"`).send(out);
     });
 
-    app.get('/audit/log', async (req, reply) => {
-      const who = await guard(req, reply);
-      if (!who) return reply;
+    app.get('/audit/log', { config: AUDIT }, async (req, reply) => {
+      const who = auditorOf(req);
       await audit(who, req, 'view.log', null);
       return reply.type(HTML).send(auditLogPage(await storage.auditLog.list({}, 300), who.actor));
     });

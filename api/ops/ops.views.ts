@@ -15,13 +15,13 @@ const NAV = [
 ] as const;
 
 /** The page frame: a light, script-free layout that refreshes itself where asked. */
-export function layout(title: string, body: string, options: { refreshSecs?: number; flash?: string } = {}): string {
+export function layout(title: string, body: string, options: { refreshSecs?: number; flash?: string; anonymous?: boolean } = {}): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · konveyer ops</title>
 ${options.refreshSecs ? `<meta http-equiv="refresh" content="${options.refreshSecs}">` : ''}
 <style>body{font:14px system-ui,sans-serif;margin:0 1.5rem 2rem;color:#222}nav a{margin-right:1rem}table{border-collapse:collapse;margin:.5rem 0}
 td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#f4f4f4}.bad{color:#b00}.ok{color:#070}.flash{background:#ffd;padding:.5rem;border:1px solid #cc8}
 form.inline{display:inline}img.captcha{border:1px solid #999;image-rendering:pixelated;height:60px}</style></head>
-<body><nav><strong>konveyer ops</strong> · ${NAV.map(([href, label]) => `<a href="${href}">${label}</a>`).join('')}</nav>
+<body><nav><strong>konveyer ops</strong> · ${NAV.map(([href, label]) => `<a href="${href}">${label}</a>`).join('')}${options.anonymous ? '' : '<form class="inline" method="post" action="/ops/logout"><button>sign out</button></form>'}</nav>
 <h1>${esc(title)}</h1>${options.flash ? `<p class="flash" role="status">${esc(options.flash)}</p>` : ''}${body}</body></html>`;
 }
 
@@ -29,6 +29,7 @@ export function loginPage(reason?: string): string {
   return layout(
     'Sign in',
     `${reason ? `<p class="bad">${esc(reason)}</p>` : ''}<form method="post" action="/ops/login"><label>API key with the "ops" scope <input name="key" type="password" autocomplete="off" size="50"></label> <button>Sign in</button></form>`,
+    { anonymous: true },
   );
 }
 
