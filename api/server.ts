@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-z
 import type { Logger } from '../core/logger.ts';
 import { createAuthHook } from './auth.ts';
 import type { ApiServerDeps } from './context.ts';
+import { installBodyGuards } from './body-guards.ts';
 import { installErrorHandling } from './errors.ts';
 import { registerExportRoutes } from './routes/exports.routes.ts';
 import { registerLookupRoutes } from './routes/lookups.routes.ts';
@@ -37,6 +38,7 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installBodyGuards(app);
   // The batch route reads CSV as a stream; it counts bytes and rows itself.
   app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
   app.addHook('onRequest', createAuthHook({ keys: deps.storage.apiKeys, cacheMs: options.authCacheMs }));
