@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.ts';
-import type { LookupStore, WebhookStore } from '../storage/types.ts';
+import { DEFAULT_CLIENT_ID, type LookupStore, type WebhookStore } from '../storage/types.ts';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { resolveWebhookTarget, type WebhookTarget } from './webhook-target.ts';
 import { deliveryJobOptions, signWebhook, WEBHOOK_QUEUE, webhookPayload, webhookQueue, type WebhookJobData } from './webhook.queue.ts';
@@ -45,7 +45,8 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
       if (data.kind === 'fanout') {
         const lookup = await options.lookups.get(data.lookupId);
         if (!lookup) return { deliveries: 0 };
-        const hooks = await options.webhooks.subscribedTo(data.event);
+        // Only the webhooks of the lookup's own client hear of it.
+        const hooks = await options.webhooks.subscribedTo(data.event, lookup.clientId ?? DEFAULT_CLIENT_ID);
         const fresh = await options.webhooks.addDeliveries(
           hooks.map((h) => ({ _id: `${h._id}.${lookup._id}.${data.event}`, webhookId: h._id, lookupId: lookup._id, event: data.event })),
         );

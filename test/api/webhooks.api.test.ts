@@ -123,9 +123,9 @@ describe('webhooks', () => {
     const failedBody = JSON.parse(flaky.got.find((g) => JSON.parse(g.body).event === 'lookup.failed')!.body);
     expect(failedBody.lookup).toMatchObject({ id: failing.json().lookup.id, status: 'failed', error: { code: 'layout_drift' } });
 
-    // Listing, visibility to other keys, delete.
+    // Listing, visibility to another client's key, delete.
     expect((await h.app.inject({ method: 'GET', url: '/v1/webhooks', headers: bearer(h.tokens.submit) })).json().items).toHaveLength(2);
-    const other = (await h.storage.apiKeys.create({ name: 'other', scopes: ['submit'] })).token;
+    const other = (await h.storage.apiKeys.create({ name: 'other', scopes: ['submit'], clientId: 'other-client' })).token;
     expect((await h.app.inject({ method: 'GET', url: `/v1/webhooks/${hookId}/deliveries`, headers: bearer(other) })).statusCode).toBe(404);
     expect((await h.app.inject({ method: 'DELETE', url: `/v1/webhooks/${hookId}`, headers: bearer(other) })).statusCode).toBe(404);
     expect((await h.app.inject({ method: 'DELETE', url: `/v1/webhooks/${hookId}`, headers: bearer(h.tokens.submit) })).statusCode).toBe(204);
