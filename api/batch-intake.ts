@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import { isJobName, JOB_NAMES, type JobName } from '../queues/names.ts';
+import { INPUT_SCHEMAS } from '../queues/payloads.ts';
 import { validateSubmitRequests, type RowError, type SubmitRequest, type ValidRequest } from '../queues/submit.ts';
 import { CsvRowReader } from './csv-rows.ts';
 import { ApiError, issueSentences } from './errors.ts';
@@ -25,6 +27,10 @@ export interface CsvBatchOptions {
  * Too many rows or bytes → 413 at once, without reading the rest.
  */
 export async function readCsvBatch(body: Readable, options: CsvBatchOptions): Promise<BatchIntake> {
+  if (!isJobName(options.type)) {
+    throw new ApiError(400, 'bad_input', `type: unknown lookup type "${options.type}"; expected one of ${JOB_NAMES.join(', ')}`, { issues: ['query.type: unknown lookup type'] });
+  }
+  const columns = csvColumnsOf(options.type);
   const reader = new CsvRowReader();
   const decoder = new TextDecoder('utf-8');
   const requests: SubmitRequest[] = [];
@@ -39,13 +45,21 @@ export async function readCsvBatch(body: Readable, options: CsvBatchOptions): Pr
         const dup = header.find((h, i) => header!.indexOf(h) !== i);
         if (dup !== undefined) throw new ApiError(400, 'bad_input', `CSV header: column "${dup}" appears twice`, { issues: [`header: duplicate column ${dup}`] });
         if (header.some((h) => h === '')) throw new ApiError(400, 'bad_input', 'CSV header: an empty column name', { issues: ['header: empty column name'] });
+        const unknown = header.filter((h) => !columns.has(h));
+        if (unknown.length > 0) {
+          const list = unknown.map((u) => `"${u}"`).join(', ');
+          throw new ApiError(400, 'bad_input', `CSV header: unknown column(s) ${list} for ${options.type}; expected columns from ${[...columns].join(', ')}`, {
+            issues: unknown.map((u) => `header: unknown column ${u}`),
+          });
+        }
         continue;
       }
       const rowNo = requests.length + 1;
       if (rowNo > options.maxRows) throw new ApiError(413, 'too_large', `batch has more than ${options.maxRows} rows`);
       if (error) structural.set(rowNo, error);
       else if (cells.length > header.length) structural.set(rowNo, `${cells.length} cells but the header has ${header.length} columns`);
-      const input: Record<string, string> = {};
+      // No prototype: a column name can never reach Object.prototype (the header is checked too).
+      const input: Record<string, string> = Object.create(null) as Record<string, string>;
       let clientKey: string | undefined;
       header.forEach((col, i) => {
         const value = cells[i]?.trim();
@@ -53,7 +67,7 @@ export async function readCsvBatch(body: Readable, options: CsvBatchOptions): Pr
         if (col === 'clientKey') clientKey = value;
         else input[col] = value;
       });
-      requests.push({ type: options.type, input, clientKey });
+      requests.push({ type: options.type, input: { ...input }, clientKey });
     }
   };
   for await (const chunk of body) {
@@ -66,6 +80,16 @@ export async function readCsvBatch(body: Readable, options: CsvBatchOptions): Pr
   if (!header) throw new ApiError(400, 'bad_input', 'CSV is empty: expected a header row and at least one row', { issues: ['body: empty CSV'] });
   if (requests.length === 0) throw new ApiError(400, 'bad_input', 'CSV has a header but no rows', { issues: ['body: no rows'] });
   return check(requests, structural);
+}
+
+/**
+ * The documented CSV columns of a lookup type: the input fields of its schema (every variant of
+ * a union, e.g. fssp.search's person/ip/document/legal) and `clientKey`.
+ */
+export function csvColumnsOf(type: JobName): Set<string> {
+  const schema = INPUT_SCHEMAS[type] as unknown as { shape?: Record<string, unknown>; options?: Array<{ shape?: Record<string, unknown> }> };
+  const shapes = schema.shape ? [schema.shape] : (schema.options ?? []).map((o) => o.shape ?? {});
+  return new Set([...shapes.flatMap((s) => Object.keys(s)), 'clientKey']);
 }
 
 /** A JSON batch: an array of `{ type, input, clientKey? }`. */

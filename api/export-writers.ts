@@ -31,7 +31,22 @@ function cellText(v: unknown): string {
   return String(v);
 }
 
-const csvEscape = (s: string): string => (/[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+/** First characters that make a spreadsheet evaluate a cell (OWASP "CSV injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell. A text that a spreadsheet would evaluate (starting with `=`, `+`, `-`, `@`, tab or
+ * CR, e.g. a scraped `=HYPERLINK(…)`) is neutralised as OWASP recommends: prefixed with `'` and
+ * quoted, so Excel and LibreOffice show it as text. Numbers stay as they are (a stored number
+ * cannot carry a formula); other cells are quoted only when they hold `"`, `,`, `;` or a line end.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const s = cellText(value);
+  if (FORMULA_START.test(s)) return `"'${s.replace(/"/g, '""')}"`;
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
 
 /** CSV (UTF-8 with BOM so spreadsheet programs read Cyrillic right), one line per document. */
 export function csvExport(collection: ReadCollection, docs: AsyncIterable<Record<string, unknown>>): Readable {
@@ -41,7 +56,7 @@ export function csvExport(collection: ReadCollection, docs: AsyncIterable<Record
       yield `\uFEFF${cols.map(headerOf).join(',')}\r\n`;
       let lines: string[] = [];
       for await (const doc of docs) {
-        lines.push(cols.map((c) => csvEscape(cellText(valueAt(doc, c)))).join(','));
+        lines.push(cols.map((c) => csvCell(valueAt(doc, c))).join(','));
         if (lines.length >= 500) {
           yield `${lines.join('\r\n')}\r\n`;
           lines = [];
@@ -81,6 +96,7 @@ export function xlsxExport(collection: ReadCollection, docs: AsyncIterable<Recor
       for await (const doc of docs) {
         sheet.addRow(cols.map((c) => {
           const v = valueAt(doc, c);
+          // A text cell stays a string cell, never a formula, whatever it starts with (`=HYPERLINK(…)`).
           return typeof v === 'number' || typeof v === 'boolean' ? v : cellText(v);
         })).commit();
         // Respect the client's pace: the zip writer pushes into `out` without waiting.

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { JOB_NAMES } from '../queues/names.ts';
 import { INPUT_SCHEMAS } from '../queues/payloads.ts';
 import { READ_COLLECTIONS, READ_FILTERS, type ReadCollection } from '../storage/read-models.repo.ts';
-import { WEBHOOK_EVENTS, type LookupDoc, type LookupStatus } from '../storage/types.ts';
+import { DEFAULT_CLIENT_ID, WEBHOOK_EVENTS, type LookupDoc, type LookupStatus } from '../storage/types.ts';
+import { maskLookupInput, maskRecord } from './pii-mask.ts';
 import { issueSentences, RequestValidationError } from './errors.ts';
 
 /** Same rule as queues/submit.ts: 1–128 letters, digits, or `. _ : -`. */
@@ -69,13 +70,14 @@ export const deliveriesQuerySchema = z.strictObject({
 
 export const idParamsSchema = z.strictObject({ id: z.string().min(1).max(200) });
 
-/** A lookup as the API shows it. */
-export function lookupView(doc: LookupDoc) {
+/** A lookup as the API shows it; personal fields of its input masked unless `pii`. */
+export function lookupView(doc: LookupDoc, options: { pii: boolean }) {
   return {
     id: doc._id,
     type: doc.type,
     status: doc.status,
-    input: doc.input,
+    input: options.pii ? doc.input : maskLookupInput(doc.type, doc.input ?? {}),
+    clientId: doc.clientId ?? DEFAULT_CLIENT_ID,
     // Stored as `<type>:<key>` for the unique index; the client sees its own key.
     clientKey: doc.clientKey ? doc.clientKey.slice(doc.type.length + 1) : null,
     batchId: doc.batchId,
@@ -90,9 +92,9 @@ export function lookupView(doc: LookupDoc) {
   };
 }
 
-/** A stored document with `_id` shown as `id`. */
-export function recordView(doc: Record<string, unknown>): Record<string, unknown> {
-  const { _id, ...rest } = doc;
+/** A stored document with `_id` shown as `id`; the debtor's personal data masked unless `pii`. */
+export function recordView(collection: ReadCollection, doc: Record<string, unknown>, options: { pii: boolean }): Record<string, unknown> {
+  const { _id, idempotencyKey: _k, ...rest } = options.pii ? doc : maskRecord(collection, doc);
   return { id: _id, ...rest };
 }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.ts';
 import { MongoUiSessionStore, type UiSessionStore } from '../storage/ui-sessions.repo.ts';
 import { installAuth, type AuthOptions } from './auth.ts';
 import type { ApiServerDeps } from './context.ts';
+import { installBodyGuards } from './body-guards.ts';
 import { installErrorHandling } from './errors.ts';
 import { registerExportRoutes } from './routes/exports.routes.ts';
 import { registerLookupRoutes } from './routes/lookups.routes.ts';
@@ -41,6 +42,7 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installBodyGuards(app);
   // The batch route reads CSV as a stream; it counts bytes and rows itself.
   app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
   // Every route declares config.scope where it is defined; the check runs on the route fastify matched.

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import type { DocumentDoc, DocumentStore, EpguRequestStore } from '../storage/types.ts';
+import { csvCell } from '../api/export-writers.ts';
 import { loadConfigOrExit } from './config-file.ts';
 
 /** Columns of `konveyer export epgu`, in order: the answer, its request, and the OCR fields. */
@@ -57,12 +58,6 @@ export async function epguExportRows(stores: { documents: DocumentStore; epguReq
 
 /** A structured field (department, debtor, creditor, executive document) as one JSON cell; null stays empty. */
 const objectCell = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v));
-
-const csvCell = (v: unknown) => {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** Writes rows as CSV (UTF-8 with BOM, for Excel), JSON lines, or an XLSX workbook (exceljs). */
 export async function writeEpguExport(rows: EpguExportRow[], format: 'csv' | 'jsonl' | 'xlsx', out: NodeJS.WritableStream): Promise<void> {

@@ -1,16 +1,22 @@
 import type { Command } from 'commander';
-import { API_SCOPES, type ApiScope } from '../storage/types.ts';
+import { API_SCOPES, CLIENT_ID_RE, DEFAULT_CLIENT_ID, type ApiScope } from '../storage/types.ts';
 import { loadConfigOrExit } from './config-file.ts';
 
-/** `konveyer keys create --scopes submit,read --name X | list | revoke <id>`: API keys. */
+/** `konveyer keys create --scopes submit,read --name X [--client billing] | list | revoke <id>`: API keys. */
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description(`API keys (scopes: ${API_SCOPES.join(', ')}); stored as SHA-256, the token is shown once`);
 
   keys
     .command('create')
     .requiredOption('--name <name>', 'who or what uses the key')
-    .requiredOption('--scopes <list>', `comma-separated: ${API_SCOPES.join(', ')}`)
-    .action(async (opts: { name: string; scopes: string }) => {
+    .requiredOption('--scopes <list>', `comma-separated: ${API_SCOPES.join(', ')} (all-clients: every client's data; pii: personal data unmasked)`)
+    .option('--client <id>', 'the client system the key belongs to (its lookups, idempotency keys, records, webhooks)', DEFAULT_CLIENT_ID)
+    .action(async (opts: { name: string; scopes: string; client: string }) => {
+      if (!CLIENT_ID_RE.test(opts.client)) {
+        process.stderr.write(`--client: "${opts.client}" is not a client id; expected 1–64 lower-case letters, digits, _ or - (starting with a letter or digit)\n`);
+        process.exitCode = 2;
+        return;
+      }
       const scopes = opts.scopes.split(',').map((s) => s.trim()).filter(Boolean);
       const wrong = scopes.filter((s) => !(API_SCOPES as readonly string[]).includes(s));
       if (scopes.length === 0 || wrong.length > 0) {
@@ -19,8 +25,8 @@ export function registerKeys(program: Command): void {
         return;
       }
       await withFarm(async (farm) => {
-        const { key, token } = await farm.storage.apiKeys.create({ name: opts.name, scopes: scopes as ApiScope[] });
-        process.stdout.write(`${JSON.stringify({ id: key._id, name: key.name, scopes: key.scopes, token }, null, 2)}\n`);
+        const { key, token } = await farm.storage.apiKeys.create({ name: opts.name, scopes: scopes as ApiScope[], clientId: opts.client });
+        process.stdout.write(`${JSON.stringify({ id: key._id, name: key.name, client: key.clientId, scopes: key.scopes, token }, null, 2)}\n`);
         process.stderr.write('Keep the token now: it is stored only as a hash and cannot be shown again.\n');
       });
     });
@@ -28,7 +34,7 @@ export function registerKeys(program: Command): void {
   keys.command('list').action(async () => {
     await withFarm(async (farm) => {
       for (const k of await farm.storage.apiKeys.list()) {
-        process.stdout.write(`${k._id}\t${k.revokedAt ? 'revoked' : 'active '}\t${k.scopes.join(',')}\t${k.name}\t${k.createdAt.toISOString()}\n`);
+        process.stdout.write(`${k._id}\t${k.revokedAt ? 'revoked' : 'active '}\t${k.clientId}\t${k.scopes.join(',')}\t${k.name}\t${k.createdAt.toISOString()}\n`);
       }
     });
   });

@@ -39,3 +39,21 @@ describe('court.case input on magistrate portals', () => {
     expect(messages({ court: 'a.bkr.sudrf.ru', caseId: '12345' })[0]).toMatch(/caseUid: caseId and caseUid go together/);
   });
 });
+
+describe('court host names (issue 13: labels of 70 and 300 characters, leading hyphen)', () => {
+  it('refuses a label over 63 characters, a name over 253, and a hyphen at either end of a label', () => {
+    const label70 = 'a'.repeat(70);
+    expect(messages({ court: `${label70}.bkr.sudrf.ru`, number: '2-1/2025' })[0]).toMatch(/^court: malformed court host: host label "a+…" is 70 characters long; at most 63/);
+    const long = `${Array.from({ length: 5 }, () => 'b'.repeat(60)).join('.')}.sudrf.ru`;
+    expect(long.length).toBeGreaterThan(253);
+    expect(messages({ court: long, number: '2-1/2025' })[0]).toMatch(/^court: malformed court host: host name is \d+ characters long; at most 253/);
+    expect(messages({ court: '-lenin.bkr.sudrf.ru', number: '2-1/2025' })[0]).toMatch(/^court: malformed court host: host label "-lenin" starts or ends with a hyphen/);
+    expect(messages({ court: 'lenin-.bkr.sudrf.ru', number: '2-1/2025' })[0]).toMatch(/starts or ends with a hyphen/);
+    expect(messages({ court: '5.mo-.msudrf.ru', number: '2-1/2025' })[0]).toMatch(/starts or ends with a hyphen/);
+  });
+
+  it('still accepts a 63-character label and the double hyphen inside sudrf names', () => {
+    expect(messages({ court: `${'c'.repeat(63)}.bkr.sudrf.ru`, number: '2-1/2025' })).toEqual([]);
+    expect(messages({ court: 'leninsky--ufa.sudrf.ru', number: '2-1/2025' })).toEqual([]);
+  });
+});

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { courtHostSchema } from './host-name.ts';
 import {
   CASE_NUMBER_FORMAT,
   CASE_NUMBER_RE,
-  COURT_HOST_FORMAT,
   COURT_UID_FORMAT,
   COURT_UID_RE,
   courtPortalOf,
@@ -17,11 +17,7 @@ import {
  */
 export const courtCaseInputSchema = z
   .object({
-    court: z
-      .string({ error: `court is required: ${COURT_HOST_FORMAT}` })
-      .trim()
-      .toLowerCase()
-      .refine((h) => courtPortalOf(h) !== null, { message: `unknown court host: expected ${COURT_HOST_FORMAT}` }),
+    court: courtHostSchema,
     number: z
       .string()
       .transform(normalizeCaseNumber)

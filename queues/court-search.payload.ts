@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COURT_HOST_FORMAT, courtPortalOf } from '../core/identifiers.ts';
+import { courtHostSchema } from './host-name.ts';
 
 const RU_DATE = /^(\d{2})\.(\d{2})\.(\d{4})$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -23,11 +23,7 @@ const date = (field: string) =>
  */
 export const courtSearchInputSchema = z
   .object({
-    court: z
-      .string({ error: `court is required: ${COURT_HOST_FORMAT}` })
-      .trim()
-      .toLowerCase()
-      .refine((h) => courtPortalOf(h) !== null, { message: `unknown court host: expected ${COURT_HOST_FORMAT}` }),
+    court: courtHostSchema,
     party: z.string({ error: 'party is required: a name or part of it' }).trim().min(3, 'party: at least 3 characters').max(200),
     registeredFrom: date('registeredFrom'),
     registeredTo: date('registeredTo'),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import { BadInputError } from '../core/errors.ts';
-import type { LookupDoc, LookupStore } from '../storage/types.ts';
+import { BadInputError, KonveyerError } from '../core/errors.ts';
+import { DEFAULT_CLIENT_ID, type LookupDoc, type LookupStore } from '../storage/types.ts';
 import { lookupJobOptions, type JobOptionsConfig } from './job-options.ts';
 import { isJobName, type JobName } from './names.ts';
 import { describeIssues, INPUT_SCHEMAS, type JobData } from './payloads.ts';
@@ -28,6 +28,48 @@ export interface SubmitDeps {
   /** The BullMQ queue of each job name. */
   queueFor: (name: JobName) => Queue;
   jobOptions: JobOptionsConfig;
+  /** The submitting client (its API key's): client keys are unique per client. Default `default`. */
+  clientId?: string;
+}
+
+/** A client key already used by this client for a lookup with another payload. */
+export interface IdempotencyConflict {
+  /** 1-based row of the request. */
+  row: number;
+  clientKey: string;
+  /** The lookup the key was first used for. */
+  lookupId: string;
+}
+
+/**
+ * Thrown when a request reuses one of its client's keys with a different type or input: the key
+ * names the first lookup, which is not replaced. Nothing of the refused requests was stored.
+ */
+export class IdempotencyConflictError extends KonveyerError {
+  override readonly code = 'idempotency_conflict';
+  override readonly kind = 'permanent';
+  constructor(readonly conflicts: IdempotencyConflict[]) {
+    super(
+      conflicts
+        .slice(0, 5)
+        .map((c) => `${conflicts.length > 1 ? `row ${c.row}: ` : ''}client key "${c.clientKey}" was already used for lookup ${c.lookupId} with a different payload`)
+        .join('; ') + (conflicts.length > 5 ? ' …' : ''),
+      { details: { conflicts } },
+    );
+  }
+}
+
+/** The same payload? Inputs are compared as JSON with sorted keys (both are schema outputs). */
+function samePayload(doc: LookupDoc, req: { type: string; input: Record<string, unknown> }): boolean {
+  return doc.type === req.type && canonicalJson(doc.input) === canonicalJson(req.input);
+}
+
+function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
 }
 
 /** Thrown when any row is invalid: nothing was stored or queued; `rows` lists every bad row. */
@@ -92,6 +134,7 @@ const STORE_CHUNK = 5000;
  * concurrent requests with one key exactly one inserts, the others get its lookup, `existed: true`.
  */
 export async function submitValidated(deps: SubmitDeps, valid: ValidRequest[], batchId = randomUUID()): Promise<SubmitResult> {
+  await refuseConflicts(deps, valid);
   const lookups: SubmitResult['lookups'] = [];
   for (let start = 0; start < valid.length; start += STORE_CHUNK) {
     lookups.push(...(await storeChunk(deps, valid.slice(start, start + STORE_CHUNK), batchId)));
@@ -99,8 +142,34 @@ export async function submitValidated(deps: SubmitDeps, valid: ValidRequest[], b
   return { batchId, lookups };
 }
 
+/**
+ * Same client key, different payload → IdempotencyConflictError before anything is stored (a key
+ * used twice within one batch with two payloads too). Same key, same payload → the first lookup.
+ */
+async function refuseConflicts(deps: SubmitDeps, valid: ValidRequest[]): Promise<void> {
+  const clientId = deps.clientId ?? DEFAULT_CLIENT_ID;
+  const keyed = valid.map((v, i) => ({ v, row: i + 1 })).filter((x) => x.v.clientKey);
+  if (keyed.length === 0) return;
+  const conflicts: IdempotencyConflict[] = [];
+  const firstInBatch = new Map<string, { v: ValidRequest; row: number }>();
+  for (const x of keyed) {
+    const typed = `${x.v.type}:${x.v.clientKey}`;
+    const first = firstInBatch.get(typed);
+    if (!first) firstInBatch.set(typed, x);
+    else if (canonicalJson(first.v.input) !== canonicalJson(x.v.input)) conflicts.push({ row: x.row, clientKey: x.v.clientKey!, lookupId: `row ${first.row} of this batch` });
+  }
+  const stored = deps.lookups.findByClientKeys ? await deps.lookups.findByClientKeys(clientId, [...firstInBatch.keys()]) : [];
+  const byKey = new Map(stored.map((d) => [d.clientKey, d]));
+  for (const x of keyed) {
+    const prior = byKey.get(`${x.v.type}:${x.v.clientKey}`);
+    if (prior && !samePayload(prior, x.v)) conflicts.push({ row: x.row, clientKey: x.v.clientKey!, lookupId: prior._id });
+  }
+  if (conflicts.length > 0) throw new IdempotencyConflictError(conflicts.sort((a, b) => a.row - b.row));
+}
+
 async function storeChunk(deps: SubmitDeps, valid: ValidRequest[], batchId: string): Promise<SubmitResult['lookups']> {
-  const fresh = valid.map((v) => ({ _id: randomUUID(), type: v.type, input: v.input, clientKey: v.clientKey ?? null, batchId }));
+  const clientId = deps.clientId ?? DEFAULT_CLIENT_ID;
+  const fresh = valid.map((v) => ({ _id: randomUUID(), type: v.type, input: v.input, clientKey: v.clientKey ?? null, batchId, clientId }));
   const { inserted, existing } = await deps.lookups.insertMany(fresh);
 
   const byType = new Map<JobName, LookupDoc[]>();
@@ -123,6 +192,12 @@ async function storeChunk(deps: SubmitDeps, valid: ValidRequest[], batchId: stri
   }
   const insertedIds = new Set(inserted.map((d) => d._id));
   const existingByKey = new Map(existing.map((d) => [d.clientKey, d]));
+  // A concurrent request with the same key and another payload won the insert: refuse this one.
+  const raced = fresh.flatMap((f, i) => {
+    const prior = insertedIds.has(f._id) ? undefined : existingByKey.get(f.clientKey ? `${f.type}:${f.clientKey}` : null);
+    return prior && !samePayload(prior, f) ? [{ row: i + 1, clientKey: f.clientKey!, lookupId: prior._id }] : [];
+  });
+  if (raced.length > 0) throw new IdempotencyConflictError(raced);
   return fresh.map((f) => {
     if (insertedIds.has(f._id)) return { id: f._id, type: f.type, existed: false };
     const prior = existingByKey.get(f.clientKey ? `${f.type}:${f.clientKey}` : null);

@@ -1,8 +1,9 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.ts';
-import type { LookupStore, WebhookStore } from '../storage/types.ts';
-import { checkWebhookUrl } from './webhook-target.ts';
+import { DEFAULT_CLIENT_ID, type LookupStore, type WebhookStore } from '../storage/types.ts';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { resolveWebhookTarget, type WebhookTarget } from './webhook-target.ts';
 import { deliveryJobOptions, signWebhook, WEBHOOK_QUEUE, webhookPayload, webhookQueue, type WebhookJobData } from './webhook.queue.ts';
 
 export interface WebhookWorkerOptions {
@@ -44,7 +45,8 @@ export function startWebhookWorker(options: WebhookWorkerOptions): WebhookWorker
       if (data.kind === 'fanout') {
         const lookup = await options.lookups.get(data.lookupId);
         if (!lookup) return { deliveries: 0 };
-        const hooks = await options.webhooks.subscribedTo(data.event);
+        // Only the webhooks of the lookup's own client hear of it.
+        const hooks = await options.webhooks.subscribedTo(data.event, lookup.clientId ?? DEFAULT_CLIENT_ID);
         const fresh = await options.webhooks.addDeliveries(
           hooks.map((h) => ({ _id: `${h._id}.${lookup._id}.${data.event}`, webhookId: h._id, lookupId: lookup._id, event: data.event })),
         );
@@ -84,9 +86,11 @@ async function deliver(options: WebhookWorkerOptions, deliveryId: string): Promi
     await webhooks.markUndelivered(deliveryId);
     return { delivered: false };
   }
-  // Checked again at delivery: DNS may have changed since the webhook was registered.
-  const refused = await checkWebhookUrl(hook.url, { allowPrivate: options.allowPrivate });
-  if (refused) {
+  // Checked again at delivery: DNS may have changed since the webhook was registered. The host is
+  // resolved once here and the connection goes to that very address (no second DNS answer).
+  const resolved = await resolveWebhookTarget(hook.url, { allowPrivate: options.allowPrivate });
+  if ('refused' in resolved) {
+    const refused = resolved.refused;
     await webhooks.recordAttempt(deliveryId, { delivered: false, statusCode: null, error: refused });
     await webhooks.markUndelivered(deliveryId);
     throw new UnrecoverableError(refused);
@@ -95,8 +99,10 @@ async function deliver(options: WebhookWorkerOptions, deliveryId: string): Promi
   const timestamp = String(Math.floor(Date.now() / 1000));
   let statusCode: number | null = null;
   let error: string | null = null;
+  const dispatcher = pinnedAgent(resolved.target);
   try {
-    const res = await fetch(hook.url, {
+    const res = await undiciFetch(resolved.target.url, {
+      dispatcher,
       method: 'POST',
       body,
       // Redirects are not followed: a redirect could lead to an address the check above refuses.
@@ -114,7 +120,10 @@ async function deliver(options: WebhookWorkerOptions, deliveryId: string): Promi
     await res.body?.cancel();
     if (res.status < 200 || res.status >= 300) error = `receiver answered HTTP ${res.status}`;
   } catch (err) {
-    error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const cause = (err as { cause?: unknown }).cause;
+    error = err instanceof Error ? `${err.name}: ${err.message}${cause instanceof Error ? ` (${cause.message})` : ''}` : String(err);
+  } finally {
+    await dispatcher.close().catch(() => undefined);
   }
   await webhooks.recordAttempt(deliveryId, { delivered: error === null, statusCode, error });
   if (error === null) return { delivered: true };
@@ -124,4 +133,21 @@ async function deliver(options: WebhookWorkerOptions, deliveryId: string): Promi
     return { delivered: false };
   }
   throw new Error(error);
+}
+
+/**
+ * An undici Agent whose every connection goes to the checked address: its `lookup` answers with
+ * that address only, so the host is never resolved again (DNS rebinding cannot swap it). TLS still
+ * checks the certificate against the host name (SNI = the URL's host).
+ */
+export function pinnedAgent(target: WebhookTarget): Agent {
+  return new Agent({
+    connections: 1,
+    connect: {
+      lookup: (_host: string, opts: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+        if (opts?.all) callback(null, [{ address: target.address, family: target.family }]);
+        else callback(null, target.address, target.family);
+      },
+    } as never,
+  });
 }

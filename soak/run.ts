@@ -1,5 +1,5 @@
 /**
- * `make soak` (`npx tsx soak/run.ts [--only crash,restart,faults,bad-input,security] [--quick]`):
+ * `make soak` (`npx tsx soak/run.ts [--only crash,restart,faults,bad-input,security,clients] [--quick]`):
  * the long reliability runs at full size — 1 000 lookups with ten kill -9 of robot processes,
  * Redis and MongoDB restarted mid-batch, site faults, 1 000 bad payloads, the security checks —
  * prints the figures and writes them into RELIABILITY.md (between its FIGURES markers).
@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startServices } from '../storage/embedded/index.ts';
 import { runBadInputScenario } from './scenarios/bad-input.scenario.ts';
+import { runClientsScenario } from './scenarios/clients.scenario.ts';
 import { runCrashScenario } from './scenarios/crash.scenario.ts';
 import { runSecurityScenario } from './scenarios/security.scenario.ts';
 import { runServiceRestartScenario } from './scenarios/service-restart.scenario.ts';
@@ -49,6 +50,10 @@ try {
   if (wants('security')) {
     const f = await runSecurityScenario({ services, courtLookups: quick ? 30 : 200, fsspLookups: quick ? 3 : 8, log: say });
     results.push({ name: 'security', figures: f, holds: f.urlsNotRefused.length === 0 && f.internalHits === 0 && f.leaks.length === 0 && Object.keys(f.craftedJobEnds).every((k) => k.startsWith('failed:')) });
+  }
+  if (wants('clients')) {
+    const f = await runClientsScenario({ services, lookupsPerClient: quick ? 30 : 200, log: say });
+    results.push({ name: 'clients', figures: f, holds: f.ssrfAccepted.length === 0 && f.ssrfHits === 0 && f.crossClientLeaks === 0 && f.foreignIdempotencyHits === 0 && f.piiLeaks === 0 && f.csvFormulasLive === 0 && f.xlsxFormulas === 0 && f.api5xx === 0 });
   }
 } finally {
   await embedded?.stop();

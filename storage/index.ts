@@ -6,6 +6,7 @@ import { MongoEvidenceStore } from './evidence.store.ts';
 import { MongoAuditLog } from './audit-log.repo.ts';
 import type { EvidenceBackendOptions } from './evidence/blob-backend.ts';
 import { createBlobBackend } from './evidence/backends.ts';
+import { migrateToClients } from './clients.migration.ts';
 import { MongoLookupStore } from './lookups.repo.ts';
 import { MongoScheduleStore } from './schedule.repo.ts';
 import { MongoEnforcementProceedingStore } from './enforcement-proceedings.repo.ts';
@@ -89,5 +90,7 @@ export async function openStorage(options: MongoOptions & { evidence?: EvidenceB
   }
   await uiSessions.model.createCollection().catch(() => undefined);
   await uiSessions.model.createIndexes();
+  // Keys, webhooks and lookups from before clients existed move to the default client (idempotent).
+  await migrateToClients(conn);
   return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, uiSessions, close: () => conn.close() };
 }

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { lookupModel, type LookupModel } from './models/lookup.model.ts';
-import type { LookupDoc, LookupError, LookupStatus, LookupStore, NewLookup } from './types.ts';
+import { DEFAULT_CLIENT_ID, type LookupDoc, type LookupError, type LookupStatus, type LookupStore, type NewLookup } from './types.ts';
 
 const ALL_STATUSES: LookupStatus[] = ['queued', 'running', 'succeeded', 'not_found', 'failed', 'needs_human'];
 
@@ -19,8 +19,9 @@ export class MongoLookupStore implements LookupStore {
       type: l.type,
       status: 'queued' as const,
       input: l.input,
+      clientId: l.clientId ?? DEFAULT_CLIENT_ID,
       // Only set when given: the sparse unique index ignores documents without it.
-      ...(l.clientKey ? { clientKey: `${l.type}:${l.clientKey}` } : {}),
+      ...(l.clientKey ? { clientKey: `${l.type}:${l.clientKey}`, idempotencyKey: idempotencyKeyOf(l.clientId ?? DEFAULT_CLIENT_ID, `${l.type}:${l.clientKey}`) } : {}),
       batchId: l.batchId ?? null,
       attempts: 0,
       error: null,
@@ -49,9 +50,14 @@ export class MongoLookupStore implements LookupStore {
       dupDocs.length === 0
         ? []
         : await this.model
-            .find({ $or: [{ _id: { $in: dupDocs.map((d) => d._id) } }, { clientKey: { $in: dupDocs.flatMap((d) => ('clientKey' in d ? [d.clientKey] : [])) } }] })
+            .find({ $or: [{ _id: { $in: dupDocs.map((d) => d._id) } }, { idempotencyKey: { $in: dupDocs.flatMap((d) => ('idempotencyKey' in d ? [d.idempotencyKey] : [])) } }] })
             .lean<LookupDoc[]>();
     return { inserted, existing };
+  }
+
+  async findByClientKeys(clientId: string, clientKeys: string[]): Promise<LookupDoc[]> {
+    if (clientKeys.length === 0) return [];
+    return this.model.find({ idempotencyKey: { $in: clientKeys.map((k) => idempotencyKeyOf(clientId, String(k))) } }).lean<LookupDoc[]>();
   }
 
   async get(id: string): Promise<LookupDoc | null> {
@@ -107,3 +113,6 @@ export class MongoLookupStore implements LookupStore {
 function clean<T extends object>(filter: T): Partial<T> {
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** The unique idempotency field: a client key is unique per client (`<clientId>|<type>:<key>`). */
+export const idempotencyKeyOf = (clientId: string, typedKey: string): string => `${clientId}|${typedKey}`;

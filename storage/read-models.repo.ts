@@ -19,6 +19,17 @@ export const READ_FILTERS = {
 
 export type ReadFilter<C extends ReadCollection> = Partial<Record<keyof (typeof READ_FILTERS)[C], string>>;
 
+/**
+ * Which documents a caller may see, added by the server (never from a client's query): a client's
+ * own lookups (`clientId`), or the records reached through them (`ids`, and for documents the
+ * answers to its EPGU requests, `requestIds`). Absent: everything (`all-clients`).
+ */
+export interface ReadRestriction {
+  clientId?: string;
+  ids?: string[];
+  requestIds?: string[];
+}
+
 export interface ReadPage {
   items: Array<Record<string, unknown>>;
   /** Pass as `cursor` for the next page; null on the last page. */
@@ -29,8 +40,8 @@ export interface ReadPage {
 export class MongoReadModelStore {
   constructor(private readonly conn: Connection) {}
 
-  async page<C extends ReadCollection>(collection: C, filter: ReadFilter<C>, options: { limit: number; cursor?: string }): Promise<ReadPage> {
-    const query = buildQuery(collection, filter);
+  async page<C extends ReadCollection>(collection: C, filter: ReadFilter<C>, options: { limit: number; cursor?: string }, restrict?: ReadRestriction): Promise<ReadPage> {
+    const query = restricted(buildQuery(collection, filter), restrict);
     if (options.cursor !== undefined) query._id = { $gt: decodeCursor(options.cursor) };
     const items = await this.conn
       .collection(collection)
@@ -44,15 +55,37 @@ export class MongoReadModelStore {
   }
 
   /** One document by `_id` (a string), or null. */
-  async get(collection: ReadCollection, id: string): Promise<Record<string, unknown> | null> {
-    return (await this.conn.collection(collection).findOne({ _id: String(id) } as never)) as Record<string, unknown> | null;
+  async get(collection: ReadCollection, id: string, restrict?: ReadRestriction): Promise<Record<string, unknown> | null> {
+    return (await this.conn.collection(collection).findOne(restricted({ _id: String(id) }, restrict) as never)) as Record<string, unknown> | null;
+  }
+
+  /**
+   * Ids of the records of `collection` reached through one client's lookups (`result.id` and
+   * `result.ids`), and for documents also the ids of its EPGU requests (answers link by `requestId`).
+   */
+  async reachableBy(clientId: string, collection: Exclude<ReadCollection, 'lookups'>): Promise<ReadRestriction> {
+    const resultsOf = async (coll: string) => {
+      const ids = new Set<string>();
+      const cursor = this.conn
+        .collection('lookups')
+        .find({ clientId: String(clientId), 'result.collection': coll } as never, { projection: { result: 1 } })
+        .batchSize(5000);
+      for await (const d of cursor) {
+        const r = (d as { result?: { id?: unknown; ids?: unknown[] } }).result;
+        if (r?.id !== undefined && r.id !== null) ids.add(String(r.id));
+        for (const id of r?.ids ?? []) ids.add(String(id));
+      }
+      return [...ids];
+    };
+    const ids = await resultsOf(collection);
+    return collection === 'documents' ? { ids, requestIds: await resultsOf('epgu_requests') } : { ids };
   }
 
   /** Every matching document in `_id` order, read in batches (for exports). */
-  async *stream<C extends ReadCollection>(collection: C, filter: ReadFilter<C>, batchSize = 1000): AsyncGenerator<Record<string, unknown>> {
+  async *stream<C extends ReadCollection>(collection: C, filter: ReadFilter<C>, restrict?: ReadRestriction, batchSize = 1000): AsyncGenerator<Record<string, unknown>> {
     const cursor = this.conn
       .collection(collection)
-      .find(buildQuery(collection, filter) as never)
+      .find(restricted(buildQuery(collection, filter), restrict) as never)
       .sort({ _id: 1 })
       .batchSize(batchSize);
     try {
@@ -61,6 +94,19 @@ export class MongoReadModelStore {
       await cursor.close();
     }
   }
+}
+
+/** The query narrowed to what the restriction lets through (`$and`, so an `_id` cursor still applies). */
+function restricted(query: Record<string, unknown>, restrict?: ReadRestriction): Record<string, unknown> {
+  if (!restrict) return query;
+  const parts: Array<Record<string, unknown>> = [];
+  if (restrict.clientId !== undefined) parts.push({ clientId: String(restrict.clientId) });
+  if (restrict.ids !== undefined || restrict.requestIds !== undefined) {
+    const or: Array<Record<string, unknown>> = [{ _id: { $in: (restrict.ids ?? []).map(String) } }];
+    if (restrict.requestIds && restrict.requestIds.length > 0) or.push({ requestId: { $in: restrict.requestIds.map(String) } });
+    parts.push(or.length === 1 ? or[0]! : { $or: or });
+  }
+  return parts.length === 0 ? query : { ...query, $and: parts };
 }
 
 /** Only whitelisted keys, only string values; anything else is a programming error upstream. */

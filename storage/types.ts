@@ -20,7 +20,12 @@ export interface LookupDoc {
   type: string;
   status: LookupStatus;
   input: Record<string, unknown>;
+  /** The client system that submitted it (its API key's client); `default` for older lookups. */
+  clientId?: string;
+  /** `<type>:<key>` as the client gave it (shown without the type), null without one. */
   clientKey: string | null;
+  /** `<clientId>|<type>:<key>`, set only with a client key: the unique idempotency index. */
+  idempotencyKey?: string;
   batchId: string | null;
   attempts: number;
   error: LookupError | null;
@@ -40,12 +45,16 @@ export interface NewLookup {
   input: Record<string, unknown>;
   clientKey?: string | null;
   batchId?: string | null;
+  /** Owner client; default `default`. The client key is unique per client. */
+  clientId?: string;
 }
 
 /** The lookups collection as queues and the CLI use it. */
 export interface LookupStore {
-  /** Inserts new lookups; returns the ids that already existed (same id or client key) with their docs. */
+  /** Inserts new lookups; returns the ids that already existed (same id, or client key of the same client) with their docs. */
   insertMany(lookups: NewLookup[]): Promise<{ inserted: LookupDoc[]; existing: LookupDoc[] }>;
+  /** The lookups of one client carrying these client keys (`<type>:<key>` as stored). */
+  findByClientKeys?(clientId: string, clientKeys: string[]): Promise<LookupDoc[]>;
   get(id: string): Promise<LookupDoc | null>;
   markRunning(id: string, attempt: number, robot: string): Promise<void>;
   markFinished(
@@ -130,9 +139,18 @@ export interface EvidenceStore {
 
 // ---- HTTP API (issue 6): API keys, webhooks, read models ----
 
-/** What an API key may do: submit lookups, read results, read evidence/audit, operate the farm. */
-export type ApiScope = 'submit' | 'read' | 'audit' | 'ops';
-export const API_SCOPES: readonly ApiScope[] = ['submit', 'read', 'audit', 'ops'];
+/**
+ * What an API key may do: submit lookups, read results, read evidence/audit, operate the farm;
+ * `all-clients` sees every client's lookups, records and webhooks (ops, auditors); `pii` sees
+ * personal data (birth dates, names, addresses) unmasked.
+ */
+export type ApiScope = 'submit' | 'read' | 'audit' | 'ops' | 'all-clients' | 'pii';
+export const API_SCOPES: readonly ApiScope[] = ['submit', 'read', 'audit', 'ops', 'all-clients', 'pii'];
+
+/** The client that keys, lookups and webhooks stored before clients existed belong to. */
+export const DEFAULT_CLIENT_ID = 'default';
+/** A client id: 1–64 lower-case letters, digits, `_` or `-`. */
+export const CLIENT_ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** `api_keys` document: the token itself is never stored, only its SHA-256. */
 export interface ApiKeyDoc {
@@ -141,13 +159,15 @@ export interface ApiKeyDoc {
   /** Hex SHA-256 of the token. */
   hash: string;
   scopes: ApiScope[];
+  /** The client system the key belongs to (`default` for keys made before clients existed). */
+  clientId: string;
   createdAt: Date;
   revokedAt: Date | null;
 }
 
 export interface ApiKeyStore {
   /** Creates a key; the returned token is shown once and cannot be recovered. */
-  create(input: { name: string; scopes: ApiScope[] }): Promise<{ key: ApiKeyDoc; token: string }>;
+  create(input: { name: string; scopes: ApiScope[]; clientId?: string }): Promise<{ key: ApiKeyDoc; token: string }>;
   /** The active (not revoked) key whose hash matches the token, or null. */
   findByToken(token: string): Promise<ApiKeyDoc | null>;
   list(): Promise<ApiKeyDoc[]>;
@@ -167,6 +187,8 @@ export interface WebhookDoc {
   events: WebhookEvent[];
   /** The API key that registered it. */
   ownerKeyId: string | null;
+  /** Its client: it receives only this client's lookups (`default` for older webhooks). */
+  clientId: string;
   createdAt: Date;
   deletedAt: Date | null;
 }
@@ -190,14 +212,14 @@ export interface WebhookDeliveryDoc {
 }
 
 export interface WebhookStore {
-  create(input: { url: string; secret: string; events: WebhookEvent[]; ownerKeyId: string | null }): Promise<WebhookDoc>;
+  create(input: { url: string; secret: string; events: WebhookEvent[]; ownerKeyId: string | null; clientId?: string }): Promise<WebhookDoc>;
   get(id: string): Promise<WebhookDoc | null>;
-  /** Active webhooks, optionally only those of one API key. */
-  list(ownerKeyId?: string): Promise<WebhookDoc[]>;
+  /** Active webhooks, optionally only those of one client. */
+  list(clientId?: string): Promise<WebhookDoc[]>;
   /** Soft delete: deliveries stay visible. False when there was no active webhook. */
   remove(id: string): Promise<boolean>;
-  /** Active webhooks subscribed to an event. */
-  subscribedTo(event: WebhookEvent): Promise<WebhookDoc[]>;
+  /** Active webhooks of one client subscribed to an event. */
+  subscribedTo(event: WebhookEvent, clientId: string): Promise<WebhookDoc[]>;
   /** Inserts deliveries; ones that exist already (same id) are skipped. Returns those inserted. */
   addDeliveries(docs: Array<Pick<WebhookDeliveryDoc, '_id' | 'webhookId' | 'lookupId' | 'event'>>): Promise<WebhookDeliveryDoc[]>;
   getDelivery(id: string): Promise<WebhookDeliveryDoc | null>;

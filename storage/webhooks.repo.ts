@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import { webhookDeliveryModel, webhookModel } from './models/webhook.model.ts';
-import type { WebhookDeliveryDoc, WebhookDeliveryStatus, WebhookDoc, WebhookEvent, WebhookStore } from './types.ts';
+import { DEFAULT_CLIENT_ID, type WebhookDeliveryDoc, type WebhookDeliveryStatus, type WebhookDoc, type WebhookEvent, type WebhookStore } from './types.ts';
 
 /** MongoDB implementation of WebhookStore (`webhooks` + `webhook_deliveries`). */
 export class MongoWebhookStore implements WebhookStore {
@@ -12,20 +12,21 @@ export class MongoWebhookStore implements WebhookStore {
     this.deliveries = webhookDeliveryModel(conn);
   }
 
-  async create(input: { url: string; secret: string; events: WebhookEvent[]; ownerKeyId: string | null }): Promise<WebhookDoc> {
-    const doc: WebhookDoc = { _id: randomUUID(), ...input, events: [...new Set(input.events)], createdAt: new Date(), deletedAt: null };
+  async create(input: { url: string; secret: string; events: WebhookEvent[]; ownerKeyId: string | null; clientId?: string }): Promise<WebhookDoc> {
+    const doc: WebhookDoc = { _id: randomUUID(), ...input, clientId: input.clientId ?? DEFAULT_CLIENT_ID, events: [...new Set(input.events)], createdAt: new Date(), deletedAt: null };
     await this.model.collection.insertOne(doc as never);
     return doc;
   }
 
   async get(id: string): Promise<WebhookDoc | null> {
-    return this.model.findOne({ _id: String(id), deletedAt: null }).lean<WebhookDoc>();
+    const hook = await this.model.findOne({ _id: String(id), deletedAt: null }).lean<WebhookDoc>();
+    return hook ? withClient(hook) : null;
   }
 
-  async list(ownerKeyId?: string): Promise<WebhookDoc[]> {
+  async list(clientId?: string): Promise<WebhookDoc[]> {
     const filter: Record<string, unknown> = { deletedAt: null };
-    if (ownerKeyId !== undefined) filter.ownerKeyId = String(ownerKeyId);
-    return this.model.find(filter).sort({ createdAt: 1 }).lean<WebhookDoc[]>();
+    if (clientId !== undefined) filter.clientId = String(clientId);
+    return (await this.model.find(filter).sort({ createdAt: 1 }).lean<WebhookDoc[]>()).map(withClient);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -33,8 +34,8 @@ export class MongoWebhookStore implements WebhookStore {
     return res.modifiedCount > 0;
   }
 
-  async subscribedTo(event: WebhookEvent): Promise<WebhookDoc[]> {
-    return this.model.find({ events: event, deletedAt: null }).lean<WebhookDoc[]>();
+  async subscribedTo(event: WebhookEvent, clientId: string): Promise<WebhookDoc[]> {
+    return (await this.model.find({ events: event, clientId: String(clientId), deletedAt: null }).lean<WebhookDoc[]>()).map(withClient);
   }
 
   async addDeliveries(docs: Array<Pick<WebhookDeliveryDoc, '_id' | 'webhookId' | 'lookupId' | 'event'>>): Promise<WebhookDeliveryDoc[]> {
@@ -83,3 +84,6 @@ export class MongoWebhookStore implements WebhookStore {
     return this.deliveries.find(q).sort({ createdAt: 1 }).limit(limit).lean<WebhookDeliveryDoc[]>();
   }
 }
+
+/** Webhooks stored before clients existed belong to the default client (also set by the start-up migration). */
+const withClient = (hook: WebhookDoc): WebhookDoc => (hook.clientId ? hook : { ...hook, clientId: DEFAULT_CLIENT_ID });

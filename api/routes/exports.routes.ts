@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { READ_FILTERS } from '../../storage/read-models.repo.ts';
+import { clientViewOf, restrictionFor } from '../client-scope.ts';
 import type { ApiServerDeps } from '../context.ts';
+import { maskRecord } from '../pii-mask.ts';
 import { ApiError } from '../errors.ts';
 import { csvExport, jsonlExport, xlsxExport } from '../export-writers.ts';
 import { exportQuerySchema } from '../schemas.ts';
@@ -33,7 +35,9 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiServerDeps):
         const issues = wrong.map((k) => `${k}: not a filter of ${collection}; expected one of ${allowed.join(', ')}`);
         throw new ApiError(400, 'bad_input', issues.join('; '), { issues });
       }
-      const docs = deps.storage.readModels.stream(collection, rawFilter);
+      const view = clientViewOf(req);
+      const stored = deps.storage.readModels.stream(collection, rawFilter, await restrictionFor(deps, view, collection));
+      const docs = view.pii ? stored : maskAll(collection, stored);
       const stream = format === 'csv' ? csvExport(collection, docs) : format === 'jsonl' ? jsonlExport(docs) : xlsxExport(collection, docs);
       const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
       return reply
@@ -42,4 +46,12 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiServerDeps):
         .send(stream);
     },
   );
+}
+
+/** The stream with every document's personal data masked (keys without `pii`). */
+async function* maskAll(collection: keyof typeof READ_FILTERS, docs: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
+  for await (const doc of docs) {
+    const { idempotencyKey: _k, ...rest } = maskRecord(collection, doc);
+    yield rest;
+  }
 }

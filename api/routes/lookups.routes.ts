@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { submitValidated, validateSubmitRequests } from '../../queues/submit.ts';
+import { IdempotencyConflictError, submitValidated, validateSubmitRequests, type SubmitResult, type ValidRequest } from '../../queues/submit.ts';
 import type { LookupDoc } from '../../storage/types.ts';
 import { readCsvBatch, readJsonBatch, type BatchIntake } from '../batch-intake.ts';
+import { clientViewOf, isVisibleTo, restrictionFor } from '../client-scope.ts';
 import { submitDepsOf, type ApiServerDeps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { clientKeySchema, documentationOnly, idParamsSchema, lookupRequestSchema, lookupsQuerySchema, lookupView } from '../schemas.ts';
@@ -16,6 +17,17 @@ const LIST_IDS_UP_TO = 1000;
 export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const submitDeps = submitDepsOf(deps);
+  /** Stores for the caller's client; a reused key with another payload → 409 naming the first lookup. */
+  const submitFor = async (req: FastifyRequest, valid: ValidRequest[]): Promise<SubmitResult> => {
+    try {
+      return await submitValidated({ ...submitDeps, clientId: clientViewOf(req).clientId }, valid);
+    } catch (error) {
+      if (!(error instanceof IdempotencyConflictError)) throw error;
+      throw new ApiError(409, 'idempotency_conflict', `${error.message}; nothing was recorded. Use a new key for a new request.`, {
+        issues: error.conflicts.map((c) => `row ${c.row}: clientKey ${c.clientKey}: first used for lookup ${c.lookupId} with a different payload`),
+      });
+    }
+  };
 
   r.post(
     '/v1/lookups',
@@ -23,7 +35,9 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
       config: { scope: 'submit' },
       schema: {
         summary: 'Submit one lookup',
-        description: 'The same client key (field `clientKey` or header `Idempotency-Key`) twice returns the first lookup (200, existed: true) and adds no job.',
+        description:
+          'The same client key (field `clientKey` or header `Idempotency-Key`) twice with the same payload returns the first lookup (200, existed: true) and adds no job; ' +
+          'with a different payload it answers 409 naming the first lookup. Keys are per client (the API key\'s client) and per lookup type.',
         tags: ['lookups'],
         body: lookupRequestSchema,
         headers: z.object({ 'idempotency-key': clientKeySchema.optional() }),
@@ -38,11 +52,11 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
       // The body already passed the type's schema; validate again only to get the typed request.
       const { valid, rowErrors } = validateSubmitRequests([{ type: body.type, input: body.input, clientKey: body.clientKey ?? headerKey }]);
       if (rowErrors.length > 0) throw new ApiError(400, 'bad_input', rowErrors[0]!.errors.join('; '), { issues: rowErrors[0]!.errors });
-      const res = await submitValidated(submitDeps, valid);
+      const res = await submitFor(req, valid);
       const { id, existed } = res.lookups[0]!;
       const doc = await deps.storage.lookups.get(id);
       if (!doc) throw new Error(`lookup ${id} vanished after submit`);
-      return reply.code(existed ? 200 : 201).send({ existed, lookup: lookupView(doc) });
+      return reply.code(existed ? 200 : 201).send({ existed, lookup: lookupView(doc, clientViewOf(req)) });
     },
   );
 
@@ -72,7 +86,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
       if (intake.rowErrors.length > 0) {
         throw new ApiError(400, 'bad_input', `${intake.rowErrors.length} of ${intake.rows} rows are invalid; nothing was recorded`, { rows: intake.rowErrors });
       }
-      const res = await submitValidated(submitDeps, intake.valid);
+      const res = await submitFor(req, intake.valid);
       const existed = res.lookups.filter((l) => l.existed).length;
       return reply.code(202).send({
         batchId: res.batchId,
@@ -89,8 +103,10 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
     { config: { scope: 'read' }, schema: { summary: 'One lookup', tags: ['lookups'], params: idParamsSchema } },
     async (req) => {
       const doc = await deps.storage.lookups.get(req.params.id);
-      if (!doc) throw new ApiError(404, 'not_found', `no lookup ${req.params.id}`);
-      return { lookup: lookupView(doc) };
+      const view = clientViewOf(req);
+      // Another client's lookup is not confirmed to exist: the same 404 as an unknown id.
+      if (!doc || !isVisibleTo(view, doc)) throw new ApiError(404, 'not_found', `no lookup ${req.params.id}`);
+      return { lookup: lookupView(doc, view) };
     },
   );
 
@@ -99,8 +115,9 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
     { config: { scope: 'read' }, schema: { summary: 'Lookups by batch, status, type (paged)', tags: ['lookups'], querystring: lookupsQuerySchema } },
     async (req) => {
       const { limit, cursor, batch, status, type } = req.query;
-      const page = await deps.storage.readModels.page('lookups', { batch, status, type }, { limit, cursor });
-      return { items: page.items.map((d) => lookupView(d as unknown as LookupDoc)), nextCursor: page.nextCursor };
+      const view = clientViewOf(req);
+      const page = await deps.storage.readModels.page('lookups', { batch, status, type }, { limit, cursor }, await restrictionFor(deps, view, 'lookups'));
+      return { items: page.items.map((d) => lookupView(d as unknown as LookupDoc, view)), nextCursor: page.nextCursor };
     },
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ReadCollection } from '../../storage/read-models.repo.ts';
+import { clientViewOf, restrictionFor } from '../client-scope.ts';
 import type { ApiServerDeps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { idParamsSchema, pageQuerySchema, recordView } from '../schemas.ts';
@@ -25,17 +26,20 @@ export function registerRecordRoutes(app: FastifyInstance, deps: ApiServerDeps):
       },
       async (req) => {
         const { limit, cursor, ...filter } = req.query as { limit: number; cursor?: string } & Record<string, string | undefined>;
-        const page = await deps.storage.readModels.page(collection, filter, { limit, cursor });
-        return { items: page.items.map(recordView), nextCursor: page.nextCursor };
+        const view = clientViewOf(req);
+        const page = await deps.storage.readModels.page(collection, filter, { limit, cursor }, await restrictionFor(deps, view, collection));
+        return { items: page.items.map((d) => recordView(collection, d, view)), nextCursor: page.nextCursor };
       },
     );
     r.get(
       `${path}/:id`,
       { config: { scope: 'read' }, schema: { summary: `one of ${collection}`, tags: ['records'], params: idParamsSchema } },
       async (req) => {
-        const doc = await deps.storage.readModels.get(collection, req.params.id);
+        const view = clientViewOf(req);
+        // A record not reached through the caller's lookups answers like an unknown id.
+        const doc = await deps.storage.readModels.get(collection, req.params.id, await restrictionFor(deps, view, collection));
         if (!doc) throw new ApiError(404, 'not_found', `no ${collection} record ${req.params.id}`);
-        return recordView(doc);
+        return recordView(collection, doc, view);
       },
     );
   }

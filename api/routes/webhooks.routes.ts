@@ -2,14 +2,19 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkWebhookUrl } from '../../queues/webhook-target.ts';
 import { WEBHOOK_EVENTS, type WebhookDoc, type WebhookEvent } from '../../storage/types.ts';
+import { clientViewOf, isVisibleTo } from '../client-scope.ts';
 import type { ApiServerDeps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { deliveriesQuerySchema, idParamsSchema, webhookCreateSchema } from '../schemas.ts';
 
 /** A webhook as the API shows it: never the secret. */
-const webhookView = (w: WebhookDoc) => ({ id: w._id, url: w.url, events: w.events, createdAt: w.createdAt });
+const webhookView = (w: WebhookDoc) => ({ id: w._id, url: w.url, events: w.events, clientId: w.clientId, createdAt: w.createdAt });
 
-/** POST/GET/DELETE /v1/webhooks, GET /v1/webhooks/:id/deliveries. A key sees its own webhooks; `ops` sees all. */
+/**
+ * POST/GET/DELETE /v1/webhooks, GET /v1/webhooks/:id/deliveries. A webhook belongs to the client of
+ * the key that registered it and receives only that client's lookups; keys of the same client see
+ * it, `all-clients` sees every client's.
+ */
 export function registerWebhookRoutes(app: FastifyInstance, deps: ApiServerDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { webhooks } = deps.storage;
@@ -17,7 +22,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiServerDeps)
   /** The webhook if the caller may see it, else 404 (not 403: ids of others are not confirmed). */
   const visible = async (req: FastifyRequest, id: string): Promise<WebhookDoc> => {
     const hook = await webhooks.get(id);
-    if (!hook || (hook.ownerKeyId !== req.apiKey?._id && !req.apiKey?.scopes.includes('ops'))) throw new ApiError(404, 'not_found', `no webhook ${id}`);
+    if (!hook || !isVisibleTo(clientViewOf(req), hook)) throw new ApiError(404, 'not_found', `no webhook ${id}`);
     return hook;
   };
 
@@ -30,7 +35,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiServerDeps)
         description:
           'Each finished lookup (succeeded, not_found, failed, needs_human) is POSTed as JSON with headers X-Konveyer-Timestamp and ' +
           'X-Konveyer-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>. Retried with backoff for WEBHOOK_RETRY_WINDOW_MS (24 h), ' +
-          'then kept as undelivered. URLs resolving to loopback/private/link-local addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true.',
+          'then kept as undelivered. Only lookups of the registering key\'s client are sent. URLs resolving to loopback, private, link-local, CGNAT, ' +
+          'documentation, benchmarking, reserved or multicast addresses, or to an address of the farm\'s own machine, are refused unless WEBHOOK_ALLOW_PRIVATE=true.',
         tags: ['webhooks'],
         body: webhookCreateSchema,
       },
@@ -43,13 +49,15 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiServerDeps)
         secret: req.body.secret,
         events: (req.body.events as WebhookEvent[] | undefined) ?? [...WEBHOOK_EVENTS],
         ownerKeyId: req.apiKey?._id ?? null,
+        clientId: clientViewOf(req).clientId,
       });
       return reply.code(201).send({ webhook: webhookView(hook) });
     },
   );
 
-  r.get('/v1/webhooks', { config: { scope: 'submit' }, schema: { summary: 'Webhooks of this key', tags: ['webhooks'] } }, async (req) => {
-    const list = await webhooks.list(req.apiKey?.scopes.includes('ops') ? undefined : req.apiKey?._id);
+  r.get('/v1/webhooks', { config: { scope: 'submit' }, schema: { summary: 'Webhooks of this key\'s client', tags: ['webhooks'] } }, async (req) => {
+    const view = clientViewOf(req);
+    const list = await webhooks.list(view.allClients ? undefined : view.clientId);
     return { items: list.map(webhookView) };
   });
 

@@ -50,6 +50,8 @@ export class CourtSearchFanOut {
     // msudrf lists a case once per party; a case on two pages of a moving list shows twice too.
     const distinct = new Map<string, FoundCase>();
     for (const c of found) if (!distinct.has(foundCaseKey(c))) distinct.set(foundCaseKey(c), c);
+    // Children belong to the search's client (their client keys dedupe within that client only).
+    const clientId = (await this.options.lookups.get(searchLookupId))?.clientId;
     const fresh = [...distinct.entries()].flatMap(([key, c]) => {
       const input = courtCaseInputSchema.safeParse({
         court: c.court,
@@ -59,7 +61,7 @@ export class CourtSearchFanOut {
       if (!input.success) return [];
       // Client key per court + case: the same case found by another search is not queued again.
       const clientKey = `found:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
-      return [{ _id: randomUUID(), type: 'court.case', input: input.data as Record<string, unknown>, clientKey, batchId: searchLookupId }];
+      return [{ _id: randomUUID(), type: 'court.case', input: input.data as Record<string, unknown>, clientKey, batchId: searchLookupId, ...(clientId ? { clientId } : {}) }];
     });
     const { inserted, existing } = await this.options.lookups.insertMany(fresh);
     if (inserted.length > 0) {

@@ -8,6 +8,7 @@ export const apiKeySchema = new Schema<ApiKeyDoc>(
     name: { type: String, required: true },
     hash: { type: String, required: true },
     scopes: { type: [String], required: true },
+    clientId: { type: String, default: 'default' },
     createdAt: { type: Date, required: true },
     revokedAt: { type: Date, default: null },
   },

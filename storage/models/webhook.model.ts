@@ -9,12 +9,14 @@ export const webhookSchema = new Schema<WebhookDoc>(
     secret: { type: String, required: true },
     events: { type: [String], required: true },
     ownerKeyId: { type: String, default: null },
+    clientId: { type: String, default: 'default' },
     createdAt: { type: Date, required: true },
     deletedAt: { type: Date, default: null },
   },
   { collection: 'webhooks', versionKey: false },
 );
 webhookSchema.index({ events: 1, deletedAt: 1 });
+webhookSchema.index({ clientId: 1, events: 1 });
 
 /** `webhook_deliveries`: one per (webhook, lookup, event), with the state of its delivery. */
 export const webhookDeliverySchema = new Schema<WebhookDeliveryDoc>(

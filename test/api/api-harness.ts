@@ -5,6 +5,7 @@ import { createApiServer } from '../../api/server.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import type { JobName } from '../../queues/names.ts';
 import type { Storage } from '../../storage/index.ts';
+import type { ApiScope } from '../../storage/types.ts';
 import { dropStorage, openTestStorage, serviceUrls, testPrefix, testRedis } from '../helpers/services.ts';
 
 export interface ApiHarness {
@@ -12,7 +13,7 @@ export interface ApiHarness {
   storage: Storage;
   config: Config;
   queueFor(name: JobName): Queue;
-  /** Tokens: all scopes; submit only; read only. */
+  /** Tokens: all scopes (all-clients and pii included); submit only; read only (both of the default client). */
   tokens: { all: string; submit: string; read: string };
   close(): Promise<void>;
 }
@@ -35,8 +36,8 @@ export async function openApiHarness(env: Record<string, string> = {}): Promise<
     return q;
   };
   const app = await createApiServer({ storage, queueFor, config, pingRedis: () => redis.ping() }, { authCacheMs: 0 });
-  const mk = async (name: string, scopes: Array<'submit' | 'read' | 'audit' | 'ops'>) => (await storage.apiKeys.create({ name, scopes })).token;
-  const tokens = { all: await mk('all', ['submit', 'read', 'audit', 'ops']), submit: await mk('submit', ['submit']), read: await mk('read', ['read']) };
+  const mk = async (name: string, scopes: ApiScope[]) => (await storage.apiKeys.create({ name, scopes })).token;
+  const tokens = { all: await mk('all', ['submit', 'read', 'audit', 'ops', 'all-clients', 'pii']), submit: await mk('submit', ['submit']), read: await mk('read', ['read']) };
   return {
     app,
     storage,

@@ -11,6 +11,9 @@ beforeAll(async () => {
     { _id: 'c1', court: { host: 'a--ufa.sudrf.ru', name: 'Суд А' }, caseNumber: '2-1/2025', uid: 'U1', status: 'in_force', judge: 'J', decision: { date: '2025-01-02', result: 'ok' } },
     { _id: 'c2', court: { host: 'b--ufa.sudrf.ru', name: 'Суд Б' }, caseNumber: '2-2/2025', uid: 'U2', status: 'received', judge: 'K', decision: { date: null, result: null } },
   ] as never[]);
+  // The default client's lookups that found them: records are visible through a client's lookups.
+  await h.storage.lookups.insertMany([1, 2].map((n) => ({ _id: `found-c${n}`, type: 'court.case', input: { court: 'a--ufa.sudrf.ru', number: `2-${n}/2025` } })));
+  for (const n of [1, 2]) await h.storage.lookups.markFinished(`found-c${n}`, 'succeeded', { result: { collection: 'court_cases', id: `c${n}` } });
 });
 afterAll(async () => h?.close());
 

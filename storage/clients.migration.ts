@@ -1,0 +1,51 @@
+import type { Connection } from 'mongoose';
+import { idempotencyKeyOf } from './lookups.repo.ts';
+import { DEFAULT_CLIENT_ID } from './types.ts';
+
+/** What one run of the clients migration changed (all zeros on a database already migrated). */
+export interface ClientsMigrationReport {
+  apiKeys: number;
+  webhooks: number;
+  lookups: number;
+  idempotencyKeys: number;
+  droppedGlobalKeyIndex: boolean;
+}
+
+/**
+ * Start-up migration to clients (issue 13): API keys, webhooks and lookups stored before clients
+ * existed move to the `default` client; lookups with a client key get their per-client
+ * `idempotencyKey`; the old global unique index on `clientKey` is dropped (it would keep two
+ * clients from using the same key). Idempotent, and uses only what FerretDB 1.24 supports too
+ * (no pipeline updates): plain `$set` by `_id`, in batches of 1 000. Safe to run on every start.
+ */
+export async function migrateToClients(conn: Connection): Promise<ClientsMigrationReport> {
+  const missing = { clientId: { $exists: false } };
+  const apiKeys = (await conn.collection('api_keys').updateMany(missing, { $set: { clientId: DEFAULT_CLIENT_ID } })).modifiedCount;
+  const webhooks = (await conn.collection('webhooks').updateMany(missing, { $set: { clientId: DEFAULT_CLIENT_ID } })).modifiedCount;
+  const lookupsColl = conn.collection('lookups');
+  const lookups = (await lookupsColl.updateMany(missing, { $set: { clientId: DEFAULT_CLIENT_ID } })).modifiedCount;
+
+  let droppedGlobalKeyIndex = false;
+  const indexes = await lookupsColl.indexes().catch(() => [] as Array<{ name?: string }>);
+  if (indexes.some((i) => i.name === 'clientKey_1')) {
+    await lookupsColl.dropIndex('clientKey_1');
+    droppedGlobalKeyIndex = true;
+  }
+
+  let idempotencyKeys = 0;
+  const cursor = lookupsColl.find({ clientKey: { $type: 'string' }, idempotencyKey: { $exists: false } }, { projection: { _id: 1, clientKey: 1, clientId: 1 } }).batchSize(1000);
+  let batch: Array<{ updateOne: { filter: Record<string, unknown>; update: Record<string, unknown> } }> = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await lookupsColl.bulkWrite(batch as never, { ordered: false });
+    idempotencyKeys += batch.length;
+    batch = [];
+  };
+  for await (const doc of cursor) {
+    const key = idempotencyKeyOf(String(doc.clientId ?? DEFAULT_CLIENT_ID), String(doc.clientKey));
+    batch.push({ updateOne: { filter: { _id: doc._id, idempotencyKey: { $exists: false } }, update: { $set: { idempotencyKey: key } } } });
+    if (batch.length >= 1000) await flush();
+  }
+  await flush();
+  return { apiKeys, webhooks, lookups, idempotencyKeys, droppedGlobalKeyIndex };
+}
