@@ -12,6 +12,8 @@ export interface ApiServerDeps {
   config: Pick<Config, 'api' | 'webhooks' | 'queue'>;
   /** Pings Redis for /healthz. */
   pingRedis: () => Promise<unknown>;
+  /** False while the producers' Redis connection is down: submits answer 503 at once, storing nothing. */
+  queueReady?: () => boolean;
 }
 
 /** Submit dependencies derived from the server's. */
@@ -19,4 +21,5 @@ export const submitDepsOf = (deps: ApiServerDeps): SubmitDeps => ({
   lookups: deps.storage.lookups,
   queueFor: deps.queueFor,
   jobOptions: { attempts: deps.config.queue.attempts, backoffMs: deps.config.queue.backoffMs },
+  queueReady: deps.queueReady,
 });

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
 import { loadConfigOrExit } from './config-file.ts';
 import { parsePositive } from './robots.ts';
-import { waitForShutdown } from './shutdown.ts';
+import { armShutdownWatchdog, stopReason, waitForShutdown } from './shutdown.ts';
 
 /**
  * `konveyer api [--port N] [--host H] [--no-webhooks]`: the HTTP API (docs at /docs) plus, unless
- * disabled, the webhook delivery worker. On SIGINT/SIGTERM stops accepting, finishes in-flight
- * requests and deliveries, then closes its connections.
+ * disabled, the webhook delivery worker. On SIGINT/SIGTERM/SIGHUP stops accepting, finishes in-flight
+ * requests and deliveries, then closes its connections — every step bounded, so a stop takes at most
+ * API_STOP_MS even with Redis or MongoDB gone (SIGHUP: a graceful restart, see cli/shutdown.ts).
  */
 export function registerApi(program: Command): void {
   program
@@ -18,14 +19,17 @@ export function registerApi(program: Command): void {
     .option('--no-webhooks', 'do not run the webhook delivery worker in this process')
     .action(async (opts: { port?: number; host?: string; webhooks: boolean }) => {
       const config = withOverrides(loadConfigOrExit(), { api: { port: opts.port, host: opts.host } });
-      const [{ openFarm }, { createApiServer }, { startWebhookWorker }, { createRedis }] = await Promise.all([
+      const [{ openFarm }, { createApiServer }, { startWebhookWorker }, { createRedis, watchRedisConnection }, { within }] = await Promise.all([
         import('./farm.ts'),
         import('../api/server.ts'),
         import('../queues/webhook.worker.ts'),
         import('../queues/redis.ts'),
+        import('../robots/pool-shutdown.ts'),
       ]);
-      const farm = await openFarm(config);
-      const workerRedis = opts.webhooks ? createRedis(farm.config.redis.url!) : null;
+      // Submits fail fast (503) while Redis is away instead of hanging on an offline queue.
+      const farm = await openFarm(config, { failFast: true, role: 'api' });
+      const workerRedis = opts.webhooks ? createRedis(farm.config.redis) : null;
+      if (workerRedis) watchRedisConnection(workerRedis, farm.log, 'api-webhooks');
       const webhooks = workerRedis
         ? startWebhookWorker({
             connection: workerRedis,
@@ -37,16 +41,23 @@ export function registerApi(program: Command): void {
           })
         : null;
       const app = await createApiServer(
-        { storage: farm.storage, queueFor: farm.queueFor, config: farm.config, pingRedis: () => farm.redis.ping() },
+        { storage: farm.storage, queueFor: farm.queueFor, config: farm.config, pingRedis: () => farm.redis.ping(), queueReady: farm.redisReady },
         { log: farm.log },
       );
       const address = await app.listen({ port: farm.config.api.port, host: farm.config.api.host });
       farm.log.info({ address, docs: `${address}/docs` }, 'api listening');
       const signal = await waitForShutdown();
-      farm.log.info({ signal }, 'api stopping');
-      await app.close();
-      await webhooks?.close();
+      farm.log.info({ signal }, `api ${stopReason(signal)}`);
+      // Each step is bounded: requests in flight get 10 s, deliveries 5 s, connections 5 s.
+      armShutdownWatchdog(API_STOP_MS, farm.log);
+      await within(app.close(), 10_000, 'http server', farm.log);
+      await within(webhooks?.close(), 5000, 'webhook worker', farm.log);
       workerRedis?.disconnect();
-      await farm.close();
+      await within(farm.close(), 5000, 'farm services', farm.log);
+      farm.log.info({ signal }, 'api stopped');
+      process.exit(0);
     });
 }
+
+/** The longest an API stop may take (its bounded steps plus slack); beyond it the process exits 1. */
+export const API_STOP_MS = 25_000;

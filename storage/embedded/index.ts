@@ -10,4 +10,4 @@ export { pingRedis, startRedis } from './redis.ts';
 export type { EmbeddedRedis, RedisOptions } from './redis.ts';
 export { EmbeddedServiceError, reapStale } from './service-process.ts';
 export { startServices } from './services.ts';
-export type { EmbeddedServices, ServicesOptions } from './services.ts';
+export type { EmbeddedServices, ServicesOptions, SupervisorEvent } from './services.ts';

@@ -24,6 +24,8 @@ export interface EmbeddedRedis {
   url: string;
   port: number;
   pid: number;
+  /** Resolves with the exit code (null when killed by a signal) once the server has exited. */
+  exited: Promise<number | null>;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -93,7 +95,7 @@ export async function startRedis(options: RedisOptions): Promise<EmbeddedRedis> 
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline && !exitedEarly) {
       if (await pingRedis(port)) {
-        return { url: `redis://127.0.0.1:${port}`, port, pid: service.pid, stop: () => service.stop() };
+        return { url: `redis://127.0.0.1:${port}`, port, pid: service.pid, exited: service.exited, stop: () => service.stop() };
       }
       await sleep(50);
     }
