@@ -13,6 +13,8 @@ export interface ApiServerDeps {
   config: Pick<Config, 'api' | 'webhooks' | 'queue'> & Partial<Pick<Config, 'metrics' | 'ui'>>;
   /** Pings Redis for /healthz. */
   pingRedis: () => Promise<unknown>;
+  /** False while the producers' Redis connection is down: submits answer 503 at once, storing nothing. */
+  queueReady?: () => boolean;
 }
 
 /** Submit dependencies derived from the server's. */
@@ -20,4 +22,5 @@ export const submitDepsOf = (deps: ApiServerDeps): SubmitDeps => ({
   lookups: deps.storage.lookups,
   queueFor: deps.queueFor,
   jobOptions: { attempts: deps.config.queue.attempts, backoffMs: deps.config.queue.backoffMs },
+  queueReady: deps.queueReady,
 });

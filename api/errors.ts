@@ -58,6 +58,9 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
   app.setErrorHandler((err: FastifyError | ApiError, req, reply) => {
     if (err instanceof ApiError) return reply.code(err.statusCode).send(err.toBody());
+    // Redis or MongoDB away (issue 13): 503 with a clear message, never a 500 or a hang.
+    const unavailable = serviceUnavailable(err);
+    if (unavailable) return reply.code(503).header('retry-after', '5').send({ error: unavailable } satisfies ApiErrorBody);
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code = status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status === 404 ? 'not_found' : 'bad_input';
@@ -67,4 +70,17 @@ export function installErrorHandling(app: FastifyInstance): void {
     req.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } } satisfies ApiErrorBody);
   });
+}
+
+/**
+ * The 503 body for an error that means a service is away: the queue refused the jobs
+ * (queues/submit.ts QueueUnavailableError) or MongoDB could not be reached; null otherwise.
+ */
+function serviceUnavailable(err: unknown): ApiErrorBody['error'] | null {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown };
+  if (e.code === 'queue_unavailable') return { code: 'queue_unavailable', message: String(e.message) };
+  if (typeof e.name === 'string' && /^Mongo(Network|ServerSelection|NotConnected|Topology)/.test(e.name)) {
+    return { code: 'storage_unavailable', message: 'the database (MongoDB) is unreachable; nothing was recorded, try again later' };
+  }
+  return null;
 }

@@ -16,6 +16,9 @@ import { auditorPlugin, isAuditorStorage } from './auditor/auditor.plugin.ts';
 import { RequestLogController } from './request-log.ts';
 import { zodValidatorCompiler } from './schemas.ts';
 
+/** How long /healthz waits for each service's answer before it reports the service down, ms. */
+const HEALTH_CHECK_MS = 800;
+
 export type { ApiServerDeps } from './context.ts';
 
 export interface ApiServerOptions {
@@ -70,11 +73,27 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
     await docs.register(fastifySwaggerUi, { routePrefix: '/docs' });
   });
 
+  // Answers within a second even with a service gone: each check is bounded (HEALTH_CHECK_MS) and
+  // names what is down; 503 when anything is.
   app.get('/healthz', { config: { scope: 'public' }, schema: { hide: true } }, async (_req, reply) => {
-    const checks = await Promise.allSettled([deps.storage.conn.db!.admin().ping(), deps.pingRedis()]);
-    const [mongo, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String((c as PromiseRejectedResult).reason)));
+    const bounded = (check: () => Promise<unknown>): Promise<string> =>
+      new Promise<string>((resolve) => {
+        const timer = setTimeout(() => resolve(`down: no answer within ${HEALTH_CHECK_MS} ms`), HEALTH_CHECK_MS);
+        Promise.resolve()
+          .then(check)
+          .then(
+            () => resolve('ok'),
+            (err: unknown) => resolve(`down: ${String((err as Error)?.message ?? err).slice(0, 160)}`),
+          )
+          .finally(() => clearTimeout(timer));
+      });
+    const [mongo, redis] = await Promise.all([
+      bounded(() => deps.storage.conn.db!.admin().ping()),
+      bounded(() => (deps.queueReady && !deps.queueReady() ? Promise.reject(new Error('not connected (reconnecting)')) : deps.pingRedis())),
+    ]);
     const ok = mongo === 'ok' && redis === 'ok';
-    return reply.code(ok ? 200 : 503).send({ ok, mongo, redis });
+    const down = [mongo === 'ok' ? null : 'mongo', redis === 'ok' ? null : 'redis'].filter((x): x is string => x !== null);
+    return reply.code(ok ? 200 : 503).send({ ok, mongo, redis, down });
   });
   registerLookupRoutes(app, deps);
   registerRecordRoutes(app, deps);

@@ -6,12 +6,13 @@ import type { Redis } from 'ioredis';
 import { withOverrides, type Config } from '../config/index.ts';
 import { readServicesFile } from './config-file.ts';
 import { pino } from 'pino';
+import { isConnectionError } from '../core/connection-state.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
-import { createRedis } from '../queues/redis.ts';
+import { createRedis, hasRedisTarget, isRedisReady, watchRedisConnection } from '../queues/redis.ts';
 import { RedisKeyLock } from '../queues/redis-lock.ts';
 import type { JobName } from '../queues/names.ts';
 import { backendOptionsFromConfig } from '../storage/evidence/backends.ts';
-import { openStorage, type Storage } from '../storage/index.ts';
+import { openStorage, watchMongoConnection, type Storage } from '../storage/index.ts';
 import { startServices } from '../storage/embedded/index.ts';
 
 export interface Farm {
@@ -20,6 +21,8 @@ export interface Farm {
   storage: Storage;
   /** The connection for queues (producers); workers get their own. */
   redis: Redis;
+  /** True while the producers' Redis connection can take commands (the API refuses submits otherwise). */
+  redisReady(): boolean;
   queueFor(name: JobName): Queue;
   robotId: string;
   close(): Promise<void>;
@@ -30,6 +33,13 @@ export interface OpenFarmOptions {
   startServices?: boolean;
   /** Write logs to this file instead of stdout (the demo keeps the terminal for its progress bars). */
   logFile?: string;
+  /**
+   * Producer commands fail at once while Redis is away (no offline queue, a 2 s command timeout)
+   * instead of waiting for it: the API answers 503 rather than hang. Default false (robots wait).
+   */
+  failFast?: boolean;
+  /** Name of this role's connections in the connection state log lines; default `farm`. */
+  role?: string;
 }
 
 /**
@@ -43,7 +53,7 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
   });
   let config = baseConfig;
   let stopServices: (() => Promise<void>) | null = null;
-  if (!config.redis.url || !config.mongo.uri) {
+  if (!hasRedisTarget(config.redis) || !config.mongo.uri) {
     const known = readServicesFile(config);
     if (known) {
       config = withOverrides(config, { redis: { url: config.redis.url ?? known.redisUrl }, mongo: { uri: config.mongo.uri ?? known.mongoUri } });
@@ -58,24 +68,33 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
       throw new Error('No Redis/MongoDB: set REDIS_URL and MONGODB_URI, or run `npx konveyer services` in another terminal first.');
     }
   }
-  const redis = createRedis(config.redis.url!);
+  const redis = createRedis(config.redis, options.failFast ? { enableOfflineQueue: false, commandTimeout: 2000 } : {});
+  const role = options.role ?? 'farm';
+  // One log line per state change while a service is away (lost / retrying / back), none per attempt.
+  watchRedisConnection(redis, log, role);
   const storage = await openStorage({
     uri: config.mongo.uri!,
     db: config.mongo.db,
     lock: new RedisKeyLock(redis, config.queue.prefix),
     evidence: backendOptionsFromConfig(config.evidence),
   });
+  watchMongoConnection(storage.conn, log, role);
   const queues = new Map<JobName, Queue>();
   return {
     config,
     log,
     storage,
     redis,
+    redisReady: () => isRedisReady(redis),
     robotId: `${hostname()}:${process.pid}`,
     queueFor(name) {
       let q = queues.get(name);
       if (!q) {
         q = new Queue(name, { connection: redis, prefix: config.queue.prefix });
+        // Connection errors are logged once per state change by the watcher above.
+        q.on('error', (err) => {
+          if (!isConnectionError(err)) log.error({ err, queue: name }, 'queue error');
+        });
         queues.set(name, q);
       }
       return q;

@@ -77,7 +77,7 @@ SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then 
         import('../storage/robots.repo.ts'),
         import('./shutdown.ts'),
       ]);
-      const farm = await openFarm(config);
+      const farm = await openFarm(config, { role: 'ocr' });
       const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
       let drained: () => void = () => undefined;
       const drainRequested = new Promise<'drain'>((r) => (drained = () => r('drain')));
@@ -99,8 +99,10 @@ SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then 
       armShutdownWatchdog(farm.config.ops.shutdownDeadlineMs + 30_000, farm.log);
       await worker.close(farm.config.ops.shutdownDeadlineMs);
       await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
-      await webhooks.close();
-      await farm.close();
+      // Bounded: with Redis gone a close would wait for it (issue 13: SIGTERM bounded with Redis gone).
+      const { within } = await import('../robots/pool-shutdown.ts');
+      await within(webhooks.close(), 5000, 'webhook queue', farm.log);
+      await within(farm.close(), 5000, 'farm services', farm.log);
       // Every job is finished or back on its queue and the tesseract workers terminated.
       process.exit(0);
     });

@@ -94,7 +94,7 @@ export function registerOps(program: Command): void {
   for (const verb of ['retry', 'discard'] as const) {
     cmd
       .command(verb)
-      .description(verb === 'retry' ? 'retry failed lookups (job re-added, lookup back to queued)' : 'discard failed lookups (job removed, lookup stays failed, recorded in audit_log)')
+      .description(verb === 'retry' ? 'retry failed lookups (job re-added, lookup back to queued); with --id or --batch also re-queues lookups left queued without a job' : 'discard failed lookups (job removed, lookup stays failed, recorded in audit_log)')
       .option('--id <lookupId>', 'one lookup')
       .option('--code <code>', 'every failed lookup with this error code')
       .option('--batch <batchId>', 'every failed lookup of this batch')

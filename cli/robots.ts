@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
 import { ROBOT_JOB_NAMES, type RobotJobName } from '../queues/names.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { armShutdownWatchdog, waitForShutdown } from './shutdown.ts';
+import { armShutdownWatchdog, stopReason, waitForShutdown } from './shutdown.ts';
 
 /** `konveyer robots`: a robot pool serving the lookup queues until SIGTERM. */
 export function registerRobots(program: Command): void {
@@ -25,7 +25,7 @@ export function registerRobots(program: Command): void {
         import('../robots/pool.ts'),
         import('../queues/webhook.queue.ts'),
       ]);
-      const farm = await openFarm(config);
+      const farm = await openFarm(config, { role: 'robots' });
       // Each finished lookup is announced on the webhook queue; `konveyer api` delivers it.
       const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
       // Ops (issue 8): heartbeats in `robots`, drain on request, metrics port, shutdown deadline.
@@ -45,7 +45,7 @@ export function registerRobots(program: Command): void {
       });
       const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config.ops.robotMetricsPort) : null;
       const signal = await Promise.race([waitForShutdown(), drainRequested]);
-      farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, 'robot pool stopping: finishing active jobs');
+      farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, `robot pool ${stopReason(signal)}: finishing active jobs`);
       // pool.close() bounds each of its steps; the watchdog catches anything else that hangs.
       const { CLEANUP_BUDGET_MS, within } = await import('../robots/pool-shutdown.ts');
       armShutdownWatchdog(farm.config.ops.shutdownDeadlineMs + CLEANUP_BUDGET_MS + 15_000, farm.log);

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
+import { within } from '../robots/pool-shutdown.ts';
 import { loadConfigOrExit } from './config-file.ts';
+import { armShutdownWatchdog, stopReason } from './shutdown.ts';
 
 /**
  * `konveyer scheduler [--once]`: re-checks every tracked court case on its cadence until a final
  * state, and keeps expected dates and overdue flags. Loops until SIGINT/SIGTERM (the pass in
- * progress finishes); `--once` runs one pass and prints its report (cron, tests).
+ * progress finishes; SIGHUP: the same, as a graceful restart); `--once` runs one pass and prints its report (cron, tests).
  */
 export function registerScheduler(program: Command): void {
   program
@@ -19,7 +21,7 @@ export function registerScheduler(program: Command): void {
         import('../queues/submit.ts'),
         import('./shutdown.ts'),
       ]);
-      const farm = await openFarm(loadConfigOrExit());
+      const farm = await openFarm(loadConfigOrExit(), { role: 'scheduler' });
       const { config } = farm;
       try {
         const deps = {
@@ -43,10 +45,15 @@ export function registerScheduler(program: Command): void {
           return;
         }
         const stop = new AbortController();
-        void waitForShutdown().then(() => stop.abort());
+        void waitForShutdown().then((signal) => {
+          farm.log.info({ signal }, `scheduler ${stopReason(signal)}: the pass in progress finishes`);
+          // Bounded even with Redis or MongoDB gone (a pass waiting on them never ends by itself).
+          armShutdownWatchdog(30_000, farm.log);
+          stop.abort();
+        });
         await scheduler.runSchedulerLoop(deps, { ...options, passIntervalMs: config.recheck.passSecs * 1000, signal: stop.signal });
       } finally {
-        await farm.close();
+        await within(farm.close(), 5000, 'farm services', farm.log);
       }
     });
 }

@@ -1,15 +1,29 @@
 import type { Logger } from '../core/logger.ts';
 
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+/** Signals every process role stops on. */
+export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Resolves on the first SIGINT, SIGTERM or SIGHUP; a second one exits at once (130).
+ * SIGHUP is a graceful restart: the role stops exactly as on SIGTERM (bounded, jobs finished or put
+ * back) and its supervisor (docker `restart:`, systemd `Restart=`, Kubernetes) starts it again,
+ * which re-reads the environment — configuration is parsed once at start-up and never changes
+ * under a running process, so there is nothing to reload in place.
+ */
 export function waitForShutdown(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
-      process.once(signal, () => process.exit(130));
+      for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
+      for (const s of SHUTDOWN_SIGNALS) process.once(s, () => process.exit(130));
       resolve(signal);
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    for (const s of SHUTDOWN_SIGNALS) process.once(s, onSignal);
   });
+}
+
+/** The log line's words for a stop signal (SIGHUP: a graceful restart by the supervisor). */
+export function stopReason(signal: string): string {
+  return signal === 'SIGHUP' ? 'SIGHUP: graceful restart (stopping; the supervisor starts this role again with the current environment)' : 'stopping';
 }
 
 /**

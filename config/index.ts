@@ -7,7 +7,11 @@ export interface Config {
   env: ParsedEnv['NODE_ENV'];
   log: { level: ParsedEnv['LOG_LEVEL'] };
   runDir: string;
-  redis: { url: string | undefined };
+  /**
+   * Redis: one URL, or Sentinel (`sentinels` + `sentinelName`, fail-over), or Cluster (`clusterNodes`).
+   * queues/redis.ts createRedis builds the right ioredis client from it.
+   */
+  redis: { url: string | undefined; sentinels?: Array<{ host: string; port: number }>; sentinelName: string; clusterNodes?: Array<{ host: string; port: number }> };
   mongo: { uri: string | undefined; db: string };
   queue: { prefix: string; attempts: number; backoffMs: number };
   robot: {
@@ -72,9 +76,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL },
     runDir: e.KONVEYER_RUN_DIR,
-    redis: { url: e.REDIS_URL },
+    redis: { url: e.REDIS_URL, sentinels: e.REDIS_SENTINELS, sentinelName: e.REDIS_SENTINEL_NAME, clusterNodes: e.REDIS_CLUSTER_NODES },
     mongo: { uri: e.MONGODB_URI, db: e.MONGODB_DB },
-    queue: { prefix: e.QUEUE_PREFIX, attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS },
+    // Redis Cluster: a queue's keys must share one slot, so the prefix carries a {hash tag}.
+    queue: { prefix: e.REDIS_CLUSTER_NODES && !/\{[^}]+\}/.test(e.QUEUE_PREFIX) ? `{${e.QUEUE_PREFIX}}` : e.QUEUE_PREFIX, attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS },
     robot: {
       concurrency: e.ROBOT_CONCURRENCY,
       browserPages: e.ROBOT_BROWSER_PAGES,

@@ -15,6 +15,22 @@ const list = (fallback: string[]) =>
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean)));
 
+/** `host:port,host:port` → `[{ host, port }]`; undefined or blank → undefined. */
+function hostPorts(v: string | undefined, name: string, ctx: z.RefinementCtx): Array<{ host: string; port: number }> | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const out: Array<{ host: string; port: number }> = [];
+  for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(part);
+    const port = m ? Number(m[2]) : 0;
+    if (!m || port < 1 || port > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `${name}: "${part}" is not host:port` });
+      continue;
+    }
+    out.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+  }
+  return out;
+}
+
 /** Default target hosts the robots may contact; anything else is refused (DESIGN.md §Politeness). */
 export const DEFAULT_TARGET_HOSTS = [
   '*.sudrf.ru',
@@ -41,12 +57,30 @@ export const envSchema = z.object({
 
   /** Redis for the queues; unset = the embedded redis-server started by `konveyer services|demo`. */
   REDIS_URL: z.string().url().optional(),
+  /**
+   * Redis Sentinel (production fail-over): `host:port,host:port` of the sentinels; when set, REDIS_URL
+   * is not needed and ioredis asks the sentinels for the master named REDIS_SENTINEL_NAME.
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => hostPorts(v, 'REDIS_SENTINELS', ctx)),
+  /** Master name the sentinels watch (`sentinel monitor <name> …`). */
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('mymaster'),
+  /**
+   * Redis Cluster: `host:port,…` of some cluster nodes (ioredis discovers the rest). BullMQ needs
+   * every key of a queue in one slot, so QUEUE_PREFIX is wrapped in a `{hash tag}` when it has none.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .transform((v, ctx) => hostPorts(v, 'REDIS_CLUSTER_NODES', ctx)),
   /** MongoDB (or any MongoDB-wire server); unset = mongod on PATH, else embedded FerretDB. */
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI').optional(),
   /** Database name used when the URI names none. */
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('konveyer'),
   /** BullMQ key prefix; tests use one per file. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/).default('konveyer'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:{}-]{1,66}$/).default('konveyer'),
 
   /** Job attempts before a lookup ends failed (retryable errors only). */
   JOB_ATTEMPTS: int(5, 1, 50),

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'bullmq';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
-import { createRedis } from '../queues/redis.ts';
+import { createRedis, watchRedisConnection } from '../queues/redis.ts';
 import { startStuckLookupSweeper } from '../queues/stuck-lookups.ts';
 import { JobRequeuedError, startLookupWorker } from '../queues/worker.ts';
 import type { JobData } from '../queues/payloads.ts';
@@ -83,8 +83,10 @@ export async function startOcrWorker(options: OcrWorkerOptions): Promise<OcrWork
     );
     return engine;
   };
-  const redis = createRedis(config.redis.url!);
-  const workerConnection = createRedis(config.redis.url!);
+  const redis = createRedis(config.redis);
+  const workerConnection = createRedis(config.redis);
+  watchRedisConnection(redis, log, 'ocr');
+  watchRedisConnection(workerConnection, log, 'ocr-worker');
   const concurrency = options.concurrency ?? (workers ?? availableParallelism()) + 1;
   const heartbeat = options.heartbeats
     ? new RobotHeartbeat({
@@ -145,6 +147,7 @@ export async function startOcrWorker(options: OcrWorkerOptions): Promise<OcrWork
     prefix: config.queue.prefix,
     olderThanMs: config.robot.lockDurationMs,
     everySecs: config.ops.stuckSweepSecs,
+    jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs },
   });
   await heartbeat?.start();
   log.info({ robot: options.robotId, queue: OCR_QUEUE, concurrency }, 'OCR worker started');

@@ -11,10 +11,13 @@
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { isConnectionError } from '../core/connection-state.ts';
 import { JobLostError, StalledError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { LookupDoc, LookupError, LookupStore } from '../storage/types.ts';
+import { lookupJobOptions, type JobOptionsConfig } from './job-options.ts';
 import type { JobName } from './names.ts';
+import type { JobData } from './payloads.ts';
 
 /** BullMQ's own reason for a job failed by the stalled-job checker. */
 export const STALLED_REASON = /stalled more than allowable limit/i;
@@ -95,7 +98,46 @@ export async function reconcileStuckLookups<N extends JobName>(deps: ReconcileDe
   return fixed;
 }
 
+/** What {@link requeueOrphanedLookups} needs beyond the reconcile deps: the options of a fresh job. */
+export interface RequeueDeps<N extends JobName = JobName> extends Omit<ReconcileDeps<N>, 'onFinished'> {
+  jobOptions: JobOptionsConfig;
+}
+
+/** Where the last orphan sweep stopped, per job name (`_id` of the last lookup read). */
+export type OrphanCursor = Map<string, string | null>;
+
+/**
+ * One sweep for orphans: lookups `queued` (not updated for `olderThanMs`) whose BullMQ job does not
+ * exist — a submit that stored the lookup and died or lost Redis before `addBulk`, a Redis restart
+ * without the job's write, an ops retry cut between removing and re-adding the job. Each gets its job
+ * again under jobId = lookup id, so a job that appears meanwhile is never doubled (BullMQ ignores an
+ * add whose id exists). Reads `limit` lookups per type and sweep, continuing from `cursor` next time,
+ * so a queue of 100 000 waiting lookups is walked whole over several sweeps.
+ * @returns the ids re-queued.
+ */
+export async function requeueOrphanedLookups<N extends JobName>(deps: RequeueDeps<N>, options: ReconcileOptions & { cursor?: OrphanCursor }): Promise<string[]> {
+  const requeued: string[] = [];
+  const cutoff = Date.now() - options.olderThanMs;
+  const limit = options.limit ?? 1000;
+  for (const type of deps.types) {
+    const after = options.cursor?.get(type) ?? null;
+    const page = await deps.lookups.listAfter({ status: 'queued', type }, after, limit);
+    options.cursor?.set(type, page.length < limit ? null : page[page.length - 1]!._id);
+    const queue = deps.queueFor(type);
+    for (const lookup of page) {
+      if (new Date(lookup.updatedAt).getTime() > cutoff) continue;
+      if ((await queue.getJobState(lookup._id)) !== 'unknown') continue;
+      await queue.add(type, { lookupId: lookup._id, input: lookup.input } as unknown as JobData, lookupJobOptions(lookup._id, deps.jobOptions));
+      requeued.push(lookup._id);
+    }
+    if (requeued.length > 0) deps.log.warn({ queue: type, requeued: requeued.length, first: requeued[0] }, 'queued lookups without a job re-queued');
+  }
+  return requeued;
+}
+
 export interface StuckLookupSweeperOptions<N extends JobName> extends Omit<ReconcileDeps<N>, 'queueFor'>, ReconcileOptions {
+  /** Options of the jobs the sweeper re-adds for orphaned `queued` lookups. */
+  jobOptions: JobOptionsConfig;
   /** Redis connection and queue prefix of the swept queues (read-only use). */
   connection: Redis;
   prefix: string;
@@ -104,12 +146,13 @@ export interface StuckLookupSweeperOptions<N extends JobName> extends Omit<Recon
 }
 
 /**
- * Sweeps now and then every `everySecs` in the background (what every robot pool and OCR worker
+ * Sweeps (stuck `running` lookups, then orphaned `queued` ones) now and then every `everySecs` in the background (what every robot pool and OCR worker
  * runs); one sweep at a time. `stop()` ends the timer, waits for a sweep in progress and closes
  * the queues it opened.
  */
 export function startStuckLookupSweeper<N extends JobName>(options: StuckLookupSweeperOptions<N>): { stop: () => Promise<void> } {
-  const { connection, prefix, everySecs, olderThanMs, limit, ...deps } = options;
+  const { connection, prefix, everySecs, olderThanMs, limit, jobOptions, ...deps } = options;
+  const cursor: OrphanCursor = new Map();
   const queues = new Map<N, Queue>();
   const queueFor = (name: N): Queue => {
     let queue = queues.get(name);
@@ -119,7 +162,9 @@ export function startStuckLookupSweeper<N extends JobName>(options: StuckLookupS
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
     sweeping ??= reconcileStuckLookups({ ...deps, queueFor }, { olderThanMs, limit })
-      .catch((err: unknown) => deps.log.warn({ err }, 'stuck lookup sweep failed'))
+      .then(() => requeueOrphanedLookups({ ...deps, queueFor, jobOptions }, { olderThanMs, limit, cursor }))
+      // Redis or MongoDB away: their watchers say so once; the next sweep tries again.
+      .catch((err: unknown) => (isConnectionError(err) ? undefined : deps.log.warn({ err }, 'stuck lookup sweep failed')))
       .finally(() => (sweeping = null));
   };
   const timer = everySecs > 0 ? setInterval(sweep, everySecs * 1000).unref() : null;

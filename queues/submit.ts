@@ -30,6 +30,20 @@ export interface SubmitDeps {
   jobOptions: JobOptionsConfig;
   /** The submitting client (its API key's): client keys are unique per client. Default `default`. */
   clientId?: string;
+  /**
+   * False while the queue's Redis connection is down: the submit is refused at once
+   * ({@link QueueUnavailableError}) before anything is stored. Default: always ready.
+   */
+  queueReady?: () => boolean;
+}
+
+/**
+ * The queue (Redis) cannot take jobs now: the lookups of this request were not stored (or were
+ * rolled back). The API answers 503 with Retry-After; the client submits again later (with its
+ * client keys, a retry never doubles a lookup).
+ */
+export class QueueUnavailableError extends KonveyerError {
+  override readonly code = 'queue_unavailable';
 }
 
 /** A client key already used by this client for a lookup with another payload. */
@@ -169,26 +183,31 @@ async function refuseConflicts(deps: SubmitDeps, valid: ValidRequest[]): Promise
 
 async function storeChunk(deps: SubmitDeps, valid: ValidRequest[], batchId: string): Promise<SubmitResult['lookups']> {
   const clientId = deps.clientId ?? DEFAULT_CLIENT_ID;
+  if (deps.queueReady && !deps.queueReady()) {
+    throw new QueueUnavailableError('the job queue (Redis) is unreachable; nothing was recorded, submit again later');
+  }
   const fresh = valid.map((v) => ({ _id: randomUUID(), type: v.type, input: v.input, clientKey: v.clientKey ?? null, batchId, clientId }));
   const { inserted, existing } = await deps.lookups.insertMany(fresh);
-
-  const byType = new Map<JobName, LookupDoc[]>();
-  for (const doc of inserted) {
-    const list = byType.get(doc.type as JobName) ?? [];
-    list.push(doc);
-    byType.set(doc.type as JobName, list);
-  }
-  for (const [type, docs] of byType) {
-    const queue = deps.queueFor(type);
-    for (let i = 0; i < docs.length; i += 1000) {
-      await queue.addBulk(
-        docs.slice(i, i + 1000).map((d) => ({
-          name: type,
-          data: { lookupId: d._id, input: d.input } as unknown as JobData,
-          opts: lookupJobOptions(d._id, deps.jobOptions),
-        })),
-      );
-    }
+  // A lookup seen before (same client key) that is still `queued` may have lost its job (a crash or
+  // a Redis outage between store and enqueue): add it again. jobId = lookup id, so where the job
+  // exists BullMQ adds nothing, and a resubmission never doubles a lookup.
+  const requeue = existing.filter((d) => d.status === 'queued');
+  const queued = new Set<string>();
+  try {
+    await enqueue(deps, inserted, queued);
+    await enqueue(deps, requeue, new Set());
+  } catch (error) {
+    // Store-then-enqueue failed half-way: what has no job goes (the rest is queued and stays).
+    const unqueued = inserted.filter((d) => !queued.has(d._id)).map((d) => d._id);
+    const rolledBack = await deps.lookups.removeNeverQueued(unqueued).catch(() => null);
+    throw new QueueUnavailableError(
+      `the job queue (Redis) did not take the jobs: ${(error as Error).message}; ` +
+        (rolledBack === null
+          ? `${unqueued.length} lookup(s) could not be rolled back and will be queued by the stuck-lookup sweeper`
+          : `nothing of this part was recorded${queued.size > 0 ? ` (${queued.size} earlier lookup(s) of the batch are queued)` : ''}`) +
+        '; submit again later',
+      { cause: error, details: { queued: queued.size, rolledBack, unqueued: unqueued.length } },
+    );
   }
   const insertedIds = new Set(inserted.map((d) => d._id));
   const existingByKey = new Map(existing.map((d) => [d.clientKey, d]));
@@ -203,4 +222,28 @@ async function storeChunk(deps: SubmitDeps, valid: ValidRequest[], batchId: stri
     const prior = existingByKey.get(f.clientKey ? `${f.type}:${f.clientKey}` : null);
     return { id: prior?._id ?? f._id, type: f.type, existed: true };
   });
+}
+
+/** Adds one job per lookup (jobId = lookup id) in `addBulk`s of 1 000; `done` collects the ids queued. */
+async function enqueue(deps: SubmitDeps, docs: LookupDoc[], done: Set<string>): Promise<void> {
+  const byType = new Map<JobName, LookupDoc[]>();
+  for (const doc of docs) {
+    const list = byType.get(doc.type as JobName) ?? [];
+    list.push(doc);
+    byType.set(doc.type as JobName, list);
+  }
+  for (const [type, list] of byType) {
+    const queue = deps.queueFor(type);
+    for (let i = 0; i < list.length; i += 1000) {
+      const part = list.slice(i, i + 1000);
+      await queue.addBulk(
+        part.map((d) => ({
+          name: type,
+          data: { lookupId: d._id, input: d.input } as unknown as JobData,
+          opts: lookupJobOptions(d._id, deps.jobOptions),
+        })),
+      );
+      for (const d of part) done.add(d._id);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { isConnectionError } from '../core/connection-state.ts';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { lookupAttempts, lookupDuration } from '../core/metrics.ts';
@@ -140,7 +141,11 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       autorun: options.autorun ?? true,
     },
   );
-  worker.on('error', (err) => options.log.error({ err }, 'worker error'));
+  // Redis being away is reported once per state change by the connection's watcher
+  // (queues/redis.ts watchRedisConnection), not once per failed command here.
+  worker.on('error', (err) => {
+    if (!isConnectionError(err)) options.log.error({ err }, 'worker error');
+  });
   // A job can end `failed` without our handler's catch above: BullMQ fails a job that stalled more
   // than maxStalledCount times when a worker (maybe this one, for another robot's job) picks it up,
   // without running the handler. Finish such lookups here; the pool's sweeper catches the rest.

@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { ROBOT_JOB_NAMES, type RobotJobName } from '../queues/names.ts';
-import { createRedis } from '../queues/redis.ts';
+import { createRedis, watchRedisConnection } from '../queues/redis.ts';
 import { startStuckLookupSweeper } from '../queues/stuck-lookups.ts';
 import { JobRequeuedError, startLookupWorker } from '../queues/worker.ts';
 import { CLEANUP_BUDGET_MS, cleanupClock, requeueActive, trackActiveJobs, within } from './pool-shutdown.ts';
@@ -75,7 +75,9 @@ export interface RobotPool {
  */
 export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPool> {
   const { config, storage, log } = options;
-  const redis = createRedis(config.redis.url!);
+  const redis = createRedis(config.redis);
+  // One line per state change of each connection while Redis is away, none per reconnect attempt.
+  watchRedisConnection(redis, log, 'robots');
   const epguWiring = buildEpguServices(config, storage, redis);
   const router = new TargetRouter({ hosts: config.targets.hosts, sandboxOrigin: config.targets.sandboxOrigin });
   const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs });
@@ -168,7 +170,8 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   // court.search children: stored as lookups and queued as one BullMQ flow per search.
   const courtSearchFanOut = new CourtSearchFanOut({ lookups: storage.lookups, connection: redis, prefix: config.queue.prefix, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } });
   const handlers = buildHandlers(services, { courtSearchFanOut });
-  const workerConnection = createRedis(config.redis.url!);
+  const workerConnection = createRedis(config.redis);
+  watchRedisConnection(workerConnection, log, 'robots-worker');
   const queueNames = options.only ?? [...ROBOT_JOB_NAMES];
   const concurrency = options.concurrency ?? config.robot.concurrency;
   const heartbeat = options.heartbeats
@@ -234,6 +237,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
     prefix: config.queue.prefix,
     olderThanMs: config.robot.lockDurationMs,
     everySecs: config.ops.stuckSweepSecs,
+    jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs },
   });
   await heartbeat?.start();
   /** Closes the current browser pool within `ms`; Chromium of any pool still there afterwards is killed. */

@@ -21,6 +21,7 @@ import { MongoUiSessionStore } from './ui-sessions.repo.ts';
 
 export * from './types.ts';
 export { connectMongo } from './connection.ts';
+export { watchMongoConnection } from './connection-watch.ts';
 export { KeyLock, type Locker } from './key-lock.ts';
 export { courtCaseKey, diffCase, MongoCourtCaseStore } from './court-cases.repo.ts';
 export { MongoEvidenceStore, sha256Hex, evidenceLinkHash, manifestHashOf } from './evidence.store.ts';

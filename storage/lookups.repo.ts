@@ -107,6 +107,17 @@ export class MongoLookupStore implements LookupStore {
   async list(filter: { batchId?: string; status?: LookupStatus; type?: string }, limit = 100): Promise<LookupDoc[]> {
     return this.model.find(clean(filter)).sort({ createdAt: 1 }).limit(limit).lean<LookupDoc[]>();
   }
+
+  async listAfter(filter: { batchId?: string; status?: LookupStatus; type?: string }, afterId: string | null, limit: number): Promise<LookupDoc[]> {
+    const query = afterId === null ? clean(filter) : { ...clean(filter), _id: { $gt: afterId } };
+    return this.model.find(query).sort({ _id: 1 }).limit(limit).lean<LookupDoc[]>();
+  }
+
+  async removeNeverQueued(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await this.model.deleteMany({ _id: { $in: [...ids] }, status: 'queued', attempts: 0 });
+    return res.deletedCount;
+  }
 }
 
 /** Drops undefined keys so a filter never matches `{ field: undefined }`. */

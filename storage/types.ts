@@ -67,6 +67,13 @@ export interface LookupStore {
   countByStatus(filter?: { batchId?: string; type?: string }): Promise<Record<LookupStatus, number>>;
   errorsByCode(filter?: { batchId?: string }): Promise<Record<string, number>>;
   list(filter: { batchId?: string; status?: LookupStatus; type?: string }, limit?: number): Promise<LookupDoc[]>;
+  /** A page of lookups in `_id` order after `afterId` (null = from the start): sweeps walk every row this way. */
+  listAfter(filter: { batchId?: string; status?: LookupStatus; type?: string }, afterId: string | null, limit: number): Promise<LookupDoc[]>;
+  /**
+   * Deletes lookups that are still `queued` and never ran (attempts 0): the roll-back of a submit
+   * whose jobs could not be queued. Returns how many went.
+   */
+  removeNeverQueued(ids: readonly string[]): Promise<number>;
 }
 
 /** Where a normalized record came from. */

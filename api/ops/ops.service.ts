@@ -98,10 +98,15 @@ export class OpsService {
   /**
    * Retries failed lookups: for each, the failed BullMQ job is removed and the job re-added with
    * jobId = lookup id (fresh attempts), and the lookup goes back to `queued` (its last error kept).
+   * With an id or a batch it also re-queues that lookup's / batch's orphans: lookups `queued` whose
+   * job does not exist (a crash or a Redis outage between store and enqueue), added under their own
+   * job id, so a job that exists meanwhile is never doubled.
    */
   async retry(filter: FailedFilter): Promise<string[]> {
     const done: string[] = [];
-    for (const lookup of await this.select(filter)) {
+    const orphans = await this.orphansOf(filter);
+    const failed = filter.id && orphans.length > 0 ? [] : await this.select(filter);
+    for (const lookup of failed) {
       if (!isJobName(lookup.type)) continue;
       const queue = this.deps.queueFor(lookup.type);
       const job = await queue.getJob(lookup._id);
@@ -110,7 +115,38 @@ export class OpsService {
       await queue.add(lookup.type, { lookupId: lookup._id, input: lookup.input } as never, lookupJobOptions(lookup._id, this.deps.jobOptions));
       done.push(lookup._id);
     }
+    for (const lookup of orphans) {
+      await this.deps.queueFor(lookup.type as JobName).add(lookup.type, { lookupId: lookup._id, input: lookup.input } as never, lookupJobOptions(lookup._id, this.deps.jobOptions));
+      done.push(lookup._id);
+    }
     return done;
+  }
+
+  /** `queued` lookups of the filter's id or batch whose BullMQ job is gone (none for a code-only filter). */
+  private async orphansOf(filter: FailedFilter): Promise<LookupDoc[]> {
+    if (filter.code || (filter.status && filter.status !== 'failed')) return [];
+    let candidates: LookupDoc[] = [];
+    if (filter.id) {
+      const one = await this.deps.lookups.get(filter.id);
+      candidates = one && one.status === 'queued' ? [one] : [];
+    } else if (filter.batch) {
+      const limit = filter.limit ?? 1000;
+      for (let after: string | null = null; ; ) {
+        const page: LookupDoc[] = await this.deps.lookups.listAfter({ status: 'queued', batchId: filter.batch }, after, 1000);
+        candidates.push(...page);
+        if (page.length < 1000 || candidates.length >= 100_000) break;
+        after = page[page.length - 1]!._id;
+      }
+      const orphans: LookupDoc[] = [];
+      for (const l of candidates) {
+        if (orphans.length >= limit) break;
+        if (isJobName(l.type) && (await this.deps.queueFor(l.type).getJobState(l._id)) === 'unknown') orphans.push(l);
+      }
+      return orphans;
+    }
+    const out: LookupDoc[] = [];
+    for (const l of candidates) if (isJobName(l.type) && (await this.deps.queueFor(l.type).getJobState(l._id)) === 'unknown') out.push(l);
+    return out;
   }
 
   /** Discards failed lookups: the lookup stays failed (marked discarded), its job is removed, and it is recorded in `audit_log`. */

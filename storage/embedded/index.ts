@@ -8,6 +8,6 @@ export { NO_MONGO_MESSAGE, pingMongo, startMongo } from './mongo.ts';
 export type { EmbeddedMongo, MongoKind, MongoOptions } from './mongo.ts';
 export { pingRedis, startRedis } from './redis.ts';
 export type { EmbeddedRedis, RedisOptions } from './redis.ts';
-export { EmbeddedServiceError, reapStale } from './service-process.ts';
+export { EmbeddedServiceError, reapStale, spawnService } from './service-process.ts';
 export { startServices } from './services.ts';
-export type { EmbeddedServices, ServicesOptions } from './services.ts';
+export type { EmbeddedServices, ServicesOptions, SupervisorEvent } from './services.ts';

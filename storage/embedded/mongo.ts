@@ -31,6 +31,8 @@ export interface EmbeddedMongo {
   kind: MongoKind;
   /** The child's pid; null for `external`. */
   pid: number | null;
+  /** Resolves with the child's exit code once it has exited; never for `external`. */
+  exited: Promise<number | null>;
   /** Stops the child and waits for its exit; a no-op for `external`. */
   stop(): Promise<void>;
 }
@@ -102,7 +104,7 @@ export async function startMongo(options: MongoOptions): Promise<EmbeddedMongo> 
     if (!(await pingMongo(external, Math.min(readyTimeoutMs, 10_000)))) {
       throw new EmbeddedServiceError(`MONGODB_URI is set but the server does not answer ping: ${redactUri(external)}`);
     }
-    return { uri: external, kind: 'external', pid: null, stop: async () => undefined };
+    return { uri: external, kind: 'external', pid: null, exited: new Promise<number | null>(() => undefined), stop: async () => undefined };
   }
 
   const mongod = locateBinary('mongod', env);
@@ -125,7 +127,7 @@ export async function startMongo(options: MongoOptions): Promise<EmbeddedMongo> 
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline && !exitedEarly) {
       if (await pingMongo(uri, 500)) {
-        return { uri, kind, pid: service.pid, stop: () => service.stop() };
+        return { uri, kind, pid: service.pid, exited: service.exited, stop: () => service.stop() };
       }
       await sleep(100);
     }

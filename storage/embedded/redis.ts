@@ -16,6 +16,10 @@ export interface RedisOptions {
   appendOnly?: boolean;
   /** How long to wait for PING to answer; default 15 000 ms. */
   readyTimeoutMs?: number;
+  /** More redis-server arguments (e.g. `['--replicaof', '127.0.0.1', '6379']` for a replica). */
+  extraArgs?: string[];
+  /** Name of its pid and log files; default `redis` (two servers in one run dir need two names). */
+  name?: string;
 }
 
 /** A running embedded Redis. */
@@ -24,6 +28,8 @@ export interface EmbeddedRedis {
   url: string;
   port: number;
   pid: number;
+  /** Resolves with the exit code (null when killed by a signal) once the server has exited. */
+  exited: Promise<number | null>;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -72,7 +78,7 @@ export async function startRedis(options: RedisOptions): Promise<EmbeddedRedis> 
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port ?? (await findFreePort());
     const service = await spawnService({
-      name: 'redis',
+      name: options.name ?? 'redis',
       command: binary,
       runDir: options.runDir,
       args: [
@@ -84,6 +90,7 @@ export async function startRedis(options: RedisOptions): Promise<EmbeddedRedis> 
         // BullMQ requires noeviction: an evicted job key is a silently lost job.
         '--maxmemory-policy', 'noeviction',
         '--daemonize', 'no',
+        ...(options.extraArgs ?? []),
       ],
     });
     let exitedEarly = false;
@@ -93,7 +100,7 @@ export async function startRedis(options: RedisOptions): Promise<EmbeddedRedis> 
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline && !exitedEarly) {
       if (await pingRedis(port)) {
-        return { url: `redis://127.0.0.1:${port}`, port, pid: service.pid, stop: () => service.stop() };
+        return { url: `redis://127.0.0.1:${port}`, port, pid: service.pid, exited: service.exited, stop: () => service.stop() };
       }
       await sleep(50);
     }
