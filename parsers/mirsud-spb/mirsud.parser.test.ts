@@ -45,7 +45,7 @@ describe('mirsud.spb.ru parsers (pages of the sandbox replica)', () => {
   it('classifies the empty shell, the honest empty answer and search lists', () => {
     expect(classifyMirsudPage('<div id="case-app"><div class="loader">Загрузка…</div></div>')).toBe('unknown');
     expect(classifyMirsudPage(wrap(renderCaseNotFound()))).toBe('search_empty');
-    expect(() => parseMirsudCaseCard('<div id="case-app"></div>')).toThrow(/print-form/);
+    expect(() => parseMirsudCaseCard('<div id="case-app"></div>')).toThrow(/no print form \(no table\.case-print__table\)/);
     const c = data.cases[3]!;
     const list = renderSearch([c]);
     expect(classifyMirsudPage(list)).toBe('search_results');
