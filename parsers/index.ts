@@ -15,6 +15,7 @@ import { parseMsudrfCaseCard } from './msudrf/case-card.parser.ts';
 import { isMsudrfHost } from './msudrf/msudrf-url.ts';
 import { classifyMsudrfPage } from './msudrf/page-kind.ts';
 import { parseMsudrfSearchResults } from './msudrf/search-results.parser.ts';
+import { parseFsspSearch } from './fssp/index.ts';
 
 export * from './common/index.ts';
 export * from './sudrf/index.ts';
@@ -98,6 +99,21 @@ export function parsePage(kind: CourtPageKind, bytes: Buffer | Uint8Array, ctx: 
   const html = decodeHtml(bytes, contentType ?? undefined);
   const portal = portalFor(parseCtx.url);
   return kind === 'court-case' ? portal.caseCard(html, parseCtx) : portal.search(html, parseCtx);
+}
+
+/** The page kinds of `konveyer parse` that read HTML or JSONP (a `document` goes to ocr/). */
+export type SavedPageKind = CourtPageKind | 'fssp-search';
+
+/**
+ * What `konveyer parse <kind> <file> --url URL` prints for a saved page: the one path shared by the
+ * CLI and the conformance suite (test/conformance/real-pages.conformance.test.ts), so the suite
+ * checks exactly what a user gets.
+ * @throws the typed error the CLI prints as `{ error: { code, message } }`.
+ */
+export function parseSavedPage(kind: SavedPageKind, bytes: Buffer | Uint8Array, ctx: ParsePageContext = {}): CourtCaseRecord | CourtSearchResult | ReturnType<typeof parseFsspSearch> {
+  // fssp-search: JSONP (UTF-8 on the wire) or the decoded HTML fragment, see parsers/fssp.
+  if (kind === 'fssp-search') return parseFsspSearch(decodeHtml(bytes, ctx.contentType ?? undefined), { url: ctx.url ?? null });
+  return parsePage(kind, bytes, ctx);
 }
 
 /** Decodes and classifies a page of any supported court portal. */

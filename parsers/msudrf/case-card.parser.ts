@@ -49,6 +49,13 @@ const PARTY_COLUMNS = {
   inn: ['ИНН'],
 } as const;
 
+/**
+ * Events that mark the arrival of the claim. Not «Регистрация судебного приказа»: that is the
+ * order's registration, dated with the order (msudrf_typeB_5mo_…_cancelled: arrived 11.02, order
+ * and its registration 13.02.2026).
+ */
+const ARRIVAL_EVENT = /^(?:регистрация\s+(?:иска|заявлени|поступивш|материал|дела)|поступлени)/i;
+
 /** Parses a msudrf card (either layout) into the common court-case record. */
 export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
   const $ = cheerio.load(html);
@@ -75,7 +82,7 @@ export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): Court
   const uid = findCourtUid(fields.get('uid')) ?? null;
   const ssid = /ssid=(\d{2}[A-Z]{2}\d{4})/.exec(html)?.[1] ?? null;
   const registeredAt = parseRuDate(fields.get('registeredAt'))
-    ?? events.find((e) => /регистрац|поступлен/i.test(e.name))?.date ?? null;
+    ?? events.find((e) => ARRIVAL_EVENT.test(e.name))?.date ?? null;
   const decision = readDecision(fields, events);
   // The «Дата вступления в законную силу» row where the card has one (msudrf_typeB_anadyr_…), else such an event.
   const effectiveAt = findRuDate(fields.get('effectiveAt'))

@@ -156,7 +156,8 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
   if (fields.previousRegistration) {
     const prev = splitCaseNumber(fields.previousRegistration);
     for (const n of [prev.caseNumber, ...prev.previousNumbers, prev.materialNumber]) {
-      if (n && !previousNumbers.includes(n)) previousNumbers.push(n);
+      // The intake material the header already shows after «~» is not a previous number (sudrf_oldtpl_syktyvkar_2-1725-2021_…).
+      if (n && !previousNumbers.includes(n) && n !== number.materialNumber) previousNumbers.push(n);
     }
   }
 
