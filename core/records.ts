@@ -192,6 +192,10 @@ export type PageKind =
   | 'search_empty'
   /** sudrf: «Указанный сервер СДП не найден.» — the court has no such `srv_num`. */
   | 'no_such_server'
+  /** sudrf/msudrf anti-bruteforce answer «Информация временно недоступна»: too many requests, retry later. */
+  | 'rate_limited'
+  /** sudrf landing «Выберите сервер»: links to the court's database servers (`srv_num`), to be followed. */
+  | 'server_choice'
   | 'captcha'
   | 'captcha_wrong'
   | 'geo_block'
