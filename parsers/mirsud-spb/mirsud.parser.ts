@@ -15,6 +15,7 @@ import { mapColumns } from '../common/columns.ts';
 import { normalizeRole } from '../common/party-role.ts';
 import { parseRuDate, parseTime } from '../common/ru-date.ts';
 import { elementText, textOrNull } from '../common/text.ts';
+import { readMirsudScreenView, splitEventText, type MirsudCardContent } from './mirsud-screen.reader.ts';
 
 export const MIRSUD_HOST = 'mirsud.spb.ru';
 const NOT_FOUND_RE = /Судебные дела, удовлетворяющие запросу, не найдены/;
@@ -59,7 +60,7 @@ function caseTitle($: CheerioAPI, tables: PrintTable[]): string | null {
 /** What a mirsud page is: a card with its print form, an honest empty answer, a result list, or unknown. */
 export function classifyMirsudPage(html: string): PageKind {
   const $ = cheerio.load(html);
-  if ($(PRINT_TABLES).length && caseTitle($, printTables($))) return 'case_card';
+  if (($(PRINT_TABLES).length && caseTitle($, printTables($))) || readMirsudScreenView($)) return 'case_card';
   if (NOT_FOUND_RE.test($('table.rwd-table').text())) return 'search_empty';
   if ($('table.rwd-table a[href*="/cases/detail/"]').length) return 'search_results';
   return 'unknown';
@@ -78,14 +79,11 @@ function gridOf($: CheerioAPI, table: AnyNode): { header: string[]; data: string
   return { header: text(trs[h]!), data: trs.slice(h + 1).map(text) };
 }
 
-/** Parses the print form of a mirsud card. @throws LayoutDriftError without the case title or its tables. */
-export function parseMirsudCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
-  const $ = cheerio.load(html);
+/** The print form (`div.case-print`), or null when the page has none. */
+function readPrintForm($: CheerioAPI): MirsudCardContent | null {
   const tables = printTables($);
   const title = caseTitle($, tables);
-  if (!title || tables.length === 0) {
-    throw new LayoutDriftError(`mirsud: no print form (${tables.length === 0 ? 'no table.case-print__table' : 'no case title «… дело N»'})`, { selector: `${PRINT_TABLES}, div.case-print__title` });
-  }
+  if (!title || tables.length === 0) return null;
   const fields = new Map<string, string>();
   let parties: CaseParty[] = [];
   let events: CaseEvent[] = [];
@@ -100,22 +98,32 @@ export function parseMirsudCaseCard(html: string, ctx: ParseContext = {}): Court
       }).filter((p) => p.name);
     } else if (header.some((h) => /Дата события/i.test(h))) {
       const col = mapColumns(header, { publishedAt: ['Дата публикации'], date: ['Дата события'], time: ['Время события'], name: ['Описание события'] });
-      events = data.map((r) => {
-        // The portal joins event and result with « / ».
-        const [name = '', ...rest] = (r[col.name ?? 0] ?? '').split(' / ');
-        return {
-          name: name.trim(),
-          result: textOrNull(rest.join(' / ')),
-          date: parseRuDate(r[col.date ?? 1]),
-          time: parseTime(r[col.time ?? 2]),
-          basis: null,
-          publishedAt: col.publishedAt === undefined ? null : parseRuDate(r[col.publishedAt]),
-        };
-      }).filter((e) => e.name);
+      events = data.map((r) => ({
+        ...splitEventText(r[col.name ?? 0] ?? ''),
+        date: parseRuDate(r[col.date ?? 1]),
+        time: parseTime(r[col.time ?? 2]),
+        basis: null,
+        publishedAt: col.publishedAt === undefined ? null : parseRuDate(r[col.publishedAt]),
+      })).filter((e) => e.name);
     } else if (header.length === 0) {
       for (const r of data) if (r.length === 2 && r[0] && !fields.has(r[0])) fields.set(r[0].replace(/:$/, ''), r[1] ?? '');
     }
   }
+  return { title, fields, parties, events };
+}
+
+/**
+ * Parses a mirsud card: its print form, else the rendered screen view (mirsud-screen.reader.ts).
+ * @throws LayoutDriftError naming both when the page has neither.
+ */
+export function parseMirsudCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
+  const $ = cheerio.load(html);
+  const content = readPrintForm($) ?? readMirsudScreenView($);
+  if (!content) {
+    const why = $(PRINT_TABLES).length === 0 ? 'no table.case-print__table' : 'no case title «… дело N»';
+    throw new LayoutDriftError(`mirsud: no print form (${why}) and no rendered case block (section.case-info b.table-title)`, { selector: `${PRINT_TABLES}, div.case-print__title, section.case-info` });
+  }
+  const { title, fields, parties, events } = content;
   const get = (label: string) => textOrNull(fields.get(label));
 
   const link = mirsudCardIds(ctx.url);
