@@ -14,7 +14,7 @@ import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts
 import type { Politeness } from '../runtime/politeness.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { gateIdle, passKcaptchaGate } from './kcaptcha-gate.ts';
-import { msudrfCardPath, msudrfSearchPath, type MsudrfSearchQuery } from './msudrf-urls.ts';
+import { cartotekaOfNumber, msudrfCardPath, msudrfSearchPath, type MsudrfSearchQuery } from './msudrf-urls.ts';
 import { pageKindError, parseWithEvidence } from '../runtime/page-errors.ts';
 
 /** Card panes, all shown in the screenshot (tabs hide them). */
@@ -78,7 +78,8 @@ export async function lookupMsudrfCase(
   if (input.caseId) {
     cardUrl = ctx.router.urlFor(input.court, msudrfCardPath(input.caseId));
   } else {
-    const rows = await searchAllPages(ctx, input.court, input.uid ? { uid: input.uid } : { caseNumber: input.number });
+    // A number is searched in the cartoteka its prefix belongs to (a КоАП «5-…» is not in the civil one).
+    const rows = await searchAllPages(ctx, input.court, input.uid ? { uid: input.uid } : { caseNumber: input.number, cartoteka: cartotekaOfNumber(input.number) });
     const wanted = input.number ? normalizeCaseNumber(input.number) : null;
     const row = wanted ? rows.find((r) => normalizeCaseNumber(r.caseNumber) === wanted) : rows[0];
     if (!row?.url) return { found: false };
