@@ -12,13 +12,15 @@ export interface CaseStatusInput {
 // «Судебный приказ ОТМЕНЕН», «Вынесено определение об отмене судебного приказа»; not «Заявление об отмене …».
 const ORDER_CANCELLED =
   /приказ\S*\s+(?:\S+\s+){0,2}отмен[её]н|отмен[её]н\S*\s+(?:\S+\s+){0,2}приказ|(?:определени\S*|вынесено)\s+об\s+отмене\s+(?:судебного\s+)?приказа/i;
-const REFUSED = /отказано\s+в\s+принятии|отказ\s+в\s+принятии/i;
+// «Отказано в принятии», «Определение об отказе в принятии» (msudrf_typeB_10sah_…_refused), «… в выдаче судебного приказа».
+const REFUSED = /отказ\S*\s+в\s+(?:принятии|выдаче\s+судебного\s+приказа)/i;
 const RETURNED = /возвращ/i;
 const IN_FORCE = /вступил\S*\s+в\s+законную\s+силу/i;
 // In a decision result any «судебный приказ» is the outcome; in events only «Вынесен судебный приказ»
 // counts, since «Заявление о вынесении судебного приказа» is merely the application.
 const ORDER_IN_DECISION = /судебн\S*\s+приказ/i;
-const ORDER_IN_EVENT = /вынесен[оа]?\s+судебн\S*\s+приказ|^\s*судебный\s+приказ/i;
+// «Вынесение судебного приказа» (mirsud print form) is the act; «о вынесении …» is the application.
+const ORDER_IN_EVENT = /вынесен[оа]?\s+судебн\S*\s+приказ|(?:^|\s)вынесени[ея]\s+судебн\S*\s+приказ|^\s*судебный\s+приказ/i;
 const ACCEPTED = /принят\S*\s+к\s+производству|передача\s+(?:материалов|дела)\s+судье|принятии[^.;]*к\s+рассмотрению/i;
 const REGISTERED = /регистрац|поступлен/i;
 
@@ -52,4 +54,21 @@ export function deriveCaseStatus(input: CaseStatusInput): CaseStatus {
   if (everything.some((t) => ACCEPTED.test(t))) return 'accepted';
   if (input.registeredAt || eventNames.some((t) => REGISTERED.test(t))) return 'received';
   return 'unknown';
+}
+
+/**
+ * A card record completed with the entry-into-force date a results list showed for it (the
+ * «Дата вступления в законную силу» column; real sudrf cards seldom carry that row). The date counts
+ * as shown; the status is derived again with it. A date the card itself shows is kept.
+ */
+export function withListedEffectiveAt<R extends CaseStatusInput & { effectiveAt: string | null; effectiveAtSource?: 'shown' | 'derived' | null; status: CaseStatus; decision: { date: string | null; result: string | null } }>(
+  record: R,
+  listedEffectiveAt: string | null | undefined,
+): R {
+  if (record.effectiveAt || !listedEffectiveAt) return record;
+  const status = deriveCaseStatus({
+    decisionResult: record.decision.result, decisionDate: record.decision.date, effectiveAt: listedEffectiveAt,
+    registeredAt: record.registeredAt, events: record.events,
+  });
+  return { ...record, effectiveAt: listedEffectiveAt, effectiveAtSource: 'shown', status };
 }
