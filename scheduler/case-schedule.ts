@@ -94,8 +94,8 @@ export function computeCaseDeadlines(c: ScheduleCaseInput, calendar: ProductionC
   const confirmed = confirmedNow && !storedDerived
     ? { effectiveAt: finality.effectiveAt!, effectiveAtSource: 'derived' as const, effectiveAtRule: finality.rule! }
     : null;
-  const expect = (event: ExpectedEvent['event'], rule: DeadlineRuleId, from: string, date: string): ExpectedEvent =>
-    ({ event, date, rule, from, source: DEADLINE_RULES[rule].source });
+  const expect = (event: ExpectedEvent['event'], rule: DeadlineRuleId | FinalityRuleId, from: string, date: string): ExpectedEvent =>
+    ({ event, date, rule, from, source: rule in DEADLINE_RULES ? DEADLINE_RULES[rule as DeadlineRuleId].source : (finality.legalSource ?? '') });
   let expected: ExpectedEvent | null = null;
 
   const filed = c.registeredAt ?? firstDate(c.events, /регистрац|поступлен/i);
@@ -117,7 +117,7 @@ export function computeCaseDeadlines(c: ScheduleCaseInput, calendar: ProductionC
     }
     if (!final && c.status !== 'decided') {
       expected = sent
-        ? expect('in_force', 'objections', receivedBy!, dates.expectedInForce!)
+        ? expect('in_force', finality.state === 'derived' ? finality.rule! : 'objections', receivedBy!, dates.expectedInForce!)
         : expect('copy_sent', 'copy_to_debtor', issued, dates.copyToDebtorDue);
     }
   } else if (!final && filed && !isLawsuit && (c.status === 'received' || c.status === 'accepted' || c.status === 'unknown')) {

@@ -86,7 +86,8 @@ export function recheckClientKey(caseKey: string, slot: Date): string {
 
 /** How long until the next check of a case with these deadlines. */
 export function intervalFor(d: CaseDeadlines, cadence: RecheckCadence, calendar: ProductionCalendar, today: string): number {
-  if (!d.expected) return cadence.intervalMs;
+  // An entry into force is not the court's to do: no daily checks near it, one check the day after (firstCheckAfter).
+  if (!d.expected || d.expected.event === 'in_force') return cadence.intervalMs;
   const near = d.overdue || calendar.workingDaysBetween(today, d.expected.date) <= cadence.nearDeadlineWorkingDays;
   return near ? cadence.nearDeadlineIntervalMs : cadence.intervalMs;
 }
