@@ -68,7 +68,7 @@ describe('court.case on sudrf, HTTP mode', () => {
     for (const [i, doc] of docs.entries()) {
       const want = cases[i]!;
       const stored = await storage.courtCases.get(doc.result!.id);
-      expect(stored).toMatchObject({ caseNumber: want.caseNumber, uid: want.uid, judge: want.judge, registeredAt: want.registeredAt, status: want.status });
+      expect(stored).toMatchObject({ caseNumber: want.caseNumber, uid: want.uid, judge: want.judge, registeredAt: want.registeredAt, status: want.cardStatus, effectiveAt: null });
       expect(stored!.court.host).toBe(want.host);
       expect(stored!.events.map((e) => [e.name, e.date])).toEqual(want.events.map((e) => [e.name, e.date]));
       expect(stored!.parties.map((p) => [p.roleNorm, p.name])).toEqual(want.parties.map((p) => [p.roleNorm, p.name]));
