@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeError } from '../core/errors.ts';
-import { decodeHtml, parseFsspSearch, parsePage } from '../parsers/index.ts';
+import { parseSavedPage } from '../parsers/index.ts';
 
 const KINDS = ['court-case', 'court-search', 'fssp-search', 'document'] as const;
 type Kind = (typeof KINDS)[number];
@@ -35,10 +35,7 @@ export function registerParse(program: Command): void {
         return parseDocumentCli(bytes, fail);
       }
       try {
-        // fssp-search: JSONP (UTF-8 on the wire) or the decoded HTML fragment, see parsers/fssp.
-        const record = kind === 'fssp-search'
-          ? parseFsspSearch(decodeHtml(bytes), { url: opts.url ?? null })
-          : parsePage(kind as Exclude<Kind, 'fssp-search' | 'document'>, bytes, { url: opts.url ?? null });
+        const record = parseSavedPage(kind as Exclude<Kind, 'document'>, bytes, { url: opts.url ?? null });
         process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
       } catch (error) {
         const d = describeError(error);

@@ -124,6 +124,16 @@ export class LayoutDriftError extends KonveyerError {
   }
 }
 
+/**
+ * A server-choice landing («Выберите сервер») where a record was asked for: the page only links to
+ * the court's database servers. Robots follow the links themselves; `konveyer parse` reports it
+ * with the links in `details.servers`. Reaching the queue means no link could be followed: failed.
+ */
+export class ServerChoiceError extends KonveyerError {
+  override readonly code = 'server_choice';
+  override readonly kind = 'permanent';
+}
+
 /** A URL outside the configured target hosts. Refused; never fetched. */
 export class ForbiddenTargetError extends KonveyerError {
   override readonly code = 'forbidden_target';
@@ -199,7 +209,7 @@ export function errorCodeOf(error: unknown): string {
   return 'internal';
 }
 
-const KNOWN_PERMANENT = new Set(['bad_input', 'not_found', 'layout_drift', 'forbidden_target', 'auth_required', 'not_a_document', 'pdf_encrypted', 'pdf_broken', 'image_broken', 'stalled', 'job_lost']);
+const KNOWN_PERMANENT = new Set(['bad_input', 'not_found', 'layout_drift', 'server_choice', 'forbidden_target', 'auth_required', 'not_a_document', 'pdf_encrypted', 'pdf_broken', 'image_broken', 'stalled', 'job_lost']);
 
 /** A JSON-safe description of any thrown value, for `lookups.error`. */
 export function describeError(error: unknown): { code: string; kind: ErrorKind; message: string; details?: Record<string, unknown> } {

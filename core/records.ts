@@ -124,6 +124,8 @@ export interface CourtSearchRow {
   decisionDate: string | null;
   result: string | null;
   effectiveAt?: string | null;
+  /** The court of the row where the list spans courts (r_juid «Суд» column), else absent. */
+  courtName?: string | null;
   /** «Информация по делу» split: category and parties as the list shows them. */
   category?: string | null;
   caseId?: string | null;
@@ -204,6 +206,10 @@ export type PageKind =
   | 'search_empty'
   /** sudrf: «Указанный сервер СДП не найден.» — the court has no such `srv_num`. */
   | 'no_such_server'
+  /** sudrf/msudrf anti-bruteforce answer «Информация временно недоступна»: too many requests, retry later. */
+  | 'rate_limited'
+  /** sudrf landing «Выберите сервер»: links to the court's database servers (`srv_num`), to be followed. */
+  | 'server_choice'
   | 'captcha'
   | 'captcha_wrong'
   | 'geo_block'

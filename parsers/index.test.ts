@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { describeError } from '../core/errors.ts';
 import { classifyPage, parsePage, PARSER_VERSION, portalFor } from './index.ts';
 import { newResults, oldCard } from './sudrf/testing/synthetic-pages.ts';
 
@@ -18,5 +19,40 @@ describe('parsePage', () => {
   it('classifies pages and exposes a version', () => {
     expect(classifyPage(iconv.encode(oldCard(), 'windows-1251'))).toBe('case_card');
     expect(PARSER_VERSION).toMatch(/^sudrf-\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('parsePage on pages that are no record', () => {
+  const errorOf = (kind: 'court-case' | 'court-search', html: string, url: string) => {
+    try {
+      parsePage(kind, Buffer.from(html, 'utf8'), { url });
+    } catch (error) {
+      return describeError(error);
+    }
+    throw new Error('parsed');
+  };
+  // Hand-written after the wording of issue 14; no real page of these kinds is saved.
+  it('answers the anti-bruteforce page as rate limited (retryable, with a wait), on sudrf and msudrf', () => {
+    const html = '<html><body><main>Информация временно недоступна. Попробуйте обратиться позже.</main></body></html>';
+    for (const url of ['https://court.sudrf.ru/modules.php?name=sud_delo&name_op=case', 'https://5.mo.msudrf.ru/modules.php?name=sud_delo&op=cs&case_id=1']) {
+      const e = errorOf('court-case', html, url);
+      expect(e).toMatchObject({ code: 'rate_limited', kind: 'retryable' });
+      expect(e.message).toMatch(/Информация временно недоступна/);
+      expect(e.details?.retryAfterMs).toBeGreaterThan(0);
+    }
+  });
+  it('answers a server-choice landing with its server links', () => {
+    const html = '<html><body>Выберите сервер: <a href="/modules.php?name=sud_delo&srv_num=1">1</a> <a href="/modules.php?name=sud_delo&srv_num=2">2</a></body></html>';
+    const e = errorOf('court-search', html, 'https://court.sudrf.ru/modules.php?name=sud_delo');
+    expect(e.code).toBe('server_choice');
+    expect(e.message).toMatch(/srv_num=1, srv_num=2/);
+    expect((e.details?.servers as Array<{ url: string }>).map((s) => s.url)).toEqual([
+      'https://court.sudrf.ru/modules.php?name=sud_delo&srv_num=1', 'https://court.sudrf.ru/modules.php?name=sud_delo&srv_num=2',
+    ]);
+  });
+  it('keeps layout drift, naming what is missing, for a page nobody recognises', () => {
+    const e = errorOf('court-case', '<html><body><p>Новости суда</p></body></html>', 'https://court.sudrf.ru/');
+    expect(e.code).toBe('layout_drift');
+    expect(e.message).toMatch(/div\.casenumber|case number header/);
   });
 });

@@ -6,7 +6,9 @@
 import type { CourtCaseRecord, CourtSearchResult, PageKind, ParseContext } from '../core/records.ts';
 import { decodeHtml } from './common/decode-html.ts';
 import { parseSudrfCaseCard } from './sudrf/case-card.parser.ts';
-import { classifySudrfPage } from './sudrf/page-kind.ts';
+import { classifySudrfPage, readSudrfServerChoices } from './sudrf/page-kind.ts';
+import { errorForPageKind } from './common/page-kind-error.ts';
+import { LayoutDriftError } from '../core/errors.ts';
 import { parseSudrfSearchResults } from './sudrf/search-results.parser.ts';
 import { hostOf } from './sudrf/sudrf-url.ts';
 import { classifyMirsudPage, parseMirsudCaseCard, parseMirsudSearchResults } from './mirsud-spb/index.ts';
@@ -15,6 +17,7 @@ import { parseMsudrfCaseCard } from './msudrf/case-card.parser.ts';
 import { isMsudrfHost } from './msudrf/msudrf-url.ts';
 import { classifyMsudrfPage } from './msudrf/page-kind.ts';
 import { parseMsudrfSearchResults } from './msudrf/search-results.parser.ts';
+import { parseFsspSearch } from './fssp/index.ts';
 
 export * from './common/index.ts';
 export * from './sudrf/index.ts';
@@ -97,7 +100,31 @@ export function parsePage(kind: CourtPageKind, bytes: Buffer | Uint8Array, ctx: 
   const { contentType, ...parseCtx } = ctx;
   const html = decodeHtml(bytes, contentType ?? undefined);
   const portal = portalFor(parseCtx.url);
-  return kind === 'court-case' ? portal.caseCard(html, parseCtx) : portal.search(html, parseCtx);
+  try {
+    return kind === 'court-case' ? portal.caseCard(html, parseCtx) : portal.search(html, parseCtx);
+  } catch (error) {
+    // A page that is no record but a known kind (the anti-bruteforce answer, a block, maintenance,
+    // a server-choice landing) gets that kind's error, not layout drift.
+    if (!(error instanceof LayoutDriftError)) throw error;
+    const pageKind = portal.classify(html);
+    const servers = pageKind === 'server_choice' ? readSudrfServerChoices(html, parseCtx.url) : undefined;
+    throw errorForPageKind(pageKind, { url: parseCtx.url, expected: kind === 'court-case' ? 'a case card' : 'search results', servers }) ?? error;
+  }
+}
+
+/** The page kinds of `konveyer parse` that read HTML or JSONP (a `document` goes to ocr/). */
+export type SavedPageKind = CourtPageKind | 'fssp-search';
+
+/**
+ * What `konveyer parse <kind> <file> --url URL` prints for a saved page: the one path shared by the
+ * CLI and the conformance suite (test/conformance/real-pages.conformance.test.ts), so the suite
+ * checks exactly what a user gets.
+ * @throws the typed error the CLI prints as `{ error: { code, message } }`.
+ */
+export function parseSavedPage(kind: SavedPageKind, bytes: Buffer | Uint8Array, ctx: ParsePageContext = {}): CourtCaseRecord | CourtSearchResult | ReturnType<typeof parseFsspSearch> {
+  // fssp-search: JSONP (UTF-8 on the wire) or the decoded HTML fragment, see parsers/fssp.
+  if (kind === 'fssp-search') return parseFsspSearch(decodeHtml(bytes, ctx.contentType ?? undefined), { url: ctx.url ?? null });
+  return parsePage(kind, bytes, ctx);
 }
 
 /** Decodes and classifies a page of any supported court portal. */

@@ -8,3 +8,5 @@ export type { CaseNumberParts } from './case-number.ts';
 export { deriveCaseStatus } from './case-status.ts';
 export type { CaseStatusInput } from './case-status.ts';
 export { mapColumns } from './columns.ts';
+export { errorForPageKind, ANTI_BRUTEFORCE_RETRY_MS } from './page-kind-error.ts';
+export type { PageKindErrorContext } from './page-kind-error.ts';

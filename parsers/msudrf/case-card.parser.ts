@@ -49,6 +49,13 @@ const PARTY_COLUMNS = {
   inn: ['ИНН'],
 } as const;
 
+/**
+ * Events that mark the arrival of the claim. Not «Регистрация судебного приказа»: that is the
+ * order's registration, dated with the order (msudrf_typeB_5mo_…_cancelled: arrived 11.02, order
+ * and its registration 13.02.2026).
+ */
+const ARRIVAL_EVENT = /^(?:регистрация\s+(?:иска|заявлени|поступивш|материал|дела)|поступлени)/i;
+
 /** Parses a msudrf card (either layout) into the common court-case record. */
 export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
   const $ = cheerio.load(html);
@@ -66,18 +73,20 @@ export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): Court
     const i = tabs.findIndex((t) => re.test(t));
     return i >= 0 ? panes[i] : undefined;
   };
-  const fields = readFields($, paneOf(/^дело$/) ?? panes[0]!);
+  const fields = labelled(readFields($, paneOf(/^дело$/) ?? panes[0]!));
   const events = readEvents($, paneOf(/движение/));
   const parties = readParties($, paneOf(/стороны|лица|участники/));
 
   const number = splitCaseNumber(numberMatch[1]);
   const host = hostOf(ctx.url);
-  const uid = findCourtUid(fields.get('уникальный идентификатор дела')) ?? null;
+  const uid = findCourtUid(fields.get('uid')) ?? null;
   const ssid = /ssid=(\d{2}[A-Z]{2}\d{4})/.exec(html)?.[1] ?? null;
-  const registeredAt = parseRuDate(fields.get('дата поступления'))
-    ?? events.find((e) => /регистрац|поступлен/i.test(e.name))?.date ?? null;
+  const registeredAt = parseRuDate(fields.get('registeredAt'))
+    ?? events.find((e) => ARRIVAL_EVENT.test(e.name))?.date ?? null;
   const decision = readDecision(fields, events);
-  const effectiveAt = events.filter((e) => /вступ\S*\s+в\s+законную\s+силу/i.test(e.name) && e.date).at(-1)?.date ?? null;
+  // The «Дата вступления в законную силу» row where the card has one (msudrf_typeB_anadyr_…), else such an event.
+  const effectiveAt = findRuDate(fields.get('effectiveAt'))
+    ?? events.filter((e) => /вступ\S*\s+в\s+законную\s+силу/i.test(e.name) && e.date).at(-1)?.date ?? null;
   const record: CourtCaseRecord = {
     court: {
       name: textOrNull($('span#court_name').first().text()) ?? textOrNull($('title').first().text()),
@@ -92,11 +101,12 @@ export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): Court
     caseId: msudrfCaseId(ctx.url),
     caseUid: null,
     instance: null,
-    category: fields.get('категория') ?? fields.get('категория дела') ?? null,
-    judge: fields.get('председательствующий судья') ?? fields.get('передано в производство судье') ?? fields.get('судья') ?? null,
+    category: fields.get('category') ?? null,
+    judge: fields.get('judge') ?? null,
     registeredAt,
     decision,
     effectiveAt,
+    effectiveAtSource: effectiveAt ? 'shown' : null,
     status: 'unknown',
     parties,
     events,
@@ -105,6 +115,31 @@ export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): Court
   };
   record.status = deriveCaseStatus({ decisionResult: decision.result, decisionDate: decision.date, effectiveAt, registeredAt, events });
   return record;
+}
+
+/**
+ * Labels of the «ДЕЛО» pane by meaning; exact or prefix match, first alias first. Civil and court-
+ * order cards (msudrf_typeB_10sah_…) and КоАП cards (msudrf_typeB_anadyr_…, case_typeB_5mo_…_koap)
+ * word them differently.
+ */
+const CARD_LABELS = {
+  uid: ['Уникальный идентификатор дела', 'УИД'],
+  registeredAt: ['Дата поступления', 'Дата регистрации'],
+  category: ['Категория дела', 'Категория', 'Сущность спора'],
+  judge: ['Председательствующий судья', 'Передано в производство судье', 'Судья', 'Мировой судья'],
+  decisionDate: ['Дело рассмотрено (выдан приказ)', 'Дата рассмотрения', 'Дата вынесения постановления', 'Дата вынесения решения', 'Дата вынесения', 'Дата решения'],
+  decisionResult: ['Результат рассмотрения', 'Результат'],
+  effectiveAt: ['Дата вступления в законную силу', 'Дата вступления'],
+} as const;
+type CardField = keyof typeof CARD_LABELS;
+
+/** The pane's label → value map re-keyed by meaning (see CARD_LABELS). */
+function labelled(raw: Map<string, string>): Map<CardField, string> {
+  const labels = [...raw.keys()];
+  const index = mapColumns(labels, CARD_LABELS, { allowSubstring: false });
+  const out = new Map<CardField, string>();
+  for (const [field, i] of Object.entries(index) as Array<[CardField, number]>) out.set(field, raw.get(labels[i]!)!);
+  return out;
 }
 
 /** Label → value of the «ДЕЛО» pane; labels lower-cased, section rows (colspan) skipped. */
@@ -196,9 +231,9 @@ const OUTCOMES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /** Type C prints the decision; type B only has events, so the latest outcome among them is taken. */
-function readDecision(fields: Map<string, string>, events: CaseEvent[]): CourtCaseRecord['decision'] {
-  const printedDate = findRuDate(fields.get('дело рассмотрено (выдан приказ)') ?? fields.get('дата рассмотрения'));
-  const printedResult = fields.get('результат рассмотрения') ?? null;
+function readDecision(fields: Map<CardField, string>, events: CaseEvent[]): CourtCaseRecord['decision'] {
+  const printedDate = findRuDate(fields.get('decisionDate'));
+  const printedResult = fields.get('decisionResult') ?? null;
   if (printedDate || printedResult) return { date: printedDate, result: printedResult };
   let out: CourtCaseRecord['decision'] = { date: null, result: null };
   for (const e of events) {

@@ -6,11 +6,14 @@
  * - case_card: `div.lawcase-content` with `ul#tabs` and `div#contentt` (both layouts).
  * - search_results: `div.case-count` «Найдено дел: N» with N > 0 and card links in `table#tablcont`.
  * - search_empty: «Найдено дел: 0» or «Данных по запросу не обнаружено».
+ * - rate_limited: the anti-bruteforce answer «Информация временно недоступна» (same hosting as sudrf;
+ *   checked before maintenance, whose wording it contains).
  * - geo_block / maintenance: the sudrf wordings (same hosting).
  */
 import * as cheerio from 'cheerio';
 import type { PageKind } from '../../core/records.ts';
 import { normalizeSpace } from '../common/text.ts';
+import { ANTI_BRUTEFORCE_RE } from '../sudrf/page-kind.ts';
 
 const GEO_BLOCK_RE = /Этот запрос заблокирован по соображениям безопасности/i;
 const MAINTENANCE_RE = /временно недоступ|технически[ех] работ|профилактически[ех] работ/i;
@@ -30,6 +33,7 @@ export function classifyMsudrfPage(html: string): PageKind {
   const links = $('table#tablcont a[href*="op=cs"], table.tablcont a[href*="op=cs"]').length;
   if (total !== undefined && total !== '0' && links > 0) return 'search_results';
   if (total === '0' || NO_DATA_RE.test(text)) return 'search_empty';
+  if (ANTI_BRUTEFORCE_RE.test(text)) return 'rate_limited';
   if (MAINTENANCE_RE.test(text)) return 'maintenance';
   return 'unknown';
 }

@@ -61,7 +61,8 @@ export type CaseFields = Record<keyof typeof CASE_LABELS, string | null>;
 
 /** Reads the label/value table of the «ДЕЛО» pane. */
 export function readCaseFields($: CheerioAPI, table: AnyNode): CaseFields {
-  const pairs = readPairs($, table);
+  const bold = readPairs($, table);
+  const pairs = bold.length > 0 ? bold : readPairs($, table, true);
   const index = mapColumns(pairs.map(([label]) => label), CASE_LABELS, { allowSubstring: false });
   const out = {} as CaseFields;
   for (const field of Object.keys(CASE_LABELS) as Array<keyof typeof CASE_LABELS>) {
@@ -74,18 +75,18 @@ export function readCaseFields($: CheerioAPI, table: AnyNode): CaseFields {
 
 /** True when a label/value table looks like the «ДЕЛО» pane (has the UID or the arrival date). */
 export function looksLikeCaseTable($: CheerioAPI, table: AnyNode): boolean {
-  return readPairs($, table).some(([label]) => /Уникальный идентификатор дела|Дата поступления/i.test(label));
+  return readPairs($, table, true).some(([label]) => /Уникальный идентификатор дела|Дата поступления/i.test(label));
 }
 
-function gridOrDrift($: CheerioAPI, table: AnyNode, pane: string) {
-  const grid = readGrid($, table);
+function gridOrDrift($: CheerioAPI, table: AnyNode, pane: string, aliases: Readonly<Record<string, readonly string[]>>) {
+  const grid = readGrid($, table, aliases);
   if (!grid) throw new LayoutDriftError(`sudrf card: no header row in the «${pane}» table`, { selector: `${pane} table header row` });
   return grid;
 }
 
 /** Every row of an events table («ДВИЖЕНИЕ ДЕЛА», «СЛУШАНИЯ»). */
 export function readEvents($: CheerioAPI, table: AnyNode, pane: string): CaseEvent[] {
-  const grid = gridOrDrift($, table, pane);
+  const grid = gridOrDrift($, table, pane, EVENT_COLUMNS);
   const col = mapColumns(grid.headers, EVENT_COLUMNS);
   if (col.name === undefined || col.date === undefined) {
     throw new LayoutDriftError(`sudrf card: «${pane}» has no event name/date columns`, {
@@ -110,7 +111,7 @@ export function readEvents($: CheerioAPI, table: AnyNode, pane: string): CaseEve
  * gets the pane title as its role.
  */
 export function readParties($: CheerioAPI, table: AnyNode, pane: string): CaseParty[] {
-  const grid = gridOrDrift($, table, pane);
+  const grid = gridOrDrift($, table, pane, PARTY_COLUMNS);
   const col = mapColumns(grid.headers, PARTY_COLUMNS);
   if (col.name === undefined) {
     throw new LayoutDriftError(`sudrf card: «${pane}» has no party name column`, {
@@ -138,7 +139,7 @@ export function readParties($: CheerioAPI, table: AnyNode, pane: string): CasePa
 
 /** Every row of an «ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ» table (card pane or a bare table). */
 export function readExecutionDocuments($: CheerioAPI, table: AnyNode): ExecutionDocument[] {
-  const grid = gridOrDrift($, table, 'ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ');
+  const grid = gridOrDrift($, table, 'ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ', EXECUTION_COLUMNS);
   const col = mapColumns(grid.headers, EXECUTION_COLUMNS);
   if (col.issuedAt === undefined && col.seriesNumber === undefined && col.electronicId === undefined) {
     throw new LayoutDriftError('sudrf card: «ИСПОЛНИТЕЛЬНЫЕ ЛИСТЫ» has none of its columns', {
@@ -153,4 +154,9 @@ export function readExecutionDocuments($: CheerioAPI, table: AnyNode): Execution
     status: textOrNull(cellAt($, row, col.status)),
     recipient: textOrNull(cellAt($, row, col.recipient)),
   }));
+}
+
+/** The «ДЕЛО» fields of a card that does not show that pane: every field absent. */
+export function emptyCaseFields(): CaseFields {
+  return Object.fromEntries(Object.keys(CASE_LABELS).map((k) => [k, null])) as CaseFields;
 }

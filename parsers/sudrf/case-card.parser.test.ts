@@ -102,9 +102,14 @@ describe('parseSudrfCaseCard — drift', () => {
       expect((e as LayoutDriftError).code).toBe('layout_drift');
     }
   });
-  it('throws when the card has no «ДЕЛО» pane', () => {
+  it('reads a card without its «ДЕЛО» pane from the panes it shows; drifts, naming them, when none is left', () => {
     const html = oldCard().replace(/<div id="cont1">[\s\S]*?<\/table><\/div>/, '');
-    expect(() => parseSudrfCaseCard(html, {})).toThrowError(/«ДЕЛО» pane/);
+    const card = parseSudrfCaseCard(html, {});
+    expect(card.uid).toBeNull();
+    expect(card.events).toHaveLength(3);
+    expect(card.registeredAt).toBe(card.events[0]!.date);
+    const bare = html.replace(/<div id="cont\d+">[\s\S]*?<\/table><\/div>/g, '');
+    expect(() => parseSudrfCaseCard(bare, {})).toThrowError(/none of the «ДЕЛО», «ДВИЖЕНИЕ ДЕЛА» or «СТОРОНЫ» panes/);
   });
   it('throws when the events table lost its name column', () => {
     const html = oldCard({ eventsHeader: ['Событие X', 'Когда', 'Время', 'Место', 'Итог', 'Основание', 'Примечание', 'Размещено'] });

@@ -16,7 +16,7 @@ import { findCourtUid, splitCaseNumber } from '../common/case-number.ts';
 import { deriveCaseStatus } from '../common/case-status.ts';
 import { findRuDate, parseRuDate } from '../common/ru-date.ts';
 import { elementText, normalizeSpace, textOrNull } from '../common/text.ts';
-import { looksLikeCaseTable, readCaseFields, readEvents, readExecutionDocuments, readParties } from './card-sections.ts';
+import { emptyCaseFields, looksLikeCaseTable, readCaseFields, readEvents, readExecutionDocuments, readParties } from './card-sections.ts';
 import { hostOf, sudrfCaseIds } from './sudrf-url.ts';
 
 type PaneKind = 'case' | 'events' | 'parties' | 'execution' | 'other';
@@ -53,7 +53,8 @@ function oldPanes($: CheerioAPI): Pane[] {
     const n = /^cont(\d+)$/.exec($(div).attr('id') ?? '')?.[1];
     if (!n || seen.has(n)) return;
     seen.add(n);
-    const table = $(div).find('table#tablcont').toArray()[0];
+    // `table#tablcont` on served pages; a plain first table in sanitized transcriptions.
+    const table = $(div).find('table#tablcont').toArray()[0] ?? $(div).find('table').toArray()[0];
     const title = table ? elementText($, $(table).find('th').toArray()[0]) : '';
     const label = tabLabels.get(n) ?? title;
     // The cassation card labels its case tab «ПРОИЗВОДСТВО» but titles the table «ДЕЛО»: either will do.
@@ -99,6 +100,16 @@ function courtCode(html: string, uid: string | null): string | null {
   return re('ssid').exec(html)?.[1] ?? re('vnkod').exec(html)?.[1] ?? uid?.slice(0, 8) ?? null;
 }
 
+const REGISTRATION_EVENT = /^Регистрация/i;
+/** Event results that are the decision itself («Вынесено решение по делу», «… заочное решение …»). */
+const DECISION_RESULT = /вынесено\s+(?:заочное\s+)?решение|вынесен\s+приговор|вынесено\s+постановление|производство\s+по\s+делу\s+прекращено/i;
+
+/** The last event whose result is the decision, for a card without its «ДЕЛО» pane. */
+function decisionFromEvents(events: CaseEvent[]): CourtCaseRecord['decision'] {
+  const hit = events.filter((e) => DECISION_RESULT.test(e.result ?? '')).at(-1);
+  return { date: hit?.date ?? null, result: hit?.result ?? null };
+}
+
 /**
  * Parses a sudrf case card (either template).
  * @throws LayoutDriftError with the selector that missed when the page is not a card.
@@ -120,13 +131,15 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
   }
   const panes = template === 'sudrf-old' ? oldPanes($) : newPanes($);
   const casePane = panes.find((p) => p.kind === 'case' && p.table);
-  if (!casePane?.table) {
-    throw new LayoutDriftError('sudrf card: no «ДЕЛО» pane', {
-      selector: template === 'sudrf-old' ? 'div#contN table#tablcont («ДЕЛО»)' : 'div#tab_content_Case table.law-case-table',
+  // A card may show only some tabs (the movement tab alone: sudrf_oldtpl_leninsky_tyumen_…):
+  // read what is there; drift only when none of the case, events or parties panes is present.
+  if (!casePane?.table && !panes.some((p) => (p.kind === 'events' || p.kind === 'parties') && p.table)) {
+    throw new LayoutDriftError('sudrf card: none of the «ДЕЛО», «ДВИЖЕНИЕ ДЕЛА» or «СТОРОНЫ» panes found', {
+      selector: template === 'sudrf-old' ? 'div#contN table («ДЕЛО» | «ДВИЖЕНИЕ ДЕЛА» | «СТОРОНЫ»)' : 'div#tab_content_Case|EventList|PersonList table.law-case-table',
       url: ctx.url ?? undefined,
     });
   }
-  const fields = readCaseFields($, casePane.table);
+  const fields = casePane?.table ? readCaseFields($, casePane.table) : emptyCaseFields();
 
   const events: CaseEvent[] = [];
   const parties: CaseParty[] = [];
@@ -143,14 +156,20 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
   if (fields.previousRegistration) {
     const prev = splitCaseNumber(fields.previousRegistration);
     for (const n of [prev.caseNumber, ...prev.previousNumbers, prev.materialNumber]) {
-      if (n && !previousNumbers.includes(n)) previousNumbers.push(n);
+      // The intake material the header already shows after «~» is not a previous number (sudrf_oldtpl_syktyvkar_2-1725-2021_…).
+      if (n && !previousNumbers.includes(n) && n !== number.materialNumber) previousNumbers.push(n);
     }
   }
 
   const uid = findCourtUid(fields.uid);
-  const decision = { date: parseRuDate(fields.decisionDate), result: fields.decisionResult };
+  // Without the «ДЕЛО» pane the movement says when the case came in and when it was decided.
+  const decision = casePane
+    ? { date: parseRuDate(fields.decisionDate), result: fields.decisionResult }
+    : decisionFromEvents(events);
   const effectiveAt = findRuDate(fields.effectiveAt);
-  const registeredAt = parseRuDate(fields.registeredAt);
+  const registeredAt = parseRuDate(fields.registeredAt) ?? (casePane ? null : events.find((e) => REGISTRATION_EVENT.test(e.name))?.date ?? null);
+  // A writ issued is not read as «in force»: real cards show writs days after the decision
+  // (immediate execution, card_oldtpl_syktyvkar_2-7212-2025: decided 18.08, writ 21.08.2025).
   const ids = sudrfCaseIds(ctx.url);
   const instanceText = template === 'sudrf-old' ? $('div.title').toArray()[0] : $('div.name-instanse').toArray()[0];
 
@@ -172,6 +191,7 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
     registeredAt,
     decision,
     effectiveAt,
+    effectiveAtSource: effectiveAt ? 'shown' : null,
     status: deriveCaseStatus({ decisionResult: decision.result, decisionDate: decision.date, effectiveAt, registeredAt, events }),
     parties,
     events,

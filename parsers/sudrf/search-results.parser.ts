@@ -24,7 +24,7 @@ const RESULT_COLUMNS = {
   effectiveAt: ['Дата вступления в законную силу', 'вступлени'],
   registeredAt: ['Дата поступления', 'поступлени'],
   decisionDate: ['Дата решения'],
-  caseNumber: ['№ дела', 'Номер дела'],
+  caseNumber: ['№ дела', 'Номер дела', '№ п/п дела'],
   info: ['Информация по делу', 'Категория'],
   judge: ['Судья'],
   result: ['Решение'],
@@ -83,11 +83,14 @@ export function parseSudrfSearchResults(html: string, ctx: ParseContext = {}): C
 
   const firstRow = $(links[0]).closest('tr');
   const table = firstRow.closest('table').toArray()[0];
-  const grid = table ? readGrid($, table) : null;
+  const grid = table ? readGrid($, table, RESULT_COLUMNS) : null;
   if (!table || !grid) {
     throw new LayoutDriftError('sudrf search: results table has no header row', { selector: 'table#tablcont | table.law-case-table > thead', url: ctx.url ?? undefined });
   }
   const col = mapColumns(grid.headers, RESULT_COLUMNS);
+  // r_juid lists across courts lead with a «Суд» column (sudrf_search_rjuid_komi_…): exact match
+  // only, so that «Судья» and «Судебные акты» are never taken for it.
+  const courtCol = grid.headers.findIndex((h) => /^суд$/i.test(h.trim()));
   if (col.caseNumber === undefined) {
     throw new LayoutDriftError('sudrf search: no «№ дела» column', { selector: 'results header «№ дела»', url: ctx.url ?? undefined, details: { headers: grid.headers } });
   }
@@ -109,6 +112,7 @@ export function parseSudrfSearchResults(html: string, ctx: ParseContext = {}): C
       decisionDate: parseRuDate(cellAt($, row, col.decisionDate)),
       result: textOrNull(cellAt($, row, col.result)),
       effectiveAt: parseRuDate(cellAt($, row, col.effectiveAt)),
+      ...(courtCol >= 0 ? { courtName: textOrNull(cellAt($, row, courtCol)) } : {}),
       category: categoryOf($, col.info === undefined ? undefined : row[col.info]),
       caseId: ids.caseId,
       caseUid: ids.caseUid,

@@ -8,6 +8,8 @@ import {
   parseSudrfCaseCard,
   parseSudrfSearchResults,
   PARSER_VERSION,
+  readSudrfServerChoices,
+  type SudrfServerChoice,
 } from '../../parsers/index.ts';
 import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
 import type { CaseSaveResult, CourtCaseStore } from '../../storage/types.ts';
@@ -68,16 +70,46 @@ export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInp
 }
 
 /**
+ * The database servers (`srv_num`) still to try on one court: 1…MAX_SRV_NUM at first; a
+ * «Выберите сервер» landing replaces the untried ones by the servers it links to (in page order).
+ */
+export class ServerQueue {
+  private readonly tried = new Set<number>();
+  private pending: number[];
+  constructor(max = MAX_SRV_NUM) {
+    this.pending = Array.from({ length: max }, (_v, i) => i + 1);
+  }
+  /** The next server to try, or null when every one was tried. */
+  next(): number | null {
+    const n = this.pending.shift();
+    if (n === undefined) return null;
+    this.tried.add(n);
+    return n;
+  }
+  /** Follows the links of a server-choice landing; false when it links to no untried server. */
+  follow(choices: ReadonlyArray<{ srvNum: number }>): boolean {
+    this.pending = [...new Set(choices.map((c) => c.srvNum))].filter((n) => !this.tried.has(n));
+    return this.pending.length > 0;
+  }
+}
+
+/**
  * Opens a card by the site's ids. The ids do not say which database server holds the case, so
- * servers are tried in turn: «no data» on one means "look on the next", not "not found".
+ * servers are tried in turn: «no data» on one means "look on the next", not "not found"; a
+ * server-choice landing sends the robot along its links.
  */
 async function openCardById(ctx: SudrfFlowContext, host: string, caseId: string, caseUid: string): Promise<FetchedPage | null> {
-  for (let srvNum = 1; srvNum <= MAX_SRV_NUM; srvNum++) {
+  const servers = new ServerQueue();
+  for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
     const step = srvNum === 1 ? 'case-card' : `case-card-srv${srvNum}`;
     const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfCardPath(caseId, caseUid, srvNum)), step, { reveal: CARD_PANES });
     const kind = classifySudrfPage(page.html);
     if (kind === 'search_empty') continue;
     if (kind === 'no_such_server') return null;
+    if (kind === 'server_choice') {
+      if (!servers.follow(readSudrfServerChoices(page.html, page.url))) throw pageKindError(kind, page, 'a case card');
+      continue;
+    }
     return page;
   }
   return null;
@@ -88,19 +120,27 @@ export const MAX_SRV_NUM = 3;
 
 /**
  * Searches every database server of the court in turn until the case is found or the site says
- * there is no such server (TARGETS.md §1.2: a search on `srv_num=1` alone is incomplete).
+ * there is no such server (TARGETS.md §1.2: a search on `srv_num=1` alone is incomplete); a
+ * server-choice landing replaces the servers still to try by those it links to.
  */
 async function searchCase(ctx: SudrfFlowContext, host: string, input: CourtCaseInput): Promise<CourtSearchRow | null> {
-  for (let srvNum = 1; srvNum <= MAX_SRV_NUM; srvNum++) {
+  const servers = new ServerQueue();
+  for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
     const found = await searchServer(ctx, host, input, srvNum);
     if (found === 'no_such_server') return null;
+    if (found && 'choices' in found) {
+      if (!servers.follow(found.choices)) throw pageKindError('server_choice', found.page, 'search results');
+      continue;
+    }
     if (found) return found;
   }
   return null;
 }
 
 /** One server's search, passing the captcha gate if the court has one; returns the matching row. */
-async function searchServer(ctx: SudrfFlowContext, host: string, input: CourtCaseInput, srvNum: number): Promise<CourtSearchRow | null | 'no_such_server'> {
+async function searchServer(
+  ctx: SudrfFlowContext, host: string, input: CourtCaseInput, srvNum: number,
+): Promise<CourtSearchRow | null | 'no_such_server' | { choices: SudrfServerChoice[]; page: FetchedPage }> {
   const query = { number: input.number, uid: input.uid, srvNum };
   const stepPrefix = srvNum === 1 ? 'search' : `search-srv${srvNum}`;
   let token: CaptchaToken | null = await ctx.captchaTokens.get(host);
@@ -140,6 +180,7 @@ async function searchServer(ctx: SudrfFlowContext, host: string, input: CourtCas
     }
     if (kind === 'search_empty') return null;
     if (kind === 'no_such_server') return 'no_such_server';
+    if (kind === 'server_choice') return { choices: readSudrfServerChoices(page.html, page.url), page };
     if (kind !== 'search_results') throw pageKindError(kind, page, 'search results');
     const results = parseWithEvidence(page, () => parseSudrfSearchResults(page.html, { url: page.url }));
     return pickRow(results.cases, input);

@@ -5,13 +5,14 @@
  */
 import { CaptchaWrongError, LayoutDriftError, NeedsHumanError } from '../../core/errors.ts';
 import type { CourtSearchRow } from '../../core/records.ts';
-import { classifySudrfPage, extractSudrfCaptcha, parseSudrfSearchResults } from '../../parsers/index.ts';
+import { classifySudrfPage, extractSudrfCaptcha, parseSudrfSearchResults, readSudrfServerChoices } from '../../parsers/index.ts';
 import type { CourtSearchInput } from '../../queues/court-search.payload.ts';
 import type { CaptchaSolution } from '../runtime/captcha/index.ts';
 import type { CaptchaToken } from '../runtime/captcha-tokens.ts';
 import type { FetchedPage } from '../runtime/page-fetcher.ts';
 import type { SudrfFlowContext } from './flow.ts';
-import { MAX_SRV_NUM } from './flow.ts';
+import { ServerQueue } from './flow.ts';
+import { pageKindError } from '../runtime/page-errors.ts';
 import { sudrfSearchFormPath, sudrfSearchPath, type SudrfSearchQuery } from './sudrf-urls.ts';
 
 /** Pages walked per server at most (25 rows each): a runaway pager must end. */
@@ -33,13 +34,19 @@ const ruDate = (iso: string) => iso.split('-').reverse().join('.');
 /** Every case the court lists for the party and dates, in site order (duplicates kept; the caller dedupes). */
 export async function searchSudrfByParty(ctx: SudrfFlowContext, input: CourtSearchInput): Promise<FoundCase[]> {
   const found: FoundCase[] = [];
-  for (let srvNum = 1; srvNum <= MAX_SRV_NUM; srvNum++) {
+  const servers = new ServerQueue();
+  for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
     for (let page = 1; page <= MAX_RESULT_PAGES; ) {
       const query: SudrfSearchQuery = { partyName: input.party, registeredFrom: ruDate(input.registeredFrom), registeredTo: ruDate(input.registeredTo), srvNum, page };
       const step = `search-srv${srvNum}-p${page}`;
       const res = await openSudrfSearch(ctx, input.court, query, step);
       if (res.kind === 'no_such_server') return found;
       if (res.kind === 'search_empty') break;
+      if (res.kind === 'server_choice') {
+        // «Выберите сервер»: the servers to walk are the ones it links to.
+        if (!servers.follow(readSudrfServerChoices(res.page.html, res.page.url))) throw pageKindError('server_choice', res.page, 'search results');
+        break;
+      }
       const results = parseSudrfSearchResults(res.page.html, { url: res.page.url });
       for (const row of results.cases) found.push(toFound(input.court, row, srvNum));
       if (!results.nextPage || results.nextPage <= page) break;
@@ -54,7 +61,7 @@ function toFound(court: string, row: CourtSearchRow, srvNum: number): FoundCase 
 }
 
 /** A search page that passed the captcha gate. */
-export type SudrfSearchPage = { kind: 'search_results'; page: FetchedPage } | { kind: 'search_empty' | 'no_such_server'; page: FetchedPage };
+export type SudrfSearchPage = { kind: 'search_results'; page: FetchedPage } | { kind: 'search_empty' | 'no_such_server' | 'server_choice'; page: FetchedPage };
 
 /**
  * Opens one search page, answering the court's captcha as many times as allowed: a cached solved
@@ -93,7 +100,7 @@ export async function openSudrfSearch(ctx: SudrfFlowContext, host: string, query
       await ctx.captcha.report?.(solution, true);
       await ctx.captchaTokens.put(host, token);
     }
-    if (kind === 'search_results' || kind === 'search_empty' || kind === 'no_such_server') return { kind, page };
-    throw new LayoutDriftError(`expected search results, got a page of kind ${kind}`, { url: page.url, evidenceId: page.evidenceId });
+    if (kind === 'search_results' || kind === 'search_empty' || kind === 'no_such_server' || kind === 'server_choice') return { kind, page };
+    throw pageKindError(kind, page, 'search results');
   }
 }

@@ -1,16 +1,18 @@
-import { BlockedError, LayoutDriftError, ServerError } from '../../core/errors.ts';
+import { LayoutDriftError } from '../../core/errors.ts';
 import type { PageKind } from '../../core/records.ts';
+import { errorForPageKind, readSudrfServerChoices } from '../../parsers/index.ts';
 import type { FetchedPage } from './page-fetcher.ts';
 
 /**
- * The error for a page that is not what a step expected. A block or maintenance page is retried;
- * anything else is layout drift with the page's evidence — never "not found".
+ * The error for a page that is not what a step expected. The anti-bruteforce answer is rate limited
+ * (retried after ANTI_BRUTEFORCE_RETRY_MS), a block or maintenance page is retried, a server-choice
+ * landing the step could not follow is `server_choice`; anything else is layout drift with the
+ * page's evidence — never "not found".
  */
 export function pageKindError(kind: PageKind, page: FetchedPage, expected: string): Error {
-  const details = { evidenceId: page.evidenceId };
-  if (kind === 'geo_block') return new BlockedError(`geo-block page instead of ${expected}`, { url: page.url, details });
-  if (kind === 'maintenance') return new ServerError(`maintenance page instead of ${expected}`, { url: page.url, details });
-  return driftAt(page, `expected ${expected}, got a page of kind ${kind}`);
+  const servers = kind === 'server_choice' ? readSudrfServerChoices(page.html, page.url) : undefined;
+  return errorForPageKind(kind, { url: page.url, evidenceId: page.evidenceId, expected, servers })
+    ?? driftAt(page, `expected ${expected}, got a page of kind ${kind}`);
 }
 
 /** Layout drift on `page`, pointing at its evidence (and the selector that missed, when known). */
