@@ -5,7 +5,7 @@
  * would be re-checked for ever if only that row counted. Here, in order:
  * 1. ended: refused, returned, order cancelled — final without an entry into force;
  * 2. shown: the card's (or the results list's) entry-into-force date, a movement row «… вступил(о) в
- *    законную силу», or an executive document issued after the decision (a writ is issued once the
+ *    законную силу», an executive document issued (or msudrf's «Обращение к исполнению») after the decision (a writ is issued once the
  *    act is in force, ГПК ст.428 ч.1; one issued on the decision's own day is immediate execution or
  *    an interim measure and does not count);
  * 3. derived: the date the law gives, counted from the decision and the deadlines, with the rule id
@@ -120,6 +120,7 @@ const APPEAL_EVENT = /(апелляционн|частн)\S*\s+жалоб|жал
 const DEFAULT_JUDGMENT = /заочн/i;
 const REMANDED = /нов\S*\s+рассмотрени|направлен\S*\s+на\s+новое/i;
 const WRIT_DONE = /выдан|направлен|исполн|возвращ/i;
+const TO_EXECUTION = /обращени\S*\s+к\s+исполнению/i;
 
 const firstDate = (events: FinalityInput['events'], re: RegExp, after?: string | null): string | null =>
   events
@@ -161,9 +162,11 @@ export function caseFinality(c: FinalityInput, calendar: ProductionCalendar): Ca
   const inForceEvent = c.events.filter((e) => e.date && IN_FORCE_EVENT.test(`${e.name} ${e.result ?? ''}`) && !NOT_IN_FORCE.test(`${e.name} ${e.result ?? ''}`)).map((e) => e.date!).sort()[0];
   if (inForceEvent) return shown(inForceEvent, 'shown_event');
   const decided = c.decision.date;
-  const writ = (c.executionDocuments ?? [])
-    .filter((d) => d.issuedAt && (!d.status || WRIT_DONE.test(d.status)) && decided && d.issuedAt > decided)
-    .map((d) => d.issuedAt!).sort()[0];
+  // A writ, or msudrf's «Обращение к исполнению» row (the order handed over for execution, ст.130).
+  const writ = [
+    ...(c.executionDocuments ?? []).filter((d) => d.issuedAt && (!d.status || WRIT_DONE.test(d.status))).map((d) => d.issuedAt!),
+    ...c.events.filter((e) => e.date && TO_EXECUTION.test(e.name)).map((e) => e.date!),
+  ].filter((d) => decided && d > decided).sort()[0];
   // In force no later than the writ's date (its exact day is not on the page).
   if (writ) return shown(writ, 'shown_execution_document');
   if (c.status === 'in_force') return shown(c.effectiveAt, 'shown_card');

@@ -129,6 +129,9 @@ describe('shown on the page', () => {
     const decided = { ...base, decision: { date: '2025-08-18', result: 'x' }, events: [finalForm('2025-08-21')] };
     expect(caseFinality({ ...decided, executionDocuments: [{ issuedAt: '2025-10-20', status: 'Выдан' }] }, calendar))
       .toMatchObject({ final: true, effectiveAt: '2025-10-20', source: 'shown', rule: 'shown_execution_document' });
+    // msudrf type C cards: «Обращение к исполнению» after the order (fixtures/real/msudrf, 3 of the order cards).
+    expect(caseFinality({ ...base, status: 'order_issued', decision: { date: '2026-02-02', result: 'Судебный приказ' }, events: [ev('Регистрация судебного приказа', '2026-02-02'), ev('Обращение к исполнению', '2026-03-10')] }, calendar))
+      .toMatchObject({ final: true, effectiveAt: '2026-03-10', source: 'shown', rule: 'shown_execution_document' });
     // A writ the day of the decision is immediate execution or an interim measure: not a sign of force.
     expect(caseFinality({ ...decided, executionDocuments: [{ issuedAt: '2025-08-18', status: 'Выдан' }] }, calendar).source).toBe('derived');
   });
