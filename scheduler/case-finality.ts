@@ -120,7 +120,6 @@ const APPEAL_EVENT = /(апелляционн|частн)\S*\s+жалоб|жал
 const DEFAULT_JUDGMENT = /заочн/i;
 const REMANDED = /нов\S*\s+рассмотрени|направлен\S*\s+на\s+новое/i;
 const WRIT_DONE = /выдан|направлен|исполн|возвращ/i;
-const TO_EXECUTION = /обращени\S*\s+к\s+исполнению/i;
 
 const firstDate = (events: FinalityInput['events'], re: RegExp, after?: string | null): string | null =>
   events
@@ -162,14 +161,12 @@ export function caseFinality(c: FinalityInput, calendar: ProductionCalendar): Ca
   const inForceEvent = c.events.filter((e) => e.date && IN_FORCE_EVENT.test(`${e.name} ${e.result ?? ''}`) && !NOT_IN_FORCE.test(`${e.name} ${e.result ?? ''}`)).map((e) => e.date!).sort()[0];
   if (inForceEvent) return shown(inForceEvent, 'shown_event');
   const decided = c.decision.date;
-  // A writ, or msudrf's «Обращение к исполнению» row (the order handed over for execution, ст.130).
-  const writ = [
-    ...(c.executionDocuments ?? []).filter((d) => d.issuedAt && (!d.status || WRIT_DONE.test(d.status))).map((d) => d.issuedAt!),
-    ...c.events.filter((e) => e.date && TO_EXECUTION.test(e.name)).map((e) => e.date!),
-  ].filter((d) => decided && d > decided).sort()[0];
-  // In force no later than the writ's date (its exact day is not on the page).
-  if (writ) return shown(writ, 'shown_execution_document');
-  if (c.status === 'in_force') return shown(c.effectiveAt, 'shown_card');
+  // msudrf's «Обращение к исполнению» row is not a sign of force: on the real type C cards it stands
+  // undated right after the order (alimony, immediate execution), before any objection term ran.
+  const writ = (c.executionDocuments ?? [])
+    .filter((d) => d.issuedAt && (!d.status || WRIT_DONE.test(d.status)) && decided && d.issuedAt > decided)
+    .map((d) => d.issuedAt!).sort()[0];
+  if (c.status === 'in_force' && !writ) return shown(c.effectiveAt, 'shown_card');
 
   const open = (reason: string): CaseFinality => ({ ...none, state: 'open', final: false, reason });
   const kind = proceedingKind(c);
@@ -182,6 +179,18 @@ export function caseFinality(c: FinalityInput, calendar: ProductionCalendar): Ca
     return derived(calendar, 'gpk-329-appeal-ruling', appeal.decidedAt, [{ what: 'appeal ruling', date: appeal.decidedAt, assumed: false }], null);
   }
 
+  const byLaw = lawFinality(c, calendar, kind, isOrder, decided);
+  if (!writ) return byLaw;
+  // A writ issued before the earliest day the law allows is immediate execution or an interim
+  // measure (ГПК ст.211, 212, 142): no sign of force. On or after it, the derived date is confirmed.
+  if (byLaw.state === 'derived') return writ >= byLaw.effectiveAt! ? { ...byLaw, final: true, reason: `confirmed by a writ issued ${writ}` } : byLaw;
+  // No date by law (kind not covered): in force no later than the writ's day.
+  return byLaw.state === 'open' && byLaw.reason !== 'no decision yet' ? byLaw : shown(writ, 'shown_execution_document');
+}
+
+function lawFinality(c: FinalityInput, calendar: ProductionCalendar, kind: ProceedingKind, isOrder: boolean, decided: string | null): CaseFinality {
+  const none = { effectiveAt: null, source: null, rule: null, legalSource: null, assumption: null, steps: [] as FinalityStep[] };
+  const open = (reason: string): CaseFinality => ({ ...none, state: 'open', final: false, reason });
   if (isOrder) return orderInForce(c, calendar);
   if (!decided || c.decision.result === null && c.status !== 'decided') return open('no decision yet');
   switch (kind) {

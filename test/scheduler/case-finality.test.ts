@@ -127,11 +127,17 @@ describe('shown on the page', () => {
     expect(caseFinality({ ...base, status: 'order_issued', events: [ev('Вынесен судебный приказ', '2025-03-03'), ev('Судебный приказ вступил в законную силу', '2025-03-28')] }, calendar))
       .toMatchObject({ final: true, effectiveAt: '2025-03-28', source: 'shown', rule: 'shown_event' });
     const decided = { ...base, decision: { date: '2025-08-18', result: 'x' }, events: [finalForm('2025-08-21')] };
+    // Final form Thu 21 Aug 2025 → Sun 21 Sep → Mon 22 Sep → in force Tue 23 Sep 2025; a writ of 20 Oct confirms it.
     expect(caseFinality({ ...decided, executionDocuments: [{ issuedAt: '2025-10-20', status: 'Выдан' }] }, calendar))
-      .toMatchObject({ final: true, effectiveAt: '2025-10-20', source: 'shown', rule: 'shown_execution_document' });
-    // msudrf type C cards: «Обращение к исполнению» after the order (fixtures/real/msudrf, 3 of the order cards).
-    expect(caseFinality({ ...base, status: 'order_issued', decision: { date: '2026-02-02', result: 'Судебный приказ' }, events: [ev('Регистрация судебного приказа', '2026-02-02'), ev('Обращение к исполнению', '2026-03-10')] }, calendar))
-      .toMatchObject({ final: true, effectiveAt: '2026-03-10', source: 'shown', rule: 'shown_execution_document' });
+      .toMatchObject({ final: true, effectiveAt: '2025-09-23', source: 'derived', rule: 'gpk-209-321-decision' });
+    // A writ before that day is immediate execution or an interim measure: the date stays to be confirmed.
+    expect(caseFinality({ ...decided, executionDocuments: [{ issuedAt: '2025-09-01', status: 'Выдан' }] }, calendar)).toMatchObject({ final: false, effectiveAt: '2025-09-23' });
+    // No rule for the kind of case (criminal): in force no later than the writ.
+    expect(caseFinality({ ...base, caseNumber: '1-151/2026', decision: { date: '2026-02-10', result: 'Вынесен ПРИГОВОР' }, executionDocuments: [{ issuedAt: '2026-04-01', status: 'Выдан' }] }, calendar))
+      .toMatchObject({ final: true, effectiveAt: '2026-04-01', source: 'shown', rule: 'shown_execution_document' });
+    // msudrf's «Обращение к исполнению» stands undated right after the order on the real type C cards: no sign of force.
+    expect(caseFinality({ ...base, status: 'order_issued', decision: { date: '2026-07-24', result: 'Судебный приказ' }, events: [ev('Регистрация судебного приказа', '2026-07-24'), { name: 'Обращение к исполнению', date: null, result: null }] }, calendar))
+      .toMatchObject({ final: false, source: 'derived', rule: 'gpk-128-130-order' });
     // A writ the day of the decision is immediate execution or an interim measure: not a sign of force.
     expect(caseFinality({ ...decided, executionDocuments: [{ issuedAt: '2025-08-18', status: 'Выдан' }] }, calendar).source).toBe('derived');
   });
