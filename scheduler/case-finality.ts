@@ -36,6 +36,8 @@ export type FinalityRuleId =
 
 /** A complaint against the decision (the card's «ОБЖАЛОВАНИЕ РЕШЕНИЙ» tab), when the parser gives it. */
 export interface CaseAppealInput {
+  /** «Апелляционная жалоба (на не вступивший в силу судебный акт)»; complaints against acts in force are ignored. */
+  kind?: string | null;
   filedAt: string | null;
   /** Day the higher court ruled, null while pending. */
   decidedAt?: string | null;
@@ -118,7 +120,7 @@ const IN_FORCE_EVENT = /вступ\S*\s+в\s+(?:законную\s+)?силу/i;
 const NOT_IN_FORCE = /не\s+вступ/i;
 const APPEAL_EVENT = /(апелляционн|частн)\S*\s+жалоб|жалоб\S*\s+(?:\S+\s+){0,3}(поступ|регистрац)|регистрац\S*\s+жалоб|направлен\S*\s+(?:\S+\s+){0,3}(вышестоящ|апелляц)|апелляционн\S*\s+(?:\S+\s+){0,2}представлени/i;
 const DEFAULT_JUDGMENT = /заочн/i;
-const REMANDED = /нов\S*\s+рассмотрени|направлен\S*\s+на\s+новое/i;
+const REMANDED = /нов\S*\s+рассмотрени|направлен\S*\s+на\s+новое|направить\s+на\s+новое/i;
 const WRIT_DONE = /выдан|направлен|исполн|возвращ/i;
 
 const firstDate = (events: FinalityInput['events'], re: RegExp, after?: string | null): string | null =>
@@ -215,8 +217,15 @@ function derived(calendar: ProductionCalendar, rule: Exclude<FinalityRuleId, 'en
   };
 }
 
+// Complaints that do not hold the decision back: against an act already in force (cassation,
+// supervisory), remarks on the record, and appeals returned or withdrawn.
+const NOT_SUSPENSIVE = /на\s+вступивш|кассац|надзор|замечани/i;
+const APPEAL_DROPPED = /возвращен|отозван/i;
+
 function pendingOrDecidedAppeal(c: FinalityInput, decided: string | null): CaseAppealInput | null {
-  const listed = (c.appeals ?? []).filter((a) => !decided || !a.filedAt || a.filedAt >= decided);
+  const listed = (c.appeals ?? [])
+    .filter((a) => !NOT_SUSPENSIVE.test((a as { kind?: string | null }).kind ?? '') && !APPEAL_DROPPED.test(a.result ?? ''))
+    .filter((a) => !decided || !a.filedAt || a.filedAt >= decided);
   if (listed.length > 0) return listed.find((a) => !a.decidedAt) ?? listed.at(-1)!;
   const filed = decided ? firstDate(c.events, APPEAL_EVENT, decided) : null;
   return filed ? { filedAt: filed, decidedAt: null } : null;
