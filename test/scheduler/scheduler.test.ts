@@ -246,6 +246,14 @@ describe('derived finals across the January holidays', () => {
     const kept = (await storage.courtCases.get(id))!;
     expect(kept).toMatchObject({ effectiveAt: '2026-01-24', effectiveAtSource: 'derived' });
     expect(kept.history.flatMap((h) => h.changes).filter((c) => c.field === 'effectiveAt')).toEqual([]);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'cases', 'finality', id], {
+      env: { ...process.env, MONGODB_URI: storageUri(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({
+      caseKey: id, effectiveAt: '2026-01-24', effectiveAtSource: 'derived', effectiveAtRule: 'gpk-128-130-order', final: true,
+      finality: { state: 'derived', rule: 'gpk-128-130-order', assumption: expect.stringContaining('7 days after dispatch') },
+    });
     // A card that now shows the row wins over the derived date.
     await storage.courtCases.save({ ...order, effectiveAt: '2026-01-26' }, src('2026-02-22T07:00:00Z'));
     expect(await storage.courtCases.get(id)).toMatchObject({ effectiveAt: '2026-01-26', effectiveAtSource: 'shown', effectiveAtRule: 'shown_card' });
