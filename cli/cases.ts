@@ -14,7 +14,8 @@ export interface OverdueRow {
 
 /** `konveyer cases overdue [--court H] [--json]`: cases whose court is late, most days late first. */
 export function registerCases(program: Command): void {
-  const cases = program.command('cases').description('tracked court cases: overdue ones');
+  const cases = program.command('cases').description('tracked court cases: overdue ones, when final');
+  registerCaseFinality(cases);
   cases
     .command('overdue')
     .description('cases with no movement past their expected date (as of the last scheduler pass)')
@@ -35,6 +36,46 @@ export function registerCases(program: Command): void {
           caseKey: d._id,
         }));
         process.stdout.write(opts.json ? rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '') : formatOverdue(rows));
+      } finally {
+        await farm.close();
+      }
+    });
+}
+
+/** What `konveyer cases finality <caseKey>` prints: the entry into force and how it was obtained. */
+export interface FinalityReport {
+  caseKey: string;
+  caseNumber: string | null;
+  status: string;
+  effectiveAt: string | null;
+  effectiveAtSource: string | null;
+  effectiveAtRule: string | null;
+  /** The scheduler's last reading (scheduler/case-finality.ts): state, derived date, rule, assumptions, steps. */
+  finality: unknown;
+  final: boolean;
+}
+
+/** Registers `konveyer cases finality <caseKey>` on the `cases` command. */
+export function registerCaseFinality(cases: Command): void {
+  cases
+    .command('finality <caseKey>')
+    .description('when a case is final: the entry into force shown on the page or derived by law, with the rule and assumptions')
+    .action(async (caseKey: string) => {
+      const { openFarm } = await import('./farm.ts');
+      const farm = await openFarm(loadConfigOrExit());
+      try {
+        const d = await farm.storage.courtCases.get(caseKey);
+        if (!d) {
+          process.stdout.write(`${JSON.stringify({ error: { code: 'not_found', message: `no court case ${caseKey}` } })}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        const report: FinalityReport = {
+          caseKey: d._id, caseNumber: d.caseNumber, status: d.status, effectiveAt: d.effectiveAt,
+          effectiveAtSource: d.effectiveAtSource ?? (d.effectiveAt ? 'shown' : null), effectiveAtRule: d.effectiveAtRule ?? null,
+          finality: d.schedule?.finality ?? null, final: d.schedule?.final ?? false,
+        };
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       } finally {
         await farm.close();
       }

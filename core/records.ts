@@ -69,6 +69,15 @@ export interface ExecutionDocument {
   recipient: string | null;
 }
 
+/** One complaint against a decision: when filed, and when and how the higher court ruled (null while pending). */
+export interface CaseAppeal {
+  /** «Апелляционная жалоба (на не вступивший в силу судебный акт)». */
+  kind: string | null;
+  filedAt: string | null;
+  decidedAt: string | null;
+  result: string | null;
+}
+
 export interface CourtCaseRecord {
   court: CourtIdentity;
   /** Current display number without the material part, e.g. «2-7212/2025». */
@@ -89,14 +98,19 @@ export interface CourtCaseRecord {
   decision: { date: string | null; result: string | null };
   effectiveAt: string | null;
   /**
-   * How `effectiveAt` was obtained: `shown` — the page prints the date (card row, results-list
-   * column); `derived` — computed by law from the decision (scheduler side). Null when unknown.
+   * How `effectiveAt` was obtained: `shown` on the page (card row, results-list column, movement
+   * row, a writ issued) or `derived` by law from the decision and the deadlines (scheduler/case-finality.ts).
+   * Parsers set `shown` (or leave it absent: a non-null `effectiveAt` from a parser is shown).
    */
   effectiveAtSource?: 'shown' | 'derived' | null;
+  /** Where it was shown (`shown_card`, `shown_results_list`, …) or the rule id it was derived by (`gpk-128-130-order`, …). */
+  effectiveAtRule?: string | null;
   status: CaseStatus;
   parties: CaseParty[];
   events: CaseEvent[];
   executionDocuments: ExecutionDocument[];
+  /** Complaints against the decision (the «ОБЖАЛОВАНИЕ РЕШЕНИЙ» tab), when the parser reads them. */
+  appeals?: CaseAppeal[];
   /** Which page template the parser recognised, e.g. `sudrf-old`, `sudrf-new`. */
   template: string;
 }

@@ -35,10 +35,28 @@ export interface FaultSpec {
   captchaStorm?: boolean;
   /** Share of answers cut mid-body (the connection drops), 0..1. */
   truncateRate?: number;
+  /**
+   * Court cards in one of the real layout variants (sudrf old template, msudrf layout B), `none` by
+   * default: `movement_only` (just the number and the movement pane, like
+   * fixtures/real/sudrf/sudrf_oldtpl_leninsky_tyumen_2-3891-2026_card_movement_sanitized.html),
+   * `panes_reordered` (parties before movement), `panes_missing` (no parties pane), `name_first_parties`
+   * (the name column before the role, as on the Anadyr msudrf card).
+   */
+  layoutVariant?: CourtLayoutVariant;
+  /** Share of court pages answered with the anti-bruteforce page «Информация временно недоступна» (HTTP 200), 0..1. */
+  antiBruteforceRate?: number;
+  /** sudrf: a request without `srv_num` gets the server-choice landing «Выберите сервер» instead of server 1. */
+  serverChoice?: boolean;
 }
 
+/** The real card layout variants the court replicas can serve (FaultSpec.layoutVariant). */
+export type CourtLayoutVariant = 'none' | 'movement_only' | 'panes_reordered' | 'panes_missing' | 'name_first_parties';
+export const COURT_LAYOUT_VARIANTS: readonly CourtLayoutVariant[] = ['none', 'movement_only', 'panes_reordered', 'panes_missing', 'name_first_parties'];
+
 /** Every fault off (sandbox/faults/site-faults.ts holds the transport part). */
-const NO_FAULTS: Required<Omit<FaultSpec, 'host'>> = { layoutDrift: false, errorRate: 0, latencyMs: 0, ...NO_TRANSPORT_FAULTS };
+const NO_FAULTS: Required<Omit<FaultSpec, 'host'>> = {
+  layoutDrift: false, errorRate: 0, latencyMs: 0, ...NO_TRANSPORT_FAULTS, layoutVariant: 'none', antiBruteforceRate: 0, serverChoice: false,
+};
 
 /** Counts requests per host. */
 export class StatsRecorder {
@@ -84,9 +102,12 @@ export class FaultBoard {
     }
     const rate = rest.errorRate ?? 0;
     if (!(rate >= 0 && rate <= 1)) throw new RangeError('errorRate must be within 0..1');
-    for (const k of ['timeoutRate', 'rate429', 'slowRate', 'truncateRate'] as const) {
+    for (const k of ['timeoutRate', 'rate429', 'slowRate', 'truncateRate', 'antiBruteforceRate'] as const) {
       const v = rest[k] ?? 0;
       if (!(v >= 0 && v <= 1)) throw new RangeError(`${k} must be within 0..1`);
+    }
+    if (rest.layoutVariant !== undefined && !COURT_LAYOUT_VARIANTS.includes(rest.layoutVariant)) {
+      throw new RangeError(`layoutVariant must be one of ${COURT_LAYOUT_VARIANTS.join(', ')}`);
     }
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
     this.#byHost.set(key, {

@@ -104,7 +104,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if (method === 'GET' && path === '/__sandbox/faults') return json(200, faults.list());
     if (method === 'POST' && path === '/__sandbox/faults') {
       const text = req.body.toString('utf8').trim();
-      faults.set(text ? (JSON.parse(text) as FaultSpec) : {});
+      try {
+        faults.set(text ? (JSON.parse(text) as FaultSpec) : {});
+      } catch (err) {
+        // A bad spec (rate out of range, unknown layout variant, bad JSON) is the caller's error.
+        return json(400, { error: String((err as Error).message ?? err) });
+      }
       return json(200, faults.list());
     }
     // Site admin routes: /__sandbox/<rest> asked of each site in turn (e.g. /__sandbox/captcha/<id>).

@@ -5,7 +5,8 @@
  * Pure: the caller gives "today" as a court-local date.
  */
 import type { ProductionCalendar } from '../core/calendar/index.ts';
-import type { CaseEvent, CaseStatus } from '../core/records.ts';
+import type { CaseEvent, CaseStatus, ExecutionDocument } from '../core/records.ts';
+import { caseFinality, type CaseAppealInput, type CaseFinality, type EffectiveAtSource, type FinalityRuleId } from './case-finality.ts';
 import { addCalendarDays, DEADLINE_RULES, deadlineOf, type DeadlineRuleId } from './deadline-rules.ts';
 
 /** Statuses after which a case is never re-checked. */
@@ -17,20 +18,36 @@ export interface ScheduleCaseInput {
   registeredAt: string | null;
   decision: { date: string | null; result: string | null };
   effectiveAt: string | null;
+  /** How the stored `effectiveAt` was obtained (absent on records saved before it was kept: shown). */
+  effectiveAtSource?: EffectiveAtSource | null;
+  effectiveAtRule?: string | null;
+  caseNumber?: string | null;
+  instance?: string | null;
+  category?: string | null;
   events: ReadonlyArray<Pick<CaseEvent, 'name' | 'date' | 'result'>>;
+  executionDocuments?: ReadonlyArray<Pick<ExecutionDocument, 'issuedAt' | 'status'>>;
+  appeals?: ReadonlyArray<CaseAppealInput>;
+  /** Court-local date of the last check: a check on or after a derived date confirms it. */
+  checkedOn?: string | null;
 }
 
 /** The next thing the court should do, by when, by which rule, counted from which date. */
 export interface ExpectedEvent {
   event: 'order_issued' | 'copy_sent' | 'in_force';
   date: string;
-  rule: DeadlineRuleId;
+  /** A deadline rule of the court, or (for `in_force`) the finality rule the date was derived by. */
+  rule: DeadlineRuleId | FinalityRuleId;
   from: string;
   source: string;
 }
 
 export interface CaseDeadlines {
+  /** No more re-checks: ended, in force as shown, or a derived date confirmed by a check on or after it. */
   final: boolean;
+  /** The entry into force, shown or derived (scheduler/case-finality.ts). */
+  finality: CaseFinality;
+  /** A derived date a check on or after it has confirmed: written to the case as its `effectiveAt`. */
+  confirmed: { effectiveAt: string; effectiveAtSource: 'derived'; effectiveAtRule: string } | null;
   expected: ExpectedEvent | null;
   dates: {
     expectedIssue: string | null;
@@ -39,6 +56,10 @@ export interface CaseDeadlines {
     objectionDeadline: string | null;
     expectedInForce: string | null;
   };
+  /**
+   * The court is late with something it has to do (issue, send the copy). An entry into force is
+   * never overdue: it comes by law, and a card that does not show it is not a late court.
+   */
   overdue: boolean;
   /** Calendar days past `expected.date` (0 when not overdue). */
   daysLate: number;
@@ -57,17 +78,24 @@ const firstDate = (events: ScheduleCaseInput['events'], re: RegExp): string | nu
     .map((e) => e.date!)
     .sort()[0] ?? null;
 
-/** Whether a case needs no more checks: a final status, or a decision already in force. */
-export function isFinalCase(c: Pick<ScheduleCaseInput, 'status' | 'effectiveAt'>): boolean {
-  return FINAL_CASE_STATUSES.includes(c.status) || (c.status === 'decided' && c.effectiveAt !== null);
+/** Whether a case needs no more checks by status or a shown entry into force (a derived one needs its confirming check). */
+export function isFinalCase(c: Pick<ScheduleCaseInput, 'status' | 'effectiveAt'> & { effectiveAtSource?: EffectiveAtSource | null }): boolean {
+  return FINAL_CASE_STATUSES.includes(c.status) || (c.effectiveAt !== null && c.effectiveAtSource !== 'derived');
 }
 
 /** Expected dates and the overdue flag of one case on `today` (court-local `YYYY-MM-DD`). */
 export function computeCaseDeadlines(c: ScheduleCaseInput, calendar: ProductionCalendar, today: string): CaseDeadlines {
   const dates: CaseDeadlines['dates'] = { expectedIssue: null, copyToDebtorDue: null, debtorReceivedBy: null, objectionDeadline: null, expectedInForce: null };
-  const final = isFinalCase(c);
-  const expect = (event: ExpectedEvent['event'], rule: DeadlineRuleId, from: string, date: string): ExpectedEvent =>
-    ({ event, date, rule, from, source: DEADLINE_RULES[rule].source });
+  const finality = caseFinality(c, calendar);
+  // A stored derived date is already confirmed (the scheduler writes it only then).
+  const storedDerived = c.effectiveAt !== null && c.effectiveAtSource === 'derived';
+  const confirmedNow = finality.state === 'derived' && !!c.checkedOn && c.checkedOn >= finality.effectiveAt!;
+  const final = isFinalCase(c) || finality.final || storedDerived || confirmedNow;
+  const confirmed = confirmedNow && !storedDerived
+    ? { effectiveAt: finality.effectiveAt!, effectiveAtSource: 'derived' as const, effectiveAtRule: finality.rule! }
+    : null;
+  const expect = (event: ExpectedEvent['event'], rule: DeadlineRuleId | FinalityRuleId, from: string, date: string): ExpectedEvent =>
+    ({ event, date, rule, from, source: rule in DEADLINE_RULES ? DEADLINE_RULES[rule as DeadlineRuleId].source : (finality.legalSource ?? '') });
   let expected: ExpectedEvent | null = null;
 
   const filed = c.registeredAt ?? firstDate(c.events, /регистрац|поступлен/i);
@@ -84,23 +112,25 @@ export function computeCaseDeadlines(c: ScheduleCaseInput, calendar: ProductionC
     dates.debtorReceivedBy = receivedBy;
     if (receivedBy) {
       dates.objectionDeadline = deadlineOf(calendar, DEADLINE_RULES.objections, receivedBy);
-      // In force once the objection period is over: the next working day is the first it can show.
-      dates.expectedInForce = calendar.addWorkingDays(dates.objectionDeadline, 1);
+      // In force the day after the objection period (case-finality.ts; the same count with its assumptions).
+      dates.expectedInForce = finality.state === 'derived' ? finality.effectiveAt : addCalendarDays(dates.objectionDeadline, 1);
     }
     if (!final && c.status !== 'decided') {
       expected = sent
-        ? expect('in_force', 'objections', receivedBy!, dates.expectedInForce!)
+        ? expect('in_force', finality.state === 'derived' ? finality.rule! : 'objections', receivedBy!, dates.expectedInForce!)
         : expect('copy_sent', 'copy_to_debtor', issued, dates.copyToDebtorDue);
     }
   } else if (!final && filed && !isLawsuit && (c.status === 'received' || c.status === 'accepted' || c.status === 'unknown')) {
     expected = expect('order_issued', 'issue_order', filed, dates.expectedIssue!);
-  } else if (!final && c.status === 'decided' && c.decision.date) {
-    dates.expectedInForce = calendar.addWorkingDays(deadlineOf(calendar, DEADLINE_RULES.decision_appeal, c.decision.date), 1);
-    expected = expect('in_force', 'decision_appeal', c.decision.date, dates.expectedInForce);
+  } else if (!final && finality.state === 'derived') {
+    dates.expectedInForce = finality.effectiveAt;
+    const from = finality.steps.find((s) => s.what === 'decision in final form')?.date ?? c.decision.date ?? finality.effectiveAt!;
+    expected = { event: 'in_force', date: finality.effectiveAt!, rule: finality.rule!, from, source: finality.legalSource ?? DEADLINE_RULES.decision_appeal.source };
   }
-  const overdue = expected !== null && today > expected.date;
+  if (final && dates.expectedInForce === null && finality.effectiveAt) dates.expectedInForce = finality.effectiveAt;
+  const overdue = expected !== null && expected.event !== 'in_force' && today > expected.date;
   const daysLate = overdue ? Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${expected!.date}T00:00:00Z`)) / 86_400_000) : 0;
-  return { final, expected, dates, overdue, daysLate };
+  return { final, finality, confirmed, expected, dates, overdue, daysLate };
 }
 
 /** Today's date in `timeZone` (IANA), as `YYYY-MM-DD`. */

@@ -12,7 +12,7 @@ import type { ProductionCalendar } from '../core/calendar/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { courtCaseInputSchema } from '../queues/court-case.payload.ts';
 import type { SubmitRequest, SubmitResult } from '../queues/submit.ts';
-import type { CaseScheduleState, ScheduleStore, TrackedCase } from '../storage/types.ts';
+import type { CaseScheduleState, ScheduleStore, ScheduleWrite, TrackedCase } from '../storage/types.ts';
 import { computeCaseDeadlines, FINAL_CASE_STATUSES, localDate, type CaseDeadlines } from './case-schedule.ts';
 
 /** Cadence of re-checks. */
@@ -55,6 +55,8 @@ export interface PassReport {
   /** Cases no `court.case` input can be built for (no host, no id): left for an operator. */
   unaddressable: number;
   overdue: number;
+  /** Cases whose derived entry into force a check on or after the date confirmed in this pass. */
+  confirmed: number;
   written: number;
   ms: number;
 }
@@ -84,7 +86,8 @@ export function recheckClientKey(caseKey: string, slot: Date): string {
 
 /** How long until the next check of a case with these deadlines. */
 export function intervalFor(d: CaseDeadlines, cadence: RecheckCadence, calendar: ProductionCalendar, today: string): number {
-  if (!d.expected) return cadence.intervalMs;
+  // An entry into force is not the court's to do: no daily checks near it, one check the day after (firstCheckAfter).
+  if (!d.expected || d.expected.event === 'in_force') return cadence.intervalMs;
   const near = d.overdue || calendar.workingDaysBetween(today, d.expected.date) <= cadence.nearDeadlineWorkingDays;
   return near ? cadence.nearDeadlineIntervalMs : cadence.intervalMs;
 }
@@ -96,7 +99,7 @@ export async function runSchedulerPass(deps: RecheckSchedulerDeps, options: Rech
   const today = localDate(now, options.timeZone ?? 'Europe/Moscow');
   const pageSize = options.pageSize ?? 500;
   let budget = options.maxSubmitsPerPass ?? 5000;
-  const report: PassReport = { scanned: 0, final: 0, due: 0, submitted: 0, alreadySubmitted: 0, unaddressable: 0, overdue: 0, written: 0, ms: 0 };
+  const report: PassReport = { scanned: 0, final: 0, due: 0, submitted: 0, alreadySubmitted: 0, unaddressable: 0, overdue: 0, confirmed: 0, written: 0, ms: 0 };
   const batchId = `recheck-${now.toISOString()}`;
 
   for (let afterId: string | undefined; ; ) {
@@ -104,11 +107,12 @@ export async function runSchedulerPass(deps: RecheckSchedulerDeps, options: Rech
     if (page.length === 0) break;
     afterId = page.at(-1)!._id;
     report.scanned += page.length;
-    const writes: Array<{ id: string; schedule: CaseScheduleState }> = [];
+    const writes: ScheduleWrite[] = [];
     const due: Array<{ c: TrackedCase; state: CaseScheduleState; interval: number; request: SubmitRequest }> = [];
 
     for (const c of page) {
-      const d = computeCaseDeadlines(c, deps.calendar, today);
+      const checkedOn = localDate(new Date(c.checkedAt), options.timeZone ?? 'Europe/Moscow');
+      const d = computeCaseDeadlines({ ...c, checkedOn }, deps.calendar, today);
       const interval = intervalFor(d, options.cadence, deps.calendar, today);
       const prev = c.schedule ?? null;
       const checkedAt = new Date(c.checkedAt);
@@ -118,6 +122,11 @@ export async function runSchedulerPass(deps: RecheckSchedulerDeps, options: Rech
         nextCheckAt: rechecked ? firstCheckAfter(checkedAt, interval, d) : new Date(prev.nextCheckAt),
         computedAt: now,
         final: d.final,
+        finality: {
+          state: d.finality.state, effectiveAt: d.finality.effectiveAt, source: d.finality.source, rule: d.finality.rule,
+          legalSource: d.finality.legalSource, assumption: d.finality.assumption, steps: d.finality.steps, reason: d.finality.reason,
+          confirmedAt: d.confirmed ? checkedAt : (prev?.finality?.confirmedAt ?? null),
+        },
         expected: d.expected,
         dates: d.dates,
         overdue: d.overdue,
@@ -126,6 +135,7 @@ export async function runSchedulerPass(deps: RecheckSchedulerDeps, options: Rech
       };
       if (d.final) report.final += 1;
       if (d.overdue) report.overdue += 1;
+      if (d.confirmed) report.confirmed += 1;
       if (!d.final && state.nextCheckAt.getTime() <= now.getTime()) {
         report.due += 1;
         const input = recheckInput(c);
@@ -136,7 +146,8 @@ export async function runSchedulerPass(deps: RecheckSchedulerDeps, options: Rech
           continue;
         }
       }
-      if (changed(prev, state)) writes.push({ id: c._id, schedule: state });
+      if (d.confirmed) writes.push({ id: c._id, schedule: state, effective: d.confirmed });
+      else if (changed(prev, state)) writes.push({ id: c._id, schedule: state });
     }
 
     if (due.length > 0) {

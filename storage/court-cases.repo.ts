@@ -37,9 +37,9 @@ export class MongoCourtCaseStore implements CourtCaseStore {
 
   private async saveLocked(id: string, record: CourtCaseRecord, source: SourceRef): Promise<CaseSaveResult> {
     const now = new Date();
-    const fields = pickRecord(record);
     for (let i = 0; i < MAX_CONFLICT_RETRIES; i++) {
       const existing = await this.model.findById(id).lean<CourtCaseDoc>();
+      const fields = pickRecord(record, existing);
       if (!existing) {
         try {
           await this.model.collection.insertOne({
@@ -58,7 +58,7 @@ export class MongoCourtCaseStore implements CourtCaseStore {
           throw error;
         }
       }
-      const changes = diffCase(existing, record);
+      const changes = diffCase(existing, fields);
       const update: Record<string, unknown> = {
         $set: { ...fields, source, checkedAt: now, schemaVersion: COURT_CASE_SCHEMA_VERSION },
         $inc: { rev: 1 },
@@ -77,7 +77,17 @@ export class MongoCourtCaseStore implements CourtCaseStore {
   }
 }
 
-function pickRecord(r: CourtCaseRecord): CourtCaseRecord {
+/**
+ * The stored fields of a fresh parse. `effectiveAt` keeps how it was obtained: a date on the page is
+ * `shown`; when the page shows none, a derived date the scheduler confirmed stays (a re-check of a
+ * card without the row must not erase it), a shown one does not outlive the page.
+ */
+function pickRecord(r: CourtCaseRecord, existing: CourtCaseDoc | null): CourtCaseRecord {
+  const effective = r.effectiveAt
+    ? { effectiveAt: r.effectiveAt, effectiveAtSource: r.effectiveAtSource ?? 'shown', effectiveAtRule: r.effectiveAtRule ?? 'shown_card' }
+    : existing?.effectiveAtSource === 'derived' && existing.effectiveAt
+      ? { effectiveAt: existing.effectiveAt, effectiveAtSource: 'derived' as const, effectiveAtRule: existing.effectiveAtRule ?? null }
+      : { effectiveAt: null, effectiveAtSource: null, effectiveAtRule: null };
   return {
     court: r.court,
     caseNumber: r.caseNumber,
@@ -91,11 +101,12 @@ function pickRecord(r: CourtCaseRecord): CourtCaseRecord {
     judge: r.judge,
     registeredAt: r.registeredAt,
     decision: r.decision,
-    effectiveAt: r.effectiveAt,
+    ...effective,
     status: r.status,
     parties: r.parties,
     events: r.events,
     executionDocuments: r.executionDocuments,
+    ...(r.appeals ? { appeals: r.appeals } : {}),
     template: r.template,
   };
 }

@@ -17,6 +17,7 @@ import { deriveCaseStatus } from '../common/case-status.ts';
 import { findRuDate, parseRuDate } from '../common/ru-date.ts';
 import { elementText, normalizeSpace, textOrNull } from '../common/text.ts';
 import { emptyCaseFields, looksLikeCaseTable, readCaseFields, readEvents, readExecutionDocuments, readParties } from './card-sections.ts';
+import { readSudrfAppeals } from './appeals.reader.ts';
 import { hostOf, sudrfCaseIds } from './sudrf-url.ts';
 
 type PaneKind = 'case' | 'events' | 'parties' | 'execution' | 'other';
@@ -196,6 +197,10 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
     parties,
     events,
     executionDocuments,
+    // The «ОБЖАЛОВАНИЕ» tab: whether the decision was appealed, and how that ended (case-finality).
+    ...withAppeals(readSudrfAppeals($)),
     template,
   };
 }
+
+const withAppeals = (appeals: ReturnType<typeof readSudrfAppeals>) => (appeals.length > 0 ? { appeals } : {});

@@ -126,20 +126,36 @@ export function renderSearch(uid: string | null, found: Array<{ s: MosSudSection
   let results = '';
   if (uid !== null) {
     results = found.length
-      ? `<div class="wrapper-search-tables">\n${table(
-          ['№ дела', 'Стороны', 'Текущее состояние', 'Судья', 'Участок'],
-          found.map(({ s, c }) => [
-            `<a class="detailsLink" href="/${s.section}/cases/details/${c.uuid}">${esc(c.caseNumber ?? c.materialNumber)}</a>`,
-            c.parties.map((p) => `${p.role}: ${esc(p.name)}`).join('<br>'),
-            esc(MOS_SUD_STATES[c.steps.at(-1)!.step].state),
-            esc(c.judge),
-            esc(s.name),
-          ]),
-          'custom_table mainTable',
-        )}\n</div>`
+      ? `<div class="wrapper-search-tables">\n${searchTable(found)}\n</div>\n`
       : `<div class="wrapper-search-tables"><p class="search-empty">${MOS_SUD_SEARCH_EMPTY}</p></div>`;
   }
   return layout('Поиск по делам', `<h1>Поиск по делам</h1>\n${form}\n${results}`, { search: { uid } });
+}
+
+/**
+ * The results table as the portal draws it (fixtures/real/mosgorsud/search_mos-gorsud_participant.html):
+ * `table.search-form__table.no-border`, `th` headers, one `tr.linked-row[data-href]` per case with the
+ * number in `td.sticky-column … div.case-number div.copy nobr a.table-link`, parties as
+ * `p.table-bold-text` role + names. Columns this replica has no data for stay empty.
+ */
+function searchTable(found: Array<{ s: MosSudSection; c: MosSudCase }>): string {
+  const head = ['№ дела', 'Стороны', 'Текущее состояние', 'Категория дела', 'Судья', 'Список дел', 'Решение первой инстанции', 'Решение апелляционной инстанции'];
+  const cell = (html: string) => `<td> <div class="table-row-wrap "> <div class="table-row-content "> ${html} </div> </div> </td>`;
+  const rows = found.map(({ s, c }) => {
+    const href = `/${s.section}/cases/details/${c.uuid}`;
+    const num = `<div class="case-number"> <div class="copy"> <nobr><a target="_blank" class="table-link" href="${href}">${esc(c.caseNumber ?? c.materialNumber)}</a> </nobr> <i class="copy__copy active"> <div class="hint"> Скопировать в буфер обмена </div> </i> </div>${c.caseNumber && c.materialNumber ? ` ∼ <nobr>${esc(c.materialNumber)}</nobr>` : ''} </div>`;
+    return `<tr data-href="${href}" class="linked-row"> <td class="sticky-column"> <div class="table-row-wrap "> <div class="table-row-content "> ${num} </div> </div> </td> `
+      + [
+        c.parties.map((p) => `<p class="table-bold-text">${p.role}</p>${esc(p.name)}`).join(''),
+        esc(MOS_SUD_STATES[c.steps.at(-1)!.step].state),
+        esc(c.category),
+        esc(c.judge),
+        esc(s.name),
+        c.issuedAt ? `Вынесен судебный приказ, ${ru(c.issuedAt)}` : '',
+        '',
+      ].map(cell).join(' ') + ' </tr>';
+  });
+  return `<table class="search-form__table no-border"> <thead> <tr> ${head.map((h, i) => `<th${i === 0 ? ' class="sticky-column"' : ''}>${h}</th>`).join(' ')} </tr> </thead> <tbody> ${rows.join('\n')} </tbody> </table>`;
 }
 
 export function renderNotFound(): string {

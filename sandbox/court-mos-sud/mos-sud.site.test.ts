@@ -1,3 +1,4 @@
+import { classifyMosSudPage, parseMosSudSearchResults } from '../../parsers/index.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../server.ts';
 import { getAs } from '../test-support/sandbox-client.ts';
@@ -47,7 +48,12 @@ describe('mos-sud.ru replica', () => {
     expect(form.text).toMatch(/<input[^>]*name="uid"/);
     expect(form.text).toContain('id="case-index-search-form-btn"');
     const found = await getAs(sandbox.port, 'mos-sud.ru', `/search?uid=${issued.uid}`);
-    expect(found.text).toContain(`class="detailsLink" href="/${issued.section}/cases/details/${issued.uuid}"`);
+    // The results table as the real portal draws it (search_mos-gorsud_participant.html), read back by the parser.
+    expect(found.text).toContain('<table class="search-form__table no-border">');
+    expect(found.text).toContain(`<tr data-href="/${issued.section}/cases/details/${issued.uuid}" class="linked-row">`);
+    expect(classifyMosSudPage(found.text)).toBe('search_results');
+    const parsed = parseMosSudSearchResults(found.text, { url: `http://mos-sud.ru/search?uid=${issued.uid}` });
+    expect(parsed.cases.map((r) => r.url)).toEqual([`http://mos-sud.ru/${issued.section}/cases/details/${issued.uuid}`]);
     const admin = await getAs(sandbox.port, 'mos-sud.ru', '/__sandbox/mos-sud/cases');
     expect(JSON.parse(admin.text).cases).toHaveLength(data.cases.length);
     const spbAdmin = await getAs(sandbox.port, 'mirsud.spb.ru', '/__sandbox/mirsud-spb/cases');

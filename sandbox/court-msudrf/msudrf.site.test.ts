@@ -149,3 +149,38 @@ describe('msudrf replica: search results', () => {
     expect(classifyMsudrfPage(none.html)).toBe('search_empty');
   });
 });
+
+describe('msudrf replica: what real layout-B pages show (issue #14)', () => {
+  it('layout B parties: role first, six columns as the real civil cards; name first on demand; the parser reads both', async () => {
+    const world = generateWorld({ seed: 11, sudrfCourts: 2, casesPerCourt: 10 });
+    const faults = new FaultBoard();
+    const own = msudrfSite({ world, faults, now: () => Date.now() });
+    const court = own.data.courts.find((c) => c.layout === 'B' && !c.hasGate) ?? own.data.courts.find((c) => c.layout === 'B')!;
+    const c = own.data.cases.find((k) => k.host === court.host && k.decision.date)!;
+    const open = async () => {
+      let sid: string | undefined;
+      if (court.hasGate) {
+        const first = await own.handle({ method: 'GET', vhost: court.host, path: '/modules.php', rawQuery: 'name=sud_delo&op=hl', headers: {}, body: Buffer.alloc(0) });
+        sid = /PHPSESSID=([a-z0-9]+)/.exec(first.headers['set-cookie'] ?? '')![1]!;
+        await own.handle({ method: 'GET', vhost: court.host, path: '/captcha.php', rawQuery: '', headers: { cookie: `PHPSESSID=${sid}` }, body: Buffer.alloc(0) });
+        await own.handle({ method: 'POST', vhost: court.host, path: '/modules.php', rawQuery: 'name=sud_delo&op=hl', headers: { cookie: `PHPSESSID=${sid}` }, body: Buffer.from(`captcha-response=${own.sessions.answerOf(court.host, sid)}`) });
+      }
+      const res = await own.handle({ method: 'GET', vhost: court.host, path: '/modules.php', rawQuery: `name=sud_delo&op=cs&case_id=${c.caseId}&delo_id=1540005`, headers: sid ? { cookie: `PHPSESSID=${sid}` } : {}, body: Buffer.alloc(0) });
+      return iconv.decode(res.body, 'win1251');
+    };
+    const url = `http://${court.host}/modules.php?name=sud_delo&op=cs&case_id=${c.caseId}&delo_id=1540005`;
+    const plain = await open();
+    expect(plain).toContain('<td class="vert-align"><h2>Процессуальный статус лица, участвующего в деле</h2></td><td class="vert-align"><h2>Лицо, участвующее в деле (ФИО, наименование)</h2></td><td class="vert-align"><h2>Требования (встречные требования)</h2></td><td class="vert-align"><h2>ИНН</h2></td><td class="vert-align"><h2>КПП</h2></td><td class="vert-align"><h2>ОГРН/ОГРИП</h2></td>');
+    expect(plain).toContain('<td><h2>Дело рассмотрено (выдан приказ)</h2></td>');
+    const want = c.parties.map((p) => [p.roleNorm, p.name]);
+    expect(parseMsudrfCaseCard(plain, { url }).parties.map((p) => [p.roleNorm, p.name])).toEqual(want);
+
+    faults.set({ host: court.host, layoutVariant: 'name_first_parties' });
+    const nameFirst = await open();
+    expect(nameFirst).toContain('<td class="vert-align"><h2>Сторона по делу (ФИО, наименование)</h2></td><td class="vert-align"><h2>Процессуальный статус лица, участвующего в деле</h2></td>');
+    expect(parseMsudrfCaseCard(nameFirst, { url }).parties.map((p) => [p.roleNorm, p.name])).toEqual(want);
+
+    faults.set({ host: court.host, antiBruteforceRate: 1 });
+    expect(await open()).toContain('Информация временно недоступна');
+  });
+});

@@ -11,7 +11,8 @@
  * it in place, no navigation); wrong → the gate again (a new image).
  */
 import iconv from 'iconv-lite';
-import { deriveSeed } from '../data/prng.ts';
+import { createPrng, deriveSeed } from '../data/prng.ts';
+import type { CourtLayoutVariant } from '../sandbox-state.ts';
 import type { SandboxContext, SandboxSite, SiteRequest, SiteResponse } from '../site.ts';
 import { jsonResponse } from '../site.ts';
 import { parseCp1251Query, toCp1251 } from '../sudrf/html.ts';
@@ -32,12 +33,16 @@ export function msudrfSite(shared: SandboxContext): MsudrfSite {
   const data = msudrfWorld(shared.world);
   const courts = new Map(data.courts.map((c) => [c.host, c]));
   const sessions = new KcaptchaSessions(deriveSeed(shared.world.seed, 'msudrf:kcaptcha'), shared.now);
+  const unavailable = createPrng(deriveSeed(shared.world.seed, 'msudrf:anti-bruteforce'));
   return {
     name: 'court-msudrf',
     sessions,
     data,
     matches: (vhost) => courts.has(vhost),
-    handle: (req) => handle(data, sessions, courts.get(req.vhost)!, req),
+    handle: (req) => handle(data, sessions, courts.get(req.vhost)!, req, {
+      variant: shared.faults.get(req.vhost).layoutVariant,
+      unavailable: () => { const rate = shared.faults.get(req.vhost).antiBruteforceRate; return rate > 0 && unavailable.next() < rate; },
+    }),
     async admin(path, req) {
       // GET /__sandbox/court-msudrf/answer?host=…&sid=… → the session's current kcaptcha answer.
       if (path !== '/answer') return null;
@@ -47,7 +52,13 @@ export function msudrfSite(shared: SandboxContext): MsudrfSite {
   };
 }
 
-async function handle(data: MsudrfWorld, sessions: KcaptchaSessions, court: MsudrfCourt, req: SiteRequest): Promise<SiteResponse> {
+/** Per-request fault switches (sandbox-state.ts FaultSpec): the card's layout variant, the anti-bruteforce page. */
+interface MsudrfFaults {
+  variant: CourtLayoutVariant;
+  unavailable(): boolean;
+}
+
+async function handle(data: MsudrfWorld, sessions: KcaptchaSessions, court: MsudrfCourt, req: SiteRequest, faults: MsudrfFaults): Promise<SiteResponse> {
   if (req.path === '/672349fc084a15183dc31c93.js') return { status: 200, headers: { 'content-type': 'application/javascript' }, body: Buffer.from('/* sandbox */\n') };
   if (req.path.startsWith('/492e939b2c17838216bb152871fa21ea.gif')) return { status: 200, headers: { 'content-type': 'image/gif' }, body: GIF_1PX };
   const session = sessions.open(court.host, KcaptchaSessions.idFrom(req.headers.cookie));
@@ -72,10 +83,12 @@ async function handle(data: MsudrfWorld, sessions: KcaptchaSessions, court: Msud
 
   const q = parseCp1251Query(req.rawQuery);
   if (q.get('name') !== 'sud_delo') return page(msudrfHome(court));
+  // Same wording as sudrf's (issue #14); the markup is an assumption.
+  if (faults.unavailable()) return page(`<div align="center" id="error">Информация временно недоступна. Повторите запрос через несколько минут.</div>`);
   const cases = data.cases.filter((c) => c.host === court.host);
   if (q.get('op') === 'cs') {
     const c = cases.find((k) => String(k.caseId) === q.get('case_id') && q.get('delo_id') === '1540005');
-    return page(c ? renderMsudrfCard(court, c) : msudrfNoData());
+    return page(c ? renderMsudrfCard(court, c, faults.variant) : msudrfNoData());
   }
   if (q.get('name_op') === 'r') {
     if (q.get('delo_id') !== '1540005') return page(renderMsudrfEmpty());

@@ -57,6 +57,8 @@ describe('generateWorld', () => {
       expect(c.events[0]?.name).toBe('Регистрация иска (заявления, жалобы) в суде');
       expect(c.events.every((e) => e.publishedAt <= world.asOf)).toBe(true);
       if (c.status === 'in_force') expect(c.effectiveAt).not.toBeNull();
+      // The card shows no entry-into-force row (issue #14): read alone it is an issued order or a decision.
+      expect(c.cardStatus).toBe(c.status === 'in_force' ? (c.kind === 'court_order' ? 'order_issued' : 'decided') : c.status);
       if (c.executionDocuments.length) expect(c.effectiveAt).not.toBeNull();
       for (const d of c.executionDocuments) {
         if (d.seriesNumber) expect(d.seriesNumber).toMatch(/^ФС № 0\d{8}$/);

@@ -110,6 +110,7 @@ function generateCourtCases(
       decision: life.decision,
       effectiveAt: life.effectiveAt,
       status: life.status,
+      cardStatus: life.status === 'in_force' ? (kind === 'court_order' ? 'order_issued' : 'decided') : life.status,
       creditorId: creditor.id, debtorId: debtor.id,
       amountKopecks: rng.int(3_000, 150_000) * 100 + rng.int(0, 99),
       parties,

@@ -130,9 +130,16 @@ export interface SandboxCase {
   judge: string;
   registeredAt: string;
   decision: { date: string | null; result: string | null };
+  /**
+   * The day the act entered into force (the world's truth). The results list's «Дата вступления в
+   * законную силу» column shows it; the card does not (real sudrf cards almost never carry the row,
+   * issue #14), so a reader of the card alone gets it only by law (scheduler/case-finality.ts).
+   */
   effectiveAt: string | null;
-  /** What a correct parser should conclude from the card (DESIGN.md §Contracts `status`). */
+  /** The case's state in the world (in_force once `effectiveAt` has passed). */
   status: CaseStatus;
+  /** What a correct parser should conclude from the card alone (DESIGN.md §Contracts `status`): no in-force row, so `in_force` reads as `order_issued` / `decided`. */
+  cardStatus: CaseStatus;
   creditorId: string;
   debtorId: string;
   /** Claimed debt in kopecks. */

@@ -23,8 +23,8 @@ export function caseRows(world: SandboxWorld, court: SudrfCourt, c: SandboxCase,
   ];
   if (c.decision.date) rows.push({ label: 'Дата рассмотрения', valueHtml: ruDate(c.decision.date) });
   if (c.decision.result) rows.push({ label: 'Результат рассмотрения', valueHtml: esc(c.decision.result) });
-  // Assumption: no saved civil card shows the entry-into-force date; the results list column's wording is used.
-  if (c.effectiveAt) rows.push({ label: 'Дата вступления в законную силу', valueHtml: ruDate(c.effectiveAt) });
+  // No «Дата вступления в законную силу» row: none of the real first-instance cards in
+  // fixtures/real/sudrf carries one (issue #14); the results list's column shows the date.
   rows.push({ label: 'Номер здания, название обособленного подразделения', valueHtml: esc(court.name) });
   rows.push({
     label: 'Признак рассмотрения дела',

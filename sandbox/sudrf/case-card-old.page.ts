@@ -4,13 +4,21 @@
  * `div#contN` each with a `table#tablcont` (the id repeats, as on the real site), first row a `th` title.
  */
 import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
+import type { CourtLayoutVariant } from '../sandbox-state.ts';
 import { caseRows } from './case-card-common.ts';
 import { esc, ruDate } from './html.ts';
 
 const TD = (v: string | null | undefined): string => `<td>${esc(v)}</td>`;
 
-/** The `div#content` of an old-template card. */
-export function renderCaseCardOld(world: SandboxWorld, court: SudrfCourt, c: SandboxCase): string {
+/**
+ * The `div#content` of an old-template card, in one of the real layout variants (FaultSpec.layoutVariant):
+ * `movement_only` after sudrf_oldtpl_leninsky_tyumen_2-3891-2026_card_movement_sanitized.html (the number
+ * and `div#cont2` with a plain `<table>` of the movement, nothing else); `panes_reordered` parties
+ * before the movement; `panes_missing` no parties pane (msudrf_typeB okt6.ros has none); `name_first_parties`
+ * «Фамилия / наименование» before «Вид лица» (as on msudrf_typeB_anadyr…_koap_in_force).
+ */
+export function renderCaseCardOld(world: SandboxWorld, court: SudrfCourt, c: SandboxCase, variant: CourtLayoutVariant = 'none'): string {
+  if (variant === 'movement_only') return movementOnly(c);
   const uidLink = `<a style="font-size:12px;" href="/modules.php?name=sud_delo&amp;name_op=r_juid&amp;vnkod=${esc(court.code)}&amp;srv_num=1&amp;delo_id=1540005&amp;case_type=0&amp;judicial_uid=${esc(c.uid)}"><u>${esc(c.uid)}</u></a>`;
   const panes: Array<{ label: string; html: string }> = [];
   panes.push({
@@ -32,14 +40,19 @@ ${caseRows(world, court, c, uidLink).map((r) => `			<tr>
       + c.events.map((e) => `<tr>${TD(e.name)}${TD(ruDate(e.date))}${TD(e.time)}${TD(e.place)}${TD(e.result)}${TD(e.basis)}${TD(e.note)}${TD(ruDate(e.publishedAt))}</tr>`).join('')
       + `</table>`,
   });
-  const partyHead = ['Вид лица, участвующего в деле', 'Фамилия / наименование', 'ИНН', 'КПП', 'ОГРН', 'ОГРНИП'];
-  panes.push({
+  const nameFirst = variant === 'name_first_parties';
+  const partyHead = nameFirst
+    ? ['Фамилия / наименование', 'Вид лица, участвующего в деле', 'ИНН', 'КПП', 'ОГРН', 'ОГРНИП']
+    : ['Вид лица, участвующего в деле', 'Фамилия / наименование', 'ИНН', 'КПП', 'ОГРН', 'ОГРНИП'];
+  const partiesPane = {
     label: 'СТОРОНЫ ПО ДЕЛУ (ТРЕТЬИ ЛИЦА)',
     html: `<br><table width="100%" border="0" cellpadding="3" cellspacing="0" id="tablcont"><tr><th colspan="10">СТОРОНЫ ПО ДЕЛУ (ТРЕТЬИ ЛИЦА)</th></tr>`
       + `<tr>${partyHead.map((h) => `<td align="center"><b>${h}</b></td>`).join('')}</tr>`
-      + c.parties.map((p) => `<tr>${TD(p.role)}${TD(p.name)}${TD(p.inn)}${TD(p.kpp)}${TD(p.ogrn)}${TD(p.ogrnip)}</tr>`).join('')
+      + c.parties.map((p) => `<tr>${nameFirst ? TD(p.name) + TD(p.role) : TD(p.role) + TD(p.name)}${TD(p.inn)}${TD(p.kpp)}${TD(p.ogrn)}${TD(p.ogrnip)}</tr>`).join('')
       + `</table>`,
-  });
+  };
+  if (variant === 'panes_reordered') panes.splice(1, 0, partiesPane);
+  else if (variant !== 'panes_missing') panes.push(partiesPane);
   if (c.executionDocuments.length > 0) {
     const head = ['Дата выдачи', 'Серия, номер бланка', 'Номер электронного ИД', 'Статус', 'Кому выдан / направлен'];
     panes.push({
@@ -67,5 +80,20 @@ ${caseRows(world, court, c, uidLink).map((r) => `			<tr>
 ${conts}
 </div>
 <div align="right" style="padding:5px;"><img src="images/print.gif" alt="Печать карточки" style="width: 16px; height: 16px; border: 0; cursor: pointer;"></div>
+</div>`;
+}
+
+/** Only the case number and the movement pane (`div#cont2`, plain `<table>`, `th` title row), as the sanitized real card. */
+function movementOnly(c: SandboxCase): string {
+  const head = ['Наименование события', 'Дата', 'Время', 'Место проведения', 'Результат события', 'Основание для выбранного результата события', 'Примечание', 'Дата размещения'];
+  return `<div id="content">
+<div class="casenumber">ДЕЛО № ${esc(c.displayNumber)}</div>
+<div id="cont2">
+<table>
+<tr><th colspan="8">ДВИЖЕНИЕ ДЕЛА</th></tr>
+<tr>${head.map((h) => `<td>${h}</td>`).join('')}</tr>
+${c.events.map((e) => `<tr>${TD(e.name)}${TD(ruDate(e.date))}${TD(e.time)}${TD(e.place)}${TD(e.result)}${TD(e.basis)}${TD(e.note)}${TD(ruDate(e.publishedAt))}</tr>`).join('\n')}
+</table>
+</div>
 </div>`;
 }

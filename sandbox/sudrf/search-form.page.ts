@@ -119,3 +119,23 @@ export function renderBadRequest(): string {
 export function renderNoServer(): string {
   return `<div id='content'><div align='center' id='error'>Указанный сервер СДП не найден.</div></div>`;
 }
+
+/**
+ * The anti-bruteforce answer (FaultSpec.antiBruteforceRate): HTTP 200, the site's frame, one line.
+ * Wording «Информация временно недоступна» from issue #14 (a real page seen by the issue's author; not
+ * in fixtures/real, so the rest of the line is an assumption).
+ */
+export function renderTemporarilyUnavailable(): string {
+  return `<div id='content'><div align='center' id='error'>Информация временно недоступна. Повторите запрос через несколько минут.</div></div>`;
+}
+
+/**
+ * The server-choice landing of a court with several servers (FaultSpec.serverChoice): «Выберите
+ * сервер» and one link per `srv_num`, each keeping the rest of the request. Wording from issue #14;
+ * the markup is an assumption (no saved copy).
+ */
+export function renderServerChoice(servers: number, query: string): string {
+  const links = Array.from({ length: servers }, (_, i) =>
+    `<li><a href="/modules.php?${esc(query)}&amp;srv_num=${i + 1}">Сервер ${i + 1}</a></li>`).join('');
+  return `<div id='content'><div align='center'><b>Выберите сервер</b><ul class='srv-list'>${links}</ul></div></div>`;
+}

@@ -128,3 +128,24 @@ ${rows.map((c) => `				<tr>
 	</div>`;
   }
 }
+
+/**
+ * UID search across courts (`name_op=r_juid`), after
+ * fixtures/real/sudrf/sudrf_search_rjuid_komi_11RS0020-01-2026-000655-63_cross_court_sanitized.html:
+ * «Всего по запросу найдено - N», `table.law-case-table.line-hover#tablcont` whose first column is
+ * «Суд» and whose card links are absolute, to each court's own host. No entry-into-force column.
+ */
+export function renderUidResults(rows: Array<{ courtName: string; c: SandboxCase }>): string {
+  const heads = ['Суд', 'Номер дела', 'Дата поступления', 'Информация по делу', 'Судья', 'Дата решения', 'Решение', 'Судебные акты'];
+  return `<div id='content'>
+<p>Всего по запросу найдено - ${rows.length}</p>
+<table class="law-case-table line-hover" id="tablcont">
+<tr>${heads.map((h) => `<td>${h}</td>`).join('')}</tr>
+${rows.map(({ courtName, c }) => `<tr>
+<td>${esc(courtName)}</td>
+<td><a href="http://${esc(c.host)}${esc(cardHref(c).replace('&new=0', `&case_type=0&new=0`))}">${esc(c.displayNumber)}</a></td>
+<td>${ruDate(c.registeredAt)}</td><td>${info(c, '<br>')}</td><td>${esc(c.judge)}</td><td>${ruDate(c.decision.date)}</td><td>${esc(c.decision.result)}</td><td>&nbsp;</td>
+</tr>`).join('\n')}
+</table>
+</div>`;
+}

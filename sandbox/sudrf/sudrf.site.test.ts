@@ -198,3 +198,86 @@ describe('sudrf replica', () => {
     expect(world.courts.find((w) => w.host === c.host)!.cases).toHaveLength(sb.world.cases.filter((x) => x.host === c.host).length);
   });
 });
+
+describe('sudrf replica: what real pages show (issue #14)', () => {
+  const cardPath = (k: SandboxCase) => `/modules.php?name=sud_delo&srv_num=${k.srvNum}&name_op=case&case_id=${k.caseId}&case_uid=${k.caseUid}&delo_id=1540005`;
+  const post = (host: string, body: unknown) => getAs(sb.port, host, '/__sandbox/faults', 'POST', JSON.stringify(body));
+  const inForce = () => sb.world.cases.find((k) => k.status === 'in_force' && k.srvNum === 1 && sb.world.courts.find((c) => c.host === k.host)!.template === 'old' && !sb.world.courts.find((c) => c.host === k.host)!.hasSearchCaptcha)!;
+
+  it('cards carry no «Дата вступления в законную силу» row; the results list column does show the date', async () => {
+    for (const k of sb.world.cases.filter((x) => x.effectiveAt).slice(0, 12)) {
+      expect((await get(k.host, cardPath(k))).text).not.toContain('вступления в законную силу');
+    }
+    const k = inForce();
+    expect(k.cardStatus).not.toBe('in_force');
+    const c = sb.world.courts.find((x) => x.host === k.host)!;
+    const list = await search(c, `&g1_case__CASE_NUMBERSS=${enc(k.caseNumber)}`);
+    expect(list.text).toContain('Дата вступления<br>в законную силу');
+    const [y, m, d] = k.effectiveAt!.split('-');
+    expect(list.text).toContain(`${d}.${m}.${y}`);
+  });
+
+  it('serves the real layout variants of the old-template card on demand', async () => {
+    const k = sb.world.cases.find((x) => sb.world.courts.find((c) => c.host === x.host)!.template === 'old' && x.srvNum === 1 && x.parties.length >= 2 && x.events.length >= 3)!;
+    try {
+      await post(k.host, { host: k.host, layoutVariant: 'movement_only' });
+      const only = cheerio.load((await get(k.host, cardPath(k))).text);
+      expect(only('ul.tabs')).toHaveLength(0);
+      expect(only('div.casenumber').text()).toContain(k.displayNumber);
+      expect(only('div#cont2 table tr')).toHaveLength(k.events.length + 2);
+      expect(only('div#cont2 th').text()).toBe('ДВИЖЕНИЕ ДЕЛА');
+
+      await post(k.host, { host: k.host, layoutVariant: 'panes_reordered' });
+      const re = cheerio.load((await get(k.host, cardPath(k))).text);
+      expect(re('ul.tabs li').map((_, li) => re(li).text().trim()).get().slice(0, 3)).toEqual(['ДЕЛО', 'СТОРОНЫ ПО ДЕЛУ (ТРЕТЬИ ЛИЦА)', 'ДВИЖЕНИЕ ДЕЛА']);
+
+      await post(k.host, { host: k.host, layoutVariant: 'panes_missing' });
+      expect((await get(k.host, cardPath(k))).text).not.toContain('СТОРОНЫ ПО ДЕЛУ');
+
+      await post(k.host, { host: k.host, layoutVariant: 'name_first_parties' });
+      const nf = cheerio.load((await get(k.host, cardPath(k))).text);
+      const table = nf('table').filter((_, t) => nf(t).find('th').text().includes('СТОРОНЫ')).first();
+      expect(table.find('tr').eq(1).find('td').first().text()).toBe('Фамилия / наименование');
+      expect(table.find('tr').eq(2).find('td').eq(0).text()).toBe(k.parties[0]!.name);
+      expect(table.find('tr').eq(2).find('td').eq(1).text()).toBe(k.parties[0]!.role);
+
+      const bad = await post(k.host, { host: k.host, layoutVariant: 'sideways' });
+      expect(bad.status).toBe(400);
+    } finally {
+      await post(k.host, {});
+    }
+  });
+
+  it('answers the anti-bruteforce page, the server-choice landing and the UID search across courts', async () => {
+    const c = court('old', false);
+    const k = casesOf(c)[3]!;
+    try {
+      await post(c.host, { host: c.host, antiBruteforceRate: 1 });
+      const blocked = await get(c, cardPath(k));
+      expect(blocked.status).toBe(200);
+      expect(blocked.text).toContain('Информация временно недоступна');
+      expect(blocked.text).not.toContain(k.displayNumber);
+
+      const multi = sb.world.courts.find((x) => x.srvNum > 1) ?? c;
+      await post(c.host, {});
+      await post(multi.host, { host: multi.host, serverChoice: true });
+      const landing = cheerio.load((await get(multi, '/modules.php?name=sud_delo&name_op=sf&delo_id=1540005')).text);
+      expect(landing('#content').text()).toContain('Выберите сервер');
+      expect(landing('a[href*="srv_num="]').map((_, a) => landing(a).attr('href')).get()).toEqual(
+        Array.from({ length: multi.srvNum }, (_, i) => `/modules.php?name=sud_delo&name_op=sf&delo_id=1540005&srv_num=${i + 1}`));
+      // With srv_num the landing is not in the way.
+      expect((await get(multi, '/modules.php?name=sud_delo&srv_num=1&name_op=sf&delo_id=1540005')).text).not.toContain('Выберите сервер');
+    } finally {
+      await post(c.host, {});
+      await post(sb.world.courts.find((x) => x.srvNum > 1)?.host ?? c.host, {});
+    }
+
+    const uidPage = cheerio.load((await get(c, `/modules.php?name=sud_delo&name_op=r_juid&vnkod=${c.code}&srv_num=1&delo_id=1540005&case_type=0&judicial_uid=${k.uid}`)).text);
+    expect(uidPage('p').first().text()).toBe('Всего по запросу найдено - 1');
+    const cells = uidPage('table.law-case-table tr').eq(1).find('td');
+    expect(uidPage('table.law-case-table tr').first().find('td').first().text()).toBe('Суд');
+    expect(cells.eq(0).text()).toBe(c.name);
+    expect(cells.eq(1).find('a').attr('href')).toMatch(new RegExp(`^http://${c.host.replaceAll('.', '\\.')}/modules\\.php\\?name=sud_delo&srv_num=\\d&name_op=case&case_id=${k.caseId}&`));
+    expect((await get(c, '/modules.php?name=sud_delo&name_op=r_juid&judicial_uid=00RS0000-01-2026-000000-00')).text).toContain('Данных по запросу не обнаружено');
+  });
+});

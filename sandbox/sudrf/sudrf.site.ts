@@ -12,7 +12,12 @@
  * - `name_op=r` with a malformed date: «НЕВЕРНЫЙ ФОРМАТ ЗАПРОСА!».
  * - `name_op=r` without `captcha`/`captchaid` on a gated court: the search form with a fresh captcha;
  *   with a wrong, burnt, foreign or expired pair: the real «Неверно указан проверочный код с картинки.» page.
- * - a card that does not exist, and other `name_op`s (`r_juid`, `doc`): «Данных по запросу не обнаружено».
+ * - a card that does not exist, and other `name_op`s (`doc`): «Данных по запросу не обнаружено».
+ * - `name_op=r_juid&judicial_uid=…`: the UID search across courts, first column «Суд» (real page:
+ *   sudrf_search_rjuid_komi_…_cross_court_sanitized.html); no match: «Данных по запросу не обнаружено».
+ * Page kinds switched on by faults (sandbox-state.ts FaultSpec): the anti-bruteforce page
+ * «Информация временно недоступна» (`antiBruteforceRate`), the server-choice landing «Выберите сервер»
+ * for a request without `srv_num` (`serverChoice`), and the cards' real layout variants (`layoutVariant`).
  */
 import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
 import { drawSudrfCaptcha } from './captcha-image.ts';
@@ -23,13 +28,14 @@ import { readCaseQuery, searchCases } from './case-search.ts';
 import { esc, parseCp1251Query, ruDate, toCp1251 } from './html.ts';
 import { sudrfPage } from './layout.page.ts';
 import {
-  renderBadRequest, renderNoData, renderNoServer, renderSearchForm, renderWrongCode,
+  renderBadRequest, renderNoData, renderNoServer, renderSearchForm, renderServerChoice, renderTemporarilyUnavailable, renderWrongCode,
 } from './search-form.page.ts';
-import { renderSearchResults } from './search-results.page.ts';
+import { renderSearchResults, renderUidResults } from './search-results.page.ts';
+import type { CourtLayoutVariant } from '../sandbox-state.ts';
 
 import type { SandboxContext, SandboxSite, SiteResponse } from '../site.ts';
 import { jsonResponse } from '../site.ts';
-import { deriveSeed } from '../data/prng.ts';
+import { createPrng, deriveSeed } from '../data/prng.ts';
 
 export type { SiteResponse } from '../site.ts';
 
@@ -39,6 +45,12 @@ export interface SudrfSiteContext {
   captchas: CaptchaStore;
   /** Serve cards with changed markup (renamed ids/classes) so robots can detect drift. */
   isLayoutDrift(host: string): boolean;
+  /** The real layout variant cards are served in (default `none`). */
+  layoutVariant?(host: string): CourtLayoutVariant;
+  /** Whether this request gets the anti-bruteforce page instead (one seeded draw per request). */
+  isTemporarilyUnavailable?(host: string): boolean;
+  /** Whether a request without `srv_num` gets the server-choice landing. */
+  isServerChoice?(host: string): boolean;
 }
 
 const HTML_HEADERS = { 'content-type': 'text/html; charset=windows-1251' };
@@ -61,6 +73,16 @@ export async function handleSudrf(
   }
   const q = parseCp1251Query(rawQuery);
   if (q.get('name') !== 'sud_delo') return page(court, world, homeContent(court));
+  if (ctx.isTemporarilyUnavailable?.(court.host)) return page(court, world, renderTemporarilyUnavailable());
+  if (!q.has('srv_num') && ctx.isServerChoice?.(court.host)) {
+    return page(court, world, renderServerChoice(court.srvNum, rawQuery.split('&').filter((kv) => kv && !/^srv_num=/i.test(kv)).join('&')));
+  }
+  if (q.get('name_op') === 'r_juid') {
+    const uid = (q.get('judicial_uid') ?? '').trim().toUpperCase();
+    const rows = world.cases.filter((c) => uid && c.uid === uid)
+      .map((c) => ({ courtName: world.courts.find((k) => k.host === c.host)!.name, c }));
+    return page(court, world, rows.length ? renderUidResults(rows) : renderNoData());
+  }
   const srvNum = Number(q.get('srv_num') ?? '1');
   const op = q.get('name_op') ?? 'sf';
   if (!Number.isInteger(srvNum) || srvNum < 1 || srvNum > court.srvNum) return page(court, world, renderNoServer());
@@ -70,7 +92,7 @@ export async function handleSudrf(
   if (op === 'case') {
     const c = findCard(serverCases, q);
     if (!c) return page(court, world, `<div id='content'><div align='center'>Данных по запросу не обнаружено</div></div>`);
-    let html = court.template === 'old' ? renderCaseCardOld(world, court, c) : renderCaseCardNew(world, court, c);
+    let html = court.template === 'old' ? renderCaseCardOld(world, court, c, ctx.layoutVariant?.(court.host)) : renderCaseCardNew(world, court, c);
     if (ctx.isLayoutDrift(court.host)) html = drift(html);
     return page(court, world, html);
   }
@@ -128,7 +150,18 @@ function homeContent(court: SudrfCourt): string {
 export function sudrfSite(shared: SandboxContext): SandboxSite & { captchas: CaptchaStore } {
   const captchas = new CaptchaStore({ seed: deriveSeed(shared.world.seed, 'captcha'), now: shared.now });
   const courts = new Map(shared.world.courts.map((c) => [c.host, c]));
-  const ctx: SudrfSiteContext = { world: shared.world, captchas, isLayoutDrift: (h) => shared.faults.get(h).layoutDrift };
+  const unavailable = createPrng(deriveSeed(shared.world.seed, 'sudrf-anti-bruteforce'));
+  const ctx: SudrfSiteContext = {
+    world: shared.world,
+    captchas,
+    isLayoutDrift: (h) => shared.faults.get(h).layoutDrift,
+    layoutVariant: (h) => shared.faults.get(h).layoutVariant,
+    isTemporarilyUnavailable: (h) => {
+      const rate = shared.faults.get(h).antiBruteforceRate;
+      return rate > 0 && unavailable.next() < rate;
+    },
+    isServerChoice: (h) => shared.faults.get(h).serverChoice,
+  };
   return {
     name: 'court-sudrf',
     captchas,

@@ -49,6 +49,10 @@ export const courtCaseSchema = new Schema<CourtCaseDoc>(
     registeredAt: { type: String, default: null },
     decision: { type: Schema.Types.Mixed, default: () => ({ date: null, result: null }) },
     effectiveAt: { type: String, default: null },
+    // 'shown' | 'derived' and where shown / the rule derived by (core/records.ts CourtCaseRecord).
+    effectiveAtSource: { type: String, default: null },
+    effectiveAtRule: { type: String, default: null },
+    appeals: { type: Schema.Types.Mixed, default: undefined },
     status: { type: String, required: true },
     parties: { type: Schema.Types.Mixed, default: [] },
     events: { type: Schema.Types.Mixed, default: [] },

@@ -49,7 +49,7 @@ describe('konveyer parse', () => {
     for (const field of ['court', 'caseNumber', 'previousNumbers', 'uid', 'category', 'judge', 'registeredAt', 'decision', 'effectiveAt', 'status', 'parties', 'events', 'executionDocuments']) {
       expect(record).toHaveProperty(field);
     }
-    expect(record).toMatchObject({ caseNumber: c.caseNumber, uid: c.uid, judge: c.judge, registeredAt: c.registeredAt, status: c.status });
+    expect(record).toMatchObject({ caseNumber: c.caseNumber, uid: c.uid, judge: c.judge, registeredAt: c.registeredAt, status: c.cardStatus });
     expect(record.court.host).toBe(c.host);
     expect(record.caseId).toBe(String(c.caseId));
     expect(record.events).toHaveLength(c.events.length);

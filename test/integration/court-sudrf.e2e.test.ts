@@ -68,7 +68,7 @@ describe('court.case on sudrf, HTTP mode', () => {
     for (const [i, doc] of docs.entries()) {
       const want = cases[i]!;
       const stored = await storage.courtCases.get(doc.result!.id);
-      expect(stored).toMatchObject({ caseNumber: want.caseNumber, uid: want.uid, judge: want.judge, registeredAt: want.registeredAt, status: want.status });
+      expect(stored).toMatchObject({ caseNumber: want.caseNumber, uid: want.uid, judge: want.judge, registeredAt: want.registeredAt, status: want.cardStatus, effectiveAt: null });
       expect(stored!.court.host).toBe(want.host);
       expect(stored!.events.map((e) => [e.name, e.date])).toEqual(want.events.map((e) => [e.name, e.date]));
       expect(stored!.parties.map((p) => [p.roleNorm, p.name])).toEqual(want.parties.map((p) => [p.roleNorm, p.name]));
@@ -130,6 +130,66 @@ describe('court.case on sudrf, HTTP mode', () => {
       await fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     }
   });
+});
+
+describe('court.case on sudrf: what real pages look like (issue #14)', () => {
+  const setFaults = (body: unknown) => fetch(`${sandbox.url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('reads every real layout variant of the old-template card end to end', async () => {
+    const c = pick((x) => courtOf(x).template === 'old' && !courtOf(x).hasSearchCaptcha && x.parties.length >= 2 && x.events.length >= 3);
+    try {
+      for (const variant of ['movement_only', 'panes_reordered', 'panes_missing', 'name_first_parties'] as const) {
+        await setFaults({ host: c.host, layoutVariant: variant });
+        const [doc] = await submitAndWait([{ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } }]);
+        expect(doc!.status, `${variant}: ${JSON.stringify(doc!.error)}`).toBe('succeeded');
+        const stored = (await storage.courtCases.get(doc!.result!.id))!;
+        expect(stored.caseNumber, variant).toBe(c.caseNumber);
+        expect(stored.events.map((e) => [e.name, e.date]), variant).toEqual(c.events.map((e) => [e.name, e.date]));
+        const parties = variant === 'movement_only' || variant === 'panes_missing' ? [] : c.parties.map((p) => [p.roleNorm, p.name]);
+        expect(stored.parties.map((p) => [p.roleNorm, p.name]), variant).toEqual(parties);
+      }
+    } finally {
+      await setFaults({});
+    }
+  }, 240_000);
+
+  it('takes the anti-bruteforce page for a rate limit (retried, with evidence), not for a missing case or drift', async () => {
+    const c = pick((x) => !courtOf(x).hasSearchCaptcha && courtOf(x).template === 'new');
+    await setFaults({ host: c.host, antiBruteforceRate: 1 });
+    try {
+      const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: 3, backoffMs: 10 } }, [
+        { type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } },
+      ]);
+      const id = res.lookups[0]!.id;
+      let doc: LookupDoc | null = null;
+      for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 300))) {
+        doc = await storage.lookups.get(id);
+        if (doc?.error) break;
+      }
+      expect(doc!.error!.code).toBe('rate_limited');
+      expect(doc!.status).not.toBe('not_found');
+      expect(await storage.evidence.listByJob(id)).not.toHaveLength(0);
+    } finally {
+      await setFaults({});
+    }
+  }, 90_000);
+
+  it('a case in force whose card has no entry-into-force row becomes final from what the card shows', async () => {
+    const { loadProductionCalendar } = await import('../../core/calendar/index.ts');
+    const { computeCaseDeadlines, localDate } = await import('../../scheduler/index.ts');
+    const c = pick((x) => x.status === 'in_force' && x.kind === 'court_order' && x.executionDocuments.length > 0 && !courtOf(x).hasSearchCaptcha);
+    const [doc] = await submitAndWait([{ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } }]);
+    expect(doc!.status).toBe('succeeded');
+    const stored = (await storage.courtCases.get(doc!.result!.id))!;
+    expect(stored).toMatchObject({ effectiveAt: null, status: c.cardStatus });
+    const calendar = loadProductionCalendar();
+    const d = computeCaseDeadlines({ ...stored, checkedOn: localDate(new Date(stored.checkedAt), 'Europe/Moscow') }, calendar, sandbox.world.asOf);
+    // Derived by law from the card's own rows (the hand-counted cases are in test/scheduler/case-finality.test.ts);
+    // never overdue, and final once a check on or after the date (or a writ after it) confirms it.
+    expect(d).toMatchObject({ overdue: false, finality: { state: 'derived', source: 'derived', rule: 'gpk-128-130-order' } });
+    const later = computeCaseDeadlines({ ...stored, checkedOn: d.finality.effectiveAt }, calendar, d.finality.effectiveAt!);
+    expect(later).toMatchObject({ final: true, overdue: false, confirmed: { effectiveAt: d.finality.effectiveAt, effectiveAtSource: 'derived' } });
+  }, 120_000);
 });
 
 describe('court.case on sudrf, browser mode', () => {

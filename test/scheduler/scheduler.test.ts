@@ -84,7 +84,7 @@ describe('deadlines in working days', () => {
       { name: 'Направление копии судебного приказа должнику', date: '2025-05-05', result: null },
     ] }, calendar, '2025-05-20');
     expect(sent.dates).toMatchObject({ copyToDebtorDue: '2025-05-13', debtorReceivedBy: '2025-05-12', objectionDeadline: '2025-05-26', expectedInForce: '2025-05-27' });
-    expect(sent.expected).toMatchObject({ event: 'in_force', date: '2025-05-27', rule: 'objections' });
+    expect(sent.expected).toMatchObject({ event: 'in_force', date: '2025-05-27', rule: 'gpk-128-130-order' });
   });
 
   it('treats final states as final and ordinary suits without the order deadline', () => {
@@ -190,6 +190,84 @@ describe('konveyer cases overdue', () => {
     expect(idle.submitted).toBe(0);
     console.log(`scheduler pass: ${r.scanned} cases, ${r.submitted} submitted in ${r.ms} ms; idle pass ${idle.ms} ms`);
   }, 120_000);
+});
+
+describe('derived finals across the January holidays', () => {
+  const KZN = { name: 'Советский районный суд', host: HOST, code: '16RS0051' };
+  const src = (at: string) => ({ url: `http://${HOST}/`, fetchedAt: new Date(at), evidenceId: null, parserVersion: 'test' });
+  const lookupsOf = async (caseId: string) => (await storage.lookups.list({ type: 'court.case' }, 10_000)).filter((l) => (l.input as { caseId?: string }).caseId === caseId);
+  // Order issued Mon 22 Dec 2025, copy sent Wed 24 Dec: received Wed 31 Dec (+7 days, assumed); 10 working days
+  // after it (31 Dec and 1–11 Jan off): 12–16, 19–23 Jan → last day Fri 23 Jan 2026 → in force Sat 24 Jan 2026.
+  const order = record(501, {
+    court: KZN, caseNumber: '2-501/2025', status: 'order_issued', registeredAt: '2025-12-17',
+    decision: { date: '2025-12-22', result: 'Вынесен судебный приказ' },
+    events: [
+      { name: 'Вынесен судебный приказ', date: '2025-12-22', time: null, result: 'Вынесен судебный приказ', basis: null },
+      { name: 'Направление копии судебного приказа должнику', date: '2025-12-24', time: null, result: null, basis: null },
+    ],
+  });
+  // Decision in final form Mon 1 Dec 2025: a month → Thu 1 Jan 2026 (off) → Mon 12 Jan → in force Tue 13 Jan 2026.
+  const decided = record(502, {
+    court: KZN, caseNumber: '2-502/2025', status: 'decided', registeredAt: '2025-10-01',
+    decision: { date: '2025-11-24', result: 'Иск (заявление, жалоба) УДОВЛЕТВОРЕН' },
+    events: [
+      { name: 'Судебное заседание', date: '2025-11-24', time: '10:00', result: 'Вынесено решение по делу', basis: 'Иск (заявление, жалоба) УДОВЛЕТВОРЕН' },
+      { name: 'Изготовлено мотивированное решение в окончательной форме', date: '2025-12-01', time: null, result: null, basis: null },
+    ],
+  });
+
+  it('a derived order date: no check before it beyond the cadence, one check after it, then final and never again', async () => {
+    const id = await seed(order, '2026-01-23T12:00:00Z');
+    await runSchedulerPass(deps('2026-01-24T09:00:00Z'), options);
+    const before = (await storage.courtCases.get(id))!;
+    expect(before.schedule).toMatchObject({ final: false, overdue: false, expected: { event: 'in_force', date: '2026-01-24', rule: 'gpk-128-130-order' } });
+    expect(before.schedule!.finality).toMatchObject({ state: 'derived', source: 'derived', effectiveAt: '2026-01-24', confirmedAt: null });
+    // The confirming check comes the morning after the date (00:00 UTC of 25 Jan), not a cadence (72 h) later.
+    expect(new Date(before.schedule!.nextCheckAt).toISOString()).toBe('2026-01-25T00:00:00.000Z');
+    expect(await lookupsOf('501')).toHaveLength(0);
+
+    await runSchedulerPass(deps('2026-01-25T06:00:00Z'), options);
+    expect(await lookupsOf('501')).toHaveLength(1);
+    // The robot's check lands: the card is unchanged (no entry-into-force row, as on real sudrf cards).
+    await storage.courtCases.save(order, src('2026-01-25T07:00:00Z'));
+    await storage.courtCases.model.updateOne({ _id: id }, { $set: { checkedAt: new Date('2026-01-25T07:00:00Z') } });
+    const confirming = await runSchedulerPass(deps('2026-01-25T08:00:00Z'), options);
+    expect(confirming.confirmed).toBeGreaterThanOrEqual(1);
+    const after = (await storage.courtCases.get(id))!;
+    expect(after).toMatchObject({ effectiveAt: '2026-01-24', effectiveAtSource: 'derived', effectiveAtRule: 'gpk-128-130-order', status: 'order_issued' });
+    expect(after.schedule).toMatchObject({ final: true, overdue: false });
+    expect(new Date(after.schedule!.finality!.confirmedAt!).toISOString()).toBe('2026-01-25T07:00:00.000Z');
+
+    // Weeks later: not scanned, nothing submitted.
+    await runSchedulerPass(deps('2026-02-20T09:00:00Z'), options);
+    expect(await lookupsOf('501')).toHaveLength(1);
+    // A later robot save of the same card (no row) keeps the confirmed derived date, and no history entry claims it vanished.
+    await storage.courtCases.save(order, src('2026-02-21T07:00:00Z'));
+    const kept = (await storage.courtCases.get(id))!;
+    expect(kept).toMatchObject({ effectiveAt: '2026-01-24', effectiveAtSource: 'derived' });
+    expect(kept.history.flatMap((h) => h.changes).filter((c) => c.field === 'effectiveAt')).toEqual([]);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'cases', 'finality', id], {
+      env: { ...process.env, MONGODB_URI: storageUri(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toMatchObject({
+      caseKey: id, effectiveAt: '2026-01-24', effectiveAtSource: 'derived', effectiveAtRule: 'gpk-128-130-order', final: true,
+      finality: { state: 'derived', rule: 'gpk-128-130-order', assumption: expect.stringContaining('7 days after dispatch') },
+    });
+    // A card that now shows the row wins over the derived date.
+    await storage.courtCases.save({ ...order, effectiveAt: '2026-01-26' }, src('2026-02-22T07:00:00Z'));
+    expect(await storage.courtCases.get(id)).toMatchObject({ effectiveAt: '2026-01-26', effectiveAtSource: 'shown', effectiveAtRule: 'shown_card' });
+  }, 60_000);
+
+  it('a decided case past its derived date is not overdue: `cases overdue` lists late courts only', async () => {
+    const id = await seed(decided, '2026-01-05T10:00:00Z');
+    await runSchedulerPass(deps('2026-01-20T09:00:00Z'), options);
+    const doc = (await storage.courtCases.get(id))!;
+    expect(doc.schedule).toMatchObject({ overdue: false, daysLate: 0, expected: { event: 'in_force', date: '2026-01-13', rule: 'gpk-209-321-decision' } });
+    expect((await storage.schedules.listOverdue({ courtHost: HOST })).map((d) => d._id)).not.toContain(id);
+    // Its one confirming check was submitted (checked 5 Jan, before the date).
+    expect(await lookupsOf('502')).toHaveLength(1);
+  }, 60_000);
 });
 
 function storageUri(): string {
