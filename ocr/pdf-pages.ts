@@ -78,21 +78,39 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfHandle> {
     async textLines(pageNumber) {
       const page = await doc.getPage(pageNumber);
       const content = await page.getTextContent();
-      const rows: Array<{ y: number; parts: Array<{ x: number; s: string }> }> = [];
+      const rows: Array<{ y: number; parts: Array<{ x: number; w: number; size: number; s: string }> }> = [];
       for (const item of content.items) {
         if (!('str' in item) || item.str === '') continue;
         const x = item.transform[4] as number;
         const y = item.transform[5] as number;
+        const size = Math.abs((item.transform[3] as number) || (item.transform[0] as number) || 10);
         // Items on the same baseline (±2 pt) form one line.
         let row = rows.find((r) => Math.abs(r.y - y) < 2);
         if (!row) rows.push((row = { y, parts: [] }));
-        row.parts.push({ x, s: item.str });
+        row.parts.push({ x, w: item.width ?? 0, size, s: item.str });
       }
       page.cleanup();
-      return rows
-        .sort((a, b) => b.y - a.y)
-        .map((r) => ({ y: r.y, text: r.parts.sort((a, b) => a.x - b.x).map((p) => p.s).join('').trim() }))
-        .filter((l) => l.text !== '');
+      // A gap wider than three font sizes between items of one baseline separates columns (a
+      // two-column header, «г. Казань … 17.03.2025»): each run becomes its own line, left first,
+      // so the columns are never glued into one word.
+      const out: PdfTextLine[] = [];
+      for (const r of rows.sort((a, b) => b.y - a.y)) {
+        const parts = r.parts.sort((a, b) => a.x - b.x);
+        let run = '';
+        let end = Number.NEGATIVE_INFINITY;
+        for (const p of parts) {
+          if (run !== '' && p.x - end > p.size * 3) {
+            out.push({ y: r.y, text: run.trim() });
+            run = '';
+          } else if (run !== '' && p.x - end > p.size * 0.15 && !/\s$/.test(run) && !/^\s/.test(p.s)) {
+            run += ' ';
+          }
+          run += p.s;
+          end = p.x + p.w;
+        }
+        out.push({ y: r.y, text: run.trim() });
+      }
+      return out.filter((l) => l.text !== '');
     },
     async renderPng(pageNumber, dpi = 300) {
       const page = await doc.getPage(pageNumber);
