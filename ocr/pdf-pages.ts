@@ -80,7 +80,8 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfHandle> {
       const content = await page.getTextContent();
       const rows: Array<{ y: number; parts: Array<{ x: number; w: number; size: number; s: string }> }> = [];
       for (const item of content.items) {
-        if (!('str' in item) || item.str === '') continue;
+        // Whitespace items (pdfjs fills gaps with them) carry no text; gaps are measured instead.
+        if (!('str' in item) || item.str.trim() === '') continue;
         const x = item.transform[4] as number;
         const y = item.transform[5] as number;
         const size = Math.abs((item.transform[3] as number) || (item.transform[0] as number) || 10);
@@ -90,25 +91,36 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfHandle> {
         row.parts.push({ x, w: item.width ?? 0, size, s: item.str });
       }
       page.cleanup();
-      // A gap wider than three font sizes between items of one baseline separates columns (a
-      // two-column header, «г. Казань … 17.03.2025»): each run becomes its own line, left first,
-      // so the columns are never glued into one word.
+      // A gap wider than 1.2 font sizes between items of one baseline separates columns (a
+      // two-column header, «г. Казань … 17.03.2025»). Consecutive rows split at the same place form
+      // a column block, emitted column by column (left lines, then right lines), so a text layer
+      // never interleaves an ОСП's address with the addressee's lines.
+      const segmented = rows.sort((a, b) => b.y - a.y).map((r) => ({ y: r.y, segments: segmentsOf(r.parts.sort((a, b) => a.x - b.x)) }));
       const out: PdfTextLine[] = [];
-      for (const r of rows.sort((a, b) => b.y - a.y)) {
-        const parts = r.parts.sort((a, b) => a.x - b.x);
-        let run = '';
-        let end = Number.NEGATIVE_INFINITY;
-        for (const p of parts) {
-          if (run !== '' && p.x - end > p.size * 3) {
-            out.push({ y: r.y, text: run.trim() });
-            run = '';
-          } else if (run !== '' && p.x - end > p.size * 0.15 && !/\s$/.test(run) && !/^\s/.test(p.s)) {
-            run += ' ';
-          }
-          run += p.s;
-          end = p.x + p.w;
+      for (let i = 0; i < segmented.length; ) {
+        const split = splitOf(segmented[i]!.segments);
+        if (split === null) {
+          out.push({ y: segmented[i]!.y, text: segmented[i]!.segments.map((g) => g.text).join(' ') });
+          i++;
+          continue;
         }
-        out.push({ y: r.y, text: run.trim() });
+        // Grow the block while rows split at (or keep to one side of) the same boundary.
+        let j = i + 1;
+        for (;;) {
+          if (j < segmented.length && fitsColumns(segmented[j]!.segments, split)) j++;
+          // A left-only row (the left column wrapped further) inside the block.
+          else if (j + 1 < segmented.length && segmented[j]!.segments.length === 1 && segmented[j]!.segments[0]!.end < split
+            && segmented[j + 1]!.segments.length >= 2 && fitsColumns(segmented[j + 1]!.segments, split)) j += 2;
+          else break;
+        }
+        const block = segmented.slice(i, j);
+        for (const side of ['left', 'right'] as const) {
+          for (const r of block) {
+            const text = r.segments.filter((g) => (side === 'left' ? g.x < split : g.x >= split)).map((g) => g.text).join(' ');
+            if (text) out.push({ y: r.y, text });
+          }
+        }
+        i = j;
       }
       return out.filter((l) => l.text !== '');
     },
@@ -130,6 +142,35 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfHandle> {
       await doc.destroy();
     },
   };
+}
+
+interface TextSegment { x: number; end: number; text: string }
+
+/** The runs of one baseline: items closer than 1.2 font sizes join (with a space where there is a gap). */
+function segmentsOf(parts: Array<{ x: number; w: number; size: number; s: string }>): TextSegment[] {
+  const out: TextSegment[] = [];
+  for (const p of parts) {
+    const last = out.at(-1);
+    if (last && p.x - last.end <= p.size * 1.2) {
+      if (p.x - last.end > p.size * 0.15 && !/\s$/.test(last.text) && !/^\s/.test(p.s)) last.text += ' ';
+      last.text += p.s;
+      last.end = Math.max(last.end, p.x + p.w);
+    } else {
+      out.push({ x: p.x, end: p.x + p.w, text: p.s });
+    }
+  }
+  return out.map((g) => ({ ...g, text: g.text.trim() })).filter((g) => g.text !== '');
+}
+
+/** Where a row with two runs splits (the right run's x), or null for a one-run row. */
+function splitOf(segments: TextSegment[]): number | null {
+  return segments.length >= 2 ? segments[1]!.x - 1 : null;
+}
+
+/** A following row belongs to a column block split at `split`: two runs there, or one run on the right. */
+function fitsColumns(segments: TextSegment[], split: number): boolean {
+  if (segments.length >= 2) return Math.abs(segments[1]!.x - 1 - split) < 24 && segments[0]!.end < split;
+  return segments.length === 1 && segments[0]!.x >= split - 2;
 }
 
 interface CanvasFactory {

@@ -109,7 +109,7 @@ function readDebtor(req: string): { name: string | null; birthDate: string | nul
   let seg = req.slice(m.index + m[0].length);
   const end = seg.search(PARTY_END);
   if (end >= 0) seg = seg.slice(0, end);
-  const nameEnd = seg.search(/,\s*(?=\d{2}\.\d{2}\.\d{4}|дата\s+рожд|д\.\s?р\.|г\.\s?р|года\s+рожд|ИНН|ОГРН|СНИЛС|адрес|место\s+рожд|м\.\s?р\.|уроженц|уроженк|прожива|зарегистр|\d{6})|\s+\(/iu);
+  const nameEnd = seg.search(/,\s*(?=\d{2}\.\d{2}\.\d{4}|дата\s+рожд|д\.\s?р\.|г\.\s?р|года\s+рожд|ИНН|ОГРН|СНИЛС|адрес|место\s+рожд|м\.\s?р\.|уроженц|уроженк|прожива|зарегистр|\d{6})|\s+\((?=\s*(?:адрес|\d{6}|ИНН|\d{2}\.\d{2}))/iu);
   const rawName = clean(nameEnd >= 0 ? seg.slice(0, nameEnd) : seg);
   const birth = new RegExp(`(?:дата\\s+рождения|д\\.\\s?р\\.)\\s*:?\\s*${ANY_DATE}|${ANY_DATE}\\s*(?:г\\.\\s?р|года\\s+рождения|г\\.\\s?рожд)`, 'iu').exec(seg);
   const place = /(?:место\s+рождения|м\.\s?р\.|уроженц[а-яё]*|уроженк[а-яё]*)\s*:?\s*(.+?)(?=,\s*(?:адрес|зарегистр|прожива|ИНН|СНИЛС|паспорт)|$)/iu.exec(seg);
@@ -133,7 +133,7 @@ function readCreditor(req: string): { name: string | null; address: string | nul
     if (!(/^["«]/.test(seg) || new RegExp(`^[${UP}]`, 'u').test(seg) || ORG_START.test(seg))) continue;
     const end = seg.search(PARTY_END);
     if (end >= 0) seg = seg.slice(0, end);
-    const nameEnd = seg.search(/,\s*(?=ИНН|ОГРН|адрес|\d{6})|\s*\(/iu);
+    const nameEnd = seg.search(/,\s*(?=ИНН|ОГРН|адрес|\d{6})|\s*\((?=\s*(?:адрес|\d{6}|ИНН))/iu);
     const rawName = clean(nameEnd >= 0 ? seg.slice(0, nameEnd) : seg);
     const paren = /\((?:адрес\s*:?\s*)?(\d{6}[^)]*|[^)]*д\.\s*\d[^)]*)\)/iu.exec(seg);
     const adr = paren ? paren[1]! : /(?:адрес\s+взыскателя|адрес)\s*:?\s*(.+)$/iu.exec(seg)?.[1];

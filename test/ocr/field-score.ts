@@ -28,7 +28,7 @@ function at(obj: unknown, path: string): unknown {
 }
 
 /** Leaf-by-leaf verdicts of `got` ({ kind, fields }) against `want`. */
-export function scoreFields(want: { kind: string; fields: Record<string, unknown> }, got: { kind: string; fields: unknown }): FieldVerdict[] {
+export function scoreFields(want: { kind: string; fields: object }, got: { kind: string; fields: unknown }): FieldVerdict[] {
   const expected: Array<[string, unknown]> = [];
   leaves(want, '', expected);
   return expected.map(([path, w]) => {
