@@ -10,7 +10,8 @@
  * FSSP XML was at hand to confirm them, so the list is lenient on purpose.
  *
  * Safe by construction: a DOCTYPE or ENTITY declaration is refused before parsing (no entity
- * expansion, no external resources), fast-xml-parser runs with entity processing off. Pure.
+ * expansion, no external resources), fast-xml-parser runs with entity processing off and only the
+ * five predefined entities and character references are decoded, by hand. Pure.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BadInputError } from '../../core/errors.ts';
@@ -108,9 +109,19 @@ function findText(node: unknown, names: readonly string[]): string | null {
   return null;
 }
 
+/** The five predefined XML entities and character references; nothing declared is ever expanded. */
+const PREDEFINED: Record<string, string> = { quot: '"', amp: '&', lt: '<', gt: '>', apos: "'" };
+function decodePredefined(s: string): string {
+  return s.replace(/&(quot|amp|lt|gt|apos|#\d{1,7}|#x[0-9a-f]{1,6});/gi, (m, name: string) => {
+    if (name[0] !== '#') return PREDEFINED[name.toLowerCase()] ?? m;
+    const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+  });
+}
+
 function textOf(value: unknown): string | null {
   if (typeof value === 'string' || typeof value === 'number') {
-    const s = String(value).replace(/\s+/g, ' ').trim();
+    const s = decodePredefined(String(value)).replace(/\s+/g, ' ').trim();
     return s === '' ? null : s;
   }
   if (Array.isArray(value)) return textOf(value[0]);

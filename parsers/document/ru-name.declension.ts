@@ -10,6 +10,9 @@
 
 /** Apply the letter case of `model` (all caps, Capitalised, lower) to `word`. */
 function withCaseOf(model: string, word: string): string {
+  const modelParts = model.split('-');
+  const wordParts = word.split('-');
+  if (modelParts.length > 1 && modelParts.length === wordParts.length) return wordParts.map((w, i) => withCaseOf(modelParts[i]!, w)).join('-');
   if (model === model.toUpperCase() && model !== model.toLowerCase()) return word.toUpperCase();
   if (model[0] && model[0] === model[0].toUpperCase()) return word[0]!.toUpperCase() + word.slice(1);
   return word;
