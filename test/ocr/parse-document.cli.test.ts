@@ -77,10 +77,10 @@ describe('konveyer parse document', () => {
       ipNumber: want.ipNumber, ipDate: want.ipDate, amount: want.amount, decisionDate: want.decisionDate,
       endGround: want.endGround, bailiff: want.bailiff,
     });
-    expect(record.fields.executiveDocument).toMatchObject({ number: want.executiveDocument.number, date: want.executiveDocument.date });
-    expect(record.fields.creditor.inn).toBe(want.creditor.inn);
-    expect(record.fields.debtor.birthDate).toBe(want.debtor.birthDate);
-    expect(record.fields.department.code).toBe(want.department.code);
+    expect(record.fields.executiveDocument).toMatchObject({ number: want.executiveDocument!.number, date: want.executiveDocument!.date });
+    expect(record.fields.creditor.inn).toBe(want.creditor!.inn);
+    expect(record.fields.debtor.birthDate).toBe(want.debtor!.birthDate);
+    expect(record.fields.department.code).toBe(want.department!.code);
   }, 240_000);
 
   it('reads an FSSP XML exactly, without OCR', async () => {
