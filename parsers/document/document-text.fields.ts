@@ -6,20 +6,22 @@ import { parseRuDate } from '../common/ru-date.ts';
 import { parseFsspMoney } from '../fssp/fssp-fields.ts';
 
 /** `DD.MM.YYYY` or «28 ноября 2025 г.» (a capture group). */
-export const ANY_DATE = String.raw`(\d{2}\.\d{2}\.\d{4}|\d{1,2}\s+(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*\s+\d{4})`;
+export const ANY_DATE = String.raw`(\d{2}\.\d{2}\.\d{4}|[«"]?\d{1,2}[»"]?\s+(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*\s+\d{4})`;
 
 /** An ISO date from either written form (case-insensitive month names). */
 export function anyDate(raw: string | null | undefined): string | null {
   if (!raw) return null;
-  return parseRuDate(raw.toLowerCase().replace(/\s+/g, ' ').trim());
+  return parseRuDate(raw.toLowerCase().replace(/[«»"]/g, '').replace(/\s+/g, ' ').trim());
 }
 
 /** A sum of money followed by its unit: «12 345,67 руб.», «148 300,00 р.», «61 204,10 рублей». */
-export const MONEY = String.raw`(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:руб|р\.|рубл)`;
+export const MONEY = String.raw`(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:руб|р\.|рубл)[а-яё]*\.?(?:\s*(\d{1,2})\s*коп)?`;
 
-/** The rubles of a MONEY match. */
+/** The rubles of a MONEY match («12 345 руб. 67 коп.» included). */
 export function moneyOf(m: RegExpExecArray): number | null {
-  return parseFsspMoney(`${m[1]}${m[2] ? `,${m[2]}` : ''}`);
+  // «12,5 руб.» is 12.50; «12 руб. 5 коп.» is 12.05.
+  const fraction = m[2] ?? (m[3] ? m[3].padStart(2, '0') : undefined);
+  return parseFsspMoney(`${m[1]}${fraction ? `,${fraction}` : ''}`);
 }
 
 /** The tail of an address: a house and what follows it (корпус, строение, литера, квартира, офис). */
