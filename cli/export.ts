@@ -44,7 +44,8 @@ export async function epguExportRows(stores: { documents: DocumentStore; epguReq
       ipNumber: f.ipNumber ?? null,
       ipDate: f.ipDate ?? null,
       department: objectCell(f.department),
-      bailiff: f.bailiff ?? null,
+      // Documents read before issue 14 stored the пристав as a plain string.
+      bailiff: typeof (f.bailiff as unknown) === 'string' ? (f.bailiff as unknown as string) : f.bailiff?.name ?? null,
       debtor: objectCell(f.debtor),
       creditor: objectCell(f.creditor),
       executiveDocument: objectCell(f.executiveDocument),

@@ -147,7 +147,7 @@ export class AuthRequiredError extends KonveyerError {
 }
 
 /** Codes of `DocumentUnreadableError`. */
-export type DocumentUnreadableCode = 'not_a_document' | 'pdf_encrypted' | 'pdf_broken' | 'image_broken';
+export type DocumentUnreadableCode = 'not_a_document' | 'pdf_encrypted' | 'pdf_broken' | 'image_broken' | 'xml_broken' | 'xml_unsafe';
 
 /**
  * A stored document (`ocr.document`) that can never be read: not a PDF or image, an encrypted or

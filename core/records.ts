@@ -188,14 +188,20 @@ export interface FsspSearchResult {
 /** Fields read from an FSSP document (DESIGN.md `document`): `parse document`, `documents.fields`; ISO dates, `amount` in rubles, absent values null. */
 export interface DocumentFields {
   ipNumber: string | null;
+  /** When the ИП was opened (also where an окончание quotes it). */
   ipDate: string | null;
   department: { name: string | null; address: string | null; code: string | null } | null;
-  bailiff: string | null;
-  debtor: { name: string | null; birthDate: string | null; address: string | null } | null;
-  creditor: { name: string | null; inn: string | null } | null;
-  executiveDocument: { type: string | null; number: string | null; date: string | null; issuer: string | null } | null;
+  bailiff: { name: string | null } | null;
+  /** Name nominative, without birth data. */
+  debtor: { name: string | null; birthDate: string | null; birthPlace: string | null; address: string | null } | null;
+  /** `inn` when the document prints it (more than the contract asks). */
+  creditor: { name: string | null; address: string | null; inn: string | null } | null;
+  executiveDocument: { type: string | null; number: string | null; date: string | null; issuer: string | null; caseNumber: string | null } | null;
+  /** The debt in rubles. */
   amount: number | null;
+  /** The document's own date. */
   decisionDate: string | null;
+  /** «ст. 46 ч. 1 п. 3» (окончание, прекращение). */
   endGround: string | null;
 }
 

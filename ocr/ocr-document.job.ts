@@ -31,6 +31,8 @@ const UNREADABLE: Record<string, DocumentUnreadableCode> = {
   pdf_encrypted: 'pdf_encrypted',
   pdf_broken: 'pdf_broken',
   image_broken: 'image_broken',
+  xml_broken: 'xml_broken',
+  xml_unsafe: 'xml_unsafe',
 };
 
 /** The reader's bad-file error as a `DocumentUnreadableError`, or null for any other error. */

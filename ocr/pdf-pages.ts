@@ -78,21 +78,51 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfHandle> {
     async textLines(pageNumber) {
       const page = await doc.getPage(pageNumber);
       const content = await page.getTextContent();
-      const rows: Array<{ y: number; parts: Array<{ x: number; s: string }> }> = [];
+      const rows: Array<{ y: number; parts: Array<{ x: number; w: number; size: number; s: string }> }> = [];
       for (const item of content.items) {
-        if (!('str' in item) || item.str === '') continue;
+        // Whitespace items (pdfjs fills gaps with them) carry no text; gaps are measured instead.
+        if (!('str' in item) || item.str.trim() === '') continue;
         const x = item.transform[4] as number;
         const y = item.transform[5] as number;
+        const size = Math.abs((item.transform[3] as number) || (item.transform[0] as number) || 10);
         // Items on the same baseline (±2 pt) form one line.
         let row = rows.find((r) => Math.abs(r.y - y) < 2);
         if (!row) rows.push((row = { y, parts: [] }));
-        row.parts.push({ x, s: item.str });
+        row.parts.push({ x, w: item.width ?? 0, size, s: item.str });
       }
       page.cleanup();
-      return rows
-        .sort((a, b) => b.y - a.y)
-        .map((r) => ({ y: r.y, text: r.parts.sort((a, b) => a.x - b.x).map((p) => p.s).join('').trim() }))
-        .filter((l) => l.text !== '');
+      // A gap wider than 1.2 font sizes between items of one baseline separates columns (a
+      // two-column header, «г. Казань … 17.03.2025»). Consecutive rows split at the same place form
+      // a column block, emitted column by column (left lines, then right lines), so a text layer
+      // never interleaves an ОСП's address with the addressee's lines.
+      const segmented = rows.sort((a, b) => b.y - a.y).map((r) => ({ y: r.y, segments: segmentsOf(r.parts.sort((a, b) => a.x - b.x)) }));
+      const out: PdfTextLine[] = [];
+      for (let i = 0; i < segmented.length; ) {
+        const split = splitOf(segmented[i]!.segments);
+        if (split === null) {
+          out.push({ y: segmented[i]!.y, text: segmented[i]!.segments.map((g) => g.text).join(' ') });
+          i++;
+          continue;
+        }
+        // Grow the block while rows split at (or keep to one side of) the same boundary.
+        let j = i + 1;
+        for (;;) {
+          if (j < segmented.length && fitsColumns(segmented[j]!.segments, split)) j++;
+          // A left-only row (the left column wrapped further) inside the block.
+          else if (j + 1 < segmented.length && segmented[j]!.segments.length === 1 && segmented[j]!.segments[0]!.end < split
+            && segmented[j + 1]!.segments.length >= 2 && fitsColumns(segmented[j + 1]!.segments, split)) j += 2;
+          else break;
+        }
+        const block = segmented.slice(i, j);
+        for (const side of ['left', 'right'] as const) {
+          for (const r of block) {
+            const text = r.segments.filter((g) => (side === 'left' ? g.x < split : g.x >= split)).map((g) => g.text).join(' ');
+            if (text) out.push({ y: r.y, text });
+          }
+        }
+        i = j;
+      }
+      return out.filter((l) => l.text !== '');
     },
     async renderPng(pageNumber, dpi = 300) {
       const page = await doc.getPage(pageNumber);
@@ -112,6 +142,35 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfHandle> {
       await doc.destroy();
     },
   };
+}
+
+interface TextSegment { x: number; end: number; text: string }
+
+/** The runs of one baseline: items closer than 1.2 font sizes join (with a space where there is a gap). */
+function segmentsOf(parts: Array<{ x: number; w: number; size: number; s: string }>): TextSegment[] {
+  const out: TextSegment[] = [];
+  for (const p of parts) {
+    const last = out.at(-1);
+    if (last && p.x - last.end <= p.size * 1.2) {
+      if (p.x - last.end > p.size * 0.15 && !/\s$/.test(last.text) && !/^\s/.test(p.s)) last.text += ' ';
+      last.text += p.s;
+      last.end = Math.max(last.end, p.x + p.w);
+    } else {
+      out.push({ x: p.x, end: p.x + p.w, text: p.s });
+    }
+  }
+  return out.map((g) => ({ ...g, text: g.text.trim() })).filter((g) => g.text !== '');
+}
+
+/** Where a row with two runs splits (the right run's x), or null for a one-run row. */
+function splitOf(segments: TextSegment[]): number | null {
+  return segments.length >= 2 ? segments[1]!.x - 1 : null;
+}
+
+/** A following row belongs to a column block split at `split`: two runs there, or one run on the right. */
+function fitsColumns(segments: TextSegment[], split: number): boolean {
+  if (segments.length >= 2) return Math.abs(segments[1]!.x - 1 - split) < 24 && segments[0]!.end < split;
+  return segments.length === 1 && segments[0]!.x >= split - 2;
 }
 
 interface CanvasFactory {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { documentPlainText, FSSP_DOCUMENT_KINDS, type FsspDocumentSpec } from '../../sandbox/epgu/documents/index.ts';
+import { documentPlainText, expectedFieldsOf, FSSP_DOCUMENT_KINDS, FSSP_DOCUMENT_LAYOUTS, type FsspDocumentSpec } from '../../sandbox/epgu/documents/index.ts';
 import { classifyDocument, extractDocumentFields } from './document-fields.parser.ts';
 import { normalizeOcrText } from './ocr-text.normalize.ts';
 
@@ -17,16 +17,7 @@ const base: FsspDocumentSpec = {
 };
 
 /** What a correct reader must report for a spec (the spec is the truth the document was made from). */
-function expected(spec: FsspDocumentSpec) {
-  return {
-    kind: spec.kind,
-    fields: {
-      ipNumber: spec.ipNumber, ipDate: spec.ipDate, department: spec.department, bailiff: spec.bailiff,
-      debtor: spec.debtor, creditor: spec.creditor, executiveDocument: spec.executiveDocument, amount: spec.amount,
-      decisionDate: spec.decisionDate, endGround: spec.endGround ?? null,
-    },
-  };
-}
+const expected = expectedFieldsOf;
 
 describe('extractDocumentFields on the text of every form', () => {
   for (const kind of FSSP_DOCUMENT_KINDS) {
@@ -34,7 +25,18 @@ describe('extractDocumentFields on the text of every form', () => {
       const spec: FsspDocumentSpec = {
         ...base, kind, decisionDate: kind === 'ip_opened' ? base.ipDate : '2025-09-30',
         ...(kind === 'ip_ended' ? { endGround: 'ст. 46 ч. 1 п. 4' } : {}),
+        ...(kind === 'ip_terminated' ? { endGround: 'ст. 43 ч. 1 п. 1' } : {}),
         ...(kind.startsWith('motion') ? { motionText: 'Прошу обратить взыскание на заработную плату должника' } : {}),
+      };
+      expect(extractDocumentFields(documentPlainText(spec))).toEqual(expected(spec));
+    });
+  }
+
+  for (const layout of FSSP_DOCUMENT_LAYOUTS) {
+    it(`reads every field in the ${layout} layout, with a signature stamp`, () => {
+      const spec: FsspDocumentSpec = {
+        ...base, kind: 'ip_ended', decisionDate: '2025-11-28', endGround: 'ст. 46 ч. 1 п. 3', layout, stamp: true,
+        debtor: { ...base.debtor, birthPlace: 'Г. СТЕРЛИТАМАК' }, creditor: { ...base.creditor, address: '450005, Г. УФА, УЛ. МИРА, Д. 7' },
       };
       expect(extractDocumentFields(documentPlainText(spec))).toEqual(expected(spec));
     });
@@ -64,7 +66,7 @@ describe('extractDocumentFields on the text of every form', () => {
     expect(got.fields.ipNumber).toBe('54237/25/02016-ИП');
     expect(got.fields.ipDate).toBe('2025-02-26');
     expect(got.fields.amount).toBe(12345.67);
-    expect(got.fields.creditor).toEqual({ name: 'ООО "УК "СТАНДАРТ"', inn: '0226270680' });
+    expect(got.fields.creditor).toEqual({ name: 'ООО "УК "СТАНДАРТ"', address: null, inn: '0226270680' });
     expect(got.fields.endGround).toBe('ст. 46 ч. 1 п. 3');
   });
 
@@ -77,6 +79,42 @@ describe('extractDocumentFields on the text of every form', () => {
   it('classifies the refusal apart from the grant (both say «удовлетворении»)', () => {
     expect(classifyDocument('ПОСТАНОВЛЕНИЕ\nоб отказе в удовлетворении заявления (ходатайства)')).toBe('motion_refused');
     expect(classifyDocument('ПОСТАНОВЛЕНИЕ\nоб удовлетворении заявления (ходатайства)')).toBe('motion_granted');
+  });
+
+  it('classifies прекращение, отказ в возбуждении, окончание with the return of the writ, a letter-spaced title', () => {
+    expect(classifyDocument('ПОСТАНОВЛЕНИЕ\nо прекращении исполнительного производства')).toBe('ip_terminated');
+    expect(classifyDocument('ПОСТАНОВЛЕНИЕ\nоб отказе в возбуждении исполнительного производства')).toBe('ip_refused');
+    expect(classifyDocument('ПОСТАНОВЛЕНИЕ № 1\nоб окончании и возвращении ИД взыскателю')).toBe('ip_ended');
+    expect(classifyDocument('П О С Т А Н О В Л Е Н И Е\nО ВОЗБУЖДЕНИИ ИСПОЛНИТЕЛЬНОГО ПРОИЗВОДСТВА')).toBe('ip_opened');
+  });
+
+  it('reads a two-column header whose columns a text layer interleaved line by line', () => {
+    // Typed by hand: the ОСП on the left, the addressee on the right, read across (no column split).
+    const text = [
+      'ГУФССП России по Свердловской области Взыскатель:',
+      'Октябрьский районный отдел АО "ЕКАТЕРИНБУРГЭНЕРГОСБЫТ"',
+      'судебных приставов г. Екатеринбурга 620017, г. Екатеринбург,',
+      '620014, г. Екатеринбург, ул. Восточная, д. 56 ул. Кировградская, д. 2',
+      '26.05.2025 № 66005/25/912337 Должник: Смирнова Е. В.',
+      'ПОСТАНОВЛЕНИЕ',
+      'о возбуждении исполнительного производства',
+      'Судебный пристав-исполнитель Октябрьского РОСП г. Екатеринбурга Кожевникова Т. А., рассмотрев исполнительный лист серии ФС № 041225873',
+      'от 14.04.2025, выданный Октябрьским районным судом г. Екатеринбурга по делу № 2-1877/2025, о взыскании задолженности в размере 61 204,10 рублей',
+      'в отношении должника Смирновой Елены Викторовны, 03.11.1985 года рождения, уроженки г. Нижний Тагил, проживающей по адресу: 620102, г. Екатеринбург,',
+      'ул. Белореченская, д. 15, кв. 77, в пользу взыскателя АО "ЕКАТЕРИНБУРГЭНЕРГОСБЫТ" (адрес: 620017, г. Екатеринбург, ул. Кировградская, д. 2),',
+      'УСТАНОВИЛ:',
+      '1. Возбудить исполнительное производство № 118764/25/66005-ИП.',
+    ].join('\n');
+    const got = extractDocumentFields(text);
+    expect(got.kind).toBe('ip_opened');
+    expect(got.fields).toMatchObject({
+      ipNumber: '118764/25/66005-ИП', ipDate: '2025-05-26', decisionDate: '2025-05-26', amount: 61204.1,
+      department: { name: 'Октябрьского РОСП г. Екатеринбурга', address: '620014, г. Екатеринбург, ул. Восточная, д. 56', code: '66005' },
+      bailiff: { name: 'Кожевникова Т. А.' },
+      debtor: { name: 'Смирнова Елена Викторовна', birthDate: '1985-11-03', birthPlace: 'г. Нижний Тагил', address: '620102, г. Екатеринбург, ул. Белореченская, д. 15, кв. 77' },
+      creditor: { name: 'АО "ЕКАТЕРИНБУРГЭНЕРГОСБЫТ"', address: '620017, г. Екатеринбург, ул. Кировградская, д. 2' },
+      executiveDocument: { type: 'исполнительный лист', number: 'ФС № 041225873', date: '2025-04-14', issuer: 'Октябрьским районным судом г. Екатеринбурга', caseNumber: '2-1877/2025' },
+    });
   });
 });
 

@@ -21,6 +21,20 @@ function fixMixedWord(word: string): string {
   return word.replace(/[A-Za-z]/g, (ch) => LATIN_TO_CYRILLIC[ch] ?? ch);
 }
 
+/**
+ * In a Cyrillic line, a short all-look-alike Latin token is a slip too: initials «Т. A.», «C.C.»,
+ * the preposition «B», a house letter «30a». Longer Latin words (PDF, e-mail) stay.
+ */
+function fixLatinToken(word: string, cyrillicLine: boolean): string {
+  if (!cyrillicLine) return word;
+  if (/^py[б6]\.?[,;]?$/.test(word)) return word.replace(/^py[б6]/, 'руб');
+  if (/^(?:[ABCEHKMOPTXY]\.?){1,3}[,.;:]?$/.test(word) || /^[aceopxynkmur]{1,3}[,.;:]?$/.test(word)) return word.replace(/[A-Za-z]/g, (ch) => LATIN_TO_CYRILLIC[ch] ?? ch);
+  // «A76-31542/2024»: a look-alike letter glued to digits (arbitration case numbers start with «А»).
+  if (/^[ABCEHKMOPTXY]\d/.test(word)) return (LATIN_TO_CYRILLIC[word[0]!] ?? word[0]) + word.slice(1);
+  const house = /^(\d+)([aceopxy])([,.;:]?)$/.exec(word);
+  return house ? `${house[1]}${LATIN_TO_CYRILLIC[house[2]!]}${house[3]}` : word;
+}
+
 /** Inside a run of digits, look-alike letters become digits («2О25» → «2025», «О2016» → «02016»). */
 function fixDigitRuns(text: string): string {
   // A token of digits and look-alikes with at least two real digits, bounded by non-letters.
@@ -47,10 +61,15 @@ export function normalizeOcrText(text: string): string {
     .replace(/[ ]+/g, ' ');
   // «II» is how OCR reads a serif «П» («II. И.», «IIРИСТАВ»).
   t = t.replace(/II(?=\. ?[А-ЯЁ]\.)/g, 'П').replace(/II(?=[А-ЯЁ])|(?<=[А-ЯЁ])II/g, 'П');
-  t = t.split('\n').map((line) => line.trim().split(' ').map(fixMixedWord).join(' ')).join('\n');
+  t = t.split('\n').map((line) => {
+    const cyrillic = (line.match(/[а-яё]/gi)?.length ?? 0) >= 3;
+    return line.trim().split(' ').map((w) => fixLatinToken(fixMixedWord(w), cyrillic)).join(' ');
+  }).join('\n');
   // The preposition «об» read as digits («06 окончании», «0б удовлетворении»).
   t = t.replace(/(^|[\s(])[0Оо][6б](?= [а-яё])/gmu, '$1об');
   // A look-alike letter after «ст.», «ч.», «п.» is a digit («п. З ч. 1» → «п. 3 ч. 1»).
+  // «п. Зч. 1» — the digit read as a letter and glued to the next abbreviation.
+  t = t.replace(/(?<![\p{L}])(п|ч)\. ?([0-9ЗзбОоlI])(?=(?:ч|ст)\.)/gu, (_, k: string, d: string) => `${k}. ${LETTER_TO_DIGIT[d] ?? d} `);
   t = t.replace(/(?<![\p{L}])(ст|ч|п)\. ?([ЗзбОоlI])(?![\p{L}\d])/gu, (_, k: string, d: string) => `${k}. ${LETTER_TO_DIGIT[d] ?? d}`);
   t = fixDigitRuns(t);
   // «54237 / 25 / 02016 - ИП» and «26. 02.2025» → joined (OCR splits at punctuation).

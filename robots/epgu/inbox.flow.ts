@@ -2,7 +2,8 @@
  * The `epgu.inbox` flow over plain HTTP with the account's stored session: (1) «Мои заявления» —
  * statuses of open requests (registration fixes the due date); (2) the ГЭПС feed (TARGETS.md §4),
  * newest first, paged backwards by `lastFeedDate` until the account's cursor; every new item's
- * attachments are downloaded (the raw PDF is the evidence), stored as `documents`, linked to their
+ * attachments are downloaded (the raw PDF or FSSP XML is the evidence; an XML comes first, its
+ * PDF print form after it), stored as `documents`, linked to their
  * request (by the application number in the item, else the oldest open request of that ИП number),
  * which closes it, and queued for OCR. The cursor is saved after each item: a crash re-reads at most one.
  * 504s are retried in place with pauses (the real feed gives them often).
@@ -154,7 +155,12 @@ async function storeItem(ctx: InboxFlowContext, item: FeedItem): Promise<{ docum
   const receivedAt = new Date(feedMs(detail.date ?? item.date));
   const documents: string[] = [];
   let linked = 0;
-  for (const att of (detail.detail?.messages ?? []).flatMap((m) => m.attachments ?? [])) {
+  // An answer may be the FSSP XML with its PDF print form: every file is stored (and read), the XML
+  // first, so the request's answer is the exact one and the print form is kept beside it.
+  const attachments = (detail.detail?.messages ?? []).flatMap((m) => m.attachments ?? []);
+  const isXml = (a: { fileName: string; mimeType?: string }) => /xml/i.test(a.mimeType ?? '') || /\.xml$/i.test(a.fileName);
+  attachments.sort((a, b) => Number(isXml(b)) - Number(isXml(a)));
+  for (const att of attachments) {
     const file = await get(ctx, PATHS.download(att.attachmentId), `download-${att.attachmentId}`);
     const evidenceId = ctx.evidence.lastId;
     const { createHash } = await import('node:crypto');

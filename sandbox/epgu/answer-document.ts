@@ -9,6 +9,7 @@ import { EPGU_REQUEST_KINDS } from '../../core/epgu-kinds.ts';
 import type { SandboxWorld } from '../data/world.types.ts';
 import { createPrng, deriveSeed } from '../data/prng.ts';
 import type { SandboxProceeding } from '../fssp/fssp.data.ts';
+import { presentationOf } from './documents/document-spec.ts';
 import { renderFsspDocument } from './documents/fssp-document.render.ts';
 import type { FsspDocumentKind, FsspDocumentSpec } from './documents/fssp-document.types.ts';
 
@@ -35,7 +36,7 @@ export function answerSpecOf(world: SandboxWorld, p: SandboxProceeding, docKind:
   const prng = createPrng(deriveSeed(seed, 'answer-spec'));
   const creditor = prng.pick(world.creditors);
   const kopecks = p.subjects.reduce((s, x) => s + (x.amountKopecks ?? 0), 0) || p.debtRestKopecks || 100_000;
-  return {
+  const spec: FsspDocumentSpec = {
     kind: docKind,
     ipNumber: p.ipNumber,
     ipDate: p.ipDate,
@@ -49,6 +50,8 @@ export function answerSpecOf(world: SandboxWorld, p: SandboxProceeding, docKind:
     ...(docKind === 'ip_ended' && p.ended ? { endGround: `ст. ${p.ended.article} ч. ${p.ended.part} п. ${p.ended.point}` } : {}),
     ...(docKind.startsWith('motion') ? { motionText: `Заявление ${EPGU_REQUEST_KINDS[requestKind]}` } : {}),
   };
+  // The layout, stamp and the facts only some layouts print vary by seed, like real ОСП answers.
+  return { ...spec, ...presentationOf(spec, seed, p.caseNumber ?? null) };
 }
 
 /** The PDF bytes (text layer, or scanned raster pages when `scanned`). */

@@ -13,6 +13,7 @@ import type { SandboxWorld } from '../data/world.types.ts';
 import { FsspBank, type SandboxProceeding } from '../fssp/fssp.data.ts';
 import { answerKindOf, answerSpecOf, renderAnswerPdf } from './answer-document.ts';
 import type { FsspDocumentKind } from './documents/fssp-document.types.ts';
+import { renderFsspXml, XML_KINDS } from './documents/fssp-document.xml.ts';
 import { SANDBOX_EPGU_ACCOUNTS, type SandboxEpguAccount } from './epgu-accounts.ts';
 import type { EpguClock } from './epgu-clock.ts';
 
@@ -35,6 +36,8 @@ export interface SandboxApplication {
   proceeding: SandboxProceeding | null;
   answerKind: FsspDocumentKind;
   scanned: boolean;
+  /** The answer comes as FSSP XML with a PDF print form (two attachments: `<attachmentId>-xml`, then the PDF). */
+  xml: boolean;
   seed: number;
   feedId: string;
   attachmentId: string;
@@ -169,10 +172,13 @@ export class EpguPortal {
       proceeding,
       answerKind: answerKindOf(d.kind!, proceeding, deriveSeed(seed, 'kind')),
       scanned: prng.chance(0.4),
+      xml: false,
       seed,
       feedId: String(70_000_000 + this.applications.length * 7 + prng.int(0, 6)),
       attachmentId: `${prng.token(8)}-${number}`,
     };
+    // Drawn from its own seed so the other choices of an application stay what they were.
+    app.xml = !app.scanned && XML_KINDS.includes(app.answerKind) && createPrng(deriveSeed(seed, 'xml')).chance(0.6);
     this.applications.push(app);
     return app;
   }
@@ -200,23 +206,33 @@ export class EpguPortal {
     return this.applicationsOf(login).find((a) => a.feedId === id && a.decidedAt <= this.clock.now());
   }
 
+  /** The application whose answer has this attachment id (its PDF, or its XML `<id>-xml`). */
   byAttachment(login: string, attachmentId: string): SandboxApplication | undefined {
-    return this.applicationsOf(login).find((a) => a.attachmentId === attachmentId && a.decidedAt <= this.clock.now());
+    return this.applicationsOf(login).find((a) => (a.attachmentId === attachmentId || (a.xml && `${a.attachmentId}-xml` === attachmentId)) && a.decidedAt <= this.clock.now());
   }
 
   private readonly pdfs = new Map<string, Promise<Buffer>>();
 
-  /** The answer PDF (rendered once, then cached). */
+  /** The facts printed on an application's answer. */
+  private answerSpec(app: SandboxApplication) {
+    const p = app.proceeding ?? this.bank.proceedings[app.seed % this.bank.proceedings.length]!;
+    return answerSpecOf(this.world, app.proceeding ? p : { ...p, ipNumber: app.ipNumber }, app.answerKind, app.kind, mskDate(app.decidedAt), app.seed);
+  }
+
+  /** The answer PDF (rendered once, then cached); the print form when the answer also has an XML. */
   answerPdf(app: SandboxApplication): Promise<Buffer> {
     let pdf = this.pdfs.get(app.attachmentId);
     if (!pdf) {
-      const p = app.proceeding ?? this.bank.proceedings[app.seed % this.bank.proceedings.length]!;
-      const spec = answerSpecOf(this.world, app.proceeding ? p : { ...p, ipNumber: app.ipNumber }, app.answerKind, app.kind, mskDate(app.decidedAt), app.seed);
-      pdf = renderAnswerPdf(spec, app.scanned, app.seed);
+      pdf = renderAnswerPdf(this.answerSpec(app), app.scanned, app.seed);
       pdf.catch(() => this.pdfs.delete(app.attachmentId));
       this.pdfs.set(app.attachmentId, pdf);
     }
     return pdf;
+  }
+
+  /** The answer as FSSP XML (`OIp`), for applications with `xml`. */
+  answerXml(app: SandboxApplication): Buffer {
+    return renderFsspXml(this.answerSpec(app));
   }
 
   /** Days of sandbox time, for the admin route. */

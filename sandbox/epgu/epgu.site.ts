@@ -186,14 +186,25 @@ export function createEpguSite(options: EpguSiteOptions = {}) {
           date: feedDate(a.decidedAt),
           detail: {
             addParams: { DbtrName: a.proceeding?.debtor.name ?? null, IpNumber: a.ipNumber, OrderId: a.number },
-            messages: [{ text: `Ответ на заявление № ${a.number}`, attachments: [{ fileName: `${a.answerKind}_${a.number}.pdf`, attachmentId: a.attachmentId, mimeType: 'application/pdf' }] }],
+            messages: [{
+              text: `Ответ на заявление № ${a.number}`,
+              // Some answers are the FSSP XML with its PDF print form, others a PDF (or a scan) alone.
+              attachments: [
+                ...(a.xml ? [{ fileName: `${a.answerKind}_${a.number}.xml`, attachmentId: `${a.attachmentId}-xml`, mimeType: 'application/xml' }] : []),
+                { fileName: `${a.answerKind}_${a.number}.pdf`, attachmentId: a.attachmentId, mimeType: 'application/pdf' },
+              ],
+            }],
           },
         });
       }
       const file = /^\/api\/lk\/geps\/file\/download\/([^/]+)$/.exec(req.path);
       if (file) {
-        const a = portal.byAttachment(login, decodeURIComponent(file[1]!));
+        const id = decodeURIComponent(file[1]!);
+        const a = portal.byAttachment(login, id);
         if (!a) return jsonResponse(404, { error: { code: 'NOT_FOUND' } });
+        if (id !== a.attachmentId) {
+          return { status: 200, headers: { 'content-type': 'application/xml; charset=utf-8', 'content-disposition': `attachment; filename="${a.answerKind}_${a.number}.xml"` }, body: portal.answerXml(a) };
+        }
         const pdf = await portal.answerPdf(a);
         return { status: 200, headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${a.answerKind}_${a.number}.pdf"` }, body: pdf };
       }
@@ -233,7 +244,7 @@ export function createEpguSite(options: EpguSiteOptions = {}) {
         if (path === '/epgu/applications') {
           return jsonResponse(200, {
             count: portal.applications.length,
-            applications: portal.applications.map((a) => ({ number: a.number, login: a.login, ipNumber: a.ipNumber, kind: a.kind, text: a.text, sentAt: new Date(a.sentAt).toISOString(), registeredAt: new Date(a.registeredAt).toISOString(), decidedAt: new Date(a.decidedAt).toISOString(), answerKind: a.answerKind, scanned: a.scanned, feedId: a.feedId })),
+            applications: portal.applications.map((a) => ({ number: a.number, login: a.login, ipNumber: a.ipNumber, kind: a.kind, text: a.text, sentAt: new Date(a.sentAt).toISOString(), registeredAt: new Date(a.registeredAt).toISOString(), decidedAt: new Date(a.decidedAt).toISOString(), answerKind: a.answerKind, scanned: a.scanned, xml: a.xml, feedId: a.feedId })),
           });
         }
         if (path === '/epgu/sessions/drop' && req.method === 'POST') return jsonResponse(200, { dropped: portal.dropSessions() });

@@ -187,27 +187,35 @@ describe('epgu.inbox, deadlines and export', () => {
     await admin('clock', { advanceDays: 25 });
     const read = await inbox();
     expect(read.result?.count).toBe(3);
-    const apps = (await applications()).applications;
+    const apps = (await applications()).applications as Array<{ number: string; decidedAt: string; xml?: boolean }>;
+    let files = 0;
     for (const r of open) {
       const req = (await storage.epguRequests.get(r._id))!;
+      const app = apps.find((x) => x.number === r.applicationNumber)!;
       expect(req.status).toBe('answered');
-      expect(req.answerDocumentIds.length).toBe(1);
-      // The inbox queued OCR for the answer; the OCR role reads it: done, about the request's ИП.
-      let doc = (await storage.documents.get(req.answerDocumentIds[0]!))!;
-      for (let i = 0; i < 900 && (doc.status === 'ocr_queued' || doc.status === 'pending_ocr'); i++) {
-        await new Promise((res) => setTimeout(res, 200));
-        doc = (await storage.documents.get(doc._id))!;
+      // An XML answer comes with its PDF print form: the XML is the first answer document.
+      expect(req.answerDocumentIds.length).toBe(app.xml ? 2 : 1);
+      files += req.answerDocumentIds.length;
+      for (const [n, id] of req.answerDocumentIds.entries()) {
+        const isXml = app.xml === true && n === 0;
+        // The inbox queued OCR for the answer; the OCR role reads it: done, about the request's ИП.
+        let doc = (await storage.documents.get(id))!;
+        for (let i = 0; i < 900 && (doc.status === 'ocr_queued' || doc.status === 'pending_ocr'); i++) {
+          await new Promise((res) => setTimeout(res, 200));
+          doc = (await storage.documents.get(doc._id))!;
+        }
+        expect(doc).toMatchObject({ requestId: r._id, applicationNumber: r.applicationNumber, ipNumber: r.ipNumber, contentType: isXml ? 'application/xml' : 'application/pdf', status: 'done', error: null });
+        expect(doc.fields?.ipNumber).toBe(r.ipNumber);
+        expect(doc.kind).not.toBe('other');
+        const body = (await storage.evidence.readBody(doc.sha256))!;
+        expect(body.subarray(0, 5).toString()).toBe(isXml ? '<?xml' : '%PDF-');
+        if (isXml) expect(doc).toMatchObject({ ocr: false, confidence: 1 });
       }
-      expect(doc).toMatchObject({ requestId: r._id, applicationNumber: r.applicationNumber, ipNumber: r.ipNumber, contentType: 'application/pdf', status: 'done', error: null });
-      expect(doc.fields?.ipNumber).toBe(r.ipNumber);
-      expect(doc.kind).not.toBe('other');
-      const body = (await storage.evidence.readBody(doc.sha256))!;
-      expect(body.subarray(0, 5).toString()).toBe('%PDF-');
-      expect(req.closedAt!.toISOString()).toBe(new Date(apps.find((x) => x.number === r.applicationNumber)!.decidedAt).toISOString());
+      expect(req.closedAt!.toISOString()).toBe(new Date(app.decidedAt).toISOString());
     }
     // A second read finds nothing new (the cursor), so no duplicate documents.
     expect((await inbox()).result?.count).toBe(0);
-    expect(await storage.documents.listReceived({ origin: 'epgu' })).toHaveLength(3);
+    expect(await storage.documents.listReceived({ origin: 'epgu' })).toHaveLength(files);
 
     // Overdue: the sms account's request is still open; as of a date past its due date it is listed.
     const smsOpen = (await storage.epguRequests.listOpen({ account: 'sms' }))[0]!;

@@ -12,7 +12,7 @@ import { ROBOT_JOB_NAMES } from '../../queues/names.ts';
 import { createRedis } from '../../queues/redis.ts';
 import { submitLookups, SubmitRejectedError, type SubmitRequest } from '../../queues/submit.ts';
 import { generateWorld } from '../../sandbox/data/index.ts';
-import { documentSpecFromProceeding, renderFsspDocument, type FsspDocumentSpec } from '../../sandbox/epgu/documents/index.ts';
+import { documentSpecFromProceeding, expectedFieldsOf, renderFsspDocument, type FsspDocumentSpec } from '../../sandbox/epgu/documents/index.ts';
 import { deriveProceedings } from '../../sandbox/fssp/fssp.data.ts';
 import type { Storage } from '../../storage/index.ts';
 import { queueCache, waitForFinal } from '../helpers/lookups.ts';
@@ -31,11 +31,7 @@ const redis = createRedis(serviceUrls().redisUrl);
 const queues = queueCache(redis, () => config.queue.prefix);
 const submit = (r: SubmitRequest[]) => submitLookups({ lookups: storage.lookups, queueFor: queues.queueFor, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } }, r);
 
-const expectedFields = (spec: FsspDocumentSpec) => ({
-  ipNumber: spec.ipNumber, ipDate: spec.ipDate, department: spec.department, bailiff: spec.bailiff, debtor: spec.debtor,
-  creditor: spec.creditor, executiveDocument: spec.executiveDocument, amount: spec.amount, decisionDate: spec.decisionDate,
-  endGround: spec.endGround ?? null,
-});
+const expectedFields = (spec: FsspDocumentSpec) => expectedFieldsOf(spec).fields;
 
 /** Stores `body` as evidence and a `documents` entry pointing at it (as epgu.inbox does). */
 async function storeDocument(id: string, body: Buffer, fileName: string): Promise<void> {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateWorld } from '../../sandbox/data/index.ts';
-import { documentSpecFromProceeding, renderFsspDocument, type FsspDocumentSpec } from '../../sandbox/epgu/documents/index.ts';
+import { documentSpecFromProceeding, expectedFieldsOf, renderFsspDocument, renderFsspXml, type FsspDocumentSpec } from '../../sandbox/epgu/documents/index.ts';
 import { deriveProceedings } from '../../sandbox/fssp/fssp.data.ts';
 import { brokenPdf, encryptedPdf, notADocument } from './bad-documents.ts';
 
@@ -38,13 +38,7 @@ const scanSpec = documentSpecFromProceeding(personal, 'ip_ended', 2, world);
 let textPdf: string;
 let scanPdf: string;
 
-function expectedFields(spec: FsspDocumentSpec) {
-  return {
-    ipNumber: spec.ipNumber, ipDate: spec.ipDate, department: spec.department, bailiff: spec.bailiff, debtor: spec.debtor,
-    creditor: spec.creditor, executiveDocument: spec.executiveDocument, amount: spec.amount, decisionDate: spec.decisionDate,
-    endGround: spec.endGround ?? null,
-  };
-}
+const expectedFields = (spec: FsspDocumentSpec) => expectedFieldsOf(spec).fields;
 
 beforeAll(async () => {
   textPdf = join(dir, 'opened.pdf');
@@ -54,6 +48,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'encrypted.pdf'), await encryptedPdf());
   writeFileSync(join(dir, 'broken.pdf'), brokenPdf(await renderFsspDocument(textSpec, { scanned: false, seed: 1 })));
   writeFileSync(join(dir, 'notes.pdf'), notADocument());
+  writeFileSync(join(dir, 'ended.xml'), renderFsspXml(scanSpec));
+  writeFileSync(join(dir, 'xxe.xml'), '<?xml version="1.0"?><!DOCTYPE OIp [<!ENTITY x SYSTEM "file:///etc/passwd">]><OIp><DbtrName>&x;</DbtrName></OIp>');
+  writeFileSync(join(dir, 'broken.xml'), renderFsspXml(scanSpec).subarray(0, 200));
 }, 120_000);
 
 describe('konveyer parse document', () => {
@@ -80,13 +77,23 @@ describe('konveyer parse document', () => {
       ipNumber: want.ipNumber, ipDate: want.ipDate, amount: want.amount, decisionDate: want.decisionDate,
       endGround: want.endGround, bailiff: want.bailiff,
     });
-    expect(record.fields.executiveDocument).toMatchObject({ number: want.executiveDocument.number, date: want.executiveDocument.date });
-    expect(record.fields.creditor.inn).toBe(want.creditor.inn);
-    expect(record.fields.debtor.birthDate).toBe(want.debtor.birthDate);
-    expect(record.fields.department.code).toBe(want.department.code);
+    expect(record.fields.executiveDocument).toMatchObject({ number: want.executiveDocument!.number, date: want.executiveDocument!.date });
+    expect(record.fields.creditor.inn).toBe(want.creditor!.inn);
+    expect(record.fields.debtor.birthDate).toBe(want.debtor!.birthDate);
+    expect(record.fields.department.code).toBe(want.department!.code);
   }, 240_000);
 
+  it('reads an FSSP XML exactly, without OCR', async () => {
+    const { code, stdout } = await konveyer('parse', 'document', join(dir, 'ended.xml'));
+    expect(code).toBe(0);
+    const record = JSON.parse(stdout);
+    expect(record).toMatchObject({ kind: 'ip_ended', ocr: false, confidence: 1 });
+    expect(record.fields).toEqual(expectedFields({ ...scanSpec, layout: 'classic' }));
+  }, 60_000);
+
   it.each([
+    ['xxe.xml', 'xml_unsafe'],
+    ['broken.xml', 'xml_broken'],
     ['encrypted.pdf', 'pdf_encrypted'],
     ['broken.pdf', 'pdf_broken'],
     ['notes.pdf', 'not_a_document'],

@@ -6,7 +6,7 @@ import { addDays } from '../../data/dates.ts';
 import { createPrng, deriveSeed } from '../../data/prng.ts';
 import type { SandboxWorld } from '../../data/world.types.ts';
 import type { SandboxProceeding } from '../../fssp/fssp.data.ts';
-import type { FsspDocumentKind, FsspDocumentSpec } from './fssp-document.types.ts';
+import { FSSP_DOCUMENT_LAYOUTS, type FsspDocumentKind, type FsspDocumentSpec } from './fssp-document.types.ts';
 
 const MOTIONS = [
   'Прошу направить запросы в банки и кредитные организации о наличии счетов должника',
@@ -30,6 +30,27 @@ function creditorOf(p: SandboxProceeding, world: SandboxWorld | undefined, pick:
   return creditor ? { name: creditor.name, inn: creditor.inn } : pick(SUPPLIERS);
 }
 
+const BIRTH_TOWNS = ['Г. УФА', 'Г. СТЕРЛИТАМАК БАШКИРСКОЙ АССР', 'С. ЧЕКМАГУШ', 'Г. КАЗАНЬ', 'Г. ОРЕНБУРГ', 'ПОС. ПРИЮТОВО БЕЛЕБЕЕВСКОГО Р-НА'];
+const STREETS = ['УЛ. ЛЕНИНА', 'УЛ. МИРА', 'ПР-Т ОКТЯБРЯ', 'УЛ. КОММУНИСТИЧЕСКАЯ', 'УЛ. ЦЮРУПЫ'];
+
+/**
+ * The presentation of a document (layout, stamp) and the facts only some layouts print (birth
+ * place, creditor address, a writ's case number), seeded apart from the facts so they stay put.
+ */
+export function presentationOf(spec: FsspDocumentSpec, seed: number, caseNumber: string | null): Pick<FsspDocumentSpec, 'layout' | 'stamp' | 'debtor' | 'creditor' | 'executiveDocument'> {
+  const rng = createPrng(deriveSeed(seed, `layout:${spec.ipNumber}:${spec.kind}`));
+  const person = !!spec.debtor.birthDate;
+  const city = /Г\. ?([А-ЯЁ-]+)/i.exec(spec.department.address)?.[1]?.toUpperCase() ?? 'УФА';
+  const isWrit = /лист/i.test(spec.executiveDocument.type);
+  return {
+    layout: rng.pick(FSSP_DOCUMENT_LAYOUTS),
+    stamp: rng.chance(0.4),
+    debtor: { ...spec.debtor, birthPlace: person && rng.chance(0.7) ? rng.pick(BIRTH_TOWNS) : null },
+    creditor: { ...spec.creditor, address: rng.chance(0.8) ? `${rng.int(450000, 453999)}, Г. ${city}, ${rng.pick(STREETS)}, Д. ${rng.int(1, 120)}` : null },
+    executiveDocument: { ...spec.executiveDocument, caseNumber: isWrit ? caseNumber : null },
+  };
+}
+
 /**
  * The spec of one document about `proceeding`. `world` (optional) names the real creditor of the
  * court case; without it a resource supplier is picked by seed. Amount = the main debt in rubles.
@@ -47,7 +68,7 @@ export function documentSpecFromProceeding(proceeding: SandboxProceeding, kind: 
   const endGround = kind !== 'ip_ended' ? undefined
     : ended && ended.article === '46' ? `ст. ${ended.article} ч. ${ended.part} п. ${ended.point}`
     : `ст. 46 ч. 1 п. ${rng.pick(['3', '4'])}`;
-  return {
+  const spec: FsspDocumentSpec = {
     kind,
     ipNumber: proceeding.ipNumber,
     ipDate: proceeding.ipDate,
@@ -62,4 +83,5 @@ export function documentSpecFromProceeding(proceeding: SandboxProceeding, kind: 
     ...(kind === 'motion_granted' || kind === 'motion_refused' ? { motionText: rng.pick(MOTIONS) } : {}),
     subject: main?.type,
   };
+  return { ...spec, ...presentationOf(spec, seed, proceeding.caseNumber ?? null) };
 }

@@ -62,16 +62,51 @@ async function renderTextPdf(blocks: TextBlock[]): Promise<Buffer> {
   const width = A4.width - MARGIN.left - MARGIN.right;
   let page: PDFPage = pdf.addPage([A4.width, A4.height]);
   let y = A4.height - MARGIN.top;
-  for (const block of blocks) {
+  const newLine = () => {
+    if (y - LEADING < MARGIN.bottom) {
+      page = pdf.addPage([A4.width, A4.height]);
+      y = A4.height - MARGIN.top;
+    }
+    y -= LEADING;
+  };
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[b]!;
     const font = block.bold ? bold : regular;
     const indent = block.indent ?? 0;
     y -= block.spaceBefore ?? 0;
-    wrap(block.text, font, width, indent).forEach((line, i) => {
-      if (y - LEADING < MARGIN.bottom) {
+    if (block.framed) {
+      // A stamp: this and the following framed blocks, small, inside one frame.
+      const group = [block];
+      while (blocks[b + 1]?.framed) group.push(blocks[++b]!);
+      const boxW = 310;
+      const boxH = group.length * 12 + 10;
+      if (y - boxH < MARGIN.bottom) {
         page = pdf.addPage([A4.width, A4.height]);
         y = A4.height - MARGIN.top;
       }
-      y -= LEADING;
+      const left = MARGIN.left + (width - boxW) / 2;
+      page.drawRectangle({ x: left, y: y - boxH, width: boxW, height: boxH, borderColor: rgb(0.1, 0.2, 0.6), borderWidth: 1.2 });
+      for (const g of group) {
+        y -= 12;
+        page.drawText(g.text, { x: left + 8, y: y - 2, size: 8.5, font: regular, color: rgb(0.1, 0.2, 0.6) });
+      }
+      y -= 10;
+      continue;
+    }
+    if (block.right !== undefined) {
+      // Two columns on the same baselines: the left from the margin, the right from the middle.
+      const half = width * 0.5 - 8;
+      const leftLines = wrap(block.text, font, half, 0);
+      const rightLines = wrap(block.right, font, half, 0);
+      for (let i = 0; i < Math.max(leftLines.length, rightLines.length); i++) {
+        newLine();
+        if (leftLines[i]) page.drawText(leftLines[i]!, { x: MARGIN.left, y, size: FONT_SIZE, font, color: rgb(0, 0, 0) });
+        if (rightLines[i]) page.drawText(rightLines[i]!, { x: MARGIN.left + width * 0.5 + 8, y, size: FONT_SIZE, font, color: rgb(0, 0, 0) });
+      }
+      continue;
+    }
+    wrap(block.text, font, width, indent).forEach((line, i) => {
+      newLine();
       const w = font.widthOfTextAtSize(line, FONT_SIZE);
       const x = block.align === 'center' ? MARGIN.left + (width - w) / 2
         : block.align === 'right' ? MARGIN.left + width - w
