@@ -1,11 +1,12 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.ts';
 import { createAuthHook } from './auth.ts';
 import type { ApiServerDeps } from './context.ts';
 import { installErrorHandling } from './errors.ts';
+import { openApiOptions } from './openapi.ts';
 import { registerExportRoutes } from './routes/exports.routes.ts';
 import { registerLookupRoutes } from './routes/lookups.routes.ts';
 import { registerRecordRoutes } from './routes/records.routes.ts';
@@ -41,20 +42,7 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
   app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
   app.addHook('onRequest', createAuthHook({ keys: deps.storage.apiKeys, cacheMs: options.authCacheMs }));
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'konveyer API', version: '1', description: 'Submit lookups to the farm and read their results. Auth: Authorization: Bearer <API key>.' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
-        },
-      },
-      security: [{ bearer: [] }, { apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(fastifySwagger, openApiOptions(deps.config));
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {

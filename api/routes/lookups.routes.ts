@@ -22,6 +22,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
     {
       config: { scope: 'submit' },
       schema: {
+        operationId: 'submitLookup',
         summary: 'Submit one lookup',
         description: 'The same client key (field `clientKey` or header `Idempotency-Key`) twice returns the first lookup (200, existed: true) and adds no job.',
         tags: ['lookups'],
@@ -52,6 +53,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
       config: { scope: 'submit' },
       bodyLimit: deps.config.api.bodyLimitBytes,
       schema: {
+        operationId: 'submitBatch',
         summary: 'Submit a batch of lookups (JSON array, or text/csv)',
         description:
           'All or nothing: when any row is invalid nothing is recorded and the answer (400) lists every invalid row with its errors. ' +
@@ -86,7 +88,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
 
   r.get(
     '/v1/lookups/:id',
-    { config: { scope: 'read' }, schema: { summary: 'One lookup', tags: ['lookups'], params: idParamsSchema } },
+    { config: { scope: 'read' }, schema: { operationId: 'getLookup', summary: 'One lookup', tags: ['lookups'], params: idParamsSchema } },
     async (req) => {
       const doc = await deps.storage.lookups.get(req.params.id);
       if (!doc) throw new ApiError(404, 'not_found', `no lookup ${req.params.id}`);
@@ -96,7 +98,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
 
   r.get(
     '/v1/lookups',
-    { config: { scope: 'read' }, schema: { summary: 'Lookups by batch, status, type (paged)', tags: ['lookups'], querystring: lookupsQuerySchema } },
+    { config: { scope: 'read' }, schema: { operationId: 'listLookups', summary: 'Lookups by batch, status, type (paged)', tags: ['lookups'], querystring: lookupsQuerySchema } },
     async (req) => {
       const { limit, cursor, batch, status, type } = req.query;
       const page = await deps.storage.readModels.page('lookups', { batch, status, type }, { limit, cursor });

@@ -13,6 +13,14 @@ export const RECORD_PATHS: Record<Exclude<ReadCollection, 'lookups'>, string> = 
   documents: '/v1/documents',
 };
 
+/** Singular and plural of each collection in operationIds (getCourtCase, listCourtCases). */
+const OPERATION_NOUNS: Record<Exclude<ReadCollection, 'lookups'>, [string, string]> = {
+  court_cases: ['CourtCase', 'CourtCases'],
+  enforcement_proceedings: ['EnforcementProceeding', 'EnforcementProceedings'],
+  epgu_requests: ['EpguRequest', 'EpguRequests'],
+  documents: ['Document', 'Documents'],
+};
+
 /** Paged, filterable GETs of the normalized collections, and one record by id. */
 export function registerRecordRoutes(app: FastifyInstance, deps: ApiServerDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -21,7 +29,7 @@ export function registerRecordRoutes(app: FastifyInstance, deps: ApiServerDeps):
       path,
       {
         config: { scope: 'read' },
-        schema: { summary: `${collection} (paged, filtered by exact values)`, tags: ['records'], querystring: pageQuerySchema(collection) },
+        schema: { operationId: `list${OPERATION_NOUNS[collection][1]}`, summary: `${collection} (paged, filtered by exact values)`, tags: ['records'], querystring: pageQuerySchema(collection) },
       },
       async (req) => {
         const { limit, cursor, ...filter } = req.query as { limit: number; cursor?: string } & Record<string, string | undefined>;
@@ -31,7 +39,7 @@ export function registerRecordRoutes(app: FastifyInstance, deps: ApiServerDeps):
     );
     r.get(
       `${path}/:id`,
-      { config: { scope: 'read' }, schema: { summary: `one of ${collection}`, tags: ['records'], params: idParamsSchema } },
+      { config: { scope: 'read' }, schema: { operationId: `get${OPERATION_NOUNS[collection][0]}`, summary: `One of ${collection}`, tags: ['records'], params: idParamsSchema } },
       async (req) => {
         const doc = await deps.storage.readModels.get(collection, req.params.id);
         if (!doc) throw new ApiError(404, 'not_found', `no ${collection} record ${req.params.id}`);
