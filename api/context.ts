@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
 import type { JobName } from '../queues/names.ts';
 import type { SubmitDeps } from '../queues/submit.ts';
@@ -12,6 +13,8 @@ export interface ApiServerDeps {
   config: Pick<Config, 'api' | 'webhooks' | 'queue'>;
   /** Pings Redis for /healthz. */
   pingRedis: () => Promise<unknown>;
+  /** Counts requests and batch rows per API key (api/rate-limit.ts); without it nothing is limited. */
+  redis?: Redis;
 }
 
 /** Submit dependencies derived from the server's. */

@@ -24,8 +24,8 @@ const errorContent = { 'application/json': { schema: { $ref: '#/components/schem
 const retryAfter = { 'Retry-After': { description: 'seconds until the request may be repeated', schema: { type: 'integer', minimum: 1 } } };
 const rateHeaders = {
   ...retryAfter,
-  'X-RateLimit-Limit': { description: 'requests (or batch rows) per minute allowed to this key', schema: { type: 'integer' } },
-  'X-RateLimit-Remaining': { description: 'what is left of it in this minute', schema: { type: 'integer' } },
+  'X-RateLimit-Limit': { description: 'requests per minute allowed to this key (batch rows: X-RateLimit-Rows-Limit)', schema: { type: 'integer' } },
+  'X-RateLimit-Remaining': { description: 'what is left of it in this minute (batch rows: X-RateLimit-Rows-Remaining)', schema: { type: 'integer' } },
 };
 
 /** Standard error answers, in components/responses. */

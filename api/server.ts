@@ -7,6 +7,7 @@ import { createAuthHook } from './auth.ts';
 import type { ApiServerDeps } from './context.ts';
 import { installErrorHandling } from './errors.ts';
 import { openApiOptions } from './openapi.ts';
+import { ApiRateLimiter } from './rate-limit.ts';
 import { registerExportRoutes } from './routes/exports.routes.ts';
 import { registerLookupRoutes } from './routes/lookups.routes.ts';
 import { registerRecordRoutes } from './routes/records.routes.ts';
@@ -41,6 +42,7 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
   // The batch route reads CSV as a stream; it counts bytes and rows itself.
   app.addContentTypeParser('text/csv', (_req, payload, done) => done(null, payload));
   app.addHook('onRequest', createAuthHook({ keys: deps.storage.apiKeys, cacheMs: options.authCacheMs }));
+  if (deps.redis) new ApiRateLimiter({ redis: deps.redis, prefix: deps.config.queue.prefix, limits: deps.config.api.rateLimit }).install(app);
 
   await app.register(fastifySwagger, openApiOptions(deps.config));
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });

@@ -37,7 +37,7 @@ export function registerApi(program: Command): void {
           })
         : null;
       const app = await createApiServer(
-        { storage: farm.storage, queueFor: farm.queueFor, config: farm.config, pingRedis: () => farm.redis.ping() },
+        { storage: farm.storage, queueFor: farm.queueFor, config: farm.config, pingRedis: () => farm.redis.ping(), redis: farm.redis },
         { log: farm.log },
       );
       const address = await app.listen({ port: farm.config.api.port, host: farm.config.api.host });

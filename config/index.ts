@@ -37,7 +37,11 @@ export interface Config {
   recheck: { intervalHours: number; nearDeadlineHours: number; nearDeadlineWorkingDays: number; passSecs: number; maxPerPass: number; timeZone: string };
   calendar: { overridePath: string | undefined };
   /** HTTP API: listen address, body and batch limits. */
-  api: { host: string; port: number; bodyLimitBytes: number; batchMaxRows: number };
+  api: {
+    host: string; port: number; bodyLimitBytes: number; batchMaxRows: number;
+    /** Per API key and minute, shared through Redis; 0 = unlimited; ops keys exempt when `exemptOps`. */
+    rateLimit: { requestsPerMinute: number; rowsPerMinute: number; exemptOps: boolean };
+  };
   /** Ops (issue 8): circuit breaker, shutdown deadline, browser recycling by memory, heartbeats, robot metrics port. */
   ops: { circuitFailures: number; circuitCooldownMs: number; shutdownDeadlineMs: number; browserRecycleMb: number; heartbeatSecs: number; robotMetricsPort: number; stuckSweepSecs: number };
   /** Webhook deliveries: private targets allowed?, retry window, first backoff, timeout. */
@@ -106,7 +110,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeZone: e.COURT_TIME_ZONE,
     },
     calendar: { overridePath: e.CALENDAR_OVERRIDE_PATH || undefined },
-    api: { host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, batchMaxRows: e.API_BATCH_MAX_ROWS },
+    api: {
+      host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, batchMaxRows: e.API_BATCH_MAX_ROWS,
+      rateLimit: { requestsPerMinute: e.API_RATE_LIMIT_REQUESTS_PER_MIN, rowsPerMinute: e.API_RATE_LIMIT_ROWS_PER_MIN, exemptOps: e.API_RATE_LIMIT_EXEMPT_OPS },
+    },
     ops: {
       circuitFailures: e.CIRCUIT_FAILURES,
       circuitCooldownMs: e.CIRCUIT_COOLDOWN_MS,

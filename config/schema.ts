@@ -171,6 +171,12 @@ export const envSchema = z.object({
   API_BODY_LIMIT_BYTES: int(64 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   /** Most rows in one batch; more gets 413. */
   API_BATCH_MAX_ROWS: int(100_000, 1, 1_000_000),
+  /** Requests per API key per minute (shared through Redis by every API process); over → 429 with Retry-After. 0 = no limit. */
+  API_RATE_LIMIT_REQUESTS_PER_MIN: int(1200, 0, 10_000_000),
+  /** Batch rows per API key per minute; 0 = no limit. A batch bigger than this gets 413 (split it). */
+  API_RATE_LIMIT_ROWS_PER_MIN: int(200_000, 0, 100_000_000),
+  /** Keys with the `ops` scope are not limited. */
+  API_RATE_LIMIT_EXEMPT_OPS: bool(true),
   /** Allow webhook URLs on loopback/private/link-local addresses (tests, closed networks). */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   /** How long a webhook delivery is retried before it is kept as undelivered (default 24 h). */

@@ -74,6 +74,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
       if (intake.rowErrors.length > 0) {
         throw new ApiError(400, 'bad_input', `${intake.rowErrors.length} of ${intake.rows} rows are invalid; nothing was recorded`, { rows: intake.rowErrors });
       }
+      await req.chargeBatchRows?.(intake.rows);
       const res = await submitValidated(submitDeps, intake.valid);
       const existed = res.lookups.filter((l) => l.existed).length;
       return reply.code(202).send({
