@@ -20,6 +20,7 @@ export function registerScheduler(program: Command): void {
         import('./shutdown.ts'),
       ]);
       const farm = await openFarm(loadConfigOrExit());
+      void import('../queues/role-health.server.ts').then((h) => h.serveRoleHealth('scheduler', farm));
       const { config } = farm;
       try {
         const deps = {

@@ -43,7 +43,7 @@ export interface Config {
     rateLimit: { requestsPerMinute: number; rowsPerMinute: number; exemptOps: boolean };
   };
   /** Ops (issue 8): circuit breaker, shutdown deadline, browser recycling by memory, heartbeats, robot metrics port. */
-  ops: { circuitFailures: number; circuitCooldownMs: number; shutdownDeadlineMs: number; browserRecycleMb: number; heartbeatSecs: number; robotMetricsPort: number; stuckSweepSecs: number };
+  ops: { circuitFailures: number; circuitCooldownMs: number; shutdownDeadlineMs: number; browserRecycleMb: number; heartbeatSecs: number; robotMetricsPort: number; stuckSweepSecs: number; roleHealthPort: number };
   /** Webhook deliveries: private targets allowed?, retry window, first backoff, timeout. */
   webhooks: { allowPrivate: boolean; retryWindowMs: number; backoffMs: number; timeoutMs: number };
   /** EPGU: accounts (credentials stay here), the key sealing cookies at rest, answer term, feed retries. */
@@ -121,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       browserRecycleMb: e.BROWSER_RECYCLE_MB,
       heartbeatSecs: e.HEARTBEAT_SECS,
       robotMetricsPort: e.ROBOT_METRICS_PORT,
+      roleHealthPort: e.ROLE_HEALTH_PORT,
       stuckSweepSecs: e.STUCK_SWEEP_SECS,
     },
     webhooks: {

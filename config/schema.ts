@@ -177,6 +177,8 @@ export const envSchema = z.object({
   API_RATE_LIMIT_ROWS_PER_MIN: int(200_000, 0, 100_000_000),
   /** Keys with the `ops` scope are not limited. */
   API_RATE_LIMIT_EXEMPT_OPS: bool(true),
+  /** Port of the health endpoint of the robots, OCR and scheduler roles (/livez, /readyz) for probes; 0 = none. */
+  ROLE_HEALTH_PORT: int(8081, 0, 65_535),
   /** Allow webhook URLs on loopback/private/link-local addresses (tests, closed networks). */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   /** How long a webhook delivery is retried before it is kept as undelivered (default 24 h). */
