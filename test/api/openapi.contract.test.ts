@@ -6,12 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../api/server.ts';
 import { generateOpenApiDocument } from '../../api/openapi-document.ts';
 import { OPERATIONS } from '../../api/openapi-bodies.ts';
+import { clientTypesSource } from '../../client/types-source.ts';
 import type { ApiScope } from '../../storage/types.ts';
 import { bearer, openApiHarness, type ApiHarness } from './api-harness.ts';
 import { openApiContract, type OpenApiContract } from './openapi-validator.ts';
@@ -57,6 +58,11 @@ describe('the OpenAPI document', () => {
   it('is what `konveyer openapi` prints', async () => {
     const { stdout } = await run(process.execPath, ['bin/konveyer.mjs', 'openapi'], { env: { ...process.env, LOG_LEVEL: 'silent' }, maxBuffer: 64 * 1024 * 1024 });
     expect(JSON.parse(stdout)).toEqual(await generateOpenApiDocument(h.config));
+  }, 60_000);
+
+  it('is what client/konveyer-api.d.ts was generated from (openapi-typescript)', async () => {
+    const committed = await readFile('client/konveyer-api.d.ts', 'utf8');
+    expect(committed === (await clientTypesSource(contract.doc)), 'stale client types: run `npx tsx scripts/generate-client-types.ts`').toBe(true);
   }, 60_000);
 
   it('gives every operation an operationId, summary, tags, a documented 4xx, and its scope', () => {
