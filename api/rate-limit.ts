@@ -70,6 +70,8 @@ export class ApiRateLimiter {
 
   /** Charges `n` units of `kind` to an API key (see CHARGE_LUA); null when Redis did not answer in time. */
   async charge(keyId: string, kind: 'requests' | 'rows', n: number, limit: number): Promise<Charge | null> {
+    // Not connected: no command is queued behind the outage (ioredis would hold it until reconnect).
+    if (this.options.redis.status !== 'ready') return null;
     const key = `${this.options.prefix}:ratelimit:${kind}:${keyId}`;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.timeoutMs)));

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../api/server.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
+import { createRedis } from '../../queues/redis.ts';
 import type { JobName } from '../../queues/names.ts';
 import type { Storage } from '../../storage/index.ts';
 import { dropStorage, openTestStorage, serviceUrls, testPrefix, testRedis } from '../helpers/services.ts';
@@ -103,5 +104,20 @@ describe('per-key limits shared by two API servers through Redis', () => {
     const huge = await batch(0, key, rowsOf(11, 300));
     expect(huge.status).toBe(413);
     expect((await huge.json()).error.code).toBe('too_large');
+  });
+
+  it('lets requests through when its Redis is not connected (reads must not go down with the limiter)', async () => {
+    const dead = createRedis('redis://127.0.0.1:1', { lazyConnect: true });
+    const app = await createApiServer({ storage, queueFor: () => { throw new Error('no queue'); }, config, pingRedis: async () => 'PONG', redis: dead }, { authCacheMs: 0 });
+    try {
+      const key = (await storage.apiKeys.create({ name: 'd', scopes: ['read'] })).token;
+      for (let i = 0; i < 10; i++) {
+        const res = await app.inject({ method: 'GET', url: '/v1/lookups?limit=1', headers: { authorization: `Bearer ${key}` } });
+        expect(res.statusCode).toBe(200);
+      }
+    } finally {
+      await app.close();
+      dead.disconnect();
+    }
   });
 });
