@@ -24,6 +24,7 @@ describe('per-key limits shared by two API servers through Redis', () => {
   const servers: FastifyInstance[] = [];
   const urls: string[] = [];
   const tokens: Record<'a' | 'b' | 'ops', string> = { a: '', b: '', ops: '' };
+  let queueFor: (name: JobName) => Queue;
 
   beforeAll(async () => {
     storage = await openTestStorage();
@@ -37,7 +38,7 @@ describe('per-key limits shared by two API servers through Redis', () => {
     });
     const producer = testRedis();
     redises.push(producer);
-    const queueFor = (name: JobName) => {
+    queueFor = (name: JobName) => {
       let q = queues.get(name);
       if (!q) queues.set(name, (q = new Queue(name, { connection: producer, prefix: config.queue.prefix })));
       return q;
@@ -108,7 +109,7 @@ describe('per-key limits shared by two API servers through Redis', () => {
 
   it('lets requests through when its Redis is not connected (reads must not go down with the limiter)', async () => {
     const dead = createRedis('redis://127.0.0.1:1', { lazyConnect: true });
-    const app = await createApiServer({ storage, queueFor: () => { throw new Error('no queue'); }, config, pingRedis: async () => 'PONG', redis: dead }, { authCacheMs: 0 });
+    const app = await createApiServer({ storage, queueFor, config, pingRedis: async () => 'PONG', redis: dead }, { authCacheMs: 0 });
     try {
       const key = (await storage.apiKeys.create({ name: 'd', scopes: ['read'] })).token;
       for (let i = 0; i < 10; i++) {
