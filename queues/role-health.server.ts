@@ -46,7 +46,14 @@ export async function startRoleHealthServer(options: RoleHealthOptions): Promise
   const timeoutMs = options.timeoutMs ?? 2000;
   const started = Date.now();
   let stopping = false;
-  const onStop = () => (stopping = true);
+  // Draining: not ready any more. When nobody else handles the signal, its default (exit) still applies.
+  const onStop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    if (process.listenerCount(signal) === 1) {
+      process.off(signal, onStop);
+      process.kill(process.pid, signal);
+    }
+  };
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);
   const server = http.createServer((req, res) => {
