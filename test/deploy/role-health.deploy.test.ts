@@ -1,9 +1,10 @@
 /** The probe endpoint of the worker roles (queues/role-health.server.ts) over real Redis and MongoDB. */
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRoleHealthServer, type RoleHealthServer } from '../../queues/role-health.server.ts';
 import { createRedis } from '../../queues/redis.ts';
 import type { Storage } from '../../storage/index.ts';
-import { dropStorage, openTestStorage, testRedis } from '../helpers/services.ts';
+import { dropStorage, openTestStorage, serviceUrls, testRedis } from '../helpers/services.ts';
 
 describe('role health endpoint', () => {
   let storage: Storage;
@@ -45,4 +46,35 @@ describe('role health endpoint', () => {
     expect(body.redis).not.toBe('ok');
     expect((await fetch(`${s.url}/livez`)).status).toBe(200);
   });
+
+  it('answers /readyz 503 (stopping) once the role got SIGTERM and drains, /livez still 200', async () => {
+    // A role process: its own SIGTERM handler drains for 5 s, as the robot pool does.
+    const script = `
+      import { startRoleHealthServer } from './queues/role-health.server.ts';
+      import { createRedis } from './queues/redis.ts';
+      import { openStorage } from './storage/index.ts';
+      const storage = await openStorage({ uri: process.env.MONGO, db: 'unused' });
+      const redis = createRedis(process.env.REDIS);
+      process.on('SIGTERM', () => setTimeout(() => process.exit(0), 5000));
+      const s = await startRoleHealthServer({ role: 'robots', port: 0, host: '127.0.0.1', redis, mongo: storage.conn });
+      console.log(s.url);
+      setInterval(() => undefined, 1000);
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, MONGO: serviceUrls().mongoUri, REDIS: serviceUrls().redisUrl }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim()));
+        child.on('exit', (code) => reject(new Error(`role process exited ${code}`)));
+      });
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ ok: false, stopping: true, redis: 'ok', mongo: 'ok' });
+      expect((await fetch(`${url}/livez`)).status).toBe(200);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
