@@ -89,7 +89,7 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     id: str,
     ipNumber: str,
     ipDate: strOrNull,
-    debtor: { type: 'object', properties: { name: str, birthDate: strOrNull } },
+    debtor: { type: 'object', properties: { name: str, birthDate: strOrNull, birthPlace: strOrNull } },
     subjects: { type: 'array', items: { type: 'object', properties: { type: str, amount: { type: ['number', 'null'] } } } },
   }),
   EpguRequest: record('An application made on EPGU (заявление стороны ИП) and its status.', { id: str, ipNumber: str, kind: str, status: str, dueDate: strOrNull }),
@@ -126,6 +126,30 @@ const LOOKUP_EXAMPLE = {
   startedAt: '2026-03-02T09:00:02.000Z',
   finishedAt: '2026-03-02T09:00:41.000Z',
 };
+
+const COURT_CASE_EXAMPLE = {
+  id: 'mirsud.spb.ru:2-1234/2026-5',
+  court: { name: 'Судебный участок № 5 Санкт-Петербурга', host: 'mirsud.spb.ru', code: '78MS0005' },
+  caseNumber: '2-1234/2026-5',
+  uid: '78MS0005-01-2026-001234-56',
+  status: 'order_issued',
+  parties: [
+    { role: 'Взыскатель', roleNorm: 'claimant', name: 'ООО «УК Пример»' },
+    { role: 'Должник', roleNorm: 'debtor', name: 'Иванов Иван Иванович' },
+  ],
+  events: [{ name: 'Вынесен судебный приказ', date: '2026-02-20', time: null, result: null, basis: null }],
+  decision: { date: '2026-02-20', result: 'Вынесен судебный приказ' },
+  effectiveAt: null,
+};
+const PROCEEDING_EXAMPLE = {
+  id: '123456/26/78001-ИП',
+  ipNumber: '123456/26/78001-ИП',
+  ipDate: '2026-03-10',
+  debtor: { name: 'Иванов Иван Иванович', birthDate: '1980-01-15', birthPlace: null },
+  subjects: [{ type: 'Задолженность по платежам за жилую площадь, коммунальные платежи', amount: 48210.5 }],
+  debtRest: 48210.5,
+};
+const WEBHOOK_EXAMPLE = { id: 'b5a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', url: 'https://billing.example.org/konveyer', events: ['succeeded', 'failed'], createdAt: '2026-03-02T09:00:00.000Z' };
 
 /** What one operation answers on success, and its examples. */
 export interface OperationBodies {
@@ -177,10 +201,10 @@ export const OPERATIONS: Record<string, OperationBodies> = {
   },
   getLookup: { status: 200, description: 'The lookup.', content: json(strict({ lookup: ref('Lookup') })), example: { lookup: LOOKUP_EXAMPLE } },
   listLookups: { status: 200, description: 'A page of lookups, oldest first.', content: json(page('Lookup')), example: { items: [LOOKUP_EXAMPLE], nextCursor: null } },
-  listCourtCases: { status: 200, description: 'A page of court cases.', content: json(page('CourtCase')) },
-  getCourtCase: { status: 200, description: 'The court case.', content: json(ref('CourtCase')) },
-  listEnforcementProceedings: { status: 200, description: 'A page of enforcement proceedings.', content: json(page('EnforcementProceeding')) },
-  getEnforcementProceeding: { status: 200, description: 'The enforcement proceeding.', content: json(ref('EnforcementProceeding')) },
+  listCourtCases: { status: 200, description: 'A page of court cases.', content: json(page('CourtCase')), example: { items: [COURT_CASE_EXAMPLE], nextCursor: null } },
+  getCourtCase: { status: 200, description: 'The court case.', content: json(ref('CourtCase')), example: COURT_CASE_EXAMPLE },
+  listEnforcementProceedings: { status: 200, description: 'A page of enforcement proceedings.', content: json(page('EnforcementProceeding')), example: { items: [PROCEEDING_EXAMPLE], nextCursor: null } },
+  getEnforcementProceeding: { status: 200, description: 'The enforcement proceeding.', content: json(ref('EnforcementProceeding')), example: PROCEEDING_EXAMPLE },
   listEpguRequests: { status: 200, description: 'A page of EPGU requests.', content: json(page('EpguRequest')) },
   getEpguRequest: { status: 200, description: 'The EPGU request.', content: json(ref('EpguRequest')) },
   listDocuments: { status: 200, description: 'A page of documents.', content: json(page('Document')) },
@@ -194,10 +218,31 @@ export const OPERATIONS: Record<string, OperationBodies> = {
     status: 201,
     description: 'Registered.',
     content: json(strict({ webhook: ref('Webhook') })),
-    example: { webhook: { id: 'b5a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', url: 'https://billing.example.org/konveyer', events: ['succeeded', 'failed'], createdAt: '2026-03-02T09:00:00.000Z' } },
+    example: { webhook: WEBHOOK_EXAMPLE },
     requestExample: { url: 'https://billing.example.org/konveyer', secret: 'a-long-shared-secret-of-32-chars', events: ['succeeded', 'failed'] },
   },
-  listWebhooks: { status: 200, description: 'The active webhooks of this key (all with `ops`).', content: json(strict({ items: { type: 'array', items: ref('Webhook') } })) },
+  listWebhooks: { status: 200, description: 'The active webhooks of this key (all with `ops`).', content: json(strict({ items: { type: 'array', items: ref('Webhook') } })), example: { items: [WEBHOOK_EXAMPLE] } },
   deleteWebhook: { status: 204, description: 'Deleted; its deliveries stay visible.' },
-  listWebhookDeliveries: { status: 200, description: 'Deliveries, oldest first.', content: json(strict({ items: { type: 'array', items: ref('WebhookDelivery') } })) },
+  listWebhookDeliveries: {
+    status: 200,
+    description: 'Deliveries, oldest first.',
+    content: json(strict({ items: { type: 'array', items: ref('WebhookDelivery') } })),
+    example: {
+      items: [
+        {
+          id: `${WEBHOOK_EXAMPLE.id}.${LOOKUP_EXAMPLE.id}.succeeded`,
+          webhookId: WEBHOOK_EXAMPLE.id,
+          lookupId: LOOKUP_EXAMPLE.id,
+          event: 'succeeded',
+          status: 'delivered',
+          attempts: 1,
+          lastStatusCode: 204,
+          lastError: null,
+          createdAt: '2026-03-02T09:00:41.000Z',
+          updatedAt: '2026-03-02T09:00:42.000Z',
+          deliveredAt: '2026-03-02T09:00:42.000Z',
+        },
+      ],
+    },
+  },
 };

@@ -358,6 +358,7 @@ export interface components {
         EnforcementProceeding: {
             debtor: {
                 birthDate?: string | null;
+                birthPlace?: string | null;
                 name?: string;
             };
             id: string;
@@ -586,6 +587,50 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "mirsud.spb.ru:2-1234/2026-5",
+                     *           "court": {
+                     *             "name": "Судебный участок № 5 Санкт-Петербурга",
+                     *             "host": "mirsud.spb.ru",
+                     *             "code": "78MS0005"
+                     *           },
+                     *           "caseNumber": "2-1234/2026-5",
+                     *           "uid": "78MS0005-01-2026-001234-56",
+                     *           "status": "order_issued",
+                     *           "parties": [
+                     *             {
+                     *               "role": "Взыскатель",
+                     *               "roleNorm": "claimant",
+                     *               "name": "ООО «УК Пример»"
+                     *             },
+                     *             {
+                     *               "role": "Должник",
+                     *               "roleNorm": "debtor",
+                     *               "name": "Иванов Иван Иванович"
+                     *             }
+                     *           ],
+                     *           "events": [
+                     *             {
+                     *               "name": "Вынесен судебный приказ",
+                     *               "date": "2026-02-20",
+                     *               "time": null,
+                     *               "result": null,
+                     *               "basis": null
+                     *             }
+                     *           ],
+                     *           "decision": {
+                     *             "date": "2026-02-20",
+                     *             "result": "Вынесен судебный приказ"
+                     *           },
+                     *           "effectiveAt": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["CourtCase"][];
                         /** @description pass as ?cursor= for the next page; null on the last page */
@@ -617,6 +662,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "mirsud.spb.ru:2-1234/2026-5",
+                     *       "court": {
+                     *         "name": "Судебный участок № 5 Санкт-Петербурга",
+                     *         "host": "mirsud.spb.ru",
+                     *         "code": "78MS0005"
+                     *       },
+                     *       "caseNumber": "2-1234/2026-5",
+                     *       "uid": "78MS0005-01-2026-001234-56",
+                     *       "status": "order_issued",
+                     *       "parties": [
+                     *         {
+                     *           "role": "Взыскатель",
+                     *           "roleNorm": "claimant",
+                     *           "name": "ООО «УК Пример»"
+                     *         },
+                     *         {
+                     *           "role": "Должник",
+                     *           "roleNorm": "debtor",
+                     *           "name": "Иванов Иван Иванович"
+                     *         }
+                     *       ],
+                     *       "events": [
+                     *         {
+                     *           "name": "Вынесен судебный приказ",
+                     *           "date": "2026-02-20",
+                     *           "time": null,
+                     *           "result": null,
+                     *           "basis": null
+                     *         }
+                     *       ],
+                     *       "decision": {
+                     *         "date": "2026-02-20",
+                     *         "result": "Вынесен судебный приказ"
+                     *       },
+                     *       "effectiveAt": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["CourtCase"];
                 };
             };
@@ -716,6 +800,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "123456/26/78001-ИП",
+                     *           "ipNumber": "123456/26/78001-ИП",
+                     *           "ipDate": "2026-03-10",
+                     *           "debtor": {
+                     *             "name": "Иванов Иван Иванович",
+                     *             "birthDate": "1980-01-15",
+                     *             "birthPlace": null
+                     *           },
+                     *           "subjects": [
+                     *             {
+                     *               "type": "Задолженность по платежам за жилую площадь, коммунальные платежи",
+                     *               "amount": 48210.5
+                     *             }
+                     *           ],
+                     *           "debtRest": 48210.5
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["EnforcementProceeding"][];
                         /** @description pass as ?cursor= for the next page; null on the last page */
@@ -747,6 +855,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "123456/26/78001-ИП",
+                     *       "ipNumber": "123456/26/78001-ИП",
+                     *       "ipDate": "2026-03-10",
+                     *       "debtor": {
+                     *         "name": "Иванов Иван Иванович",
+                     *         "birthDate": "1980-01-15",
+                     *         "birthPlace": null
+                     *       },
+                     *       "subjects": [
+                     *         {
+                     *           "type": "Задолженность по платежам за жилую площадь, коммунальные платежи",
+                     *           "amount": 48210.5
+                     *         }
+                     *       ],
+                     *       "debtRest": 48210.5
+                     *     }
+                     */
                     "application/json": components["schemas"]["EnforcementProceeding"];
                 };
             };
@@ -1366,6 +1493,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "b5a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "url": "https://billing.example.org/konveyer",
+                     *           "events": [
+                     *             "succeeded",
+                     *             "failed"
+                     *           ],
+                     *           "createdAt": "2026-03-02T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["Webhook"][];
                     };
@@ -1486,6 +1628,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "b5a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d.3f0b6a52-8d0e-4f7a-9a51-2f1c2b0d9e11.succeeded",
+                     *           "webhookId": "b5a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "lookupId": "3f0b6a52-8d0e-4f7a-9a51-2f1c2b0d9e11",
+                     *           "event": "succeeded",
+                     *           "status": "delivered",
+                     *           "attempts": 1,
+                     *           "lastStatusCode": 204,
+                     *           "lastError": null,
+                     *           "createdAt": "2026-03-02T09:00:41.000Z",
+                     *           "updatedAt": "2026-03-02T09:00:42.000Z",
+                     *           "deliveredAt": "2026-03-02T09:00:42.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": {
                         items: components["schemas"]["WebhookDelivery"][];
                     };
