@@ -32,6 +32,11 @@ soak: setup ## reliability soak: 1 000 lookups × 10 kill -9, service restarts, 
 services: setup ## embedded Redis + MongoDB-wire server until Ctrl-C
 	$(NPX) konveyer services
 
+contract: ## only the contract checks: redocly lint of the OpenAPI document, generated client types, manifests and compose file (also part of `make test`)
+	$(NPX) vitest run test/api/openapi.contract.test.ts test/deploy/manifests.deploy.test.ts
+
+.PHONY: contract
+
 clean: ## remove run-time state in .run (embedded data, logs, demo evidence)
 	rm -rf .run
 

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
 import type { JobName } from '../queues/names.ts';
 import type { SubmitDeps } from '../queues/submit.ts';
@@ -15,6 +16,8 @@ export interface ApiServerDeps {
   pingRedis: () => Promise<unknown>;
   /** False while the producers' Redis connection is down: submits answer 503 at once, storing nothing. */
   queueReady?: () => boolean;
+  /** Counts requests and batch rows per API key (api/rate-limit.ts); without it nothing is limited. */
+  redis?: Redis;
 }
 
 /** Submit dependencies derived from the server's. */

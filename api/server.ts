@@ -1,13 +1,15 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from '../core/logger.ts';
 import { MongoUiSessionStore, type UiSessionStore } from '../storage/ui-sessions.repo.ts';
 import { installAuth, type AuthOptions } from './auth.ts';
 import type { ApiServerDeps } from './context.ts';
 import { installBodyGuards } from './body-guards.ts';
 import { installErrorHandling } from './errors.ts';
+import { openApiOptions } from './openapi.ts';
+import { ApiRateLimiter } from './rate-limit.ts';
 import { registerExportRoutes } from './routes/exports.routes.ts';
 import { registerLookupRoutes } from './routes/lookups.routes.ts';
 import { registerRecordRoutes } from './routes/records.routes.ts';
@@ -52,21 +54,9 @@ export async function createApiServer(deps: ApiServerDeps, options: ApiServerOpt
   const sessions: UiSessionStore = 'uiSessions' in deps.storage ? (deps.storage.uiSessions as UiSessionStore) : new MongoUiSessionStore(deps.storage.conn);
   const auth: AuthOptions = { keys: deps.storage.apiKeys, sessions, cacheMs: options.authCacheMs, origins: deps.config.ui?.publicOrigins };
   installAuth(app, auth);
+  if (deps.redis) new ApiRateLimiter({ redis: deps.redis, prefix: deps.config.queue.prefix, limits: deps.config.api.rateLimit }).install(app);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'konveyer API', version: '1', description: 'Submit lookups to the farm and read their results. Auth: Authorization: Bearer <API key>.' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
-        },
-      },
-      security: [{ bearer: [] }, { apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(fastifySwagger, openApiOptions(deps.config));
   // The docs page and /docs/json are public: declared here, on every route the docs plugin adds.
   await app.register(async (docs) => {
     docs.addHook('onRoute', (route) => void (route.config = { ...route.config, scope: 'public' }));

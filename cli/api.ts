@@ -41,7 +41,7 @@ export function registerApi(program: Command): void {
             ...farm.config.webhooks,
           })
         : null;
-      const serverDeps = { storage: farm.storage, queueFor: farm.queueFor, config: farm.config, pingRedis: () => farm.redis.ping(), queueReady: farm.redisReady };
+      const serverDeps = { storage: farm.storage, queueFor: farm.queueFor, config: farm.config, pingRedis: () => farm.redis.ping(), queueReady: farm.redisReady, redis: farm.redis };
       const app = await createApiServer(serverDeps, { log: farm.log });
       const address = await app.listen({ port: farm.config.api.port, host: farm.config.api.host });
       farm.log.info({ address, docs: `${address}/docs` }, 'api listening');

@@ -16,6 +16,7 @@ import { registerSubmit } from './submit.ts';
 import { registerApi } from './api.ts';
 import { registerKeys } from './keys.ts';
 import { registerOps } from './ops.ts';
+import { registerOpenapi } from './openapi.ts';
 
 const program = new Command('konveyer')
   .description('RPA and scraping farm for ЖКХ debt collection: court sites, FSSP, EPGU — into MongoDB.')
@@ -47,5 +48,6 @@ registerCases(program);
 registerCaptcha(program);
 registerEpgu(program);
 registerExport(program);
+registerOpenapi(program);
 
 await program.parseAsync(process.argv);

@@ -78,6 +78,7 @@ SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then 
         import('./shutdown.ts'),
       ]);
       const farm = await openFarm(config, { role: 'ocr' });
+      void import('../queues/role-health.server.ts').then((h) => h.serveRoleHealth('ocr', farm));
       const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
       let drained: () => void = () => undefined;
       const drainRequested = new Promise<'drain'>((r) => (drained = () => r('drain')));

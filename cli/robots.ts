@@ -26,6 +26,7 @@ export function registerRobots(program: Command): void {
         import('../queues/webhook.queue.ts'),
       ]);
       const farm = await openFarm(config, { role: 'robots' });
+      void import('../queues/role-health.server.ts').then((h) => h.serveRoleHealth('robots', farm));
       // Each finished lookup is announced on the webhook queue; `konveyer api` delivers it.
       const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
       // Ops (issue 8): heartbeats in `robots`, drain on request, metrics port, shutdown deadline.

@@ -22,6 +22,7 @@ export function registerScheduler(program: Command): void {
         import('./shutdown.ts'),
       ]);
       const farm = await openFarm(loadConfigOrExit(), { role: 'scheduler' });
+      void import('../queues/role-health.server.ts').then((h) => h.serveRoleHealth('scheduler', farm));
       const { config } = farm;
       try {
         const deps = {

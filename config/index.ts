@@ -41,13 +41,17 @@ export interface Config {
   recheck: { intervalHours: number; nearDeadlineHours: number; nearDeadlineWorkingDays: number; passSecs: number; maxPerPass: number; timeZone: string };
   calendar: { overridePath: string | undefined };
   /** HTTP API: listen address, body and batch limits. */
-  api: { host: string; port: number; bodyLimitBytes: number; batchMaxRows: number };
+  api: {
+    host: string; port: number; bodyLimitBytes: number; batchMaxRows: number;
+    /** Per API key and minute, shared through Redis; 0 = unlimited; ops keys exempt when `exemptOps`. */
+    rateLimit: { requestsPerMinute: number; rowsPerMinute: number; exemptOps: boolean };
+  };
   /** `/metrics`: own port (0 = the API's), address, optional scrape token (else an `ops` key). */
   metrics: { port: number; host: string; token: string | undefined };
   /** Ops and auditor UIs: the origins forms may come from (empty = each request's own), login lifetime. */
   ui: { publicOrigins: string[]; sessionHours: number };
   /** Ops (issue 8): circuit breaker, shutdown deadline, browser recycling by memory, heartbeats, robot metrics port. */
-  ops: { circuitFailures: number; circuitCooldownMs: number; shutdownDeadlineMs: number; browserRecycleMb: number; heartbeatSecs: number; robotMetricsPort: number; stuckSweepSecs: number };
+  ops: { circuitFailures: number; circuitCooldownMs: number; shutdownDeadlineMs: number; browserRecycleMb: number; heartbeatSecs: number; robotMetricsPort: number; stuckSweepSecs: number; roleHealthPort: number };
   /** Webhook deliveries: private targets allowed?, retry window, first backoff, timeout. */
   webhooks: { allowPrivate: boolean; retryWindowMs: number; backoffMs: number; timeoutMs: number };
   /** EPGU: accounts (credentials stay here), the key sealing cookies at rest, answer term, feed retries. */
@@ -115,7 +119,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeZone: e.COURT_TIME_ZONE,
     },
     calendar: { overridePath: e.CALENDAR_OVERRIDE_PATH || undefined },
-    api: { host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, batchMaxRows: e.API_BATCH_MAX_ROWS },
+    api: {
+      host: e.API_HOST, port: e.API_PORT, bodyLimitBytes: e.API_BODY_LIMIT_BYTES, batchMaxRows: e.API_BATCH_MAX_ROWS,
+      rateLimit: { requestsPerMinute: e.API_RATE_LIMIT_REQUESTS_PER_MIN, rowsPerMinute: e.API_RATE_LIMIT_ROWS_PER_MIN, exemptOps: e.API_RATE_LIMIT_EXEMPT_OPS },
+    },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.API_HOST, token: e.METRICS_TOKEN || undefined },
     ui: { publicOrigins: e.API_PUBLIC_ORIGINS, sessionHours: e.UI_SESSION_HOURS },
     ops: {
@@ -125,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       browserRecycleMb: e.BROWSER_RECYCLE_MB,
       heartbeatSecs: e.HEARTBEAT_SECS,
       robotMetricsPort: e.ROBOT_METRICS_PORT,
+      roleHealthPort: e.ROLE_HEALTH_PORT,
       stuckSweepSecs: e.STUCK_SWEEP_SECS,
     },
     webhooks: {

@@ -214,6 +214,14 @@ export const envSchema = z.object({
   API_PUBLIC_ORIGINS: list([]),
   /** Lifetime of an ops or auditor UI login, hours. */
   UI_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  /** Requests per API key per minute (shared through Redis by every API process); over → 429 with Retry-After. 0 = no limit. */
+  API_RATE_LIMIT_REQUESTS_PER_MIN: int(1200, 0, 10_000_000),
+  /** Batch rows per API key per minute; 0 = no limit. A batch bigger than this gets 413 (split it). */
+  API_RATE_LIMIT_ROWS_PER_MIN: int(200_000, 0, 100_000_000),
+  /** Keys with the `ops` scope are not limited. */
+  API_RATE_LIMIT_EXEMPT_OPS: bool(true),
+  /** Port of the health endpoint of the robots, OCR and scheduler roles (/livez, /readyz) for probes; 0 = none. */
+  ROLE_HEALTH_PORT: int(8081, 0, 65_535),
   /** Allow webhook URLs on loopback/private/link-local addresses (tests, closed networks). */
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   /** How long a webhook delivery is retried before it is kept as undelivered (default 24 h). */

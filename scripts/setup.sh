@@ -60,6 +60,17 @@ for pkg in tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core fonts-liberatio
 done
 if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 
+# ---- 2b. kubernetes-validate (PyPI, schemas bundled) for the manifest checks of `make test` ----
+# In a venv of its own under the cache (Debian's Python refuses system-wide pip installs);
+# test/deploy/manifests.deploy.test.ts finds it there or on PATH.
+KV_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/konveyer/kubernetes-validate"
+if ! command -v kubernetes-validate >/dev/null 2>&1 && [ ! -x "$KV_DIR/bin/kubernetes-validate" ]; then
+  command -v python3 >/dev/null 2>&1 || apt_install python3
+  python3 -m venv "$KV_DIR" >/dev/null 2>&1 || { apt_install python3-venv; python3 -m venv "$KV_DIR"; } || die "python3 -m venv failed"
+  say "pip install kubernetes-validate (into $KV_DIR)"
+  "$KV_DIR/bin/pip" install -q kubernetes-validate==1.37.0 || die "pip install kubernetes-validate failed"
+fi
+
 # ---- 3. node_modules (npm ci when missing or older than package-lock.json) ----
 STAMP="$REPO/node_modules/.konveyer-npm-ci.stamp"
 if [ -d "$REPO/node_modules" ] && [ ! -e "$STAMP" ] && [ -e "$REPO/node_modules/.package-lock.json" ] \

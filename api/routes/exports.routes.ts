@@ -21,6 +21,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiServerDeps):
     {
       config: { scope: 'read' },
       schema: {
+        operationId: 'exportCollection',
         summary: 'Export a collection (streamed)',
         description: 'Filters are those of the collection\'s paged GET (e.g. court_cases: court, number, uid, status).',
         tags: ['exports'],

@@ -34,6 +34,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
     {
       config: { scope: 'submit' },
       schema: {
+        operationId: 'submitLookup',
         summary: 'Submit one lookup',
         description:
           'The same client key (field `clientKey` or header `Idempotency-Key`) twice with the same payload returns the first lookup (200, existed: true) and adds no job; ' +
@@ -66,6 +67,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
       config: { scope: 'submit' },
       bodyLimit: deps.config.api.bodyLimitBytes,
       schema: {
+        operationId: 'submitBatch',
         summary: 'Submit a batch of lookups (JSON array, or text/csv)',
         description:
           'All or nothing: when any row is invalid nothing is recorded and the answer (400) lists every invalid row with its errors. ' +
@@ -86,6 +88,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
       if (intake.rowErrors.length > 0) {
         throw new ApiError(400, 'bad_input', `${intake.rowErrors.length} of ${intake.rows} rows are invalid; nothing was recorded`, { rows: intake.rowErrors });
       }
+      await req.chargeBatchRows?.(intake.rows);
       const res = await submitFor(req, intake.valid);
       const existed = res.lookups.filter((l) => l.existed).length;
       return reply.code(202).send({
@@ -100,7 +103,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
 
   r.get(
     '/v1/lookups/:id',
-    { config: { scope: 'read' }, schema: { summary: 'One lookup', tags: ['lookups'], params: idParamsSchema } },
+    { config: { scope: 'read' }, schema: { operationId: 'getLookup', summary: 'One lookup', tags: ['lookups'], params: idParamsSchema } },
     async (req) => {
       const doc = await deps.storage.lookups.get(req.params.id);
       const view = clientViewOf(req);
@@ -112,7 +115,7 @@ export function registerLookupRoutes(app: FastifyInstance, deps: ApiServerDeps):
 
   r.get(
     '/v1/lookups',
-    { config: { scope: 'read' }, schema: { summary: 'Lookups by batch, status, type (paged)', tags: ['lookups'], querystring: lookupsQuerySchema } },
+    { config: { scope: 'read' }, schema: { operationId: 'listLookups', summary: 'Lookups by batch, status, type (paged)', tags: ['lookups'], querystring: lookupsQuerySchema } },
     async (req) => {
       const { limit, cursor, batch, status, type } = req.query;
       const view = clientViewOf(req);

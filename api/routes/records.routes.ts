@@ -14,6 +14,14 @@ export const RECORD_PATHS: Record<Exclude<ReadCollection, 'lookups'>, string> = 
   documents: '/v1/documents',
 };
 
+/** Singular and plural of each collection in operationIds (getCourtCase, listCourtCases). */
+const OPERATION_NOUNS: Record<Exclude<ReadCollection, 'lookups'>, [string, string]> = {
+  court_cases: ['CourtCase', 'CourtCases'],
+  enforcement_proceedings: ['EnforcementProceeding', 'EnforcementProceedings'],
+  epgu_requests: ['EpguRequest', 'EpguRequests'],
+  documents: ['Document', 'Documents'],
+};
+
 /** Paged, filterable GETs of the normalized collections, and one record by id. */
 export function registerRecordRoutes(app: FastifyInstance, deps: ApiServerDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -22,7 +30,7 @@ export function registerRecordRoutes(app: FastifyInstance, deps: ApiServerDeps):
       path,
       {
         config: { scope: 'read' },
-        schema: { summary: `${collection} (paged, filtered by exact values)`, tags: ['records'], querystring: pageQuerySchema(collection) },
+        schema: { operationId: `list${OPERATION_NOUNS[collection][1]}`, summary: `${collection} (paged, filtered by exact values)`, tags: ['records'], querystring: pageQuerySchema(collection) },
       },
       async (req) => {
         const { limit, cursor, ...filter } = req.query as { limit: number; cursor?: string } & Record<string, string | undefined>;
@@ -33,7 +41,7 @@ export function registerRecordRoutes(app: FastifyInstance, deps: ApiServerDeps):
     );
     r.get(
       `${path}/:id`,
-      { config: { scope: 'read' }, schema: { summary: `one of ${collection}`, tags: ['records'], params: idParamsSchema } },
+      { config: { scope: 'read' }, schema: { operationId: `get${OPERATION_NOUNS[collection][0]}`, summary: `One of ${collection}`, tags: ['records'], params: idParamsSchema } },
       async (req) => {
         const view = clientViewOf(req);
         // A record not reached through the caller's lookups answers like an unknown id.

@@ -31,6 +31,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiServerDeps)
     {
       config: { scope: 'submit' },
       schema: {
+        operationId: 'createWebhook',
         summary: 'Register a webhook',
         description:
           'Each finished lookup (succeeded, not_found, failed, needs_human) is POSTed as JSON with headers X-Konveyer-Timestamp and ' +
@@ -55,7 +56,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiServerDeps)
     },
   );
 
-  r.get('/v1/webhooks', { config: { scope: 'submit' }, schema: { summary: 'Webhooks of this key\'s client', tags: ['webhooks'] } }, async (req) => {
+  r.get('/v1/webhooks', { config: { scope: 'submit' }, schema: { operationId: 'listWebhooks', summary: 'Webhooks of this key\'s client', tags: ['webhooks'] } }, async (req) => {
     const view = clientViewOf(req);
     const list = await webhooks.list(view.allClients ? undefined : view.clientId);
     return { items: list.map(webhookView) };
@@ -63,7 +64,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiServerDeps)
 
   r.delete(
     '/v1/webhooks/:id',
-    { config: { scope: 'submit' }, schema: { summary: 'Delete a webhook (its deliveries stay visible)', tags: ['webhooks'], params: idParamsSchema } },
+    { config: { scope: 'submit' }, schema: { operationId: 'deleteWebhook', summary: 'Delete a webhook (its deliveries stay visible)', tags: ['webhooks'], params: idParamsSchema } },
     async (req, reply) => {
       await visible(req, req.params.id);
       await webhooks.remove(req.params.id);
@@ -75,7 +76,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: ApiServerDeps)
     '/v1/webhooks/:id/deliveries',
     {
       config: { scope: 'submit' },
-      schema: { summary: 'Deliveries of a webhook (e.g. ?status=undelivered)', tags: ['webhooks'], params: idParamsSchema, querystring: deliveriesQuerySchema },
+      schema: { operationId: 'listWebhookDeliveries', summary: 'Deliveries of a webhook (e.g. ?status=undelivered)', tags: ['webhooks'], params: idParamsSchema, querystring: deliveriesQuerySchema },
     },
     async (req) => {
       await visible(req, req.params.id);
