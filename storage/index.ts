@@ -16,6 +16,7 @@ import { MongoWebhookStore } from './webhooks.repo.ts';
 import { MongoEpguRequestStore } from './epgu-requests.repo.ts';
 import { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
 import { MongoDocumentStore } from './documents.repo.ts';
+import { MongoPostalItemStore } from './postal-items.repo.ts';
 
 export * from './types.ts';
 export { connectMongo } from './connection.ts';
@@ -37,6 +38,8 @@ export { MongoCaptchaTaskStore, CaptchaTaskStateError } from './captcha-tasks.re
 export { MongoEpguRequestStore } from './epgu-requests.repo.ts';
 export { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
 export { MongoDocumentStore } from './documents.repo.ts';
+export { MongoPostalItemStore, diffPostalItem } from './postal-items.repo.ts';
+export type { PostalItemDoc, PostalHistoryEntry } from './models/postal-item.model.ts';
 
 /** Everything a process role needs from MongoDB, opened together and closed together. */
 export interface Storage {
@@ -59,6 +62,8 @@ export interface Storage {
   epguRequests: MongoEpguRequestStore;
   epguSessions: MongoEpguSessionStore;
   documents: MongoDocumentStore;
+  /** `postal_items` (post.tracking): letters, operations, terms from delivery. */
+  postalItems: MongoPostalItemStore;
   close(): Promise<void>;
 }
 
@@ -78,9 +83,10 @@ export async function openStorage(options: MongoOptions & { evidence?: EvidenceB
   const epguRequests = new MongoEpguRequestStore(conn);
   const epguSessions = new MongoEpguSessionStore(conn);
   const documents = new MongoDocumentStore(conn);
-  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model, epguRequests.model, epguSessions.model, documents.model]) {
+  const postalItems = new MongoPostalItemStore(conn, lock);
+  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model, epguRequests.model, epguSessions.model, documents.model, postalItems.model]) {
     await model.createCollection().catch(() => undefined);
     await model.createIndexes();
   }
-  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, close: () => conn.close() };
+  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, postalItems, close: () => conn.close() };
 }

@@ -511,3 +511,37 @@ export interface RobotHeartbeatStore {
   list(seenWithinMs?: number): Promise<RobotBeat[]>;
   markStopped(id: string): Promise<void>;
 }
+
+// ---- Russian Post tracking: postal_items (issue 17) ----
+
+/** How one save of a letter is done: links to merge, the terms its delivery starts, the re-check cadence. */
+export interface PostalItemSaveOptions {
+  links: ReadonlyArray<import('../core/postal-deadlines.ts').LetterLink>;
+  /** The terms a delivery at `deliveredAt` starts for `links` (core/postal-deadlines.ts letterDeadlines). */
+  deadlinesFor(links: ReadonlyArray<import('../core/postal-deadlines.ts').LetterLink>, deliveredAt: string): import('../core/postal-deadlines.ts').LetterDeadline[];
+  /** Re-check interval after a change, and its ceiling while nothing changes (doubling), seconds. */
+  cadence: { baseSecs: number; maxSecs: number };
+  now?: Date;
+}
+
+/** What saving one letter did. */
+export interface PostalItemSaveResult {
+  id: string;
+  created: boolean;
+  events: string[];
+  state: string;
+  final: boolean;
+  deadlines: import('../core/postal-deadlines.ts').LetterDeadline[];
+}
+
+/** The postal_items collection as robots, the scheduler and the CLI use it. */
+export interface PostalItemStore {
+  save(record: import('../core/postal-records.ts').PostalItemRecord, source: SourceRef, options: PostalItemSaveOptions): Promise<PostalItemSaveResult>;
+  get(id: string): Promise<import('./models/postal-item.model.ts').PostalItemDoc | null>;
+  /** Letters not final whose next check is due, oldest due first. */
+  listDue(now: Date, limit: number): Promise<Array<import('./models/postal-item.model.ts').PostalItemDoc>>;
+  /** Notes the lookup that will re-check these letters (cleared by their next save). */
+  markQueued(ids: readonly string[], lookupId: string): Promise<void>;
+  /** Letters linked to a record of `kind` (court-case, ip, epgu). */
+  listLinked(kind: import('../core/postal-deadlines.ts').LetterLink['kind']): Promise<Array<import('./models/postal-item.model.ts').PostalItemDoc>>;
+}
