@@ -1,48 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { LetterDeadline, LetterLink } from '../../core/postal-deadlines.ts';
-import type { PostalItemRecord } from '../../core/postal-records.ts';
-import type { SourceRef } from '../types.ts';
+import type { PostalItemDoc } from '../types.ts';
 
-/** What happened to a letter between two checks. */
-export type PostalEventKind = 'tracked' | 'operations' | 'state_changed' | 'delivered' | 'returned' | 'linked';
-
-/** One entry of a letter's history. */
-export interface PostalHistoryEntry {
-  at: Date;
-  event: PostalEventKind;
-  lookupId: string | null;
-  evidenceId: string | null;
-  /** `operations`: the new ones; `state_changed`: from → to; `delivered`: date; `returned`: date, reason; `linked`: the link. */
-  details: Record<string, unknown>;
-}
-
-/** The scheduler's re-check state of a letter (scheduler/post-tracking-recheck.ts). */
-export interface PostalCheckState {
-  /** When it is due again; null when final. */
-  nextAt: Date | null;
-  /** Current interval; doubles while nothing changes, back to the base on a change. */
-  intervalSecs: number;
-  /** The lookup last queued for it, so a pass does not queue it twice. */
-  queuedLookupId: string | null;
-}
-
-/** `postal_items` document. */
-export interface PostalItemDoc extends Omit<PostalItemRecord, 'error'> {
-  /** Natural key: the identifier (ШПИ) normalized. */
-  _id: string;
-  schemaVersion: number;
-  /** What the letter is for; a letter may serve several records. */
-  links: LetterLink[];
-  /** Terms its delivery started for its links (core/postal-deadlines.ts). */
-  deadlines: LetterDeadline[];
-  final: boolean;
-  source: SourceRef;
-  history: PostalHistoryEntry[];
-  check: PostalCheckState;
-  rev: number;
-  firstSeenAt: Date;
-  checkedAt: Date;
-}
+export type { PostalCheckState, PostalEventKind, PostalHistoryEntry, PostalItemDoc } from '../types.ts';
 
 export const POSTAL_ITEM_SCHEMA_VERSION = 1;
 
