@@ -38,13 +38,16 @@ export function registerScheduler(program: Command): void {
           timeZone: config.recheck.timeZone,
           maxSubmitsPerPass: config.recheck.maxPerPass,
         };
+        // Letters not yet final (issue 17): batch re-checks when many are due.
+        const letters = () => scheduler.runPostTrackingRecheckPass({ items: farm.storage.postalItems, lookups: farm.storage.lookups, log: deps.log, submit: deps.submit }, { batchMin: config.postTracking.batchMin });
         if (opts.once) {
-          process.stdout.write(`${JSON.stringify(await scheduler.runSchedulerPass(deps, options))}\n`);
+          const report = await scheduler.runSchedulerPass(deps, options);
+          process.stdout.write(`${JSON.stringify({ ...report, letters: await letters() })}\n`);
           return;
         }
         const stop = new AbortController();
         void waitForShutdown().then(() => stop.abort());
-        await scheduler.runSchedulerLoop(deps, { ...options, passIntervalMs: config.recheck.passSecs * 1000, signal: stop.signal });
+        await scheduler.runSchedulerLoop(deps, { ...options, passIntervalMs: config.recheck.passSecs * 1000, signal: stop.signal, afterPass: letters });
       } finally {
         await farm.close();
       }
