@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeError } from '../core/errors.ts';
-import { decodeHtml, parseFsspSearch, parsePage } from '../parsers/index.ts';
+import { decodeHtml, parseFsspSearch, parsePage, parsePostTracking, POST_TRACKING_PARSER } from '../parsers/index.ts';
 
-const KINDS = ['court-case', 'court-search', 'fssp-search', 'document'] as const;
+const KINDS = ['court-case', 'court-search', 'fssp-search', 'document', 'post-tracking'] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
@@ -34,11 +34,22 @@ export function registerParse(program: Command): void {
         const { parseDocumentCli } = await import('./ocr.ts');
         return parseDocumentCli(bytes, fail);
       }
+      if (kind === 'post-tracking') {
+        // A saved SOAP answer of the tracking service: getOperationHistory, getTicket or getResponseByTicket.
+        try {
+          const answer = parsePostTracking(bytes.toString('utf8'));
+          process.stdout.write(`${JSON.stringify({ ...answer, parser: POST_TRACKING_PARSER }, null, 2)}\n`);
+        } catch (error) {
+          const d = describeError(error);
+          return fail(d.code === 'internal' ? 'parse_error' : d.code, d.message);
+        }
+        return;
+      }
       try {
         // fssp-search: JSONP (UTF-8 on the wire) or the decoded HTML fragment, see parsers/fssp.
         const record = kind === 'fssp-search'
           ? parseFsspSearch(decodeHtml(bytes), { url: opts.url ?? null })
-          : parsePage(kind as Exclude<Kind, 'fssp-search' | 'document'>, bytes, { url: opts.url ?? null });
+          : parsePage(kind as Exclude<Kind, 'fssp-search' | 'document' | 'post-tracking'>, bytes, { url: opts.url ?? null });
         process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
       } catch (error) {
         const d = describeError(error);
