@@ -11,6 +11,7 @@ export const RECORD_PATHS: Record<Exclude<ReadCollection, 'lookups'>, string> = 
   enforcement_proceedings: '/v1/enforcement-proceedings',
   epgu_requests: '/v1/epgu-requests',
   documents: '/v1/documents',
+  postal_items: '/v1/postal-items',
 };
 
 /** Paged, filterable GETs of the normalized collections, and one record by id. */

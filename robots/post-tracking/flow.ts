@@ -10,6 +10,7 @@
 import type { Redis } from 'ioredis';
 import { AuthRequiredError, describeError, LayoutDriftError, NotFoundError, RateLimitedError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
+import { postalItemsSaved, postTrackingCalls } from '../../core/metrics.ts';
 import type { LetterDeadline, LetterLink } from '../../core/postal-deadlines.ts';
 import type { PostalItemRecord, PostTrackingAnswer } from '../../core/postal-records.ts';
 import { parsePostTracking, POST_TRACKING_PARSER } from '../../parsers/post-tracking/index.ts';
@@ -156,11 +157,18 @@ async function readAnswer(
   send: () => Promise<SoapCall & { response: { url: string; status: number; body: Buffer }; evidenceId: string }>,
   barcode?: string,
 ): Promise<{ answer: PostTrackingAnswer; page: FetchedPage }> {
-  const call = await send();
+  const method = barcode ? 'getOperationHistory' : 'batch';
+  const call = await send().catch((error: unknown) => {
+    postTrackingCalls.inc({ method, result: describeError(error).code });
+    throw error;
+  });
   const page: FetchedPage = { url: call.response.url, status: call.response.status, html: call.response.body.toString('utf8'), evidenceId: call.evidenceId };
   try {
-    return { answer: parseWithEvidence(page, () => parsePostTracking(page.html, { barcode })), page };
+    const answer = parseWithEvidence(page, () => parsePostTracking(page.html, { barcode }));
+    postTrackingCalls.inc({ method: answer.kind === 'ticket' ? 'getTicket' : answer.kind === 'batch' ? 'getResponseByTicket' : 'getOperationHistory', result: answer.ticketState === 'not_ready' ? 'not_ready' : 'answer' });
+    return { answer, page };
   } catch (error) {
+    postTrackingCalls.inc({ method, result: describeError(error).code });
     if (error instanceof RateLimitedError && error.details?.dailyLimit) {
       // The service counts differently (another client of the account?): its day is spent. The job
       // comes back in a second and takes another account, or waits for the next day (quota.takeFrom).
@@ -178,5 +186,6 @@ async function save(ctx: PostTrackingFlowContext, item: PostalItemRecord, links:
     deadlinesFor: ctx.deadlinesFor,
     cadence: ctx.cadence,
   });
+  postalItemsSaved.inc({ state: res.state });
   ctx.log.debug({ barcode: item.barcode, state: res.state, events: res.events }, 'postal item saved');
 }
