@@ -9,6 +9,7 @@ export const EXPORT_COLUMNS: Record<ReadCollection, string[]> = {
   enforcement_proceedings: ['_id', 'ipNumber', 'ipDate', 'sdNumber', 'debtor.name', 'executiveDocument.type', 'executiveDocument.number', 'executiveDocument.date', 'ended.date', 'debtRest', 'department.name', 'bailiff.name', 'region', 'checkedAt'],
   epgu_requests: ['_id', 'ipNumber', 'kind', 'status', 'applicationNumber', 'submittedAt', 'dueDate', 'updatedAt'],
   documents: ['_id', 'kind', 'requestId', 'ocr', 'confidence', 'fields.ipNumber', 'fields.ipDate', 'fields.amount', 'fields.decisionDate', 'fields.endGround', 'createdAt'],
+  postal_items: ['_id', 'state', 'acceptedAt', 'deliveredAt', 'returnedAt', 'returnReason', 'sender', 'recipient', 'links', 'deadlines', 'final', 'checkedAt'],
 };
 
 /** The header shown for a column (`_id` → `id`). */

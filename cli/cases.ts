@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import type { Storage } from '../storage/index.ts';
+import { idsTimedByLetters, orderNoLongerAwaited, overdueFromLetters } from '../scheduler/letter-overdue.ts';
 import { loadConfigOrExit } from './config-file.ts';
+import { todayMsk } from './epgu.ts';
 
 /** One row of `konveyer cases overdue`. */
 export interface OverdueRow {
@@ -10,6 +13,8 @@ export interface OverdueRow {
   daysLate: number;
   rule: string;
   caseKey: string;
+  /** The delivered letter whose receipt date started this term (issue 17), when one is linked. */
+  letter?: string;
 }
 
 /** `konveyer cases overdue [--court H] [--json]`: cases whose court is late, most days late first. */
@@ -35,6 +40,8 @@ export function registerCases(program: Command): void {
           rule: d.schedule?.expected?.rule ?? '',
           caseKey: d._id,
         }));
+        const merged = await withLetterTerms(rows, farm.storage, todayMsk(), opts.court?.trim().toLowerCase());
+        rows.splice(0, rows.length, ...merged);
         process.stdout.write(opts.json ? rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '') : formatOverdue(rows));
       } finally {
         await farm.close();
@@ -90,4 +97,23 @@ export function formatOverdue(rows: OverdueRow[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return `${[line(head), ...body.map(line)].join('\n')}\n${rows.length} overdue\n`;
+}
+
+/**
+ * Cases with a delivered letter linked (issue 17): the court's five working days run from the
+ * letter's receipt. Their «order_issued» rows from the filing-date guess give way to the letter's
+ * term; a letter's term past `today` with no order yet is a row of its own.
+ */
+export async function withLetterTerms(rows: OverdueRow[], storage: Pick<Storage, 'postalItems' | 'courtCases'>, today: string, courtHost?: string): Promise<OverdueRow[]> {
+  const letters = await storage.postalItems.listLinked('court-case');
+  const timed = idsTimedByLetters(letters, 'court-case');
+  const caseOf = (id: string) => storage.courtCases.model.findById(id, { status: 1, caseNumber: 1, court: 1 }).lean<{ _id: string; status: string; caseNumber: string | null; court: { host: string | null } }>();
+  const late = await overdueFromLetters(letters, 'court-case', today, async (d) => orderNoLongerAwaited((await caseOf(d.id))?.status));
+  const out = rows.filter((r) => !(r.expectedEvent === 'order_issued' && timed.has(r.caseKey)));
+  for (const l of late) {
+    const c = await caseOf(l.deadline.id);
+    if (courtHost && c?.court?.host !== courtHost) continue;
+    out.push({ caseNumber: c?.caseNumber ?? null, court: c?.court?.host ?? null, expectedEvent: 'order_issued', expectedDate: l.deadline.due, daysLate: l.daysLate, rule: l.deadline.rule, caseKey: l.deadline.id, letter: l.barcode });
+  }
+  return out.sort((a, b) => b.daysLate - a.daysLate || a.caseKey.localeCompare(b.caseKey));
 }

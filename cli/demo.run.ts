@@ -11,6 +11,7 @@ import { buildDemoBatch, buildEpguDemoBatch, buildFsspDemoBatch } from './demo-b
 import { randomBytes } from 'node:crypto';
 import { sandboxEpguAccountsEnv } from '../sandbox/epgu/epgu-accounts.ts';
 import { runEpguInboxPhase } from './demo-epgu.ts';
+import { buildPostDemoBatch, SANDBOX_POST_ACCOUNT } from './demo-post.ts';
 import { openFarm } from './farm.ts';
 import { waitForShutdown } from './shutdown.ts';
 
@@ -30,6 +31,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     targets: { sandboxOrigin: sandbox.url },
     // EPGU: the sandbox's accounts and a throw-away sealing key unless the operator configured their own.
     epgu: { accounts: base.epgu.accounts.length ? base.epgu.accounts : JSON.parse(sandboxEpguAccountsEnv()), encryptionKey: base.epgu.encryptionKey ?? randomBytes(32).toString('hex') },
+    // Russian Post tracking: the sandbox's account, its tickets asked for every second (the real service: 15 min).
+    postTracking: { accounts: base.postTracking.accounts.length ? base.postTracking.accounts : [{ ...SANDBOX_POST_ACCOUNT }], ticketPollMs: Math.min(base.postTracking.ticketPollMs, 1000) },
   });
   const logFile = resolve(config.runDir, 'demo', 'farm.log');
   const farm = await openFarm(config, { startServices: true, logFile });
@@ -48,10 +51,13 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     // EPGU applications (answers are read after the batch, once sandbox days have passed).
     const epguBatch = buildEpguDemoBatch(sandbox.world, { size: 6, seed: opts.seed });
     batch.push(...epguBatch);
+    // The letters of those court cases (issue 17): one batch-access lookup.
+    const postBatch = buildPostDemoBatch(sandbox.world, batch);
+    batch.push(...postBatch);
     const { rps, concurrency } = farm.config.politeness.default;
     out.write(
       `konveyer demo: sandbox ${sandbox.url}, ${sandbox.world.courts.length} courts (MongoDB: ${farm.config.mongo.uri ? 'ready' : '?'}); ` +
-        `submitting ${batch.length - fsspBatch.length} court.case lookups (${opts.browserShare}% in browser mode) and ${fsspBatch.length} fssp.search lookups; ` +
+        `submitting ${batch.length - fsspBatch.length} court.case lookups (${opts.browserShare}% in browser mode) and ${fsspBatch.length} fssp.search lookups, tracking ${postBatch.reduce((n, r) => n + ((r.input as { items?: unknown[] }).items?.length ?? 0), 0)} letters; ` +
         `politeness ${rps} req/s and ${concurrency} in flight per court host (POLITENESS_RPS, POLITENESS_CONCURRENCY)\n`,
     );
     const started = Date.now();
@@ -94,7 +100,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     out.write(
       `\nsummary: ${summary.succeeded} succeeded, ${summary.notFound} not found, ${summary.failed} failed ${JSON.stringify(failures)}, ` +
         `${summary.needsHuman} need a human — ${summary.lookupsPerSecond} lookups/s over ${summary.seconds} s\n` +
-        `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, enforcement_proceedings, lookups; captchas for a human: npx konveyer captcha list; evidence (hash-chained) in evidence + evidence_blobs\n` +
+        `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, enforcement_proceedings, postal_items, lookups; captchas for a human: npx konveyer captcha list; evidence (hash-chained) in evidence + evidence_blobs\n` +
         `screenshots and raw pages of a few lookups: ${evidenceDir}\n` +
         `logs: ${logFile}\n` +
         `inspect one: npx konveyer status <lookup id>   (with \`npx konveyer services\` running, or MONGODB_URI/REDIS_URL set)\n`,

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeError } from '../core/errors.ts';
-import { parseSavedPage } from '../parsers/index.ts';
+import { parsePostTracking, parseSavedPage, POST_TRACKING_PARSER } from '../parsers/index.ts';
 
-const KINDS = ['court-case', 'court-search', 'fssp-search', 'document'] as const;
+const KINDS = ['court-case', 'court-search', 'fssp-search', 'document', 'post-tracking'] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
@@ -34,8 +34,19 @@ export function registerParse(program: Command): void {
         const { parseDocumentCli } = await import('./ocr.ts');
         return parseDocumentCli(bytes, fail);
       }
+      if (kind === 'post-tracking') {
+        // A saved SOAP answer of the tracking service: getOperationHistory, getTicket or getResponseByTicket.
+        try {
+          const answer = parsePostTracking(bytes.toString('utf8'));
+          process.stdout.write(`${JSON.stringify({ ...answer, parser: POST_TRACKING_PARSER }, null, 2)}\n`);
+        } catch (error) {
+          const d = describeError(error);
+          return fail(d.code === 'internal' ? 'parse_error' : d.code, d.message);
+        }
+        return;
+      }
       try {
-        const record = parseSavedPage(kind as Exclude<Kind, 'document'>, bytes, { url: opts.url ?? null });
+        const record = parseSavedPage(kind as Exclude<Kind, 'document' | 'post-tracking'>, bytes, { url: opts.url ?? null });
         process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
       } catch (error) {
         const d = describeError(error);

@@ -41,8 +41,11 @@ export function registerScheduler(program: Command): void {
           timeZone: config.recheck.timeZone,
           maxSubmitsPerPass: config.recheck.maxPerPass,
         };
+        // Letters not yet final (issue 17): batch re-checks when many are due.
+        const letters = () => scheduler.runPostTrackingRecheckPass({ items: farm.storage.postalItems, lookups: farm.storage.lookups, log: deps.log, submit: deps.submit }, { batchMin: config.postTracking.batchMin });
         if (opts.once) {
-          process.stdout.write(`${JSON.stringify(await scheduler.runSchedulerPass(deps, options))}\n`);
+          const report = await scheduler.runSchedulerPass(deps, options);
+          process.stdout.write(`${JSON.stringify({ ...report, letters: await letters() })}\n`);
           return;
         }
         const stop = new AbortController();
@@ -52,7 +55,7 @@ export function registerScheduler(program: Command): void {
           armShutdownWatchdog(30_000, farm.log);
           stop.abort();
         });
-        await scheduler.runSchedulerLoop(deps, { ...options, passIntervalMs: config.recheck.passSecs * 1000, signal: stop.signal });
+        await scheduler.runSchedulerLoop(deps, { ...options, passIntervalMs: config.recheck.passSecs * 1000, signal: stop.signal, afterPass: letters });
       } finally {
         await within(farm.close(), 5000, 'farm services', farm.log);
       }

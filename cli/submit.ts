@@ -15,6 +15,8 @@ interface SubmitOptions {
   mode?: string;
   clientKey?: string;
   file?: string;
+  barcode?: string;
+  for?: string;
 }
 
 /**
@@ -35,6 +37,8 @@ export function registerSubmit(program: Command): void {
     .option('--mode <mode>', 'http | browser (default: the target config)')
     .option('--client-key <key>', 'idempotency key: the same key twice returns the first lookup')
     .option('--file <csv>', 'CSV batch instead of the flags')
+    .option('--barcode <id>', 'post.tracking: the letter\'s ШПИ (14 digits) or UPU S10 identifier (e.g. RS253346199NL); CSV header barcode,for')
+    .option('--for <link>', 'post.tracking: what the letter is for: court-case:<id> | ip:<ИП number> | epgu:<request id> | ref:<text>')
     .action(async (type: string, opts: SubmitOptions) => {
       if (!isJobName(type)) {
         process.stderr.write(`unknown lookup type "${type}": expected one of ${JOB_NAMES.join(', ')}\n`);
@@ -55,7 +59,7 @@ export function registerSubmit(program: Command): void {
         requests = rows.map(({ clientKey, ...input }) => ({ type, input, clientKey }));
       } else {
         const input = Object.fromEntries(
-          Object.entries({ court: opts.court, number: opts.number, uid: opts.uid, caseId: opts.caseId, caseUid: opts.caseUid, section: opts.section, mode: opts.mode }).filter(([, v]) => v !== undefined),
+          Object.entries({ court: opts.court, number: opts.number, uid: opts.uid, caseId: opts.caseId, caseUid: opts.caseUid, section: opts.section, mode: opts.mode, barcode: opts.barcode, for: opts.for }).filter(([, v]) => v !== undefined),
         );
         requests = [{ type, input, clientKey: opts.clientKey }];
       }

@@ -56,6 +56,8 @@ export interface Config {
   webhooks: { allowPrivate: boolean; retryWindowMs: number; backoffMs: number; timeoutMs: number };
   /** EPGU: accounts (credentials stay here), the key sealing cookies at rest, answer term, feed retries. */
   epgu: { accounts: Array<{ id: string; login: string; password: string; totpSecret?: string }>; encryptionKey: string | undefined; answerWorkingDays: number; feedRetryMs: number; feedTries: number };
+  /** Russian Post tracking: accounts (credentials stay here), the daily limit per account, batch threshold, ticket polling, re-check cadence. */
+  postTracking: { accounts: Array<{ id: string; login: string; password: string }>; dailyLimit: number; batchMin: number; ticketPollMs: number; recheckSecs: number; recheckMaxSecs: number };
 }
 
 /** Thrown when the environment does not parse; the message lists every bad variable. */
@@ -141,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backoffMs: e.WEBHOOK_BACKOFF_MS,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     },
+    postTracking: { accounts: e.POST_TRACKING_ACCOUNTS, dailyLimit: e.POST_TRACKING_DAILY_LIMIT, batchMin: e.POST_TRACKING_BATCH_MIN, ticketPollMs: e.POST_TRACKING_TICKET_POLL_MS, recheckSecs: e.POST_TRACKING_RECHECK_SECS, recheckMaxSecs: Math.max(e.POST_TRACKING_RECHECK_MAX_SECS, e.POST_TRACKING_RECHECK_SECS) },
     epgu: { accounts: e.EPGU_ACCOUNTS, encryptionKey: e.ENCRYPTION_KEY?.trim() || undefined, answerWorkingDays: e.EPGU_ANSWER_WORKING_DAYS, feedRetryMs: e.EPGU_FEED_RETRY_MS, feedTries: e.EPGU_FEED_TRIES },
   });
 }

@@ -42,6 +42,7 @@ export const DEFAULT_TARGET_HOSTS = [
   'is.fssp.gov.ru',
   '*.gosuslugi.ru',
   'gosuslugi.ru',
+  'tracking.russianpost.ru',
 ];
 
 /**
@@ -268,6 +269,43 @@ export const envSchema = z.object({
   /** Pauses between retries of a ГЭПС feed call that answered 5xx, and how many tries. */
   EPGU_FEED_RETRY_MS: int(1000, 0, 60_000),
   EPGU_FEED_TRIES: int(4, 1, 20),
+
+  // ---- Russian Post tracking (issue 17) ----
+  /**
+   * Tracking API accounts as JSON: `[{"id":"main","login":"…","password":"…"}]` (login and password
+   * from «Настройки доступа» of tracking.pochta.ru). Jobs never carry credentials; the robot picks
+   * the first account with requests left today.
+   */
+  POST_TRACKING_ACCOUNTS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v || !v.trim()) return [] as Array<{ id: string; login: string; password: string }>;
+      const item = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), login: z.string().min(1), password: z.string().min(1) });
+      let raw: unknown;
+      try {
+        raw = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'POST_TRACKING_ACCOUNTS must be a JSON array of {id, login, password}' });
+        return z.NEVER;
+      }
+      const parsed = z.array(item).safeParse(raw);
+      if (!parsed.success) {
+        // Never echo the value: it holds passwords.
+        ctx.addIssue({ code: 'custom', message: `POST_TRACKING_ACCOUNTS: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  /** Requests one account may make a (Moscow) day, counted in Redis across the farm; past it lookups wait for the next day. */
+  POST_TRACKING_DAILY_LIMIT: int(100, 1, 10_000_000),
+  /** A batch lookup with more identifiers than this goes through batch access (getTicket); fewer, one by one. */
+  POST_TRACKING_BATCH_MIN: int(5, 0, 3000),
+  /** Wait before asking for a ticket's answer, and between asks, ms (the specification: not more often than every 15 minutes). */
+  POST_TRACKING_TICKET_POLL_MS: int(900_000, 10, 86_400_000),
+  /** Re-check of a letter not final: after a change, and the ceiling it doubles up to while nothing changes, seconds. */
+  POST_TRACKING_RECHECK_SECS: int(21_600, 1, 30 * 86_400),
+  POST_TRACKING_RECHECK_MAX_SECS: int(172_800, 1, 90 * 86_400),
 });
 
 export type Env = z.input<typeof envSchema>;

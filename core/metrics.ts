@@ -147,3 +147,19 @@ export function countedSolver<S extends { readonly name: string; solve(task: nev
     },
   });
 }
+
+/** Russian Post tracking SOAP calls by method and what came back (`answer`, or an error code: auth_required, rate_limited, not_found, layout_drift …). */
+export const postTrackingCalls = new Counter({
+  name: 'konveyer_post_tracking_calls_total',
+  help: 'Tracking API calls by method (getOperationHistory, getTicket, getResponseByTicket) and result',
+  labelNames: ['method', 'result'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Letters saved by post.tracking, by the state they were in. */
+export const postalItemsSaved = new Counter({
+  name: 'konveyer_postal_items_saved_total',
+  help: 'Letters saved by post.tracking, by state',
+  labelNames: ['state'] as const,
+  registers: [metricsRegistry],
+});

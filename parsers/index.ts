@@ -26,6 +26,7 @@ export * from './mos-sud/index.ts';
 export * from './msudrf/index.ts';
 export * from './fssp/index.ts';
 export * from './document/index.ts';
+export * from './post-tracking/index.ts';
 
 /** Bumped whenever a parser's output changes for the same page; stored in `source.parserVersion`. */
 export const PARSER_VERSION = 'sudrf-1.1.0';

@@ -1,5 +1,5 @@
 /** Job (and queue) names: `<target>.<action>`. One BullMQ queue per job name. */
-export const JOB_NAMES = ['court.case', 'court.search', 'fssp.search', 'epgu.request', 'epgu.inbox', 'ocr.document'] as const;
+export const JOB_NAMES = ['court.case', 'court.search', 'fssp.search', 'epgu.request', 'epgu.inbox', 'ocr.document', 'post.tracking'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /**

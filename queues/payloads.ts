@@ -5,6 +5,7 @@ import { fsspSearchInputSchema } from './fssp-search.payload.ts';
 import { epguRequestInputSchema } from './epgu-request.payload.ts';
 import { epguInboxInputSchema } from './epgu-inbox.payload.ts';
 import { ocrDocumentInputSchema } from './ocr-document.payload.ts';
+import { postTrackingInputSchema } from './post-tracking.payload.ts';
 import type { JobName } from './names.ts';
 
 /** The input schema of every job name; submit validates against it before anything is stored. */
@@ -15,6 +16,7 @@ export const INPUT_SCHEMAS = {
   'epgu.request': epguRequestInputSchema,
   'epgu.inbox': epguInboxInputSchema,
   'ocr.document': ocrDocumentInputSchema,
+  'post.tracking': postTrackingInputSchema,
 } as const satisfies Record<JobName, z.ZodType>;
 
 export type JobInput<N extends JobName> = z.output<(typeof INPUT_SCHEMAS)[N]>;

@@ -9,6 +9,7 @@ import { runMosSudCaseLookup } from './court-mos-sud/index.ts';
 import { runFsspSearchLookup } from './fssp/index.ts';
 import { runEpguInbox, runEpguRequest } from './epgu/index.ts';
 import { runCourtSearch, type CourtSearchFanOut } from './court-search/index.ts';
+import { runPostTrackingLookup } from './post-tracking/index.ts';
 import type { RobotServices } from './runtime/robot-services.ts';
 
 export type { RobotServices } from './runtime/robot-services.ts';
@@ -35,5 +36,6 @@ export function buildHandlers(services: RobotServices, extras: { courtSearchFanO
     'fssp.search': (ctx) => runFsspSearchLookup(services, ctx),
     'epgu.request': (ctx) => runEpguRequest(services, ctx),
     'epgu.inbox': (ctx) => runEpguInbox(services, ctx),
+    'post.tracking': (ctx) => runPostTrackingLookup(services, ctx),
   };
 }

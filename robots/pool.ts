@@ -12,6 +12,7 @@ import { OperatorSolver } from './runtime/captcha/operator.solver.ts';
 import { RucaptchaSolver } from './runtime/captcha/rucaptcha.solver.ts';
 import { buildHandlers } from './index.ts';
 import { buildEpguServices } from './epgu/epgu-services.ts';
+import { buildPostTrackingServices } from './post-tracking/post-tracking-services.ts';
 import type { DocumentStore, EpguRequestStore, EpguSessionStore } from '../storage/types.ts';
 import { CourtSearchFanOut } from './court-search/fan-out.ts';
 import { RobotBrowserPool } from './runtime/browser-pool.ts';
@@ -24,7 +25,7 @@ import { TargetRouter } from './runtime/targets.ts';
 import { CircuitBreaker } from './runtime/circuit-breaker.ts';
 import { RobotHeartbeat } from './runtime/heartbeat.ts';
 import { browserPages, browserRecycles, countedSolver } from '../core/metrics.ts';
-import type { RobotHeartbeatStore } from '../storage/types.ts';
+import type { PostalItemStore, RobotHeartbeatStore } from '../storage/types.ts';
 
 export interface RobotPoolOptions {
   config: Config;
@@ -39,6 +40,8 @@ export interface RobotPoolOptions {
     epguRequests?: EpguRequestStore;
     epguSessions?: EpguSessionStore;
     documents?: DocumentStore;
+    /** post.tracking (issue 17). */
+    postalItems?: PostalItemStore;
   };
   log: Logger;
   robotId: string;
@@ -167,6 +170,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       timeoutMs: config.http.timeoutMs,
     },
   };
+  services.postTracking = buildPostTrackingServices(config, { postalItems: storage.postalItems, redis, router, http, politeness: services.politeness });
   // court.search children: stored as lookups and queued as one BullMQ flow per search.
   const courtSearchFanOut = new CourtSearchFanOut({ lookups: storage.lookups, connection: redis, prefix: config.queue.prefix, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } });
   const handlers = buildHandlers(services, { courtSearchFanOut });

@@ -9,5 +9,6 @@ import { msudrfSite } from './court-msudrf/msudrf.site.ts';
 import { mirsudSite } from './court-mirsud-spb/mirsud.site.ts';
 import { mosSudSite } from './court-mos-sud/mos-sud.site.ts';
 import { epguSite } from './epgu/epgu.site.ts';
+import { postTrackingSite } from './post-tracking/post-tracking.site.ts';
 
-export const SITE_FACTORIES: readonly SiteFactory[] = [sudrfSite, msudrfSite, (ctx) => mirsudSite(ctx), mosSudSite, fsspSite, epguSite];
+export const SITE_FACTORIES: readonly SiteFactory[] = [sudrfSite, msudrfSite, (ctx) => mirsudSite(ctx), mosSudSite, fsspSite, epguSite, postTrackingSite];

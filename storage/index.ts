@@ -18,6 +18,7 @@ import { MongoEpguRequestStore } from './epgu-requests.repo.ts';
 import { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
 import { MongoDocumentStore } from './documents.repo.ts';
 import { MongoUiSessionStore } from './ui-sessions.repo.ts';
+import { MongoPostalItemStore } from './postal-items.repo.ts';
 
 export * from './types.ts';
 export { connectMongo } from './connection.ts';
@@ -41,6 +42,8 @@ export { MongoEpguRequestStore } from './epgu-requests.repo.ts';
 export { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
 export { MongoDocumentStore } from './documents.repo.ts';
 export { MongoUiSessionStore, type UiSessionStore, type LiveUiSession, type UiRealm, type UiSessionDoc } from './ui-sessions.repo.ts';
+export { MongoPostalItemStore, diffPostalItem } from './postal-items.repo.ts';
+export type { PostalItemDoc, PostalHistoryEntry } from './models/postal-item.model.ts';
 
 /** Everything a process role needs from MongoDB, opened together and closed together. */
 export interface Storage {
@@ -65,6 +68,8 @@ export interface Storage {
   documents: MongoDocumentStore;
   /** `ui_sessions`: server-side logins of the ops dashboard and the auditor UI (hashed ids, expiring). */
   uiSessions: MongoUiSessionStore;
+  /** `postal_items` (post.tracking): letters, operations, terms from delivery. */
+  postalItems: MongoPostalItemStore;
   close(): Promise<void>;
 }
 
@@ -85,7 +90,8 @@ export async function openStorage(options: MongoOptions & { evidence?: EvidenceB
   const epguSessions = new MongoEpguSessionStore(conn);
   const documents = new MongoDocumentStore(conn);
   const uiSessions = new MongoUiSessionStore(conn);
-  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model, epguRequests.model, epguSessions.model, documents.model]) {
+  const postalItems = new MongoPostalItemStore(conn, lock);
+  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model, epguRequests.model, epguSessions.model, documents.model, postalItems.model]) {
     await model.createCollection().catch(() => undefined);
     await model.createIndexes();
   }
@@ -93,5 +99,5 @@ export async function openStorage(options: MongoOptions & { evidence?: EvidenceB
   await uiSessions.model.createIndexes();
   // Keys, webhooks and lookups from before clients existed move to the default client (idempotent).
   await migrateToClients(conn);
-  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, uiSessions, close: () => conn.close() };
+  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, uiSessions, postalItems, close: () => conn.close() };
 }

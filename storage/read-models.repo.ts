@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 
 /** Collections the API reads (paged GETs and exports). */
-export const READ_COLLECTIONS = ['lookups', 'court_cases', 'enforcement_proceedings', 'epgu_requests', 'documents'] as const;
+export const READ_COLLECTIONS = ['lookups', 'court_cases', 'enforcement_proceedings', 'epgu_requests', 'documents', 'postal_items'] as const;
 export type ReadCollection = (typeof READ_COLLECTIONS)[number];
 
 /**
@@ -15,6 +15,7 @@ export const READ_FILTERS = {
   enforcement_proceedings: { ipNumber: 'ipNumber', region: 'region', status: 'status' },
   epgu_requests: { ipNumber: 'ipNumber', status: 'status', applicationNumber: 'applicationNumber' },
   documents: { kind: 'kind', ipNumber: 'fields.ipNumber', requestId: 'requestId' },
+  postal_items: { state: 'state', linkKind: 'links.kind', linkId: 'links.id' },
 } as const satisfies Record<ReadCollection, Record<string, string>>;
 
 export type ReadFilter<C extends ReadCollection> = Partial<Record<keyof (typeof READ_FILTERS)[C], string>>;

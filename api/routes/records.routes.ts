@@ -12,6 +12,7 @@ export const RECORD_PATHS: Record<Exclude<ReadCollection, 'lookups'>, string> = 
   enforcement_proceedings: '/v1/enforcement-proceedings',
   epgu_requests: '/v1/epgu-requests',
   documents: '/v1/documents',
+  postal_items: '/v1/postal-items',
 };
 
 /** Singular and plural of each collection in operationIds (getCourtCase, listCourtCases). */

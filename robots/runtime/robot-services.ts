@@ -36,6 +36,8 @@ export interface RobotServices {
   browserFetch: BrowserFetcherOptions;
   /** EPGU robots (issue 5); null when the process has no EPGU stores. */
   epgu: EpguRobotServices | null;
+  /** Russian Post tracking (issue 17); null/absent when the process has no postal_items store. */
+  postTracking?: PostTrackingRobotServices | null;
 }
 
 /** What `epgu.request` / `epgu.inbox` use: stores, accounts (credentials stay in the process), the sealing key, the calendar. */
@@ -56,4 +58,18 @@ export interface EpguRobotServices {
   taskTtlMs: number;
   /** Queues `ocr.document` for a stored document; null when the farm has no such job (documents stay `pending_ocr`). */
   enqueueOcr: ((documentId: string) => Promise<void>) | null;
+}
+
+/** What `post.tracking` uses (issue 17): SOAP clients, the farm-wide daily quota, accounts (credentials stay in the process). */
+export interface PostTrackingRobotServices {
+  items: import('../../storage/types.ts').PostalItemStore;
+  clients: import('../post-tracking/soap-clients.ts').TrackingSoapClients;
+  quota: import('../post-tracking/daily-quota.ts').DailyQuota;
+  accounts: ReadonlyArray<{ id: string; login: string; password: string }>;
+  redis: import('ioredis').Redis;
+  prefix: string;
+  batchMin: number;
+  ticketPollMs: number;
+  cadence: { baseSecs: number; maxSecs: number };
+  deadlinesFor(links: ReadonlyArray<import('../../core/postal-deadlines.ts').LetterLink>, deliveredAt: string): import('../../core/postal-deadlines.ts').LetterDeadline[];
 }
