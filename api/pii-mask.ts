@@ -25,6 +25,8 @@ export const PII_RECORD_PATHS: Readonly<Record<Exclude<ReadCollection, 'lookups'
   enforcement_proceedings: ['debtor.name', 'debtor.birthDate', 'debtor.birthPlace', 'debtor.address', 'debtor.passport'],
   epgu_requests: ['text'],
   documents: ['text', 'fields.debtor.name', 'fields.debtor.birthDate', 'fields.debtor.birthPlace', 'fields.debtor.address', 'fields.debtor.passport'],
+  // A letter's addressee and sender as the post reports them (a debtor's name, an address).
+  postal_items: ['sender', 'recipient'],
 };
 
 /** Prefixes of history `field`s whose from/to are personal data. */

@@ -21,6 +21,7 @@ const OPERATION_NOUNS: Record<Exclude<ReadCollection, 'lookups'>, [string, strin
   enforcement_proceedings: ['EnforcementProceeding', 'EnforcementProceedings'],
   epgu_requests: ['EpguRequest', 'EpguRequests'],
   documents: ['Document', 'Documents'],
+  postal_items: ['PostalItem', 'PostalItems'],
 };
 
 /** Paged, filterable GETs of the normalized collections, and one record by id. */
