@@ -192,11 +192,14 @@ describe('personal data needs the pii scope', () => {
 describe('webhooks receive only their client\'s lookups', () => {
   it('a finished lookup of another client is not delivered; one\'s own is', async () => {
     const got: string[] = [];
+    const payloads: unknown[] = [];
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        got.push(JSON.parse(body).lookup.id);
+        const payload = JSON.parse(body).lookup;
+        got.push(payload.id);
+        payloads.push(payload);
         res.statusCode = 204;
         res.end();
       });
@@ -216,7 +219,7 @@ describe('webhooks receive only their client\'s lookups', () => {
     try {
       const notify = createWebhookNotifier(webhookQueue(conns[0]!, h.config.queue.prefix));
       const theirs = (await post(beta, { type: 'court.case', input: { court, number: '2-400/2025' } })).json().lookup.id;
-      const mine = (await post(alpha, { type: 'court.case', input: { court, number: '2-401/2025' } })).json().lookup.id;
+      const mine = (await post(alpha, { type: 'court.case', input: { court, number: '2-401/2025' }, clientKey: 'hook-key' })).json().lookup.id;
       for (const id of [theirs, mine]) {
         await h.storage.lookups.markFinished(id, 'succeeded', { result: { collection: 'court_cases', id: 'x' } });
         await notify((await h.storage.lookups.get(id))!);
@@ -225,6 +228,7 @@ describe('webhooks receive only their client\'s lookups', () => {
       while (!got.includes(mine) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 500));
       expect(got).toEqual([mine]);
+      expect(payloads[0]).toMatchObject({ clientId: 'alpha', clientKey: 'hook-key' });
     } finally {
       await worker.close();
     }
