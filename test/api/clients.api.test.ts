@@ -92,6 +92,11 @@ describe('idempotency keys per client', () => {
     expect(conflict.json().error.message).toContain(`client key "inv-42" was already used for lookup ${firstId} with a different payload`);
     expect(await count()).toBe(before);
     expect((await h.storage.lookups.get(firstId))?.input.number).toBe('2-100/2025');
+    // Another lookup type is another payload too.
+    const otherType = await post(alpha, { type: 'fssp.search', input: { kind: 'ip', ipNumber: '102021/20/02003-ИП' } }, { 'idempotency-key': 'inv-42' });
+    expect(otherType.statusCode).toBe(409);
+    expect(otherType.json().error.message).toContain(`lookup ${firstId}`);
+    expect(await count()).toBe(before);
   });
 
   it('a batch reusing a key with another payload is refused whole (409), nothing stored or queued', async () => {
