@@ -4,21 +4,29 @@ import { ApiError } from './errors.ts';
 /** Keys that reach an object's prototype when a body is merged or copied carelessly. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The first forbidden key in a parsed JSON value, with its path (`input.__proto__`), or null. */
-export function forbiddenKeyPath(value: unknown, path = ''): string | null {
-  if (value === null || typeof value !== 'object') return null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = forbiddenKeyPath(value[i], `${path}[${i}]`);
-      if (found) return found;
+/**
+ * The first forbidden key in a parsed JSON value, with its path (`input.__proto__`), or null.
+ * Walks with its own stack, not recursion: a body nested 100 000 deep must not overflow the call stack.
+ */
+export function forbiddenKeyPath(value: unknown): string | null {
+  interface Frame { v: unknown; key: string; parent: Frame | null }
+  const pathOf = (f: Frame | null, last: string): string => {
+    const parts = [last];
+    for (let p = f; p && p.parent; p = p.parent) parts.push(p.key);
+    return parts.reverse().join('.').replace(/\.\[/g, '[');
+  };
+  const stack: Frame[] = [{ v: value, key: '', parent: null }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    const v = frame.v;
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], key: `[${i}]`, parent: frame });
+      continue;
     }
-    return null;
-  }
-  for (const key of Object.keys(value)) {
-    const here = path ? `${path}.${key}` : key;
-    if (FORBIDDEN_KEYS.has(key)) return here;
-    const found = forbiddenKeyPath((value as Record<string, unknown>)[key], here);
-    if (found) return found;
+    const keys = Object.keys(v);
+    for (const key of keys) if (FORBIDDEN_KEYS.has(key)) return pathOf(frame, key);
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: (v as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: frame });
   }
   return null;
 }

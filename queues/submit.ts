@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import { BadInputError, KonveyerError } from '../core/errors.ts';
 import { DEFAULT_CLIENT_ID, type LookupDoc, type LookupStore } from '../storage/types.ts';
 import { lookupJobOptions, type JobOptionsConfig } from './job-options.ts';
-import { isJobName, type JobName } from './names.ts';
+import { isJobName, JOB_NAMES, type JobName } from './names.ts';
 import { describeIssues, INPUT_SCHEMAS, type JobData } from './payloads.ts';
 
 export interface SubmitRequest {
@@ -172,10 +172,13 @@ async function refuseConflicts(deps: SubmitDeps, valid: ValidRequest[]): Promise
     if (!first) firstInBatch.set(typed, x);
     else if (canonicalJson(first.v.input) !== canonicalJson(x.v.input)) conflicts.push({ row: x.row, clientKey: x.v.clientKey!, lookupId: `row ${first.row} of this batch` });
   }
-  const stored = deps.lookups.findByClientKeys ? await deps.lookups.findByClientKeys(clientId, [...firstInBatch.keys()]) : [];
-  const byKey = new Map(stored.map((d) => [d.clientKey, d]));
+  // A key names one request of its client whatever the type: look it up under every type.
+  const rawKeys = [...new Set(keyed.map((x) => x.v.clientKey!))];
+  const stored = deps.lookups.findByClientKeys ? await deps.lookups.findByClientKeys(clientId, rawKeys.flatMap((k) => JOB_NAMES.map((t) => `${t}:${k}`))) : [];
+  const byKey = new Map<string, LookupDoc>();
+  for (const d of stored) if (d.clientKey) byKey.set(d.clientKey.slice(d.type.length + 1), d);
   for (const x of keyed) {
-    const prior = byKey.get(`${x.v.type}:${x.v.clientKey}`);
+    const prior = byKey.get(x.v.clientKey!);
     if (prior && !samePayload(prior, x.v)) conflicts.push({ row: x.row, clientKey: x.v.clientKey!, lookupId: prior._id });
   }
   if (conflicts.length > 0) throw new IdempotencyConflictError(conflicts.sort((a, b) => a.row - b.row));

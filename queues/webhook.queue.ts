@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { LookupDoc, WebhookEvent } from '../storage/types.ts';
+import { DEFAULT_CLIENT_ID, type LookupDoc, type WebhookEvent } from '../storage/types.ts';
 
 /** The webhook queue: fan-out of finished lookups to webhooks, then one job per delivery. */
 export const WEBHOOK_QUEUE = 'webhook.deliver';
@@ -18,6 +18,9 @@ export interface WebhookPayload {
     type: string;
     status: string;
     batchId: string | null;
+    /** The client the lookup belongs to. */
+    clientId: string;
+    /** The client's own key, as it was sent (without the stored `<type>:` prefix). */
     clientKey: string | null;
     result: LookupDoc['result'];
     error: LookupDoc['error'];
@@ -75,7 +78,8 @@ export function webhookPayload(deliveryId: string, lookup: LookupDoc): WebhookPa
       type: lookup.type,
       status: lookup.status,
       batchId: lookup.batchId,
-      clientKey: lookup.clientKey,
+      clientId: lookup.clientId ?? DEFAULT_CLIENT_ID,
+      clientKey: lookup.clientKey ? lookup.clientKey.slice(lookup.type.length + 1) : null,
       result: lookup.result,
       error: lookup.error,
       finishedAt: lookup.finishedAt,

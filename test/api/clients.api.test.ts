@@ -92,6 +92,11 @@ describe('idempotency keys per client', () => {
     expect(conflict.json().error.message).toContain(`client key "inv-42" was already used for lookup ${firstId} with a different payload`);
     expect(await count()).toBe(before);
     expect((await h.storage.lookups.get(firstId))?.input.number).toBe('2-100/2025');
+    // Another lookup type is another payload too.
+    const otherType = await post(alpha, { type: 'fssp.search', input: { kind: 'ip', ipNumber: '102021/20/02003-ИП' } }, { 'idempotency-key': 'inv-42' });
+    expect(otherType.statusCode).toBe(409);
+    expect(otherType.json().error.message).toContain(`lookup ${firstId}`);
+    expect(await count()).toBe(before);
   });
 
   it('a batch reusing a key with another payload is refused whole (409), nothing stored or queued', async () => {
@@ -192,11 +197,14 @@ describe('personal data needs the pii scope', () => {
 describe('webhooks receive only their client\'s lookups', () => {
   it('a finished lookup of another client is not delivered; one\'s own is', async () => {
     const got: string[] = [];
+    const payloads: unknown[] = [];
     const server = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        got.push(JSON.parse(body).lookup.id);
+        const payload = JSON.parse(body).lookup;
+        got.push(payload.id);
+        payloads.push(payload);
         res.statusCode = 204;
         res.end();
       });
@@ -216,7 +224,7 @@ describe('webhooks receive only their client\'s lookups', () => {
     try {
       const notify = createWebhookNotifier(webhookQueue(conns[0]!, h.config.queue.prefix));
       const theirs = (await post(beta, { type: 'court.case', input: { court, number: '2-400/2025' } })).json().lookup.id;
-      const mine = (await post(alpha, { type: 'court.case', input: { court, number: '2-401/2025' } })).json().lookup.id;
+      const mine = (await post(alpha, { type: 'court.case', input: { court, number: '2-401/2025' }, clientKey: 'hook-key' })).json().lookup.id;
       for (const id of [theirs, mine]) {
         await h.storage.lookups.markFinished(id, 'succeeded', { result: { collection: 'court_cases', id: 'x' } });
         await notify((await h.storage.lookups.get(id))!);
@@ -225,6 +233,7 @@ describe('webhooks receive only their client\'s lookups', () => {
       while (!got.includes(mine) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, 500));
       expect(got).toEqual([mine]);
+      expect(payloads[0]).toMatchObject({ clientId: 'alpha', clientKey: 'hook-key' });
     } finally {
       await worker.close();
     }

@@ -89,6 +89,9 @@ describe('prototype keys in JSON', () => {
       expect(res.json().error.message).not.toMatch(/not valid JSON/i);
     }
     expect(await lookupCount()).toBe(before);
+    // Deep nesting is walked without recursion: a 4xx, never a 500.
+    const deep = await h.app.inject({ method: 'POST', url: '/v1/lookups', headers: { ...bearer(h.tokens.submit), 'content-type': 'application/json' }, payload: `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}` });
+    expect(deep.statusCode).toBe(400);
     // Broken JSON is still named as such.
     const broken = await h.app.inject({ method: 'POST', url: '/v1/lookups', headers: { ...bearer(h.tokens.submit), 'content-type': 'application/json' }, payload: '{"type":' });
     expect(broken.statusCode).toBe(400);
