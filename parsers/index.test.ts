@@ -50,6 +50,11 @@ describe('parsePage on pages that are no record', () => {
       'https://court.sudrf.ru/modules.php?name=sud_delo&srv_num=1', 'https://court.sudrf.ru/modules.php?name=sud_delo&srv_num=2',
     ]);
   });
+  it('answers an honest empty page as not found for a card and as an empty list for a search', () => {
+    const html = '<html><body><form id="calform"></form>Данных по запросу не обнаружено</body></html>';
+    expect(errorOf('court-case', html, 'https://court.sudrf.ru/modules.php?name=sud_delo&name_op=case')).toMatchObject({ code: 'not_found' });
+    expect(parsePage('court-search', Buffer.from(html), { url: 'https://court.sudrf.ru/modules.php?name=sud_delo&name_op=r' })).toMatchObject({ total: 0, cases: [] });
+  });
   it('keeps layout drift, naming what is missing, for a page nobody recognises', () => {
     const e = errorOf('court-case', '<html><body><p>Новости суда</p></body></html>', 'https://court.sudrf.ru/');
     expect(e.code).toBe('layout_drift');

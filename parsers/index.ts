@@ -8,7 +8,7 @@ import { decodeHtml } from './common/decode-html.ts';
 import { parseSudrfCaseCard } from './sudrf/case-card.parser.ts';
 import { classifySudrfPage, readSudrfServerChoices } from './sudrf/page-kind.ts';
 import { errorForPageKind } from './common/page-kind-error.ts';
-import { LayoutDriftError } from '../core/errors.ts';
+import { LayoutDriftError, NotFoundError } from '../core/errors.ts';
 import { parseSudrfSearchResults } from './sudrf/search-results.parser.ts';
 import { hostOf } from './sudrf/sudrf-url.ts';
 import { classifyMirsudPage, parseMirsudCaseCard, parseMirsudSearchResults } from './mirsud-spb/index.ts';
@@ -108,6 +108,11 @@ export function parsePage(kind: CourtPageKind, bytes: Buffer | Uint8Array, ctx: 
     // a server-choice landing) gets that kind's error, not layout drift.
     if (!(error instanceof LayoutDriftError)) throw error;
     const pageKind = portal.classify(html);
+    // An honest «Данных по запросу не обнаружено» where a card was asked for: nothing on this
+    // server (robots go on to the next server before they call a case not found).
+    if (pageKind === 'search_empty' && kind === 'court-case') {
+      throw new NotFoundError('the site answers that it has no data for the request («Данных по запросу не обнаружено» or «Найдено дел: 0»), not a case card', { url: parseCtx.url ?? undefined });
+    }
     const servers = pageKind === 'server_choice' ? readSudrfServerChoices(html, parseCtx.url) : undefined;
     throw errorForPageKind(pageKind, { url: parseCtx.url, expected: kind === 'court-case' ? 'a case card' : 'search results', servers }) ?? error;
   }

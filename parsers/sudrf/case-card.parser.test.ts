@@ -116,3 +116,17 @@ describe('parseSudrfCaseCard — drift', () => {
     expect(() => parseSudrfCaseCard(html, {})).toThrowError(LayoutDriftError);
   });
 });
+
+describe('parseSudrfCaseCard — entry into force shown by the movement', () => {
+  const row = '<tr><td width="50%"><b>Дата вступления в законную силу</b></td><td>20.02.2026</td></tr>';
+  const lastEvent = '<td>03.02.2026</td></tr>';
+  it('takes the date of a dated «… вступило в законную силу» event when the card has no such row', () => {
+    const base = oldCard();
+    expect(base).toContain(row);
+    const noRow = base.replace(row, '');
+    expect(parseSudrfCaseCard(noRow, {})).toMatchObject({ effectiveAt: null, effectiveAtSource: null, status: 'order_issued' });
+    const event = '<tr>' + ['Решение вступило в законную силу', '05.03.2026', '', '', '', '', '', '06.03.2026'].map((c) => `<td>${c}</td>`).join('') + '</tr>';
+    const card = parseSudrfCaseCard(noRow.replace(lastEvent, lastEvent + event), {});
+    expect(card).toMatchObject({ effectiveAt: '2026-03-05', effectiveAtSource: 'shown', status: 'in_force' });
+  });
+});

@@ -102,6 +102,8 @@ function courtCode(html: string, uid: string | null): string | null {
 }
 
 const REGISTRATION_EVENT = /^Регистрация/i;
+/** «Вступило в законную силу», «Решение вступило в законную силу» as an event or its result. */
+const IN_FORCE_EVENT = /вступ\S*\s+в\s+законную\s+силу/i;
 /** Event results that are the decision itself («Вынесено решение по делу», «… заочное решение …»). */
 const DECISION_RESULT = /вынесено\s+(?:заочное\s+)?решение|вынесен\s+приговор|вынесено\s+постановление|производство\s+по\s+делу\s+прекращено/i;
 
@@ -167,7 +169,9 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
   const decision = casePane
     ? { date: parseRuDate(fields.decisionDate), result: fields.decisionResult }
     : decisionFromEvents(events);
-  const effectiveAt = findRuDate(fields.effectiveAt);
+  // The «Дата вступления в законную силу» row, else a dated movement event saying so (shown either way).
+  const effectiveAt = findRuDate(fields.effectiveAt)
+    ?? events.filter((e) => IN_FORCE_EVENT.test(`${e.name} ${e.result ?? ''}`) && e.date).at(-1)?.date ?? null;
   const registeredAt = parseRuDate(fields.registeredAt) ?? (casePane ? null : events.find((e) => REGISTRATION_EVENT.test(e.name))?.date ?? null);
   // A writ issued is not read as «in force»: real cards show writs days after the decision
   // (immediate execution, card_oldtpl_syktyvkar_2-7212-2025: decided 18.08, writ 21.08.2025).

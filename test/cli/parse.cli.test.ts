@@ -84,6 +84,12 @@ describe('konveyer parse', () => {
     const missing = await konveyer('parse', 'court-case', join(dir, 'nope.html'));
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stdout).error.code).toBe('bad_input');
+    // Pages that are no record get their own code, not layout drift (hand-written, issue 14 wording).
+    const limited = join(dir, 'limited.html');
+    writeFileSync(limited, '<html><body><main>Информация временно недоступна. Попробуйте обратиться позже.</main></body></html>');
+    const rl = await konveyer('parse', 'court-case', limited, '--url', 'https://court.sudrf.ru/modules.php?name=sud_delo&name_op=case');
+    expect(rl.code).toBe(2);
+    expect(JSON.parse(rl.stdout).error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/Информация временно недоступна/) });
     const kind = await konveyer('parse', 'fax', junk);
     expect(JSON.parse(kind.stdout).error.message).toMatch(/unknown kind "fax"/);
   }, 60_000);
