@@ -26,6 +26,7 @@ const BENCHES: BenchSpec[] = [
   { name: 'fssp', script: 'bench/fssp.bench.ts', args: ['60', '1'], quickArgs: ['24', '1'] },
   { name: 'evidence', script: 'bench/evidence.bench.ts', args: ['6', '200'], quickArgs: ['3', '50'] },
   { name: 'api', script: 'bench/api.bench.ts', args: ['100000', '200', '10'], quickArgs: ['5000', '50', '3'] },
+  { name: 'rate-limit', script: 'bench/rate-limit.bench.ts', args: ['5', '50', '5'], quickArgs: ['3', '50', '3'] },
   { name: 'ocr', script: 'bench/ocr.bench.ts', args: ['4', '100', '20'], quickArgs: ['2', '30', '10'] },
   { name: 'document-fields', script: 'bench/document-fields.bench.ts', args: ['1', '70'], quickArgs: ['0', '30'] },
   { name: 'scaling', script: 'bench/scaling.bench.ts', args: ['150', '1'], quickArgs: ['60', '1'] },
