@@ -202,4 +202,17 @@ describe('auth walk-around matrix (real HTTP)', () => {
     expect(open.every((u) => u === '/healthz' || u.startsWith('/docs') || u === '/ops/login' || u === '/audit/login')).toBe(true);
     expect(routes.filter((r) => r.url.startsWith('/ops/queues')).every((r) => r.scope === 'ops')).toBe(true);
   });
+
+  it('HEAD and OPTIONS get the same check; a server with a route that declares no scope does not start', async () => {
+    expect((await rawRequest(base, 'HEAD', '/%6fps/api/state')).status).toBe(401);
+    expect((await rawRequest(base, 'HEAD', '/audit/log', { headers: { 'x-api-key': keys.ops } })).status).toBe(403);
+    expect([401, 404]).toContain((await rawRequest(base, 'OPTIONS', '/ops/actions/pause', { headers: { origin: 'http://evil.example' } })).status);
+    const Fastify = (await import('fastify')).default;
+    const { installAuth } = await import('../../api/auth.ts');
+    const bare = Fastify();
+    installAuth(bare, { keys: h.storage.apiKeys });
+    bare.get('/declared', { config: { scope: 'read' } }, async () => 'ok');
+    bare.get('/forgotten', async () => 'open?');
+    await expect(bare.ready()).rejects.toThrow(/declare config\.scope.*GET \/forgotten/);
+  });
 });
