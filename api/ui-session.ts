@@ -103,7 +103,7 @@ export function isSameOrigin(req: FastifyRequest, allowed: readonly string[] | u
   if (typeof origin === 'string' && origin !== '') {
     const got = normalizeOrigin(origin);
     if (!got) return false;
-    const own = allowed && allowed.length > 0 ? allowed : [ownOrigin(req)];
+    const own = allowed && allowed.length > 0 ? allowed.map(normalizeOrigin) : [ownOrigin(req)];
     return own.includes(got);
   }
   const site = req.headers['sec-fetch-site'];

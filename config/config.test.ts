@@ -27,4 +27,15 @@ describe('loadConfig', () => {
     const problems = (caught as ConfigError).problems.join('\n');
     for (const name of ['ROBOT_CONCURRENCY', 'MONGODB_URI', 'POLITENESS_HOSTS', 'COURT_SUDRF_MODE']) expect(problems).toContain(name);
   });
+
+  it('reads the metrics listener, its token and the UI origins and login lifetime', () => {
+    const d = loadConfig({});
+    expect(d.metrics).toEqual({ port: 0, host: '0.0.0.0', token: undefined });
+    expect(d.ui).toEqual({ publicOrigins: [], sessionHours: 8 });
+    const c = loadConfig({ METRICS_PORT: '9100', METRICS_HOST: '10.0.0.5', METRICS_TOKEN: 'x'.repeat(32), API_PUBLIC_ORIGINS: 'https://farm.example.ru, https://ops.example.ru', UI_SESSION_HOURS: '2' });
+    expect(c.metrics).toEqual({ port: 9100, host: '10.0.0.5', token: 'x'.repeat(32) });
+    expect(c.ui).toEqual({ publicOrigins: ['https://farm.example.ru', 'https://ops.example.ru'], sessionHours: 2 });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
 });
+

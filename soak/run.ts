@@ -1,5 +1,5 @@
 /**
- * `make soak` (`npx tsx soak/run.ts [--only crash,restart,faults,bad-input,security,clients] [--quick]`):
+ * `make soak` (`npx tsx soak/run.ts [--only crash,restart,faults,bad-input,auth,security,clients] [--quick]`):
  * the long reliability runs at full size — 1 000 lookups with ten kill -9 of robot processes,
  * Redis and MongoDB restarted mid-batch, site faults, 1 000 bad payloads, the security checks —
  * prints the figures and writes them into RELIABILITY.md (between its FIGURES markers).
@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, startServices } from '../storage/embedded/index.ts';
+import { runAuthWalkaroundScenario } from './scenarios/auth-walkaround.scenario.ts';
 import { runBadInputScenario } from './scenarios/bad-input.scenario.ts';
 import { runClientsScenario } from './scenarios/clients.scenario.ts';
 import { runCrashScenario } from './scenarios/crash.scenario.ts';
@@ -46,6 +47,10 @@ try {
   if (wants('bad-input')) {
     const f = await runBadInputScenario({ services, apiPayloads: quick ? 1000 : 3000, log: say });
     results.push({ name: 'bad-input', figures: f, holds: f.api5xx === 0 && f.offenders.length === 0 && f.unclearAnswers === 0 && f.storedLookups === 0 && f.queuedJobs === 0 && f.filterLeaks === 0 && f.authLetThrough === 0 && f.cliAccepted === 0 && f.cliStackTraces === 0 });
+  }
+  if (wants('auth')) {
+    const f = await runAuthWalkaroundScenario({ services, log: say });
+    results.push({ name: 'auth', figures: f, holds: f.letThrough === 0 && !f.stateChanged && f.rightKeyWorks });
   }
   if (wants('security')) {
     const f = await runSecurityScenario({ services, courtLookups: quick ? 30 : 200, fsspLookups: quick ? 3 : 8, log: say });

@@ -13,6 +13,7 @@ const SHOWN: Record<string, string[]> = {
   restart: ['lookups', 'redisRestarts', 'mongoRestarts', 'mongoKind', 'robotDeaths', 'byStatus', 'failedByCode', 'open', 'lostJobs', 'duplicateCases', 'brokenChains', 'drainMs'],
   faults: ['lookups', 'byStatus', 'failedByCode', 'retriedLookups', 'open', 'lostJobs', 'unclearFailures', 'driftLookups', 'driftReportedAsDrift', 'driftWithEvidence', 'driftReportedNotFound', 'stormLookups', 'stormClear', 'afterStormSucceeded', 'brokenChains', 'drainMs'],
   'bad-input': ['apiPayloads', 'api4xx', 'api5xx', 'api2xx', 'unclearAnswers', 'storedLookups', 'queuedJobs', 'filterLeaks', 'authChecks', 'authLetThrough', 'cliRuns', 'cliExitCodes', 'cliAccepted', 'cliStackTraces'],
+  auth: ['routes', 'requests', 'letThrough', 'offenders', 'stateChanged', 'rightKeyWorks'],
   security: ['urlsTried', 'urlsNotRefused', 'craftedJobs', 'craftedJobEnds', 'internalHits', 'logLines', 'namesSearched', 'leaks', 'loggedLookups'],
 };
 
