@@ -24,6 +24,7 @@ const BENCHES: BenchSpec[] = [
   { name: 'http-mode', script: 'bench/http-mode.bench.ts', args: ['300', '3'], quickArgs: ['100', '2'] },
   { name: 'browser-mode', script: 'bench/browser-mode.bench.ts', args: ['80', '3'], quickArgs: ['40', '2'] },
   { name: 'fssp', script: 'bench/fssp.bench.ts', args: ['60', '1'], quickArgs: ['24', '1'] },
+  { name: 'post-tracking', script: 'bench/post-tracking.bench.ts', args: ['200', '2'], quickArgs: ['60', '1'] },
   { name: 'evidence', script: 'bench/evidence.bench.ts', args: ['6', '200'], quickArgs: ['3', '50'] },
   { name: 'api', script: 'bench/api.bench.ts', args: ['100000', '200', '10'], quickArgs: ['5000', '50', '3'] },
   { name: 'rate-limit', script: 'bench/rate-limit.bench.ts', args: ['5', '50', '5'], quickArgs: ['3', '50', '3'] },

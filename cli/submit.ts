@@ -63,8 +63,10 @@ export function registerSubmit(program: Command): void {
         );
         requests = [{ type, input, clientKey: opts.clientKey }];
       }
-      const [{ openFarm }, { submitLookups, SubmitRejectedError }] = await Promise.all([import('./farm.ts'), import('../queues/submit.ts')]);
+      const [{ openFarm }, { submitLookups, SubmitRejectedError }, { groupLetterRequests }] = await Promise.all([import('./farm.ts'), import('../queues/submit.ts'), import('../queues/post-tracking.payload.ts')]);
       const farm = await openFarm(loadConfigOrExit());
+      // Letters of a CSV batch go through batch access when there are more than a few (issue 17).
+      if (type === 'post.tracking') requests = groupLetterRequests(requests, farm.config.postTracking.batchMin);
       try {
         const res = await submitLookups(
           { lookups: farm.storage.lookups, queueFor: farm.queueFor, jobOptions: { attempts: farm.config.queue.attempts, backoffMs: farm.config.queue.backoffMs } },

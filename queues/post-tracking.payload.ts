@@ -84,3 +84,23 @@ export type PostTrackingItemInput = z.output<typeof itemSchema>;
 /** The letters of an input, one or many. */
 export const postTrackingItems = (input: PostTrackingInput): PostTrackingItemInput[] =>
   input.items ?? (input.barcode ? [{ barcode: input.barcode, ...(input.for ? { for: input.for } : {}) }] : []);
+
+/**
+ * Batch access is preferred when more than a few letters are due: `post.tracking` requests of one
+ * letter each (a CSV batch) become batch lookups of up to 3 000 when there are more than `batchMin`
+ * of them. Rows with their own idempotency key stay single (each key names one lookup).
+ */
+export function groupLetterRequests<R extends { type: string; input: unknown; clientKey?: string }>(requests: R[], batchMin: number): R[] {
+  const letters = requests.filter((r) => r.type === 'post.tracking' && !r.clientKey && typeof r.input === 'object' && r.input !== null && 'barcode' in r.input && !('items' in r.input));
+  if (letters.length <= batchMin) return requests;
+  const rest = requests.filter((r) => !letters.includes(r));
+  const grouped: R[] = [];
+  for (let i = 0; i < letters.length; i += POST_TRACKING_MAX_BATCH) {
+    const items = letters.slice(i, i + POST_TRACKING_MAX_BATCH).map((r) => {
+      const { barcode, for: link } = r.input as { barcode: unknown; for?: unknown };
+      return link === undefined || link === '' ? { barcode } : { barcode, for: link };
+    });
+    grouped.push({ ...letters[i]!, input: { items }, clientKey: undefined });
+  }
+  return [...rest, ...grouped];
+}

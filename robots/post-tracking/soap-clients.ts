@@ -119,7 +119,8 @@ export class TrackingSoapClients {
   async getOperationHistory(barcode: string, account: { login: string; password: string }, call: SoapCall) {
     return this.invoke(await this.rtm34(), 'getOperationHistory', {
       OperationHistoryRequest: { Barcode: barcode, MessageType: 0, Language: 'RUS' },
-      AuthorizationHeader: { login: account.login, password: account.password },
+      // The specification: the header's soapenv:mustUnderstand must be 1 (its example declares soapenv as the SOAP 1.1 namespace).
+      AuthorizationHeader: { attributes: { 'xmlns:soapenv': 'http://schemas.xmlsoap.org/soap/envelope/', 'soapenv:mustUnderstand': '1' }, login: account.login, password: account.password },
     }, call);
   }
 
