@@ -28,7 +28,7 @@ export * from './fssp/index.ts';
 export * from './document/index.ts';
 
 /** Bumped whenever a parser's output changes for the same page; stored in `source.parserVersion`. */
-export const PARSER_VERSION = 'sudrf-1.0.0';
+export const PARSER_VERSION = 'sudrf-1.1.0';
 
 /** Page kinds `parsePage` understands (the `konveyer parse` kinds of the courts). */
 export type CourtPageKind = 'court-case' | 'court-search';

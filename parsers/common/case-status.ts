@@ -55,3 +55,20 @@ export function deriveCaseStatus(input: CaseStatusInput): CaseStatus {
   if (input.registeredAt || eventNames.some((t) => REGISTERED.test(t))) return 'received';
   return 'unknown';
 }
+
+/**
+ * A card record completed with the entry-into-force date a results list showed for it (the
+ * «Дата вступления в законную силу» column; real sudrf cards seldom carry that row). The date counts
+ * as shown; the status is derived again with it. A date the card itself shows is kept.
+ */
+export function withListedEffectiveAt<R extends CaseStatusInput & { effectiveAt: string | null; effectiveAtSource?: 'shown' | 'derived' | null; status: CaseStatus; decision: { date: string | null; result: string | null } }>(
+  record: R,
+  listedEffectiveAt: string | null | undefined,
+): R {
+  if (record.effectiveAt || !listedEffectiveAt) return record;
+  const status = deriveCaseStatus({
+    decisionResult: record.decision.result, decisionDate: record.decision.date, effectiveAt: listedEffectiveAt,
+    registeredAt: record.registeredAt, events: record.events,
+  });
+  return { ...record, effectiveAt: listedEffectiveAt, effectiveAtSource: 'shown', status };
+}

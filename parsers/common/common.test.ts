@@ -4,7 +4,7 @@ import { decodeHtml } from './decode-html.ts';
 import { parseRuDate, findRuDate, parseTime } from './ru-date.ts';
 import { normalizeRole } from './party-role.ts';
 import { splitCaseNumber, findCourtUid } from './case-number.ts';
-import { deriveCaseStatus } from './case-status.ts';
+import { deriveCaseStatus, withListedEffectiveAt } from './case-status.ts';
 import { mapColumns } from './columns.ts';
 import { normalizeSpace } from './text.ts';
 
@@ -115,5 +115,24 @@ describe('mapColumns', () => {
     expect(mapColumns(['ИНН'], { kpp: ['КПП'] })).toEqual({});
     expect(mapColumns(['Мировой судья первой инстанции'], { judge: ['судья'] }, { allowSubstring: false })).toEqual({});
     expect(mapColumns(['Мировой судья первой инстанции'], { judge: ['судья'] })).toEqual({ judge: 0 });
+  });
+});
+
+describe('withListedEffectiveAt', () => {
+  const card = {
+    decision: { date: '2026-02-02', result: 'Иск удовлетворен' }, registeredAt: '2026-01-10', events: [],
+    effectiveAt: null as string | null, effectiveAtSource: null as 'shown' | 'derived' | null, status: 'decided' as const,
+  };
+  it('takes the date a results list shows for a card without the row, as shown, and derives the status again', () => {
+    expect(withListedEffectiveAt(card, '2026-03-05')).toMatchObject({ effectiveAt: '2026-03-05', effectiveAtSource: 'shown', status: 'in_force' });
+  });
+  it('keeps the card as it is without a listed date or with a date of its own', () => {
+    expect(withListedEffectiveAt(card, null)).toBe(card);
+    const own = { ...card, effectiveAt: '2026-03-01', effectiveAtSource: 'shown' as const, status: 'in_force' as const };
+    expect(withListedEffectiveAt(own, '2026-03-05')).toBe(own);
+  });
+  it('does not turn a cancelled order into one in force', () => {
+    const cancelled = { ...card, decision: { date: '2026-02-02', result: 'Судебный приказ отменен' }, status: 'cancelled' as const };
+    expect(withListedEffectiveAt(cancelled, '2026-03-05').status).toBe('cancelled');
   });
 });

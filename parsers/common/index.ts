@@ -5,7 +5,7 @@ export { parseRuDate, findRuDate, parseTime } from './ru-date.ts';
 export { normalizeRole } from './party-role.ts';
 export { splitCaseNumber, normalizeCaseNumber, findCourtUid, COURT_UID_RE } from './case-number.ts';
 export type { CaseNumberParts } from './case-number.ts';
-export { deriveCaseStatus } from './case-status.ts';
+export { deriveCaseStatus, withListedEffectiveAt } from './case-status.ts';
 export type { CaseStatusInput } from './case-status.ts';
 export { mapColumns } from './columns.ts';
 export { errorForPageKind, ANTI_BRUTEFORCE_RETRY_MS } from './page-kind-error.ts';

@@ -75,7 +75,9 @@ export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): Court
   };
   const fields = labelled(readFields($, paneOf(/^дело$/) ?? panes[0]!));
   const events = readEvents($, paneOf(/движение/));
-  const parties = readParties($, paneOf(/стороны|лица|участники/));
+  // Criminal cards have «ЛИЦА» (the accused, with the outcome per person) besides «СТОРОНЫ».
+  const partyPanes = tabs.map((t, i) => ({ t, pane: panes[i] })).filter((x) => /стороны|лица|участники/.test(x.t) && x.pane);
+  const parties = partyPanes.flatMap((x) => readParties($, x.pane, /^лица$/.test(x.t) ? 'ЛИЦА' : ''));
 
   const number = splitCaseNumber(numberMatch[1]);
   const host = hostOf(ctx.url);
@@ -83,7 +85,7 @@ export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): Court
   const ssid = /ssid=(\d{2}[A-Z]{2}\d{4})/.exec(html)?.[1] ?? null;
   const registeredAt = parseRuDate(fields.get('registeredAt'))
     ?? events.find((e) => ARRIVAL_EVENT.test(e.name))?.date ?? null;
-  const decision = readDecision(fields, events);
+  const decision = readDecision(fields, events, partyPanes.map((x) => personOutcome($, x.pane)).find((o) => o.result || o.date));
   // The «Дата вступления в законную силу» row where the card has one (msudrf_typeB_anadyr_…), else such an event.
   const effectiveAt = findRuDate(fields.get('effectiveAt'))
     ?? events.filter((e) => /вступ\S*\s+в\s+законную\s+силу/i.test(e.name) && e.date).at(-1)?.date ?? null;
@@ -192,7 +194,21 @@ function readEvents($: CheerioAPI, pane: Element | undefined): CaseEvent[] {
   })).filter((e) => e.name);
 }
 
-function readParties($: CheerioAPI, pane: Element | undefined): CaseParty[] {
+/**
+ * The outcome a criminal card prints per accused («Дата рассмотрения дела в отношении лица»,
+ * «Результат в отношении лица»; the sudrf criminal card card_oldtpl_leninsky_ufa_1-151-2026 shows
+ * the same columns), for a card whose «ДЕЛО» pane has no result.
+ */
+function personOutcome($: CheerioAPI, pane: Element | undefined): CourtCaseRecord['decision'] {
+  const { headers, rows } = table($, pane);
+  const col = mapColumns(headers, { date: ['Дата рассмотрения дела в отношении лица'], result: ['Результат в отношении лица'] });
+  const row = rows.find((r) => (col.result !== undefined && textOrNull(r[col.result])) || (col.date !== undefined && textOrNull(r[col.date])));
+  if (!row) return { date: null, result: null };
+  return { date: col.date === undefined ? null : parseRuDate(row[col.date]), result: col.result === undefined ? null : textOrNull(row[col.result]) };
+}
+
+/** Parties of one pane; a table without a role column gets `defaultRole` (the «ЛИЦА» pane: the accused). */
+function readParties($: CheerioAPI, pane: Element | undefined, defaultRole = ''): CaseParty[] {
   if (!pane) return [];
   // Type C: transposed — a row per attribute, a column per participant.
   const byLabel = new Map<string, string[]>();
@@ -211,7 +227,7 @@ function readParties($: CheerioAPI, pane: Element | undefined): CaseParty[] {
   const { headers, rows } = table($, pane);
   const col = mapColumns(headers, PARTY_COLUMNS);
   if (col.name === undefined) return [];
-  return rows.map((r) => party(col.role === undefined ? '' : r[col.role] ?? '', r[col.name!] ?? '', col.inn === undefined ? undefined : r[col.inn]))
+  return rows.map((r) => party(col.role === undefined ? defaultRole : r[col.role] ?? '', r[col.name!] ?? '', col.inn === undefined ? undefined : r[col.inn]))
     .filter((p): p is CaseParty => p !== null);
 }
 
@@ -230,11 +246,15 @@ const OUTCOMES: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?:^|:\s*)судебный\s+приказ\s*$/i, 'Судебный приказ'],
 ];
 
-/** Type C prints the decision; type B only has events, so the latest outcome among them is taken. */
-function readDecision(fields: Map<CardField, string>, events: CaseEvent[]): CourtCaseRecord['decision'] {
+/**
+ * Type C prints the decision; criminal cards print it per accused; otherwise (type B) the latest
+ * outcome among the events is taken.
+ */
+function readDecision(fields: Map<CardField, string>, events: CaseEvent[], perPerson?: CourtCaseRecord['decision']): CourtCaseRecord['decision'] {
   const printedDate = findRuDate(fields.get('decisionDate'));
   const printedResult = fields.get('decisionResult') ?? null;
-  if (printedDate || printedResult) return { date: printedDate, result: printedResult };
+  if (printedDate || printedResult) return { date: printedDate ?? perPerson?.date ?? null, result: printedResult ?? perPerson?.result ?? null };
+  if (perPerson) return perPerson;
   let out: CourtCaseRecord['decision'] = { date: null, result: null };
   for (const e of events) {
     const hit = OUTCOMES.find(([re]) => re.test(e.result ?? ''));

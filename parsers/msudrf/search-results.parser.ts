@@ -17,6 +17,7 @@ import { msudrfCaseId } from './msudrf-url.ts';
 import { MSUDRF_COUNT_RE } from './page-kind.ts';
 
 const COLUMNS = {
+  effectiveAt: ['Дата вступления в законную силу', 'Дата вступления'],
   number: ['Номер дела', '№ дела'],
   registeredAt: ['Дата поступления'],
   info: ['Информация по делу'],
@@ -57,6 +58,7 @@ export function parseMsudrfSearchResults(html: string, ctx: ParseContext = {}): 
       judge: get(col.judge),
       decisionDate: parseRuDate(get(col.decisionDate)),
       result: get(col.result),
+      effectiveAt: parseRuDate(get(col.effectiveAt)),
       category: /Категория:\s*(.+)$/i.exec(get(col.info) ?? '')?.[1] ?? null,
       caseId,
       caseUid: null,

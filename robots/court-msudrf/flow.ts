@@ -7,14 +7,14 @@ import type { Page } from 'playwright';
 import { normalizeCaseNumber } from '../../core/identifiers.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CourtSearchRow } from '../../core/records.ts';
-import { classifyMsudrfPage, parseMsudrfCaseCard, parseMsudrfSearchResults, PARSER_VERSION } from '../../parsers/index.ts';
+import { classifyMsudrfPage, parseMsudrfCaseCard, parseMsudrfSearchResults, PARSER_VERSION, withListedEffectiveAt } from '../../parsers/index.ts';
 import type { CaseSaveResult, CourtCaseStore } from '../../storage/types.ts';
 import type { CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts';
 import type { Politeness } from '../runtime/politeness.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { gateIdle, passKcaptchaGate } from './kcaptcha-gate.ts';
-import { msudrfCardPath, msudrfSearchPath, type MsudrfSearchQuery } from './msudrf-urls.ts';
+import { cartotekaOfNumber, msudrfCardPath, msudrfSearchPath, type MsudrfSearchQuery } from './msudrf-urls.ts';
 import { pageKindError, parseWithEvidence } from '../runtime/page-errors.ts';
 
 /** Card panes, all shown in the screenshot (tabs hide them). */
@@ -75,21 +75,26 @@ export async function lookupMsudrfCase(
   input: { court: string; number?: string; uid?: string; caseId?: string },
 ): Promise<MsudrfCaseOutcome> {
   let cardUrl: string;
+  let listed: CourtSearchRow | undefined;
   if (input.caseId) {
     cardUrl = ctx.router.urlFor(input.court, msudrfCardPath(input.caseId));
   } else {
-    const rows = await searchAllPages(ctx, input.court, input.uid ? { uid: input.uid } : { caseNumber: input.number });
+    // A number is searched in the cartoteka its prefix belongs to (a КоАП «5-…» is not in the civil one).
+    const rows = await searchAllPages(ctx, input.court, input.uid ? { uid: input.uid } : { caseNumber: input.number, cartoteka: cartotekaOfNumber(input.number) });
     const wanted = input.number ? normalizeCaseNumber(input.number) : null;
-    const row = wanted ? rows.find((r) => normalizeCaseNumber(r.caseNumber) === wanted) : rows[0];
-    if (!row?.url) return { found: false };
-    cardUrl = row.url;
+    listed = wanted ? rows.find((r) => normalizeCaseNumber(r.caseNumber) === wanted) : rows[0];
+    if (!listed?.url) return { found: false };
+    cardUrl = listed.url;
   }
   const card = await openPassingGate(ctx, cardUrl, 'case-card', CARD_PANES);
   const kind = classifyMsudrfPage(card.html);
   if (kind === 'search_empty' && input.caseId) return { found: false };
   if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
   // The URL of the card as opened (the content came in place of the gate, same URL) gives case_id.
-  const record = parseWithEvidence(card, () => parseMsudrfCaseCard(card.html, { url: cardUrl, fetchedAt: new Date().toISOString() }));
+  const record = withListedEffectiveAt(
+    parseWithEvidence(card, () => parseMsudrfCaseCard(card.html, { url: cardUrl, fetchedAt: new Date().toISOString() })),
+    listed?.effectiveAt,
+  );
   const saved = await ctx.courtCases.save(record, {
     url: cardUrl, fetchedAt: new Date(), evidenceId: card.evidenceId, parserVersion: PARSER_VERSION, lookupId: ctx.lookupId,
   });

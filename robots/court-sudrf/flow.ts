@@ -10,6 +10,7 @@ import {
   PARSER_VERSION,
   readSudrfServerChoices,
   type SudrfServerChoice,
+  withListedEffectiveAt,
 } from '../../parsers/index.ts';
 import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
 import type { CaseSaveResult, CourtCaseStore } from '../../storage/types.ts';
@@ -46,18 +47,23 @@ export type SudrfCaseOutcome =
 export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInput): Promise<SudrfCaseOutcome> {
   const host = input.court;
   let card: FetchedPage | null;
+  let listed: CourtSearchRow | null = null;
   if (input.caseId && input.caseUid) {
     card = await openCardById(ctx, host, input.caseId, input.caseUid);
     if (!card) return { found: false };
   } else {
-    const row = await searchCase(ctx, host, input);
-    if (!row?.url) return { found: false };
-    card = await ctx.fetcher.open(row.url, 'case-card', { reveal: CARD_PANES });
+    listed = await searchCase(ctx, host, input);
+    if (!listed?.url) return { found: false };
+    card = await ctx.fetcher.open(listed.url, 'case-card', { reveal: CARD_PANES });
   }
   const kind = classifySudrfPage(card.html);
   if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
   const page = card;
-  const record = parseWithEvidence(page, () => parseSudrfCaseCard(page.html, { url: page.url, fetchedAt: new Date().toISOString() }));
+  // The list's «Дата вступления в законную силу» column completes a card without that row.
+  const record = withListedEffectiveAt(
+    parseWithEvidence(page, () => parseSudrfCaseCard(page.html, { url: page.url, fetchedAt: new Date().toISOString() })),
+    listed?.effectiveAt,
+  );
   const saved = await ctx.courtCases.save(record, {
     url: card.url,
     fetchedAt: new Date(),

@@ -1,6 +1,7 @@
 /**
  * The check syntax of ../shared/fixtures/real/EXPECTED.json (its "about"), as a pure function:
- * `path` is dotted (`decision.date`, `events.length`, `cases.caseNumber` = that field of every item);
+ * `path` is dotted (`decision.date`, `events.length`, `parties.0.role` = the first item's role,
+ * `cases.caseNumber` = that field of every item);
  * a string value may start with `startsWith:`, `contains:` or `set:a|b|c` (every listed prefix matched
  * by exactly one item); a list of objects means each object must match some returned item.
  * `contains:` ignores letter case: pages write the same result in capitals on one court's card and
@@ -19,8 +20,11 @@ export interface FactFailure {
 export function valueAt(record: unknown, path: string): unknown {
   let value: unknown = record;
   for (const key of path.split('.')) {
-    if (Array.isArray(value)) value = key === 'length' ? value.length : value.map((item) => (item as Record<string, unknown>)?.[key]);
-    else if (value && typeof value === 'object') value = (value as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      if (key === 'length') value = value.length;
+      else if (/^\d+$/.test(key)) value = value[Number(key)]; // `parties.0.role`: the first item
+      else value = value.map((item) => (item as Record<string, unknown>)?.[key]);
+    } else if (value && typeof value === 'object') value = (value as Record<string, unknown>)[key];
     else return undefined;
   }
   return value;
