@@ -64,7 +64,8 @@ export const SCHEMAS: Record<string, JsonSchema> = {
     id: { type: 'string', format: 'uuid' },
     type: { type: 'string', enum: [...JOB_NAMES] },
     status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'not_found', 'failed', 'needs_human'] },
-    input: { type: 'object', additionalProperties: true, description: 'as submitted (see the request schema of its type)' },
+    input: { type: 'object', additionalProperties: true, description: 'as submitted (see the request schema of its type); personal data shown as *** without the `pii` scope' },
+    clientId: { type: 'string', description: 'the client system the lookup belongs to (its API key\'s client)' },
     clientKey: strOrNull,
     batchId: { type: ['string', 'null'], format: 'uuid' },
     attempts: int,
@@ -94,7 +95,15 @@ export const SCHEMAS: Record<string, JsonSchema> = {
   }),
   EpguRequest: record('An application made on EPGU (заявление стороны ИП) and its status.', { id: str, ipNumber: str, kind: str, status: str, dueDate: strOrNull }),
   Document: record('A document received (EPGU) or uploaded, with what OCR read from it.', { id: str, fileName: str, contentType: str, sha256: str, status: str }),
-  Webhook: strict({ id: str, url: { type: 'string', format: 'uri' }, events: { type: 'array', items: { type: 'string', enum: [...WEBHOOK_EVENTS] } }, createdAt: dateTime }),
+  Webhook: strict({ id: str, url: { type: 'string', format: 'uri' }, events: { type: 'array', items: { type: 'string', enum: [...WEBHOOK_EVENTS] } }, clientId: str, createdAt: dateTime }),
+  PostalItem: record('A registered letter tracked at Russian Post (postal_items): `id` is its ШПИ or S10 identifier.', {
+    id: str,
+    state: str,
+    acceptedAt: strOrNull,
+    deliveredAt: strOrNull,
+    returnedAt: strOrNull,
+    operations: { type: 'array', items: { type: 'object' } },
+  }),
   WebhookDelivery: strict({
     id: str,
     webhookId: str,
@@ -115,6 +124,7 @@ const LOOKUP_EXAMPLE = {
   type: 'court.case',
   status: 'succeeded',
   input: { court: 'mirsud.spb.ru', number: '2-1234/2026-5' },
+  clientId: 'billing',
   clientKey: 'billing-42',
   batchId: null,
   attempts: 1,
@@ -149,7 +159,7 @@ const PROCEEDING_EXAMPLE = {
   subjects: [{ type: 'Задолженность по платежам за жилую площадь, коммунальные платежи', amount: 48210.5 }],
   debtRest: 48210.5,
 };
-const WEBHOOK_EXAMPLE = { id: 'b5a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', url: 'https://billing.example.org/konveyer', events: ['succeeded', 'failed'], createdAt: '2026-03-02T09:00:00.000Z' };
+const WEBHOOK_EXAMPLE = { id: 'b5a1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', url: 'https://billing.example.org/konveyer', events: ['succeeded', 'failed'], clientId: 'billing', createdAt: '2026-03-02T09:00:00.000Z' };
 
 /** What one operation answers on success, and its examples. */
 export interface OperationBodies {
@@ -209,6 +219,8 @@ export const OPERATIONS: Record<string, OperationBodies> = {
   getEpguRequest: { status: 200, description: 'The EPGU request.', content: json(ref('EpguRequest')) },
   listDocuments: { status: 200, description: 'A page of documents.', content: json(page('Document')) },
   getDocument: { status: 200, description: 'The document.', content: json(ref('Document')) },
+  listPostalItems: { status: 200, description: 'A page of tracked letters.', content: json(page('PostalItem')) },
+  getPostalItem: { status: 200, description: 'The tracked letter.', content: json(ref('PostalItem')) },
   exportCollection: {
     status: 200,
     description: 'The whole filtered collection as a file (Content-Disposition: attachment).',

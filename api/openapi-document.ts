@@ -13,7 +13,7 @@ const inert = (what: string): never =>
 
 /** The OpenAPI 3.1 document of the API as `config` would serve it. */
 export async function generateOpenApiDocument(config: ApiServerDeps['config']): Promise<Record<string, unknown>> {
-  const storage = { conn: inert('conn'), lookups: inert('lookups'), apiKeys: inert('apiKeys'), webhooks: inert('webhooks'), readModels: inert('readModels') };
+  const storage = { conn: inert('conn'), lookups: inert('lookups'), apiKeys: inert('apiKeys'), webhooks: inert('webhooks'), readModels: inert('readModels'), uiSessions: inert('uiSessions') };
   const app = await createApiServer({ storage, queueFor: () => inert('queue'), config: config as Config, pingRedis: async () => inert('redis') });
   try {
     return app.swagger() as unknown as Record<string, unknown>;

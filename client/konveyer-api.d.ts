@@ -201,7 +201,7 @@ export interface paths {
         put?: never;
         /**
          * Submit one lookup
-         * @description The same client key (field `clientKey` or header `Idempotency-Key`) twice returns the first lookup (200, existed: true) and adds no job.
+         * @description The same client key (field `clientKey` or header `Idempotency-Key`) twice with the same payload returns the first lookup (200, existed: true) and adds no job; with a different payload it answers 409 naming the first lookup. Keys are per client (the API key's client) and per lookup type.
          *
          *     Needs scope `submit`.
          */
@@ -254,6 +254,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/postal-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * postal_items (paged, filtered by exact values)
+         * @description Needs scope `read`.
+         */
+        get: operations["listPostalItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/postal-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of postal_items
+         * @description Needs scope `read`.
+         */
+        get: operations["getPostalItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -262,14 +302,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Webhooks of this key
+         * Webhooks of this key's client
          * @description Needs scope `submit`.
          */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Register a webhook
-         * @description Each finished lookup (succeeded, not_found, failed, needs_human) is POSTed as JSON with headers X-Konveyer-Timestamp and X-Konveyer-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>. Retried with backoff for WEBHOOK_RETRY_WINDOW_MS (24 h), then kept as undelivered. URLs resolving to loopback/private/link-local addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true.
+         * @description Each finished lookup (succeeded, not_found, failed, needs_human) is POSTed as JSON with headers X-Konveyer-Timestamp and X-Konveyer-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>. Retried with backoff for WEBHOOK_RETRY_WINDOW_MS (24 h), then kept as undelivered. Only lookups of the registering key's client are sent. URLs resolving to loopback, private, link-local, CGNAT, documentation, benchmarking, reserved or multicast addresses, or to an address of the farm's own machine, are refused unless WEBHOOK_ALLOW_PRIVATE=true.
          *
          *     Needs scope `submit`.
          */
@@ -401,6 +441,8 @@ export interface components {
             attempts: number;
             /** Format: uuid */
             batchId: string | null;
+            /** @description the client system the lookup belongs to (its API key's client) */
+            clientId: string;
             clientKey: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -410,7 +452,7 @@ export interface components {
             finishedAt: string | null;
             /** Format: uuid */
             id: string;
-            /** @description as submitted (see the request schema of its type) */
+            /** @description as submitted (see the request schema of its type); personal data shown as *** without the `pii` scope */
             input: {
                 [key: string]: unknown;
             };
@@ -420,7 +462,7 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "not_found" | "failed" | "needs_human";
             /** @enum {string} */
-            type: "court.case" | "court.search" | "fssp.search" | "epgu.request" | "epgu.inbox" | "ocr.document";
+            type: "court.case" | "court.search" | "fssp.search" | "epgu.request" | "epgu.inbox" | "ocr.document" | "post.tracking";
             /** Format: date-time */
             updatedAt: string;
         };
@@ -440,7 +482,19 @@ export interface components {
             /** @description searches that yield many records (fssp.search: the ИП numbers found) */
             ids?: string[];
         };
+        /** @description A registered letter tracked at Russian Post (postal_items): `id` is its ШПИ or S10 identifier. */
+        PostalItem: {
+            acceptedAt: string | null;
+            deliveredAt: string | null;
+            id: string;
+            operations: Record<string, never>[];
+            returnedAt: string | null;
+            state: string;
+        } & {
+            [key: string]: unknown;
+        };
         Webhook: {
+            clientId: string;
             /** Format: date-time */
             createdAt: string;
             events: ("succeeded" | "not_found" | "failed" | "needs_human")[];
@@ -955,14 +1009,17 @@ export interface operations {
             query: {
                 applicationNumber?: string;
                 batch?: string;
-                collection: "lookups" | "court_cases" | "enforcement_proceedings" | "epgu_requests" | "documents";
+                collection: "lookups" | "court_cases" | "enforcement_proceedings" | "epgu_requests" | "documents" | "postal_items";
                 court?: string;
                 format: "csv" | "xlsx" | "jsonl";
                 ipNumber?: string;
                 kind?: string;
+                linkId?: string;
+                linkKind?: string;
                 number?: string;
                 region?: string;
                 requestId?: string;
+                state?: string;
                 status?: string;
                 type?: string;
                 uid?: string;
@@ -1002,7 +1059,7 @@ export interface operations {
                 /** @description page size, at most 500 */
                 limit?: number;
                 status?: "queued" | "running" | "succeeded" | "not_found" | "failed" | "needs_human";
-                type?: "court.case" | "court.search" | "fssp.search" | "epgu.request" | "epgu.inbox" | "ocr.document";
+                type?: "court.case" | "court.search" | "fssp.search" | "epgu.request" | "epgu.inbox" | "ocr.document" | "post.tracking";
             };
             header?: never;
             path?: never;
@@ -1027,6 +1084,7 @@ export interface operations {
                      *             "court": "mirsud.spb.ru",
                      *             "number": "2-1234/2026-5"
                      *           },
+                     *           "clientId": "billing",
                      *           "clientKey": "billing-42",
                      *           "batchId": null,
                      *           "attempts": 1,
@@ -1168,6 +1226,27 @@ export interface operations {
                     };
                     /** @enum {string} */
                     type: "ocr.document";
+                } | {
+                    /** @description idempotency key; the same key twice returns the first lookup */
+                    clientKey?: string;
+                    input: {
+                        barcode?: string;
+                        for?: string | {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "court-case" | "ip" | "epgu" | "ref";
+                        };
+                        items?: {
+                            barcode: string;
+                            for?: string | {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "court-case" | "ip" | "epgu" | "ref";
+                            };
+                        }[];
+                    };
+                    /** @enum {string} */
+                    type: "post.tracking";
                 };
             };
         };
@@ -1189,6 +1268,7 @@ export interface operations {
                      *           "court": "mirsud.spb.ru",
                      *           "number": "2-1234/2026-5"
                      *         },
+                     *         "clientId": "billing",
                      *         "clientKey": "billing-42",
                      *         "batchId": null,
                      *         "attempts": 0,
@@ -1225,6 +1305,7 @@ export interface operations {
                      *           "court": "mirsud.spb.ru",
                      *           "number": "2-1234/2026-5"
                      *         },
+                     *         "clientId": "billing",
                      *         "clientKey": "billing-42",
                      *         "batchId": null,
                      *         "attempts": 0,
@@ -1281,6 +1362,7 @@ export interface operations {
                      *           "court": "mirsud.spb.ru",
                      *           "number": "2-1234/2026-5"
                      *         },
+                     *         "clientId": "billing",
                      *         "clientKey": "billing-42",
                      *         "batchId": null,
                      *         "attempts": 1,
@@ -1420,6 +1502,27 @@ export interface operations {
                     };
                     /** @enum {string} */
                     type: "ocr.document";
+                } | {
+                    /** @description idempotency key; the same key twice returns the first lookup */
+                    clientKey?: string;
+                    input: {
+                        barcode?: string;
+                        for?: string | {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "court-case" | "ip" | "epgu" | "ref";
+                        };
+                        items?: {
+                            barcode: string;
+                            for?: string | {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "court-case" | "ip" | "epgu" | "ref";
+                            };
+                        }[];
+                    };
+                    /** @enum {string} */
+                    type: "post.tracking";
                 })[];
                 /**
                  * @example court,number,mode,clientKey
@@ -1478,6 +1581,71 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listPostalItems: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description page size, at most 500 */
+                limit?: number;
+                linkId?: string;
+                linkKind?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tracked letters. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PostalItem"][];
+                        /** @description pass as ?cursor= for the next page; null on the last page */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getPostalItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tracked letter. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostalItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listWebhooks: {
         parameters: {
             query?: never;
@@ -1503,6 +1671,7 @@ export interface operations {
                      *             "succeeded",
                      *             "failed"
                      *           ],
+                     *           "clientId": "billing",
                      *           "createdAt": "2026-03-02T09:00:00.000Z"
                      *         }
                      *       ]
@@ -1563,6 +1732,7 @@ export interface operations {
                      *           "succeeded",
                      *           "failed"
                      *         ],
+                     *         "clientId": "billing",
                      *         "createdAt": "2026-03-02T09:00:00.000Z"
                      *       }
                      *     }
