@@ -93,7 +93,7 @@ SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then 
         onDrain: () => drained(),
         onFinished: createWebhookNotifier(webhooks),
       });
-      const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config.ops.robotMetricsPort) : null;
+      const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config) : null;
       const signal = await Promise.race([waitForShutdown(), drainRequested]);
       farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, 'OCR worker stopping: finishing active jobs');
       // The close is bounded by the deadline; the watchdog reports (exit 1) anything that still hangs.

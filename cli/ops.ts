@@ -1,22 +1,12 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { Command } from 'commander';
+import type { Config } from '../config/index.ts';
 import { loadConfigOrExit } from './config-file.ts';
 
-/** Serves this process's Prometheus registry on `port` (robots: ROBOT_METRICS_PORT). Caller closes it. */
-export async function serveRobotMetrics(port: number): Promise<http.Server> {
-  const { metricsRegistry, enableProcessMetrics } = await import('../core/metrics.ts');
-  enableProcessMetrics();
-  const server = http.createServer((req, res) => {
-    if (req.url !== '/metrics') {
-      res.writeHead(404).end();
-      return;
-    }
-    metricsRegistry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(text),
-      (err: unknown) => res.writeHead(500).end(String(err)),
-    );
-  });
-  await new Promise<void>((r) => server.listen(port, '0.0.0.0', () => r()));
+/** Serves this process's `/metrics` on ROBOT_METRICS_PORT (queues/role-metrics.server.ts). Caller closes it. */
+export async function serveRobotMetrics(config: Config): Promise<http.Server> {
+  const { serveRoleMetrics } = await import('../queues/role-metrics.server.ts');
+  const { server } = await serveRoleMetrics({ port: config.ops.robotMetricsPort, host: config.metrics.host, token: config.metrics.token });
   return server;
 }
 

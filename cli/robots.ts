@@ -44,7 +44,7 @@ export function registerRobots(program: Command): void {
         concurrency: opts.concurrency,
         onFinished: createWebhookNotifier(webhooks),
       });
-      const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config.ops.robotMetricsPort) : null;
+      const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config) : null;
       const signal = await Promise.race([waitForShutdown(), drainRequested]);
       farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, `robot pool ${stopReason(signal)}: finishing active jobs`);
       // pool.close() bounds each of its steps; the watchdog catches anything else that hangs.
