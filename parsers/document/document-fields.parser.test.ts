@@ -88,6 +88,13 @@ describe('extractDocumentFields on the text of every form', () => {
     expect(classifyDocument('П О С Т А Н О В Л Е Н И Е\nО ВОЗБУЖДЕНИИ ИСПОЛНИТЕЛЬНОГО ПРОИЗВОДСТВА')).toBe('ip_opened');
   });
 
+  it('takes the stated ground of ending over the ст. 47 reference when OCR lost the ст. 46 one', () => {
+    // From a scan: «п. 3» read as «0.3», so only «п. 3 ч. 1 ст. 47» survives in the law clause.
+    const text = 'ПОСТАНОВЛЕНИЕ\nоб окончании исполнительного производства\nРуководствуясь ст. 6, 14, 0.3 ч. 1 ст. 46, п. 3 ч. 1 ст. 47 Федерального закона,\n' +
+      'ПОСТАНОВИЛ:\n1. Окончить исполнительное производство № 1/25/02016-ИП. Основание окончания: ст. 46 ч. 1 п. 3.';
+    expect(extractDocumentFields(text).fields.endGround).toBe('ст. 46 ч. 1 п. 3');
+  });
+
   it('reads a two-column header whose columns a text layer interleaved line by line', () => {
     // Typed by hand: the ОСП on the left, the addressee on the right, read across (no column split).
     const text = [

@@ -66,7 +66,7 @@ function groundsIn(text: string): Array<{ article: string; part: string; point: 
  * grounds of ст. 46»); an explicit «Основание окончания: …» wins over both.
  */
 export function endGroundOf(text: string, kind: 'ip_ended' | 'ip_terminated'): string | null {
-  const stated = /основани\S*\s+(?:окончания|прекращения)\s*:?\s*([^.;]{0,60})/iu.exec(text);
+  const stated = /основани\S*\s+(?:окончания|прекращения)\s*:?\s*(.{0,60})/iu.exec(text);
   const pool = [...(stated ? groundsIn(stated[1]!) : []), ...groundsIn(text)];
   const fmt = (g: { article: string; part: string; point: string }) => `ст. ${g.article} ч. ${g.part} п. ${g.point}`;
   if (kind === 'ip_terminated') {

@@ -173,12 +173,16 @@ describe('epgu.inbox, deadlines and export', () => {
       expect(done!.status).toBe('succeeded');
       return done!;
     };
+    // A copy of the opening постановление: the replica answers it as FSSP XML with a PDF print form
+    // unless it sends a scan (seeded by the application number).
+    const [copy] = (await submit([{ type: 'epgu.request', input: { account: 'totp', ipNumber: ips[4], kind: 'copy_opening' } }])).lookups;
+    expect((await waitFor([copy!.id]))[0]!.status).toBe('succeeded');
     // Nothing decided yet: no documents; after 2 days registration is known and due dates are exact.
     expect((await inbox()).result?.count).toBe(0);
     await admin('clock', { advanceDays: 3 });
     await inbox();
     const open = await storage.epguRequests.listOpen({ account: 'totp' });
-    expect(open.length).toBe(3);
+    expect(open.length).toBe(4);
     for (const r of open) {
       expect(r.registeredAt).not.toBeNull();
       expect(r.status).toBe('registered');
@@ -186,7 +190,6 @@ describe('epgu.inbox, deadlines and export', () => {
     // Everything decided within 12 working days: jump 25 days and read the feed.
     await admin('clock', { advanceDays: 25 });
     const read = await inbox();
-    expect(read.result?.count).toBe(3);
     const apps = (await applications()).applications as Array<{ number: string; decidedAt: string; xml?: boolean }>;
     let files = 0;
     for (const r of open) {
@@ -213,6 +216,9 @@ describe('epgu.inbox, deadlines and export', () => {
       }
       expect(req.closedAt!.toISOString()).toBe(new Date(app.decidedAt).toISOString());
     }
+    // One stored document per answer file; the XML path was taken: an answer came as XML and was read exactly.
+    expect(read.result?.count).toBe(files);
+    expect(apps.some((a) => a.xml)).toBe(true);
     // A second read finds nothing new (the cursor), so no duplicate documents.
     expect((await inbox()).result?.count).toBe(0);
     expect(await storage.documents.listReceived({ origin: 'epgu' })).toHaveLength(files);
@@ -225,8 +231,8 @@ describe('epgu.inbox, deadlines and export', () => {
 
     // Export in each format: one row per answer.
     const rows = await epguExportRows(storage, {});
-    expect(rows).toHaveLength(3);
-    expect(rows.map((r) => r.ipNumber).sort()).toEqual(open.map((r) => r.ipNumber).sort());
+    expect(rows).toHaveLength(files);
+    expect(new Set(rows.map((r) => r.ipNumber))).toEqual(new Set(open.map((r) => r.ipNumber)));
     expect(new Set(rows.map((r) => r.applicationNumber))).toEqual(new Set(open.map((r) => r.applicationNumber)));
     const collect = async (format: 'csv' | 'jsonl' | 'xlsx') => {
       const out = new PassThrough();
@@ -236,12 +242,12 @@ describe('epgu.inbox, deadlines and export', () => {
       return Buffer.concat(chunks);
     };
     const csv = (await collect('csv')).toString('utf8').trim().split('\r\n');
-    expect(csv).toHaveLength(4);
+    expect(csv).toHaveLength(files + 1);
     expect(csv[0]).toContain('applicationNumber');
     const jsonl = (await collect('jsonl')).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { documentId: string });
     expect(jsonl.map((r) => r.documentId).sort()).toEqual(rows.map((r) => r.documentId).sort());
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await collect('xlsx')) as never);
-    expect(wb.worksheets[0]!.rowCount).toBe(4);
+    expect(wb.worksheets[0]!.rowCount).toBe(files + 1);
   });
 });
