@@ -88,7 +88,7 @@ describe('auth', () => {
 
   it('public: health, OpenAPI from the queue schemas, docs; unknown routes 404 JSON', async () => {
     const health = await h.app.inject({ method: 'GET', url: '/healthz' });
-    expect(health.json()).toEqual({ ok: true, mongo: 'ok', redis: 'ok' });
+    expect(health.json()).toEqual({ ok: true, mongo: 'ok', redis: 'ok', down: [] });
     const doc = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
     const body = JSON.stringify(doc.paths['/v1/lookups'].post.requestBody);
