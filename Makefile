@@ -26,7 +26,7 @@ demo: setup ## the whole farm on this machine against the sandbox, one batch, th
 bench: setup ## benchmarks (each prints its figures and the ratio to its baseline)
 	$(NPX) tsx bench/run.ts
 
-soak: setup ## reliability soak: 1 000 lookups × 10 kill -9, service restarts, site faults, bad input, security → RELIABILITY.md
+soak: setup ## reliability soak: 1 000 lookups × 10 kill -9, service restarts, Redis/MongoDB kill -9 + submit burst, site faults, bad input, security → RELIABILITY.md
 	$(NPX) tsx soak/run.ts
 
 services: setup ## embedded Redis + MongoDB-wire server until Ctrl-C

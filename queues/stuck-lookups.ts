@@ -3,7 +3,9 @@
  * a job that stalled more than `maxStalledCount` times is failed by whichever worker picks it up
  * next ("job stalled more than allowable limit") without running the handler, and a process can
  * die between failing a job in Redis and writing MongoDB. Here: one finaliser for such jobs (the
- * worker's `failed` listener) and one sweeper for what every listener missed.
+ * worker's `failed` listener) and one sweeper for what every listener missed. The same sweeper
+ * re-queues orphans: lookups `queued` whose job does not exist (a crash or a Redis outage between
+ * storing a lookup and adding its job), under jobId = lookup id so nothing is ever doubled.
  *
  * Both only ever move a lookup from `queued`/`running` to `failed`, never touch a final state, and
  * write the same verdict when run twice or by two processes at once (idempotent without locks, so

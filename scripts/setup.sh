@@ -54,6 +54,8 @@ missing=()
 # Binaries may come from elsewhere (a browser or redis built by hand), so a command on PATH is enough.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# Sentinel fail-over test (test/reliability/redis-sentinel.reliability.test.ts) and local Sentinel set-ups.
+command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 for pkg in tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core fonts-liberation; do
   deb_installed "$pkg" || missing+=("$pkg")

@@ -1,7 +1,7 @@
 /**
- * `make soak` (`npx tsx soak/run.ts [--only crash,restart,faults,bad-input,auth,security,clients] [--quick]`):
+ * `make soak` (`npx tsx soak/run.ts [--only crash,restart,kill,faults,bad-input,auth,security,clients] [--quick]`):
  * the long reliability runs at full size — 1 000 lookups with ten kill -9 of robot processes,
- * Redis and MongoDB restarted mid-batch, site faults, 1 000 bad payloads, the security checks —
+ * Redis and MongoDB restarted mid-batch and killed with SIGKILL (a submit burst during each outage), site faults, 1 000 bad payloads, the security checks —
  * prints the figures and writes them into RELIABILITY.md (between its FIGURES markers).
  * Services: REDIS_URL + MONGODB_URI when set, else embedded ones under .run/soak-<pid>.
  */
@@ -13,6 +13,7 @@ import { runBadInputScenario } from './scenarios/bad-input.scenario.ts';
 import { runClientsScenario } from './scenarios/clients.scenario.ts';
 import { runCrashScenario } from './scenarios/crash.scenario.ts';
 import { runSecurityScenario } from './scenarios/security.scenario.ts';
+import { runServiceKillScenario, type ServiceKillMode } from './scenarios/service-kill.scenario.ts';
 import { runServiceRestartScenario } from './scenarios/service-restart.scenario.ts';
 import { runSiteFaultsScenario } from './scenarios/site-faults.scenario.ts';
 import { formatFigures, type ScenarioResult } from './lib/report.ts';
@@ -39,6 +40,17 @@ try {
     const f = await runServiceRestartScenario({ lookups: quick ? 150 : 1000, log: say });
     if (f) results.push({ name: 'restart', figures: f, holds: f.open === 0 && f.lostJobs === 0 && f.duplicateCases === 0 && f.brokenChains === 0 });
     else say('restart: skipped (MONGODB_URI is an external server that cannot be restarted)');
+  }
+  if (wants('kill')) {
+    // kill -9 of Redis (supervised, then by hand) and of the MongoDB-wire server, a submit burst each time.
+    for (const mode of ['redis-supervised', 'redis-manual', 'mongo-supervised'] as ServiceKillMode[]) {
+      const f = await runServiceKillScenario({ mode, services, lookups: quick ? 150 : 1000, burst: quick ? 50 : 200, outageMs: 8000, log: say });
+      if (!f) {
+        say(`kill ${mode}: skipped (MONGODB_URI is an external server that cannot be killed)`);
+        continue;
+      }
+      results.push({ name: `kill:${mode}`, figures: f, holds: f.lost === 0 && f.orphaned === 0 && f.lostJobs === 0 && f.duplicateCases === 0 && f.duplicatedLookups === 0 && f.brokenChains === 0 && f.other5xx === 0 && f.storedWhileRefused === 0 && f.resubmitted === f.refused && f.sameAddress });
+    }
   }
   if (wants('faults')) {
     const f = await runSiteFaultsScenario({ services, lookups: quick ? 60 : 400, slowMs: 10_000, stormLookups: 4, log: say });
