@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of the API, as @fastify/swagger options: servers, the bearer security
  * scheme, the scope each operation needs (the route's own `config.scope`, the declaration the auth
  * hook enforces), every answer it can give (the success body from api/openapi-bodies.ts; 400, 401,
- * 403, 404, 409, 413, 415, 429, 500 with the Error schema, derived from what the route declares) and
+ * 403, 404, 409, 413, 415, 429, 500, 503 with the Error schema, derived from what the route declares) and
  * examples. Browser pages (/ops, /audit, /docs) and /healthz are left out: UIs and the
  * orchestrator's probe, not the integrator's API (deploy/ documents the probe).
  */
@@ -39,6 +39,11 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string; heade
   415: { name: 'UnsupportedMediaType', description: 'A Content-Type this operation does not read.' },
   429: { name: 'TooManyRequests', description: 'This key made more requests, or submitted more batch rows, than it may per minute.', headers: rateHeaders },
   500: { name: 'InternalError', description: 'A fault of the server; the server log has the details.' },
+  503: {
+    name: 'ServiceUnavailable',
+    description: 'Redis (`queue_unavailable`) or MongoDB (`storage_unavailable`) cannot be reached: nothing was recorded; send the request again after Retry-After (a client key makes that safe).',
+    headers: retryAfter,
+  },
 };
 
 type Operation = Record<string, unknown> & { operationId?: string; security?: Array<Record<string, string[]>>; requestBody?: { content?: Record<string, Record<string, unknown>> }; parameters?: Array<{ in: string }> };
@@ -113,6 +118,7 @@ function decorate(doc: Record<string, unknown>): Record<string, unknown> {
       if ((op.parameters ?? []).some((p) => p.in === 'path')) errors.add(404);
       if (op.requestBody) [413, 415].forEach((s) => errors.add(s));
       errors.add(500);
+      errors.add(503);
       for (const s of [...errors].sort((a, b) => a - b)) {
         used.add(s);
         responses[String(s)] = { $ref: `#/components/responses/${ERROR_RESPONSES[s]!.name}` };

@@ -30,14 +30,16 @@ describe('post.tracking over the API', () => {
     expect(lookup).toMatchObject({ type: 'post.tracking', status: 'queued', input: { barcode: '14102192069353', for: { kind: 'court-case', id: 'abc' } } });
   });
 
+  // Saved directly, not through a lookup of a client: read with an all-clients key (clients see
+  // only records their own lookups found; test/api/clients.api.test.ts covers that).
   it('pages, reads and exports postal_items', async () => {
     await h.storage.postalItems.save(delivered, { url: 'https://tracking.russianpost.ru/rtm34', fetchedAt: new Date(), evidenceId: null, parserVersion: 'test' }, { links: [{ kind: 'ref', id: 'x' }], deadlinesFor: () => [], cadence: { baseSecs: 60, maxSecs: 600 } });
-    const one = await h.app.inject({ method: 'GET', url: '/v1/postal-items/RS253346199NL', headers: bearer(h.tokens.read) });
+    const one = await h.app.inject({ method: 'GET', url: '/v1/postal-items/RS253346199NL', headers: bearer(h.tokens.all) });
     expect(one.statusCode).toBe(200);
     expect(one.json()).toMatchObject({ state: 'delivered', deliveredAt: '2015-05-29T12:10:00.000Z' });
-    const page = await h.app.inject({ method: 'GET', url: '/v1/postal-items?state=delivered&linkKind=ref', headers: bearer(h.tokens.read) });
+    const page = await h.app.inject({ method: 'GET', url: '/v1/postal-items?state=delivered&linkKind=ref', headers: bearer(h.tokens.all) });
     expect(page.json().items.map((i: { id?: string; _id?: string }) => i.id ?? i._id)).toEqual(['RS253346199NL']);
-    const csv = await h.app.inject({ method: 'GET', url: '/v1/exports?collection=postal_items&format=csv', headers: bearer(h.tokens.read) });
+    const csv = await h.app.inject({ method: 'GET', url: '/v1/exports?collection=postal_items&format=csv', headers: bearer(h.tokens.all) });
     expect(csv.statusCode).toBe(200);
     const [header, row] = csv.body.trim().split(/\r?\n/);
     expect(header).toMatch(/^id,state,acceptedAt,deliveredAt,returnedAt/);

@@ -31,9 +31,11 @@ describe('a service killed with SIGKILL mid-batch', () => {
       console.log(`${mode} figures: ${JSON.stringify(f)}`);
       expectNothingLost(f);
       if (mode !== 'mongo-supervised') {
-        // Redis down: every submit refused at once with a clear code.
-        expect(f.refused).toBeGreaterThan(0);
-        expect(Object.keys(f.refusedCodes)).toEqual(['queue_unavailable']);
+        // Redis down: a submit is refused at once with a clear code, or accepted once it is back.
+        // Under supervision Redis is back within a few hundred ms, so the burst may miss the outage
+        // altogether; restarted by hand it is down for seconds and part of the burst must be refused.
+        if (mode === 'redis-manual') expect(f.refused).toBeGreaterThan(0);
+        expect(Object.keys(f.refusedCodes).filter((c) => c !== 'queue_unavailable')).toEqual([]);
         expect(f.slowestAnswerMs).toBeLessThan(2500);
       }
     });
