@@ -39,3 +39,17 @@ describe('loadConfig', () => {
   });
 });
 
+
+describe('account lists (EPGU_ACCOUNTS, POST_TRACKING_ACCOUNTS)', () => {
+  it('reads the JSON arrays, blank is none, and a bad one names the variable without echoing the value', () => {
+    const config = loadConfig({
+      EPGU_ACCOUNTS: '[{"id":"acc1","login":"+79990000000","password":"pw-1","totpSecret":"JBSWY3DPEHPK3PXP"}]',
+      POST_TRACKING_ACCOUNTS: '[{"id":"main","login":"tracker","password":"pw-2"}]',
+    });
+    expect(config.epgu.accounts).toEqual([{ id: 'acc1', login: '+79990000000', password: 'pw-1', totpSecret: 'JBSWY3DPEHPK3PXP' }]);
+    expect(loadConfig({ EPGU_ACCOUNTS: ' ' }).epgu.accounts).toEqual([]);
+    expect(() => loadConfig({ POST_TRACKING_ACCOUNTS: '[{"id":"main","login":"tracker","password":"secret-pw","totpSecret":"X"}]' })).toThrow(/POST_TRACKING_ACCOUNTS: 0 /);
+    expect(() => loadConfig({ POST_TRACKING_ACCOUNTS: '[{"id":"main","login":"tracker","password":"secret-pw","totpSecret":"X"}]' })).not.toThrow(/secret-pw/);
+    expect(() => loadConfig({ EPGU_ACCOUNTS: 'not json secret-pw' })).toThrow(/EPGU_ACCOUNTS must be a JSON array of \{id, login, password, totpSecret\?\}/);
+  });
+});

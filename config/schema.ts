@@ -31,6 +31,35 @@ function hostPorts(v: string | undefined, name: string, ctx: z.RefinementCtx): A
   return out;
 }
 
+/**
+ * A JSON array of accounts `[{id, login, password, …extra}]` in one variable (EPGU, Russian Post):
+ * blank → `[]`; a value that is not such an array is an error naming the variable and the bad
+ * fields, never echoing the value (it holds passwords).
+ */
+function jsonAccounts<E extends z.ZodRawShape>(name: string, extraNames: string, extra: E) {
+  const item = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), login: z.string().min(1), password: z.string().min(1), ...extra });
+  type Account = z.infer<typeof item>;
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx): Account[] => {
+      if (!v || !v.trim()) return [];
+      let raw: unknown;
+      try {
+        raw = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a JSON array of {id, login, password${extraNames ? `, ${extraNames}` : ''}}` });
+        return z.NEVER;
+      }
+      const parsed = z.array(item).safeParse(raw);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: `${name}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+        return z.NEVER;
+      }
+      return parsed.data;
+    });
+}
+
 /** Default target hosts the robots may contact; anything else is refused (DESIGN.md §Politeness). */
 export const DEFAULT_TARGET_HOSTS = [
   '*.sudrf.ru',
@@ -238,27 +267,7 @@ export const envSchema = z.object({
    * (totpSecret optional: without it the second factor is an SMS code typed by an operator).
    * Jobs name the account id only; credentials never leave config.
    */
-  EPGU_ACCOUNTS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v || !v.trim()) return [] as Array<{ id: string; login: string; password: string; totpSecret?: string }>;
-      const item = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), login: z.string().min(1), password: z.string().min(1), totpSecret: z.string().regex(/^[A-Za-z2-7=\s]+$/).optional() });
-      let raw: unknown;
-      try {
-        raw = JSON.parse(v);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'EPGU_ACCOUNTS must be a JSON array of {id, login, password, totpSecret?}' });
-        return z.NEVER;
-      }
-      const parsed = z.array(item).safeParse(raw);
-      if (!parsed.success) {
-        // Never echo the value: it holds passwords.
-        ctx.addIssue({ code: 'custom', message: `EPGU_ACCOUNTS: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
-        return z.NEVER;
-      }
-      return parsed.data;
-    }),
+  EPGU_ACCOUNTS: jsonAccounts('EPGU_ACCOUNTS', 'totpSecret?', { totpSecret: z.string().regex(/^[A-Za-z2-7=\s]+$/).optional() }),
   /** AES-256-GCM key for secrets at rest (EPGU session cookies): 64 hex characters or base64 of 32 bytes. */
   ENCRYPTION_KEY: z
     .string()
@@ -276,27 +285,7 @@ export const envSchema = z.object({
    * from «Настройки доступа» of tracking.pochta.ru). Jobs never carry credentials; the robot picks
    * the first account with requests left today.
    */
-  POST_TRACKING_ACCOUNTS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (!v || !v.trim()) return [] as Array<{ id: string; login: string; password: string }>;
-      const item = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), login: z.string().min(1), password: z.string().min(1) });
-      let raw: unknown;
-      try {
-        raw = JSON.parse(v);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'POST_TRACKING_ACCOUNTS must be a JSON array of {id, login, password}' });
-        return z.NEVER;
-      }
-      const parsed = z.array(item).safeParse(raw);
-      if (!parsed.success) {
-        // Never echo the value: it holds passwords.
-        ctx.addIssue({ code: 'custom', message: `POST_TRACKING_ACCOUNTS: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
-        return z.NEVER;
-      }
-      return parsed.data;
-    }),
+  POST_TRACKING_ACCOUNTS: jsonAccounts('POST_TRACKING_ACCOUNTS', '', {}),
   /** Requests one account may make a (Moscow) day, counted in Redis across the farm; past it lookups wait for the next day. */
   POST_TRACKING_DAILY_LIMIT: int(100, 1, 10_000_000),
   /** A batch lookup with more identifiers than this goes through batch access (getTicket); fewer, one by one. */
