@@ -104,6 +104,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       retireBrowserAfterPages: config.browser.retireAfterPages,
       pageReuse: config.browser.pageReuse,
       hostResolverRules: router.chromiumResolverRules(),
+      egress,
       log,
     });
     browserPools.push(created);
