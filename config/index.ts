@@ -24,6 +24,8 @@ export interface Config {
   browser: { executablePath: string | undefined; headless: boolean; retireAfterPages: number; pageReuse: number };
   http: { timeoutMs: number };
   targets: { hosts: string[]; sandboxOrigin: string | undefined };
+  /** Egress proxies (issue 15 §1): default pool, pools by host pattern, rest after failure, in flight per proxy. Empty = direct. */
+  egress: { proxyUrls: string[]; pools: Record<string, string[]>; restSecs: number; perProxyConcurrency: number };
   politeness: {
     default: { rps: number; concurrency: number };
     hosts: Record<string, { rps: number; concurrency: number }>;
@@ -100,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     http: { timeoutMs: e.HTTP_TIMEOUT_MS },
     targets: { hosts: e.TARGET_HOSTS, sandboxOrigin: e.SANDBOX_ORIGIN },
+    egress: { proxyUrls: e.PROXY_URLS, pools: e.PROXY_POOLS, restSecs: e.PROXY_REST_SECS, perProxyConcurrency: e.PROXY_CONCURRENCY },
     politeness: {
       default: { rps: e.POLITENESS_RPS, concurrency: e.POLITENESS_CONCURRENCY },
       hosts: e.POLITENESS_HOSTS,

@@ -15,6 +15,22 @@ const list = (fallback: string[]) =>
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean)));
 
+/** Proxy URLs checked one by one: http(s)/socks scheme, a host, a port; a bad one names `name`. */
+function proxyList(urls: string[], name: string, ctx: z.RefinementCtx): string[] {
+  for (const u of urls) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(u);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !/^(https?|socks[45]?):$/.test(parsed.protocol) || !parsed.hostname || !parsed.port) {
+      ctx.addIssue({ code: 'custom', message: `${name}: "${u.replace(/\/\/[^@/]*@/, '//***@')}" is not a proxy URL (http://user:pass@host:port)` });
+    }
+  }
+  return urls;
+}
+
 /** `host:port,host:port` → `[{ host, port }]`; undefined or blank → undefined. */
 function hostPorts(v: string | undefined, name: string, ctx: z.RefinementCtx): Array<{ host: string; port: number }> | undefined {
   if (v === undefined || v.trim() === '') return undefined;
@@ -144,6 +160,37 @@ export const envSchema = z.object({
    * spoken to over plain HTTP on its port: the sandbox replicas answer by Host header.
    */
   SANDBOX_ORIGIN: z.string().url().optional(),
+
+  /** Egress (issue 15 §1): the default proxy pool, comma-separated `http://user:pass@host:port`; unset = direct. */
+  PROXY_URLS: z.string().optional().transform((v, ctx) => proxyList((v ?? '').split(',').map((s) => s.trim()).filter(Boolean), 'PROXY_URLS', ctx)),
+  /** Proxy pools by target host group, JSON `{"*.sudrf.ru":["http://u:p@h:port"],"is.fssp.gov.ru":[…]}`; hosts of no group use PROXY_URLS. */
+  PROXY_POOLS: z.string().optional().transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return {} as Record<string, string[]>;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'PROXY_POOLS is not JSON ({"*.sudrf.ru":["http://u:p@h:port"]})' });
+      return {} as Record<string, string[]>;
+    }
+    const out: Record<string, string[]> = {};
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      ctx.addIssue({ code: 'custom', message: 'PROXY_POOLS must be an object of host pattern → proxy URL list' });
+      return out;
+    }
+    for (const [pattern, urls] of Object.entries(parsed as Record<string, unknown>)) {
+      if (!Array.isArray(urls) || urls.some((u) => typeof u !== 'string')) {
+        ctx.addIssue({ code: 'custom', message: `PROXY_POOLS["${pattern}"] must be a list of proxy URLs` });
+        continue;
+      }
+      out[pattern.toLowerCase()] = proxyList(urls as string[], `PROXY_POOLS["${pattern}"]`, ctx);
+    }
+    return out;
+  }),
+  /** How long a proxy rests after it failed (dead, 407, blocked), seconds. */
+  PROXY_REST_SECS: int(300, 1, 86_400),
+  /** Requests in flight through one proxy, across all target hosts of this process. */
+  PROXY_CONCURRENCY: int(8, 1, 1024),
 
   /** Default politeness per target host: requests per second and requests in flight. */
   POLITENESS_RPS: z.coerce.number().positive().max(1000).default(4),

@@ -73,6 +73,17 @@ export class BlockedError extends KonveyerError {
   override readonly kind = 'retryable';
 }
 
+/** Every configured proxy for the target is dead or resting: the lookup waits (retried after `retryAfterMs`), never failed as not found. */
+export class NoEgressError extends KonveyerError {
+  override readonly code = 'no_egress';
+  override readonly kind = 'retryable';
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number, options: KonveyerErrorOptions = {}) {
+    super(message, { ...options, details: { ...options.details, retryAfterMs } });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** Every captcha answer within the per-attempt limit was wrong. Retried with backoff. */
 export class CaptchaWrongError extends KonveyerError {
   override readonly code = 'captcha_wrong';
@@ -185,7 +196,7 @@ export class NeedsHumanError extends KonveyerError {
   override readonly kind = 'needs_human';
 }
 
-const RETRYABLE_CODES = new Set(['network', 'timeout', 'server_error', 'rate_limited', 'blocked', 'captcha_wrong', 'host_paused']);
+const RETRYABLE_CODES = new Set(['network', 'timeout', 'server_error', 'rate_limited', 'blocked', 'captcha_wrong', 'host_paused', 'no_egress']);
 const NEEDS_HUMAN_CODES = new Set(['needs_human']);
 
 /** Reads the kind of any thrown value by its `code` (works on errors rebuilt from JSON). */

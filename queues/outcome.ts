@@ -28,7 +28,7 @@ export function decideOutcome(error: unknown, attempt: number, maxAttempts: numb
 
 function retryAfterOf(error: unknown): number | null {
   const described = describeError(error);
-  if (described.code !== 'rate_limited' && described.code !== 'host_paused') return null;
+  if (described.code !== 'rate_limited' && described.code !== 'host_paused' && described.code !== 'no_egress') return null;
   const v = (error as { retryAfterMs?: unknown }).retryAfterMs ?? described.details?.retryAfterMs;
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 1000;
 }

@@ -24,6 +24,7 @@ import type { RobotServices } from './runtime/robot-services.ts';
 import { TargetRouter } from './runtime/targets.ts';
 import { CircuitBreaker } from './runtime/circuit-breaker.ts';
 import { RobotHeartbeat } from './runtime/heartbeat.ts';
+import { EgressPool } from './runtime/egress/egress-pool.ts';
 import { browserPages, browserRecycles, countedSolver } from '../core/metrics.ts';
 import type { PostalItemStore, RobotHeartbeatStore } from '../storage/types.ts';
 
@@ -83,7 +84,9 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   watchRedisConnection(redis, log, 'robots');
   const epguWiring = buildEpguServices(config, storage, redis);
   const router = new TargetRouter({ hosts: config.targets.hosts, sandboxOrigin: config.targets.sandboxOrigin });
-  const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs });
+  // Proxies (PROXY_URLS / PROXY_POOLS); none configured = direct. Optional chaining: configs built by older tests lack `egress`.
+  const egress = new EgressPool(config.egress ?? { proxyUrls: [], pools: {}, restSecs: 300, perProxyConcurrency: 8 });
+  const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs, egress });
   const ocr = new LocalOcrSolver({ langPath: config.captcha.tessdataDir, workers: 1, guessWhenUnread: true });
   let browsers: RobotBrowserPool | null = null;
   // Pages leased per browser pool instance, so a pool recycled for memory closes once its jobs are done.
@@ -101,6 +104,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       retireBrowserAfterPages: config.browser.retireAfterPages,
       pageReuse: config.browser.pageReuse,
       hostResolverRules: router.chromiumResolverRules(),
+      egress,
       log,
     });
     browserPools.push(created);
@@ -294,6 +298,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       await within(sweepStopped, clock.step(), 'stuck lookup sweep', log);
       await within(ocr.close(), clock.step(), 'ocr', log);
       if (!httpDestroyed && !(await within(http.close(), clock.step(), 'http client', log))) await http.agent.destroy().catch(() => undefined);
+      await egress.close().catch(() => undefined);
       await within(courtSearchFanOut.close(), clock.step(), 'court.search flows', log);
       await within(epguWiring.close(), clock.step(), 'epgu', log);
       workerConnection.disconnect();

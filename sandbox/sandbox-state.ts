@@ -19,6 +19,11 @@ export interface FaultSpec {
   host?: string;
   /** Serve cards with renamed ids/classes. */
   layoutDrift?: boolean;
+  /**
+   * Egress addresses this host refuses like a geo-block (403 with an "access denied for your region"
+   * page): the source address the request arrives from, i.e. the proxy's egress address.
+   */
+  geoBlockAddresses?: string[];
   /** Share of requests answered with HTTP 503, 0..1. */
   errorRate?: number;
   /** Delay added before every answer, ms. */
@@ -55,7 +60,7 @@ export const COURT_LAYOUT_VARIANTS: readonly CourtLayoutVariant[] = ['none', 'mo
 
 /** Every fault off (sandbox/faults/site-faults.ts holds the transport part). */
 const NO_FAULTS: Required<Omit<FaultSpec, 'host'>> = {
-  layoutDrift: false, errorRate: 0, latencyMs: 0, ...NO_TRANSPORT_FAULTS, layoutVariant: 'none', antiBruteforceRate: 0, serverChoice: false,
+  layoutDrift: false, geoBlockAddresses: [], errorRate: 0, latencyMs: 0, ...NO_TRANSPORT_FAULTS, layoutVariant: 'none', antiBruteforceRate: 0, serverChoice: false,
 };
 
 /** Counts requests per host. */

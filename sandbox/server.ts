@@ -73,6 +73,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       const site = sites.find((s) => s.matches(vhost));
       if (!site) return send({ status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(`<html><body><h1>404 Not Found</h1><p>Unknown host ${escapeHtml(vhost)}</p></body></html>`) });
       const fault = faults.get(vhost);
+      const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+      if (fault.geoBlockAddresses.includes(source)) {
+        return send({ status: 403, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from('<html><body><h1>403 Forbidden</h1><p>Доступ к ресурсу ограничен для вашего региона.</p></body></html>') });
+      }
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.errorRate > 0 && faultRng.next() < fault.errorRate) {
         return send({ status: 503, headers: { 'content-type': 'text/html; charset=utf-8', 'retry-after': '5' }, body: Buffer.from('<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>') });

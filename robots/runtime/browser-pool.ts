@@ -3,6 +3,9 @@ import { BrowserPool, PlaywrightPlugin } from '@crawlee/browser-pool';
 import { chromium, type Page } from 'playwright';
 import type { Logger } from '../../core/logger.ts';
 import { descendantsOf } from './heartbeat.ts';
+import type { EgressPool, EgressSession } from './egress/egress-pool.ts';
+import { NetworkError } from '../../core/errors.ts';
+import { redactProxy } from './http-client.ts';
 
 /** Chromium flags that keep it quiet on a closed network and inside containers (SPIKE.md). */
 export const CHROMIUM_ARGS = [
@@ -33,13 +36,20 @@ export interface RobotBrowserPoolOptions {
   /** `--host-resolver-rules` (sandbox mode). */
   hostResolverRules?: string;
   userAgent?: string;
+  /** Proxies (PROXY_URLS / PROXY_POOLS): each page runs in a browser launched through its session's proxy. */
+  egress?: EgressPool;
   log: Logger;
 }
 
 interface PooledPage {
   page: Page;
   uses: number;
+  /** The proxy of the page's browser (null = direct). */
+  proxyUrl: string | null;
 }
+
+/** Chromium's net errors that mean the proxy, not the site, failed. */
+const PROXY_FAILURE = /ERR_PROXY|ERR_TUNNEL_CONNECTION_FAILED|ERR_NO_SUPPORTED_PROXIES|ERR_PROXY_AUTH|ERR_MANDATORY_PROXY|\b407\b/;
 
 /**
  * The browser side of a robot process: Crawlee's BrowserPool launches, tracks and retires Chromium
@@ -80,48 +90,83 @@ export class RobotBrowserPool {
             ignoreHTTPSErrors: true,
           } as never,
           useIncognitoPages: false,
+          // One browser per proxy: a page's proxy is its browser's (Crawlee otherwise reuses any browser).
+          browserPerProxy: true,
         }),
       ],
       useFingerprints: false,
+      // A browser launched for a proxy goes through it: drop the bypass-everything dummy (above).
+      preLaunchHooks: [
+        (_pageId: string, launchContext: { proxyUrl?: string; launchOptions?: { proxy?: unknown } }) => {
+          if (launchContext.proxyUrl && launchContext.launchOptions) launchContext.launchOptions.proxy = undefined;
+        },
+      ],
       maxOpenPagesPerBrowser: options.maxPages * 2,
       retireBrowserAfterPageCount: options.retireBrowserAfterPages,
       closeInactiveBrowserAfterSecs: 300,
     });
   }
 
-  /** Runs `fn` with a page from the pool; the page goes back for reuse unless `fn` threw. */
-  async withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-    const pooled = await this.lease();
+  /**
+   * Runs `fn` with a page from the pool; the page goes back for reuse unless `fn` threw. With
+   * proxies the page's browser goes through an egress session of `host`'s pool (default pool when
+   * no host is given) for the whole job; a proxy failure retires that session and rests the proxy.
+   */
+  async withPage<T>(fn: (page: Page) => Promise<T>, host?: string): Promise<T> {
+    const egress = this.options.egress;
+    const session: EgressSession | null = egress?.enabled ? await egress.sessionFor(host ?? '') : null;
+    const pooled = await this.lease(session?.proxyUrl ?? null);
     let healthy = false;
+    // Crawlee's local proxy in front of Chromium answers 590–599 when the upstream proxy fails
+    // (597: it refused our credentials with 407, 595: refused the connection): that page is the proxy's, not the site's.
+    let proxyStatus = 0;
+    const onResponse = (r: import('playwright').Response): void => {
+      if (session && r.status() >= 590 && r.status() <= 599 && r.request().isNavigationRequest()) proxyStatus = r.status();
+    };
+    pooled.page.on('response', onResponse);
     try {
       const result = await fn(pooled.page);
+      if (proxyStatus) throw new NetworkError(`proxy ${redactProxy(pooled.proxyUrl ?? '')} failed (HTTP ${proxyStatus} from the browser's proxy chain)`, { details: { status: proxyStatus } });
       healthy = true;
+      egress?.count(pooled.proxyUrl);
       return result;
+    } catch (error) {
+      if (session && (proxyStatus || PROXY_FAILURE.test(String((error as Error)?.message ?? '')))) {
+        egress!.retire(session, 'browser proxy failure');
+        if (!proxyStatus) throw error;
+        throw new NetworkError(`proxy ${redactProxy(pooled.proxyUrl ?? '')} failed (HTTP ${proxyStatus} from the browser's proxy chain)`, { cause: error, details: { status: proxyStatus } });
+      }
+      throw error;
     } finally {
+      pooled.page.off('response', onResponse);
       await this.giveBack(pooled, healthy);
     }
   }
 
-  private async lease(): Promise<PooledPage> {
+  private async lease(proxyUrl: string | null = null): Promise<PooledPage> {
     if (this.closed) throw new Error('browser pool is closed');
     while (this.leased >= this.options.maxPages) await new Promise<void>((r) => this.waiters.push(r));
     // Closed while this job waited for a page: launching a browser now would outlive the pool.
     if (this.closed) throw new Error('browser pool is closed');
     this.leased += 1;
-    for (let reused = this.idle.pop(); reused; reused = this.idle.pop()) {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const reused = this.idle[i]!;
+      if (reused.proxyUrl !== proxyUrl) continue;
+      this.idle.splice(i, 1);
       if (!reused.page.isClosed() && !this.isRetired(reused.page)) return reused;
       // An idle page of a retired browser: closing it lets Crawlee close that browser.
       await reused.page.close().catch(() => undefined);
     }
     try {
-      const page = (await this.pool.newPage()) as Page;
+      // With a proxy Crawlee launches (or reuses) a browser for exactly that proxy.
+      const page = (await this.pool.newPage(proxyUrl ? { proxyUrl } : {})) as Page;
       // Closed during the launch: close what the launch started rather than leave it running.
       if (this.closed) {
         await this.pool.destroy().catch(() => undefined);
         throw new Error('browser pool is closed');
       }
       this.pagesOpened += 1;
-      return { page, uses: 0 };
+      return { page, uses: 0, proxyUrl };
     } catch (error) {
       this.release();
       throw error;

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns';
-import { Agent, request, errors as undiciErrors } from 'undici';
+import { Agent, ProxyAgent, request, errors as undiciErrors, type Dispatcher } from 'undici';
 import { CookieJar } from 'tough-cookie';
 import {
   BlockedError,
@@ -10,6 +10,7 @@ import {
   TimeoutError,
 } from '../../core/errors.ts';
 import type { TargetRouter } from './targets.ts';
+import { fingerprintHeaders, type EgressPool, type EgressSession } from './egress/egress-pool.ts';
 
 export interface HttpResponse {
   /** Final URL after redirects. */
@@ -36,6 +37,8 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Connections kept per origin. */
   connectionsPerOrigin?: number;
+  /** Proxies (PROXY_URLS / PROXY_POOLS); absent or empty = direct. */
+  egress?: EgressPool;
 }
 
 export const DEFAULT_USER_AGENT =
@@ -70,22 +73,117 @@ export class HttpClient {
     });
   }
 
+  private readonly proxyAgents = new Map<string, ProxyAgent>();
+
   /** A session: its own cookies, sharing the connection pool. */
   session(): HttpSession {
     return new HttpSession(this);
   }
 
+  /** The dispatcher for a proxy URL (one undici ProxyAgent per proxy, kept alive), or the direct agent. */
+  dispatcherFor(proxyUrl: string | null): Dispatcher {
+    if (!proxyUrl) return this.agent;
+    let agent = this.proxyAgents.get(proxyUrl);
+    if (!agent) {
+      agent = new ProxyAgent({ uri: proxyUrl, connections: this.options.connectionsPerOrigin ?? 16, keepAliveTimeout: 30_000 } as never);
+      this.proxyAgents.set(proxyUrl, agent);
+    }
+    return agent;
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
+    for (const a of this.proxyAgents.values()) await a.close().catch(() => undefined);
   }
 }
 
 export class HttpSession {
   readonly jar = new CookieJar();
+  /** Egress session per host group, kept for the life of this session (site state lives in it). */
+  private readonly egress = new Map<string, EgressSession>();
+  /** Fingerprint headers of a direct session. */
+  private directHeaders: Record<string, string> | null = null;
   constructor(private readonly client: HttpClient) {}
 
+  /** The proxy this session's requests to `host` currently go through (null = direct). */
+  async proxyFor(host: string): Promise<string | null> {
+    return (await this.egressFor(host))?.proxyUrl ?? null;
+  }
+
+  private async egressFor(host: string): Promise<EgressSession | null> {
+    const pool = this.client.options.egress;
+    if (!pool?.enabled) return null;
+    const group = pool.groupFor(host)?.pattern ?? 'direct';
+    let es = this.egress.get(group);
+    if (!es) {
+      es = await pool.sessionFor(host);
+      this.egress.set(group, es);
+    }
+    return es;
+  }
+
+  /** Sends one hop; through a proxy, a dead/refusing (407) or blocked proxy is retired and the next one tried. */
+  private async send(target: URL, init: { method: string; headers: Record<string, string>; body: string | Buffer | undefined; timeoutMs: number }, acceptStatuses: number[] | undefined): Promise<Dispatcher.ResponseData> {
+    const { router, egress: pool } = this.client.options;
+    let lastBlocked: KonveyerError | null = null;
+    const maxSwitches = pool?.enabled ? (pool.groupFor(target.hostname)?.urls.length ?? 0) : 0;
+    for (let attempt = 0; ; attempt++) {
+      const es = await this.egressFor(target.hostname);
+      const proxyUrl = es?.proxyUrl ?? null;
+      let url: URL | string = target;
+      const headers = { ...(es ? es.headers : (this.directHeaders ??= fingerprintHeaders())), ...init.headers };
+      if (this.client.options.userAgent) headers['user-agent'] = this.client.options.userAgent;
+      const sandboxAddress = proxyUrl ? router.addressFor(target.hostname) : null;
+      if (sandboxAddress) {
+        // Through a proxy the sandbox address is what the proxy connects to; the Host header keeps the target's name.
+        const direct = new URL(target);
+        direct.hostname = sandboxAddress.includes(':') ? `[${sandboxAddress}]` : sandboxAddress;
+        url = direct;
+        headers.host = target.host;
+      }
+      const call = () => request(url, {
+        method: init.method as 'GET',
+        headers,
+        body: init.body,
+        dispatcher: this.client.dispatcherFor(proxyUrl),
+        headersTimeout: init.timeoutMs,
+        bodyTimeout: init.timeoutMs,
+        signal: AbortSignal.timeout(init.timeoutMs),
+      });
+      let res: Dispatcher.ResponseData;
+      try {
+        res = pool && proxyUrl ? await pool.withSlot(proxyUrl, call) : await call();
+      } catch (error) {
+        const typed = toTypedError(error, target);
+        if (es && proxyUrl && isProxyFailure(error) && attempt < maxSwitches) {
+          pool!.retire(es, typed.message);
+          this.egress.delete(es.group);
+          continue;
+        }
+        if (es && proxyUrl && isProxyFailure(error)) {
+          pool!.retire(es, typed.message);
+          this.egress.delete(es.group);
+        }
+        throw typed;
+      }
+      const blocked = (res.statusCode === 403 || res.statusCode === 451) && !acceptStatuses?.includes(res.statusCode);
+      if (es && proxyUrl && blocked) {
+        // This egress is refused by the host (geo-block, ban): rest it and try another one.
+        await res.body.dump().catch(() => undefined);
+        lastBlocked = new BlockedError(`HTTP ${res.statusCode} from ${target.host} through proxy ${redactProxy(proxyUrl)}`, { url: target.toString(), details: { status: res.statusCode, proxy: redactProxy(proxyUrl) } });
+        pool!.retire(es, 'blocked');
+        this.egress.delete(es.group);
+        // Tried each proxy of the group once: the host refuses them all — blocked (retryable), not no_egress.
+        if (attempt + 1 < maxSwitches) continue;
+        throw lastBlocked;
+      }
+      if (es && res.statusCode === 429) pool!.markBad(es);
+      return res;
+    }
+  }
+
   async request(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {
-    const { router, timeoutMs: defaultTimeout, userAgent } = this.client.options;
+    const { router, timeoutMs: defaultTimeout } = this.client.options;
     let current = router.assertAllowed(url);
     let method = options.method ?? 'GET';
     let body = options.body;
@@ -93,26 +191,12 @@ export class HttpSession {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const cookie = await this.jar.getCookieString(current.toString());
       const headers: Record<string, string> = {
-        'user-agent': userAgent ?? DEFAULT_USER_AGENT,
         accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-        'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5',
+        'accept-language': 'ru-RU,ru;q=0.9',
         ...options.headers,
         ...(cookie ? { cookie } : {}),
       };
-      let res;
-      try {
-        res = await request(current, {
-          method,
-          headers,
-          body,
-          dispatcher: this.client.agent,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        throw toTypedError(error, current);
-      }
+      const res = await this.send(current, { method, headers, body, timeoutMs }, options.acceptStatuses);
       let raw: Buffer;
       try {
         raw = Buffer.from(await res.body.arrayBuffer());
@@ -143,6 +227,20 @@ export class HttpSession {
     }
     throw new NetworkError(`too many redirects from ${url}`, { url });
   }
+}
+
+/** Whether an error of a proxied request means the proxy itself failed (refused, 407, tunnel not opened). */
+function isProxyFailure(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; cause?: { code?: string } };
+  const msg = String(e?.message ?? '');
+  if (/proxy|tunnel/i.test(msg)) return true;
+  const code = e?.code ?? e?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_ABORTED';
+}
+
+/** A proxy URL without its credentials, for messages and logs. */
+export function redactProxy(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 /** Turns an HTTP error status into the typed error the queue acts on. */
