@@ -47,7 +47,7 @@ export function numericParam(href: string | null | undefined, ...names: string[]
 
 /**
  * The URL form a court's search form asks for: the new UI names its fields `case__case_numberss`
- * and carries the court code in a `vnkod` input; the primary form names them `g1_case__CASE_NUMBERSS`.
+ * and carries the court code in a `vnkod` input; the primary form names them by register (`g1_case__CASE_NUMBERSS`, the real saved form `g2_case__…`).
  * Null when the page is no search form.
  */
 export function readSudrfUrlForm(html: string): { form: 'primary' } | { form: 'vnkod'; vnkod: string } | null {
@@ -55,5 +55,5 @@ export function readSudrfUrlForm(html: string): { form: 'primary' } | { form: 'v
     const m = /name=["']?(?:case__)?vnkod["']?[^>]*value=["']?([0-9]{2}[A-Z]{2}[0-9]{4})/i.exec(html);
     return m ? { form: 'vnkod', vnkod: m[1] as string } : null;
   }
-  return /name=["']?g1_case__CASE_NUMBERSS/i.test(html) ? { form: 'primary' } : null;
+  return /name=["']?[a-z0-9]+_case__CASE_NUMBERSS/i.test(html) ? { form: 'primary' } : null;
 }
