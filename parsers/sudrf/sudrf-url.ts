@@ -44,3 +44,16 @@ export function numericParam(href: string | null | undefined, ...names: string[]
   }
   return null;
 }
+
+/**
+ * The URL form a court's search form asks for: the new UI names its fields `case__case_numberss`
+ * and carries the court code in a `vnkod` input; the primary form names them by register (`g1_case__CASE_NUMBERSS`, the real saved form `g2_case__…`).
+ * Null when the page is no search form.
+ */
+export function readSudrfUrlForm(html: string): { form: 'primary' } | { form: 'vnkod'; vnkod: string } | null {
+  if (/name=["']?case__case_numberss/i.test(html)) {
+    const m = /name=["']?(?:case__)?vnkod["']?[^>]*value=["']?([0-9]{2}[A-Z]{2}[0-9]{4})/i.exec(html);
+    return m ? { form: 'vnkod', vnkod: m[1] as string } : null;
+  }
+  return /name=["']?[a-z0-9]+_case__CASE_NUMBERSS/i.test(html) ? { form: 'primary' } : null;
+}

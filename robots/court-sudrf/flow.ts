@@ -18,7 +18,10 @@ import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts
 import type { CaptchaToken, CaptchaTokenCache } from '../runtime/captcha-tokens.ts';
 import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
-import { sudrfCardPath, sudrfSearchFormPath, sudrfSearchPath } from './sudrf-urls.ts';
+import { readSudrfUrlForm } from '../../parsers/sudrf/sudrf-url.ts';
+import {
+  cartotekasForNumber, SUDRF_CARTOTEKAS, sudrfCardPath, sudrfSearchFormPath, sudrfSearchPath, type SudrfCartoteka, type SudrfUrlForm,
+} from './sudrf-urls.ts';
 import { driftAt, pageKindError, parseWithEvidence } from '../runtime/page-errors.ts';
 
 /** What the sudrf flow needs for one lookup. */
@@ -105,20 +108,53 @@ export class ServerQueue {
  * server-choice landing sends the robot along its links.
  */
 async function openCardById(ctx: SudrfFlowContext, host: string, caseId: string, caseUid: string): Promise<FetchedPage | null> {
-  const servers = new ServerQueue();
-  for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
-    const step = srvNum === 1 ? 'case-card' : `case-card-srv${srvNum}`;
-    const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfCardPath(caseId, caseUid, srvNum)), step, { reveal: CARD_PANES });
-    const kind = classifySudrfPage(page.html);
-    if (kind === 'search_empty') continue;
-    if (kind === 'no_such_server') return null;
-    if (kind === 'server_choice') {
-      if (!servers.follow(readSudrfServerChoices(page.html, page.url))) throw pageKindError(kind, page, 'a case card');
-      continue;
+  const urlForm = await urlFormOf(ctx, host);
+  for (const [i, cartoteka] of distinctCartotekas(SUDRF_CARTOTEKAS, urlForm).entries()) {
+    const servers = new ServerQueue();
+    for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
+      const step = `case-card${i ? `-${cartoteka.key}` : ''}${srvNum === 1 ? '' : `-srv${srvNum}`}`;
+      const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfCardPath(caseId, caseUid, srvNum, cartoteka, urlForm)), step, { reveal: CARD_PANES });
+      const kind = classifySudrfPage(page.html);
+      if (kind === 'search_empty') continue;
+      if (kind === 'no_such_server') break;
+      if (kind === 'server_choice') {
+        if (!servers.follow(readSudrfServerChoices(page.html, page.url))) throw pageKindError(kind, page, 'a case card');
+        continue;
+      }
+      return page;
     }
-    return page;
   }
   return null;
+}
+
+/** URL form per court host, learnt once per process from the court's search form. */
+const urlForms = new Map<string, SudrfUrlForm>();
+
+/**
+ * The URL form the court answers (a court answers one: the other gives an empty page), read off its
+ * search form: the new UI's fields are `case__…` with the court code in `vnkod`. Primary when the
+ * form page says neither (cached only when it said).
+ */
+export async function urlFormOf(ctx: SudrfFlowContext, host: string): Promise<SudrfUrlForm> {
+  const known = urlForms.get(host);
+  if (known) return known;
+  const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfSearchFormPath(1)), 'search-form-probe');
+  const form = readSudrfUrlForm(page.html);
+  if (!form) return { form: 'primary' };
+  urlForms.set(host, form);
+  ctx.log.debug({ host, form: form.form }, 'sudrf URL form');
+  return form;
+}
+
+/** Cartotekas the form tells apart (the new UI shares one register for civil and KAS appeals). */
+function distinctCartotekas(list: readonly SudrfCartoteka[], form: SudrfUrlForm): SudrfCartoteka[] {
+  const seen = new Set<string>();
+  return list.filter((k) => {
+    const id = form.form === 'vnkod' ? k.vnkod.join('_') : `${k.deloId}_${k.newId}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /** Database servers tried at most: a search on `srv_num=1` silently misses cases kept on 2 and 3. */
@@ -130,25 +166,29 @@ export const MAX_SRV_NUM = 3;
  * server-choice landing replaces the servers still to try by those it links to.
  */
 async function searchCase(ctx: SudrfFlowContext, host: string, input: CourtCaseInput): Promise<CourtSearchRow | null> {
-  const servers = new ServerQueue();
-  for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
-    const found = await searchServer(ctx, host, input, srvNum);
-    if (found === 'no_such_server') return null;
-    if (found && 'choices' in found) {
-      if (!servers.follow(found.choices)) throw pageKindError('server_choice', found.page, 'search results');
-      continue;
+  const urlForm = await urlFormOf(ctx, host);
+  // A UID is unique across registers: the civil one first. A number: the registers its prefix names first.
+  for (const [i, cartoteka] of distinctCartotekas(cartotekasForNumber(input.number), urlForm).entries()) {
+    const servers = new ServerQueue();
+    for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
+      const found = await searchServer(ctx, host, input, srvNum, cartoteka, urlForm, i === 0 ? '' : `-${cartoteka.key}`);
+      if (found === 'no_such_server') break;
+      if (found && 'choices' in found) {
+        if (!servers.follow(found.choices)) throw pageKindError('server_choice', found.page, 'search results');
+        continue;
+      }
+      if (found) return found;
     }
-    if (found) return found;
   }
   return null;
 }
 
 /** One server's search, passing the captcha gate if the court has one; returns the matching row. */
 async function searchServer(
-  ctx: SudrfFlowContext, host: string, input: CourtCaseInput, srvNum: number,
+  ctx: SudrfFlowContext, host: string, input: CourtCaseInput, srvNum: number, cartoteka: SudrfCartoteka, urlForm: SudrfUrlForm, stepSuffix: string,
 ): Promise<CourtSearchRow | null | 'no_such_server' | { choices: SudrfServerChoice[]; page: FetchedPage }> {
-  const query = { number: input.number, uid: input.uid, srvNum };
-  const stepPrefix = srvNum === 1 ? 'search' : `search-srv${srvNum}`;
+  const query = { number: input.number, uid: input.uid, srvNum, cartoteka, urlForm };
+  const stepPrefix = (srvNum === 1 ? 'search' : `search-srv${srvNum}`) + stepSuffix;
   let token: CaptchaToken | null = await ctx.captchaTokens.get(host);
   let solution: CaptchaSolution | null = null;
   let next = { url: ctx.router.urlFor(host, sudrfSearchPath(query, token ?? undefined)), step: stepPrefix };
@@ -163,7 +203,7 @@ async function searchServer(
       token = null;
       solution = null;
       if (solves >= ctx.captchaMaxTries) throw captchaNotPassed(host, page, solves);
-      next = { url: ctx.router.urlFor(host, sudrfSearchFormPath(srvNum)), step: `${stepPrefix}-form` };
+      next = { url: ctx.router.urlFor(host, sudrfSearchFormPath(srvNum, cartoteka)), step: `${stepPrefix}-form` };
       continue;
     }
     if (kind === 'captcha') {

@@ -11,7 +11,7 @@ import type { CaptchaSolution } from '../runtime/captcha/index.ts';
 import type { CaptchaToken } from '../runtime/captcha-tokens.ts';
 import type { FetchedPage } from '../runtime/page-fetcher.ts';
 import type { SudrfFlowContext } from './flow.ts';
-import { ServerQueue } from './flow.ts';
+import { ServerQueue, urlFormOf } from './flow.ts';
 import { pageKindError } from '../runtime/page-errors.ts';
 import { sudrfSearchFormPath, sudrfSearchPath, type SudrfSearchQuery } from './sudrf-urls.ts';
 
@@ -35,9 +35,10 @@ const ruDate = (iso: string) => iso.split('-').reverse().join('.');
 export async function searchSudrfByParty(ctx: SudrfFlowContext, input: CourtSearchInput): Promise<FoundCase[]> {
   const found: FoundCase[] = [];
   const servers = new ServerQueue();
+  const urlForm = await urlFormOf(ctx, input.court);
   for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
     for (let page = 1; page <= MAX_RESULT_PAGES; ) {
-      const query: SudrfSearchQuery = { partyName: input.party, registeredFrom: ruDate(input.registeredFrom), registeredTo: ruDate(input.registeredTo), srvNum, page };
+      const query: SudrfSearchQuery = { partyName: input.party, registeredFrom: ruDate(input.registeredFrom), registeredTo: ruDate(input.registeredTo), srvNum, page, urlForm };
       const step = `search-srv${srvNum}-p${page}`;
       const res = await openSudrfSearch(ctx, input.court, query, step);
       if (res.kind === 'no_such_server') return found;
