@@ -77,7 +77,10 @@ export class OpsService {
       await this.deps.queueFor(target).pause();
       return { kind: 'queue', target };
     }
-    await this.politenessStore.pause(assertHost(target));
+    const host = assertHost(target);
+    // Remembered so that a host paused before any robot reported on it is still listed (hosts(), /metrics).
+    await this.deps.redis.sadd(`${this.deps.prefix}:ops:hosts`, host);
+    await this.politenessStore.pause(host);
     return { kind: 'host', target };
   }
 
@@ -236,11 +239,11 @@ export class OpsService {
     return this.deps.robots.list(this.deps.onlineWithinMs ?? 30_000);
   }
 
-  /** Health of every host the robots reported on or that has a configured limit, over the last `windowMins` minutes. */
+  /** Health of every host the robots reported on, that ops paused, or that has a configured limit, over the last `windowMins` minutes. */
   async hosts(windowMins = 5): Promise<HostHealth[]> {
     const { redis, prefix } = this.deps;
-    const seen = await redis.smembers(`${prefix}:health:hosts`);
-    const hosts = [...new Set([...seen, ...Object.keys(this.deps.politeness.hosts)])].sort();
+    const [seen, touched] = await Promise.all([redis.smembers(`${prefix}:health:hosts`), redis.smembers(`${prefix}:ops:hosts`)]);
+    const hosts = [...new Set([...seen, ...touched, ...Object.keys(this.deps.politeness.hosts)])].sort();
     const now = Date.now();
     const runtime = await redis.hgetall(`${prefix}:polite:limits`);
     return Promise.all(
