@@ -55,6 +55,8 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+# promtool (checks deploy/prometheus alert rules in make test) ships in Debian's prometheus package.
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 for pkg in tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core fonts-liberation; do
   deb_installed "$pkg" || missing+=("$pkg")
 done
