@@ -5,6 +5,9 @@
  * a captcha waiting 20 minutes, an evidence verify with findings three days ago), scraped, and the
  * scrape replayed to `promtool test rules`; then the state is healed and nothing may fire.
  */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../robots/runtime/circuit-breaker.ts';
 import { MongoRobotStore } from '../../storage/robots.repo.ts';
@@ -20,6 +23,17 @@ describe.skipIf(!PROMTOOL)('alert rules', () => {
     const r = await promtool(['check', 'rules', RULES_FILE]);
     expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
     expect(r.code).toBe(0);
+  });
+
+  it('the example Prometheus config (scrapes, rule file) passes promtool check config', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'konveyer-promcfg-'));
+    writeFileSync(path.join(dir, 'token'), 'x');
+    copyFileSync(RULES_FILE, path.join(dir, path.basename(RULES_FILE)));
+    const config = readFileSync(path.join(path.dirname(RULES_FILE), 'prometheus.example.yml'), 'utf8').replaceAll('/etc/prometheus/konveyer-metrics-token', path.join(dir, 'token'));
+    writeFileSync(path.join(dir, 'prometheus.yml'), config);
+    const r = await promtool(['check', 'config', path.join(dir, 'prometheus.yml')]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
   });
 
   it('a rule test that expects the wrong alerts fails (the harness can fail)', async () => {
