@@ -163,3 +163,62 @@ export const postalItemsSaved = new Counter({
   labelNames: ['state'] as const,
   registers: [metricsRegistry],
 });
+
+/** `queued` lookups in MongoDB whose BullMQ job does not exist (set at scrape time by the api; at most the first 1000 per type are checked). */
+export const lookupsQueuedWithoutJob = new Gauge({
+  name: 'konveyer_lookups_queued_without_job',
+  help: 'Lookups queued in MongoDB (not updated for a minute) whose queue job is gone, by job type',
+  labelNames: ['type'] as const,
+  registers: [metricsRegistry],
+});
+
+/** 1 while a queue is paused by ops (set at scrape time by the api). */
+export const queuePaused = new Gauge({
+  name: 'konveyer_queue_paused',
+  help: 'Queue paused by ops: 1 paused, 0 running',
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+});
+
+/** 1 while a target host is paused by ops (set at scrape time by the api). */
+export const hostPaused = new Gauge({
+  name: 'konveyer_host_paused',
+  help: 'Target host paused by ops: 1 paused, 0 not',
+  labelNames: ['host'] as const,
+  registers: [metricsRegistry],
+});
+
+/** Captcha / second-factor tasks waiting for a human (set at scrape time by the api; counts at most 500). */
+export const captchaTasksOpen = new Gauge({
+  name: 'konveyer_captcha_tasks_open',
+  help: 'Captcha and second-factor tasks waiting for a human answer',
+  registers: [metricsRegistry],
+});
+
+/** Age of the oldest captcha task waiting for a human; 0 when none waits. */
+export const captchaOldestOpen = new Gauge({
+  name: 'konveyer_captcha_oldest_open_seconds',
+  help: 'Seconds the oldest open captcha task has waited for a human (0 when none)',
+  registers: [metricsRegistry],
+});
+
+/** Outcome of the last `konveyer evidence verify` (from its audit_log entry; unset until one ran). */
+export const evidenceVerifyOk = new Gauge({
+  name: 'konveyer_evidence_verify_ok',
+  help: 'Last konveyer evidence verify: 1 no findings, 0 findings',
+  registers: [metricsRegistry],
+});
+
+/** Findings (changed, missing, re-ordered items, manifest mismatches) of the last `konveyer evidence verify`. */
+export const evidenceVerifyFindings = new Gauge({
+  name: 'konveyer_evidence_verify_findings',
+  help: 'Findings of the last konveyer evidence verify',
+  registers: [metricsRegistry],
+});
+
+/** When the last `konveyer evidence verify` ran (Unix seconds). */
+export const evidenceVerifyLastRun = new Gauge({
+  name: 'konveyer_evidence_verify_last_run_timestamp_seconds',
+  help: 'Unix time of the last konveyer evidence verify',
+  registers: [metricsRegistry],
+});

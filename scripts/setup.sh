@@ -57,6 +57,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # Sentinel fail-over test (test/reliability/redis-sentinel.reliability.test.ts) and local Sentinel set-ups.
 command -v redis-sentinel >/dev/null 2>&1 || missing+=(redis-sentinel)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+# promtool (checks deploy/prometheus alert rules in make test) ships in Debian's prometheus package.
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 for pkg in tesseract-ocr-rus tesseract-ocr-eng fonts-dejavu-core fonts-liberation; do
   deb_installed "$pkg" || missing+=("$pkg")
 done

@@ -101,8 +101,8 @@ export function opsPlugin(deps: OpsPluginDeps): FastifyPluginAsync {
 
     const flashOf = (req: FastifyRequest) => (req.query as { flash?: string }).flash;
     app.get('/ops', { config: OPS }, async (req, reply) => {
-      const [queues, robots, hosts, captchas] = await Promise.all([ops.queues(), ops.robots(), ops.hosts(), deps.captchaTasks.list({ status: 'open' }, 500)]);
-      return reply.type(HTML).send(overviewPage(queues, robots, hosts, captchas.length, flashOf(req)));
+      const [queues, robots, hosts, captchas, lookups] = await Promise.all([ops.queues(), ops.robots(), ops.hosts(), deps.captchaTasks.list({ status: 'open' }, 500), ops.lookupCounts()]);
+      return reply.type(HTML).send(overviewPage(queues, robots, hosts, captchas.length, flashOf(req), lookups));
     });
     app.get('/ops/robots', { config: OPS }, async (req, reply) => reply.type(HTML).send(robotsPage(await ops.robots(), flashOf(req))));
     app.get('/ops/hosts', { config: OPS }, async (req, reply) => reply.type(HTML).send(hostsPage(await ops.hosts(), flashOf(req))));

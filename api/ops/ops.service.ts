@@ -5,7 +5,7 @@ import { JOB_NAMES, isJobName, type JobName } from '../../queues/names.ts';
 import { CircuitBreaker, healthKey, type CircuitState } from '../../robots/runtime/circuit-breaker.ts';
 import { drainKeys } from '../../robots/runtime/heartbeat.ts';
 import { Politeness, type HostLimit } from '../../robots/runtime/politeness.ts';
-import type { LookupDoc, LookupStatus, LookupStore, RobotBeat, RobotHeartbeatStore } from '../../storage/types.ts';
+import type { CaptchaTaskStore, LookupDoc, LookupStatus, LookupStore, RobotBeat, RobotHeartbeatStore } from '../../storage/types.ts';
 
 /** What the ops functions need; shared by the dashboard (api/ops) and `konveyer ops`. Borrowed, never closed here. */
 export interface OpsDeps {
@@ -18,7 +18,13 @@ export interface OpsDeps {
   jobOptions: JobOptionsConfig;
   politeness: { default: HostLimit; hosts: Record<string, HostLimit> };
   /** Appends to `audit_log` (discards are recorded there). */
-  auditLog?: { record(entry: { actor: string; action: string; target?: string | null; details?: Record<string, unknown> }): Promise<unknown> };
+  auditLog?: {
+    record(entry: { actor: string; action: string; target?: string | null; details?: Record<string, unknown> }): Promise<unknown>;
+    /** Newest first; read for the last `konveyer evidence verify`. */
+    list?(filter: { action?: string }, limit?: number): Promise<Array<{ at: Date; details?: Record<string, unknown> | null }>>;
+  };
+  /** Open captcha tasks (the hand-off); read for the waiting count and age. */
+  captchaTasks?: Pick<CaptchaTaskStore, 'list'>;
   /** Robots are "online" when seen within this many ms; default 3 heartbeat intervals (30 s). */
   onlineWithinMs?: number;
 }
@@ -71,7 +77,10 @@ export class OpsService {
       await this.deps.queueFor(target).pause();
       return { kind: 'queue', target };
     }
-    await this.politenessStore.pause(assertHost(target));
+    const host = assertHost(target);
+    // Remembered so that a host paused before any robot reported on it is still listed (hosts(), /metrics).
+    await this.deps.redis.sadd(`${this.deps.prefix}:ops:hosts`, host);
+    await this.politenessStore.pause(host);
     return { kind: 'host', target };
   }
 
@@ -183,16 +192,58 @@ export class OpsService {
     );
   }
 
+  /**
+   * MongoDB's view beside the queues': per job name, lookups by status, and how many `queued`
+   * lookups (not updated for `graceMs`, so a submit between its store and its enqueue is not
+   * counted) have no BullMQ job. At most `limit` queued lookups per type are checked, so the
+   * count is a lower bound past that.
+   */
+  async lookupCounts(options: { graceMs?: number; limit?: number } = {}): Promise<Array<{ name: JobName; byStatus: Record<LookupStatus, number>; queuedWithoutJob: number; checked: number }>> {
+    const cutoff = Date.now() - (options.graceMs ?? 60_000);
+    const limit = options.limit ?? 1000;
+    return Promise.all(
+      JOB_NAMES.map(async (name) => {
+        const byStatus = await this.deps.lookups.countByStatus({ type: name });
+        let queuedWithoutJob = 0;
+        let checked = 0;
+        if ((byStatus.queued ?? 0) > 0) {
+          const queue = this.deps.queueFor(name);
+          for (const l of await this.deps.lookups.listAfter({ status: 'queued', type: name }, null, limit)) {
+            if (new Date(l.updatedAt).getTime() > cutoff) continue;
+            checked++;
+            if ((await queue.getJobState(l._id)) === 'unknown') queuedWithoutJob++;
+          }
+        }
+        return { name, byStatus, queuedWithoutJob, checked };
+      }),
+    );
+  }
+
+  /** Captcha tasks waiting for a human (at most 500 counted) and how long the oldest has waited. */
+  async captchaWaiting(): Promise<{ open: number; oldestSecs: number }> {
+    const open = (await this.deps.captchaTasks?.list({ status: 'open' }, 500)) ?? [];
+    const oldest = open.reduce((min, t) => Math.min(min, new Date(t.createdAt).getTime()), Date.now());
+    return { open: open.length, oldestSecs: open.length ? Math.max(0, Math.round((Date.now() - oldest) / 1000)) : 0 };
+  }
+
+  /** The last `konveyer evidence verify` as its audit_log entry recorded it; null when none ran (or no audit log). */
+  async lastEvidenceVerify(): Promise<{ at: Date; ok: boolean; findings: number } | null> {
+    const [last] = (await this.deps.auditLog?.list?.({ action: 'verify' }, 1)) ?? [];
+    if (!last) return null;
+    const findings = Number(last.details?.findings ?? 0);
+    return { at: new Date(last.at), ok: last.details?.ok === true && findings === 0, findings };
+  }
+
   /** Robots with a heartbeat within `onlineWithinMs`. */
   async robots(): Promise<RobotBeat[]> {
     return this.deps.robots.list(this.deps.onlineWithinMs ?? 30_000);
   }
 
-  /** Health of every host the robots reported on or that has a configured limit, over the last `windowMins` minutes. */
+  /** Health of every host the robots reported on, that ops paused, or that has a configured limit, over the last `windowMins` minutes. */
   async hosts(windowMins = 5): Promise<HostHealth[]> {
     const { redis, prefix } = this.deps;
-    const seen = await redis.smembers(`${prefix}:health:hosts`);
-    const hosts = [...new Set([...seen, ...Object.keys(this.deps.politeness.hosts)])].sort();
+    const [seen, touched] = await Promise.all([redis.smembers(`${prefix}:health:hosts`), redis.smembers(`${prefix}:ops:hosts`)]);
+    const hosts = [...new Set([...seen, ...touched, ...Object.keys(this.deps.politeness.hosts)])].sort();
     const now = Date.now();
     const runtime = await redis.hgetall(`${prefix}:polite:limits`);
     return Promise.all(

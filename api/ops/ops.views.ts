@@ -36,21 +36,45 @@ export function loginPage(reason?: string): string {
 const button = (action: string, label: string, fields: Record<string, string>) =>
   `<form class="inline" method="post" action="${esc(action)}">${Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('')}<button>${esc(label)}</button></form>`;
 
-export function overviewPage(queues: Awaited<ReturnType<OpsService['queues']>>, robots: RobotBeat[], hosts: HostHealth[], openCaptchas: number, flash?: string): string {
+/**
+ * The overview: per queue, BullMQ's counts beside MongoDB's lookups by status, flagged where
+ * MongoDB holds `queued` lookups whose job is gone (the queue shows 0 waiting, the farm does nothing).
+ */
+export function overviewPage(
+  queues: Awaited<ReturnType<OpsService['queues']>>,
+  robots: RobotBeat[],
+  hosts: HostHealth[],
+  openCaptchas: number,
+  flash?: string,
+  lookups: Awaited<ReturnType<OpsService['lookupCounts']>> = [],
+): string {
+  const byName = new Map(lookups.map((l) => [l.name, l]));
+  const orphans = lookups.reduce((n, l) => n + l.queuedWithoutJob, 0);
   const rows = queues
     .map(
-      (q) => `<tr><td>${esc(q.name)}</td>${['waiting', 'active', 'delayed', 'failed', 'completed'].map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}
+      (q) => `<tr><td>${esc(q.name)}</td>${['waiting', 'active', 'delayed', 'failed', 'completed'].map((s) => `<td>${q.counts[s] ?? 0}</td>`).join('')}${mongoCells(byName.get(q.name))}
 <td>${q.paused ? '<span class="bad">paused</span>' : 'running'}</td><td>${button(q.paused ? '/ops/actions/resume' : '/ops/actions/pause', q.paused ? 'resume' : 'pause', { target: q.name })}</td></tr>`,
     )
     .join('');
   const openCircuits = hosts.filter((h) => h.circuit !== 'closed').length;
   return layout(
     'Overview',
-    `<table><tr><th>queue</th><th>waiting</th><th>active</th><th>delayed</th><th>failed</th><th>completed</th><th>state</th><th></th></tr>${rows}</table>
+    `${orphans > 0 ? `<p class="bad" role="alert">${orphans} lookup(s) queued in MongoDB without a job: the robots will never see them. The stuck-lookup sweeper re-queues them (STUCK_SWEEP_SECS); <code>konveyer ops retry --batch …</code> does it by hand.</p>` : ''}
+<table><tr><th rowspan="2">queue</th><th colspan="5">BullMQ jobs</th><th colspan="${MONGO_STATES.length + 1}">lookups in MongoDB</th><th rowspan="2">state</th><th rowspan="2"></th></tr>
+<tr><th>waiting</th><th>active</th><th>delayed</th><th>failed</th><th>completed</th>${MONGO_STATES.map((s) => `<th>${s}</th>`).join('')}<th>queued without a job</th></tr>${rows}</table>
 <p>${robots.length} robot(s) online · ${hosts.filter((h) => h.paused).length} host(s) paused · ${openCircuits} circuit(s) not closed · <a href="/ops/captcha">${openCaptchas} captcha(s) waiting for a human</a></p>
 <p>${button('/ops/actions/drain', 'drain every robot', {})} (robots finish their jobs and exit; new ones started later keep working)</p>`,
     { refreshSecs: 10, flash },
   );
+}
+
+const MONGO_STATES = ['queued', 'running', 'succeeded', 'not_found', 'failed', 'needs_human'] as const;
+
+function mongoCells(l: Awaited<ReturnType<OpsService['lookupCounts']>>[number] | undefined): string {
+  if (!l) return `${MONGO_STATES.map(() => '<td>–</td>').join('')}<td>–</td>`;
+  const counts = l.byStatus as Record<string, number>;
+  const flag = l.queuedWithoutJob > 0 ? `<td class="bad" data-orphans="${l.queuedWithoutJob}">${l.queuedWithoutJob}${l.checked >= 1000 ? '+' : ''} ⚠</td>` : '<td class="ok">0</td>';
+  return `${MONGO_STATES.map((s) => `<td>${counts[s] ?? 0}</td>`).join('')}${flag}`;
 }
 
 export function robotsPage(robots: RobotBeat[], flash?: string): string {
