@@ -9,36 +9,20 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { Server as ProxyServer } from 'proxy-chain';
 import { loadConfig } from '../../config/index.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { EgressPool } from '../../robots/runtime/egress/egress-pool.ts';
 import { RobotBrowserPool } from '../../robots/runtime/browser-pool.ts';
-
-interface TestProxy {
-  url: string;
-  seen: string[];
-  close(): Promise<void>;
-}
+import { startTestProxy, type TestProxy } from './test-proxy.ts';
 
 /** A proxy whose DNS sends *.sudrf.ru to the sandbox; `refuse` answers 407 to everyone. */
 async function startProxy(egressAddress: string, refuse = false): Promise<TestProxy> {
-  const seen: string[] = [];
   const lookup = ((hostname: string, options: unknown, cb: (...a: unknown[]) => void) => {
     if (!hostname.endsWith('.sudrf.ru')) return dnsLookup(hostname, options as never, cb as never);
     const all = (options as { all?: boolean })?.all;
     return all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4);
   }) as never;
-  const server = new ProxyServer({
-    port: 0,
-    host: '127.0.0.1',
-    prepareRequestFunction: ({ hostname }: { hostname: string }) => {
-      seen.push(hostname);
-      return refuse ? { requestAuthentication: true, failMsg: 'bad credentials' } : { localAddress: egressAddress, dnsLookup: lookup };
-    },
-  });
-  await server.listen();
-  return { url: `http://user:pass@127.0.0.1:${server.port}`, seen, close: () => server.close(true) };
+  return startTestProxy({ egressAddress, refuse, dnsLookup: lookup });
 }
 
 let sandbox: RunningSandbox;

@@ -6,35 +6,15 @@
  * and with every proxy dead the answer is `no_egress` (retryable), never not found.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Server as ProxyServer } from 'proxy-chain';
 import { loadConfig } from '../../config/index.ts';
 import { errorKindOf } from '../../core/errors.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { EgressPool } from '../../robots/runtime/egress/egress-pool.ts';
 import { HttpClient } from '../../robots/runtime/http-client.ts';
 import { TargetRouter } from '../../robots/runtime/targets.ts';
+import { startTestProxy, type TestProxy } from './test-proxy.ts';
 
-interface TestProxy {
-  url: string;
-  /** Requests (CONNECT tunnels and plain) that reached this proxy, by target host. */
-  seen: string[];
-  close(): Promise<void>;
-}
-
-/** A forward proxy egressing from `egressAddress`; `refuse` makes it answer 407 to everyone. */
-async function startProxy(egressAddress: string, refuse = false): Promise<TestProxy> {
-  const seen: string[] = [];
-  const server = new ProxyServer({
-    port: 0,
-    host: '127.0.0.1',
-    prepareRequestFunction: ({ hostname }: { hostname: string }) => {
-      seen.push(hostname);
-      return refuse ? { requestAuthentication: true, failMsg: 'bad credentials' } : { localAddress: egressAddress };
-    },
-  });
-  await server.listen();
-  return { url: `http://user:pass@127.0.0.1:${server.port}`, seen, close: () => server.close(true) };
-}
+const startProxy = (egressAddress: string, refuse = false): Promise<TestProxy> => startTestProxy({ egressAddress, refuse });
 
 let sandbox: RunningSandbox;
 let host: string;
