@@ -17,8 +17,11 @@ test: setup ## set-up, typecheck, import-cycle check, all tests
 	$(NPX) tsc -p . --noEmit
 	npm run --silent circular
 	@mkdir -p .run
-	$(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.run/vitest-report.json
-	@node scripts/test-summary.mjs .run/vitest-report.json
+	@# The summary (failed tests by name) is printed even when vitest fails: it is the log's tail.
+	@rm -f .run/vitest-report.json; rc=0; \
+	  $(NPX) vitest run --reporter=default --reporter=json --outputFile.json=.run/vitest-report.json || rc=$$?; \
+	  if [ -f .run/vitest-report.json ]; then node scripts/test-summary.mjs .run/vitest-report.json || rc=1; fi; \
+	  exit $$rc
 
 demo: setup ## the whole farm on this machine against the sandbox, one batch, then exit
 	$(NPX) konveyer demo --exit-after-batch

@@ -16,7 +16,7 @@ function expectNothingLost(f: ServiceKillFigures): void {
   expect(f.lostJobs).toBe(0);
   expect(f.duplicateCases).toBe(0);
   expect(f.duplicatedLookups).toBe(0);
-  expect(f.brokenChains).toBe(0);
+  expect(f.brokenChains, `broken chains: ${f.examples.join('; ')}`).toBe(0);
   expect(f.other5xx).toBe(0);
   expect(f.storedWhileRefused).toBe(0);
   expect(f.refused + f.accepted).toBe(f.burst);
