@@ -1,12 +1,15 @@
 /**
  * Evidence figures: bytes of evidence per lookup in HTTP and browser mode (PNG, and JPEG at quality
- * 30/60/90), and verify speed in items per second (re-read from GridFS + re-hash + chain + manifest).
+ * 30/60/90) — raw, and as stored (Brotli where it shrinks a body, storage/evidence/compressed.backend.ts) —,
+ * the stored/raw ratio on the real court pages of ../shared/fixtures/real where that folder exists, and verify speed in items per second (re-read from GridFS + re-hash + chain + manifest).
  *
  *   npx tsx bench/evidence.bench.ts [lookupsPerVariant=6] [syntheticJobs=200]
  *
  * One process: embedded services, the sandbox and a robot pool in-process, a fresh database.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { loadConfig } from '../config/index.ts';
 import { createLogger } from '../core/logger.ts';
@@ -15,7 +18,9 @@ import { createRedis } from '../queues/redis.ts';
 import { submitLookups } from '../queues/submit.ts';
 import { startRobotPool } from '../robots/pool.ts';
 import { startSandbox } from '../sandbox/server.ts';
+import { encodeBody } from '../storage/evidence/compressed.backend.ts';
 import { verifyEvidence } from '../storage/evidence/verify.ts';
+import { repoRoot } from '../storage/embedded/index.ts';
 import { openStorage } from '../storage/index.ts';
 import { startBenchServices } from './support/farm.ts';
 
@@ -60,8 +65,13 @@ async function variant(name: string, mode: 'http' | 'browser', format: 'png' | '
   const shots = items.filter((i) => i.kind === 'screenshot');
   const shotBytes = shots.reduce((n, i) => n + i.size, 0);
   const perLookup = total / ids.length;
+  // As stored: the GridFS file length of each distinct body (compressed where Brotli shrinks it).
+  const shas = [...new Set(items.map((i) => i.sha256))];
+  const files = await storage.conn.db!.collection('evidence.files').find({ _id: { $in: shas as never[] } }, { projection: { length: 1 } }).toArray();
+  const storedPerLookup = files.reduce((n, f) => n + Number(f.length), 0) / ids.length;
   figures[`bytes_per_lookup_${name}`] = Math.round(perLookup);
-  rows.push([name, String(ids.length), (items.length / ids.length).toFixed(1), (perLookup / 1024).toFixed(1), shots.length ? (shotBytes / shots.length / 1024).toFixed(1) : '-']);
+  figures[`stored_bytes_per_lookup_${name}`] = Math.round(storedPerLookup);
+  rows.push([name, String(ids.length), (items.length / ids.length).toFixed(1), (perLookup / 1024).toFixed(1), (storedPerLookup / 1024).toFixed(1), shots.length ? (shotBytes / shots.length / 1024).toFixed(1) : '-']);
 }
 
 // 0 lookups per variant = only the verify figures.
@@ -72,8 +82,20 @@ if (perVariant > 0) {
 }
 
 console.log('\nevidence bytes per lookup (court.case on the sandbox, no captcha courts)');
-console.log(['variant', 'lookups', 'items/lookup', 'KiB/lookup', 'KiB/screenshot'].join('\t'));
+console.log(['variant', 'lookups', 'items/lookup', 'KiB/lookup raw', 'KiB/lookup stored', 'KiB/screenshot'].join('\t'));
 for (const r of rows) console.log(r.join('\t'));
+
+// The same encoding on real court pages (other people's published pages, read where they are).
+const realDir = join(repoRoot, '..', 'shared', 'fixtures', 'real');
+if (existsSync(realDir)) {
+  const pages = readdirSync(realDir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.html?$/.test(f)).map((f) => readFileSync(join(realDir, f)));
+  const raw = pages.reduce((n, p) => n + p.length, 0);
+  const started = performance.now();
+  let stored = 0;
+  for (const p of pages) stored += (await encodeBody(p)).length;
+  figures.real_pages_stored_ratio = Number((stored / raw).toFixed(3));
+  console.log(`real court pages (${pages.length}, ${(raw / 1024).toFixed(0)} KiB): stored ${(stored / 1024).toFixed(0)} KiB = ${figures.real_pages_stored_ratio} of raw, ${((performance.now() - started) / pages.length).toFixed(2)} ms a page`);
+}
 
 // Verify speed on the farm's real chains, then on a larger synthetic set of small HTML items.
 const real = await verifyEvidence(storage.evidence, {});

@@ -4,7 +4,7 @@
  * `sha256sum -c`, retention, and the legacy `evidence_blobs` fallback.
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,8 @@ async function makeJob(store: MongoEvidenceStore, steps = ['search', 'captcha', 
     const kind = i % 2 === 0 ? 'http_response' : 'screenshot';
     await store.append(
       { jobId, lookupId: jobId, robot: 'test', step, kind, url: `http://x--spb.sudrf.ru/${step}`, contentType: kind === 'screenshot' ? 'image/png' : 'text/html', at: new Date() },
-      Buffer.from(`<html>${step} ${jobId} ${'x'.repeat(300 * 1024 * (i === 1 ? 1 : 0))}</html>`),
+      // The second body is 300 KiB of random bytes (a screenshot does not compress): stored raw, in two GridFS chunks.
+      Buffer.concat([Buffer.from(`<html>${step} ${jobId} `), i === 1 ? randomBytes(300 * 1024) : Buffer.alloc(0), Buffer.from('</html>')]),
     );
   }
   await store.seal(jobId);
@@ -206,7 +207,7 @@ describe('other backends, retention and the legacy collection', () => {
   it('writes standard GridFS: a plain GridFSBucket reads our bodies, and we read its uploads', async () => {
     const { mongo } = await import('mongoose');
     const bucket = new mongo.GridFSBucket(storage.conn.db!, { bucketName: 'evidence' });
-    const big = Buffer.alloc(600 * 1024, 7); // three chunks
+    const big = randomBytes(600 * 1024); // three chunks, stored raw (random bytes do not compress)
     const sha = sha256Hex(big);
     await storage.evidence.backend.put(sha, big, 'image/png');
     const chunks: Buffer[] = [];
