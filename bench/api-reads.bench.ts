@@ -1,0 +1,120 @@
+/**
+ * API reads under load (issue 18 §6): 50 concurrent clients reading lookups and records for 60 s
+ * against a database that already holds `lookups` lookups (90 % of one client, `acme`) and half as
+ * many court cases, generated straight into MongoDB. Two keys side by side: an `all-clients` read
+ * key (no restriction) and `acme`'s own read key (every read narrowed to what its lookups reached).
+ * Kinds: one lookup by id, lookups of a batch, lookups by status, court cases (a page), one court
+ * case by id. Prints p50/p90/p99 per kind and key; goal p99 ≤ 500 ms.
+ *
+ *   npx tsx bench/api-reads.bench.ts [lookups=100000] [connections=50] [seconds=60]
+ *
+ * The server runs in this process; the clients in a child (bench/support/read-load.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { createApiServer } from '../api/server.ts';
+import { loadConfig } from '../config/index.ts';
+import type { JobName } from '../queues/names.ts';
+import { createRedis } from '../queues/redis.ts';
+import { openStorage } from '../storage/index.ts';
+import { REPO_ROOT, spawnTs } from './support/child.ts';
+import { startBenchServices } from './support/farm.ts';
+import { finish, type Figure } from './support/report.ts';
+
+const [lookups = 100_000, connections = 50, seconds = 60] = process.argv.slice(2).map(Number);
+const services = await startBenchServices();
+const db = `bench_reads_${randomUUID().slice(0, 8)}`;
+const uri = new URL(services.mongoUri);
+uri.pathname = `/${db}`;
+const storage = await openStorage({ uri: uri.toString(), db });
+const redis = createRedis(services.redisUrl);
+const config = loadConfig({ REDIS_URL: services.redisUrl, MONGODB_URI: services.mongoUri, QUEUE_PREFIX: db, LOG_LEVEL: 'silent', API_RATE_LIMIT_REQUESTS_PER_MIN: '0' });
+const queues = new Map<JobName, Queue>();
+const queueFor = (name: JobName) => queues.get(name) ?? queues.set(name, new Queue(name, { connection: redis, prefix: db })).get(name)!;
+const app = await createApiServer({ storage, queueFor, config, pingRedis: () => redis.ping() });
+const base = await app.listen({ port: 0, host: '127.0.0.1' });
+
+// ---- data, generated (not through robots) ----
+const cases = Math.floor(lookups / 2);
+const batches = 100;
+const batchIds = Array.from({ length: batches }, () => randomUUID());
+const statuses = ['succeeded', 'succeeded', 'succeeded', 'not_found', 'failed'];
+const seedStarted = performance.now();
+const caseIds: string[] = [];
+for (let i = 0; i < cases; i += 1000) {
+  const docs = [];
+  for (let j = i; j < Math.min(cases, i + 1000); j++) {
+    const _id = `cc-${j.toString().padStart(7, '0')}`;
+    caseIds.push(_id);
+    docs.push({
+      _id, caseNumber: `2-${j}/2026`, uid: randomUUID(), court: { host: `court${j % 40}--spb.sudrf.ru`, name: 'Районный суд' }, status: j % 3 ? 'open' : 'decided',
+      parties: [{ role: 'истец', name: 'ООО «Управляющая компания»' }, { role: 'ответчик', name: `Должник ${j}` }], events: Array.from({ length: 6 }, (_, k) => ({ date: new Date(2026, 0, k + 1), name: `Событие ${k}` })),
+      source: { url: 'http://court.sudrf.ru/card', fetchedAt: new Date(), parserVersion: 'bench' }, checkedAt: new Date(),
+    });
+  }
+  await storage.conn.collection('court_cases').insertMany(docs as never[], { ordered: false });
+}
+const lookupIds: string[] = [];
+for (let i = 0; i < lookups; i += 1000) {
+  const docs = [];
+  for (let j = i; j < Math.min(lookups, i + 1000); j++) {
+    const _id = randomUUID();
+    const clientId = j % 10 === 9 ? 'other' : 'acme';
+    if (clientId === 'acme') lookupIds.push(_id);
+    const status = statuses[j % statuses.length]!;
+    docs.push({
+      _id, type: 'court.case', clientId, batchId: batchIds[j % batches], status, attempts: 1, input: { court: `court${j % 40}--spb.sudrf.ru`, number: `2-${j % cases}/2026` },
+      result: status === 'succeeded' ? { collection: 'court_cases', id: caseIds[j % cases] } : null, error: null, createdAt: new Date(), updatedAt: new Date(), finishedAt: new Date(),
+    });
+  }
+  await storage.conn.collection('lookups').insertMany(docs as never[], { ordered: false });
+}
+const seedSecs = (performance.now() - seedStarted) / 1000;
+const reachedCases = [...new Set(Array.from({ length: lookups }, (_, j) => (j % 10 !== 9 && statuses[j % statuses.length] === 'succeeded' ? caseIds[j % cases]! : null)).filter((x): x is string => x !== null))];
+
+const keys = {
+  'all-clients': (await storage.apiKeys.create({ name: 'bench-all', scopes: ['read', 'all-clients'] })).token,
+  acme: (await storage.apiKeys.create({ name: 'bench-acme', scopes: ['read'], clientId: 'acme' })).token,
+};
+const pick = <T>(xs: T[], n: number) => Array.from({ length: n }, () => xs[Math.floor(Math.random() * xs.length)]!);
+const kinds = {
+  'lookup by id': pick(lookupIds, 500).map((id) => `/v1/lookups/${id}`),
+  'lookups of a batch': batchIds.map((b) => `/v1/lookups?batch=${b}&limit=50`),
+  'lookups by status': ['succeeded', 'not_found', 'failed'].map((s) => `/v1/lookups?status=${s}&limit=50`),
+  'court cases (page)': ['/v1/court-cases?limit=50', '/v1/court-cases?status=open&limit=50'],
+  'court case by id': pick(reachedCases, 500).map((id) => `/v1/court-cases/${id}`),
+};
+
+type Load = { all: Stats; kinds: Record<string, Stats> };
+type Stats = { requests: number; non2xx: number; p50: number; p90: number; p99: number; max: number; perSec: number };
+const figures: Figure[] = [];
+const notes: string[] = [`${lookups} lookups (90 % client acme, ${batches} batches) and ${cases} court cases generated in ${seedSecs.toFixed(0)} s; ${connections} clients, ${seconds} s per key`];
+const rounds: unknown[] = [];
+for (const [keyName, token] of Object.entries(keys)) {
+  const planFile = join(REPO_ROOT, '.run', `api-reads-${process.pid}-${keyName}.json`);
+  writeFileSync(planFile, JSON.stringify({ base, token, connections, seconds, kinds }));
+  const child = spawnTs('bench/support/read-load.ts', [planFile]);
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`read-load exited ${code}: ${child.stderrTail()}`);
+  const load = JSON.parse(child.stdoutLines().at(-1)!) as Load;
+  rounds.push({ key: keyName, ...load });
+  console.log(`\nkey ${keyName}: ${load.all.requests} requests, ${load.all.non2xx} non-2xx, ${load.all.perSec.toFixed(0)} req/s`);
+  console.log(['kind', 'requests', 'non-2xx', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'].join('\t'));
+  for (const [k, s] of Object.entries(load.kinds)) console.log([k, s.requests, s.non2xx, s.p50.toFixed(0), s.p90.toFixed(0), s.p99.toFixed(0), s.max.toFixed(0)].join('\t'));
+  const f = (figure: string, unit: string, value: number, goal?: string, met?: Figure['met']): Figure => ({ figure, unit, value, range: [value, value], goal, met });
+  figures.push(f(`API reads p50, ${keyName} key (${connections} clients)`, 'ms', load.all.p50));
+  figures.push(f(`API reads p99, ${keyName} key (${connections} clients)`, 'ms', load.all.p99, '≤ 500', load.all.p99 <= 500 ? 'yes' : 'no'));
+  figures.push(f(`API reads/s, ${keyName} key`, 'req/s', load.all.perSec));
+  const worst = Object.entries(load.kinds).sort((a, b) => b[1].p99 - a[1].p99)[0]!;
+  notes.push(`${keyName}: slowest kind ${worst[0]} p99 ${worst[1].p99.toFixed(0)} ms; non-2xx ${load.all.non2xx}`);
+}
+finish({ bench: 'api-reads', figures, notes, rounds });
+
+await app.close();
+for (const q of queues.values()) await q.close();
+redis.disconnect();
+await storage.conn.dropDatabase().catch(() => undefined);
+await storage.close();
+await services.stop();
