@@ -17,7 +17,7 @@ import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
 import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { repoRoot } from '../../storage/embedded/index.ts';
-import { openStorage, type LookupDoc, type Storage } from '../../storage/index.ts';
+import { openStorage, resolveEvidenceKeyring, type LookupDoc, type Storage } from '../../storage/index.ts';
 
 /** Where Redis and the MongoDB-wire server are. */
 export interface FarmServices {
@@ -98,7 +98,8 @@ export async function openReliabilityFarm(options: ReliabilityFarmOptions): Prom
     ...options.env,
   };
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
-  const storage = await openStorage({ uri: mongoUri, db: 'unused' });
+  // The robots sign with the run folder's key (EVIDENCE_SIGNING_KEY unset): verify with the same keyring.
+  const storage = await openStorage({ uri: mongoUri, db: 'unused', evidenceKeyring: resolveEvidenceKeyring(config) });
   const redis: Redis = createRedis(options.services.redisUrl);
   redis.on('error', () => undefined);
   const queues = new Map<JobName, Queue>();
