@@ -31,7 +31,7 @@ export interface VerifyProgress {
 }
 
 export interface VerifyOptions {
-  /** Called every `progressEvery` items (default 10 000) and once at the end. */
+  /** Called every `progressEvery` items (default 10 000), and at the end of a run that reached it. */
   onProgress?: (p: VerifyProgress) => void;
   progressEvery?: number;
   /** Called with every job's verification as it is done. */
@@ -99,7 +99,8 @@ export async function verifyEvidence(store: MongoEvidenceStore, scope: { jobIds?
     }
   }
   report.ms = performance.now() - started;
-  progress();
+  // A last line only for runs long enough to have printed one.
+  if (report.items >= every) progress();
   return report;
 }
 
