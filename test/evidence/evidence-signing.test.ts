@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/index.ts';
 import {
   evidenceLinkHash, generateSigningKeyPem, keyringFromPems, manifestHashOf, MongoEvidenceStore, resolveEvidenceKeyring, sha256Hex,
-  type EvidenceKeyring, type Storage,
+  type EvidenceItem, type EvidenceKeyring, type Storage,
 } from '../../storage/index.ts';
 import { exportEvidenceBundle } from '../../storage/evidence/export.ts';
 import { verifyEvidence, verifyJob } from '../../storage/evidence/verify.ts';
@@ -62,7 +62,7 @@ async function rewriteChain(store: MongoEvidenceStore, jobId: string): Promise<v
   await store.backend.put(sha256Hex(forged), forged, 'text/html');
   let prevHash: string | null = items[0]!.hash;
   for (const item of items.slice(1)) {
-    const next = item.seq === 2 ? { ...item, sha256: sha256Hex(forged), size: forged.length, prevHash } : { ...item, prevHash };
+    const next: EvidenceItem = item.seq === 2 ? { ...item, sha256: sha256Hex(forged), size: forged.length, prevHash } : { ...item, prevHash };
     next.hash = evidenceLinkHash(next);
     await store.items.updateOne({ _id: item._id }, { $set: { sha256: next.sha256, size: next.size, prevHash: next.prevHash, hash: next.hash } });
     prevHash = next.hash;
