@@ -23,7 +23,7 @@ export interface BundleManifest {
     chainFile: string;
     /** Every manifest of the job (shortest first) with the files an outsider checks its signature with. */
     signedManifests: Array<{ id: string; itemCount: number; manifestHash: string; keyId: string | null; messageFile: string | null; signatureFile: string | null; keyFile: string | null }>;
-    items: Array<Pick<EvidenceItem, '_id' | 'seq' | 'step' | 'kind' | 'url' | 'contentType' | 'sha256' | 'size' | 'prevHash' | 'hash' | 'robot'> & { at: string; file: string; missing: boolean }>;
+    items: Array<Pick<EvidenceItem, '_id' | 'seq' | 'step' | 'kind' | 'url' | 'contentType' | 'sha256' | 'size' | 'prevHash' | 'hash' | 'robot'> & { at: string; file: string; missing: boolean; /** Covered by the job's last (signed) manifest; false = appended after it. */ sealed: boolean }>;
   }>;
 }
 
@@ -152,7 +152,7 @@ export async function exportEvidenceBundle(
       summary.items += 1;
       entry.items.push({
         _id: item._id, seq: item.seq, step: item.step, kind: item.kind, url: item.url, contentType: item.contentType, robot: item.robot,
-        at: item.at.toISOString(), sha256: item.sha256, size: item.size, prevHash: item.prevHash, hash: item.hash, file, missing: !body,
+        at: item.at.toISOString(), sha256: item.sha256, size: item.size, prevHash: item.prevHash, hash: item.hash, file, missing: !body, sealed: item.seq <= (stored?.itemCount ?? 0),
       });
     }
     manifest.jobs.push(entry);

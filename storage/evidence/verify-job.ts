@@ -148,7 +148,8 @@ function checkManifests(store: MongoEvidenceStore, jobId: string, items: Evidenc
   }
   const latest = manifests.at(-1);
   if (latest && hashes.length > latest.itemCount) {
-    add('unsealed', null, `${hashes.length - latest.itemCount} item(s) after the last manifest are not sealed (the job is running, or an attempt died after them)`);
+    // Not covered by any signature: flagged one by one, so the auditor sees which.
+    for (const item of items.slice(latest.itemCount)) add('unsealed', item, `seq ${item.seq} is after the last manifest (${latest.itemCount} items): not signed — the job is running, or an attempt died after it`);
   }
 }
 

@@ -114,6 +114,18 @@ describe('signed manifests', () => {
     expect(v.findings.map((f) => f.kind)).toEqual(['unsigned', 'unsigned']); // the manifest and its seal record
     expect(v.ok).toBe(false);
   });
+  it('items appended after the last manifest are flagged unsealed one by one (a note), and export marks them unsealed', async () => {
+    const jobId = await sealedJob(storage.evidence, 2);
+    await appendSteps(storage.evidence, jobId, 2, 3);
+    const v = await verifyJob(storage.evidence, jobId);
+    expect(v.ok).toBe(true);
+    expect(v.findings.map((f) => `${f.kind}@${f.seq}`)).toEqual(['unsealed@3', 'unsealed@4']);
+    expect(Object.values(v.flagged)).toEqual(['unsealed', 'unsealed']);
+    const zip = join(tmp, 'unsealed.zip');
+    await exportEvidenceBundle(storage, { kind: 'job', id: jobId }, zip);
+    const manifest = JSON.parse(execFileSync('unzip', ['-p', zip, 'manifest.json']).toString());
+    expect(manifest.jobs[0].items.map((i: { seq: number; sealed: boolean }) => [i.seq, i.sealed])).toEqual([[1, true], [2, true], [3, false], [4, false]]);
+  });
 });
 
 describe('deleted manifests and the seal logs of robot processes', () => {
@@ -188,7 +200,9 @@ describe('deleted manifests and the seal logs of robot processes', () => {
     expect(manifests.at(-1)!.itemCount).toBe(8);
     const report = await verifyEvidence(a, {});
     expect(report.findings).toEqual([]);
-    expect(report).toMatchObject({ ok: true, processes: 2 });
+    // Whichever process lost an insert race wrote no seal record, so one or both logs exist; both are whole.
+    expect(report.ok).toBe(true);
+    expect(report.processes).toBeGreaterThanOrEqual(1);
     // The race CI saw: the shorter manifest written last. Insert-only keeps both; the longest covers the chain.
     const short = manifests[0]!;
     await a.manifests.deleteOne({ _id: short._id });
