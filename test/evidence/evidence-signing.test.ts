@@ -16,7 +16,9 @@ import {
 } from '../../storage/index.ts';
 import { exportEvidenceBundle } from '../../storage/evidence/export.ts';
 import { verifyEvidence, verifyJob } from '../../storage/evidence/verify.ts';
-import { dropStorage, openTestStorage } from '../helpers/services.ts';
+import { dropStorage, openTestStorage, serviceUrls } from '../helpers/services.ts';
+
+const bin = new URL('../../bin/konveyer.mjs', import.meta.url).pathname;
 
 const tmp = mkdtempSync(join(tmpdir(), 'konveyer-signing-'));
 const opened: Storage[] = [];
@@ -208,6 +210,34 @@ describe('deleted manifests and the seal logs of robot processes', () => {
     await a.manifests.deleteOne({ _id: short._id });
     await a.manifests.collection.insertOne({ ...short, sealedAt: short.sealedAt } as never);
     expect(await verifyJob(a, jobId)).toMatchObject({ ok: true, findings: [] });
+  });
+});
+
+describe('konveyer evidence verify', () => {
+  it('streams every job with progress on stderr, knows the key from EVIDENCE_SIGNING_KEY, and exits 1 on a deleted manifest', async () => {
+    const signingKeyPem = generateSigningKeyPem();
+    const s = await fresh(keyringFromPems({ signingKeyPem }));
+    const jobs = [await sealedJob(s.evidence, 3), await sealedJob(s.evidence, 3), await sealedJob(s.evidence, 3)];
+    const uri = new URL(serviceUrls().mongoUri);
+    uri.pathname = `/${s.conn.name}`;
+    const run = () => spawnSync(process.execPath, [bin, 'evidence', 'verify', '--progress-every', '4'], {
+      env: { ...process.env, MONGODB_URI: uri.toString(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent', EVIDENCE_SIGNING_KEY: signingKeyPem },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    const clean = run();
+    expect(clean.status, clean.stderr).toBe(0);
+    expect(clean.stdout).toMatch(/^jobs 3 {2}items 9 .* processes 1 {2}OK/);
+    // 9 items, every 4: after the jobs that pass 4 and 8, and a last line.
+    expect(clean.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^verify: 2 jobs, 6 items, \d+ bytes, 0 findings, [\d.]+ s$/),
+      expect.stringMatching(/^verify: 3 jobs, 9 items, /),
+      expect.stringMatching(/^verify: 3 jobs, 9 items, /),
+    ]);
+    await s.evidence.manifests.deleteMany({ jobId: jobs[1] });
+    const caught = run();
+    expect(caught.status).toBe(1);
+    expect(caught.stdout).toMatch(new RegExp(`manifest_deleted +${jobs[1]}`));
   });
 });
 
