@@ -130,15 +130,28 @@ export class SealLog {
   }
 
   private async write(entry: { jobId: string; manifestId: string; itemCount: number; manifestHash: string }): Promise<SealRecord> {
-    const seq = this.seq + 1;
-    const base = { processId: this.processId, seq, prevHash: this.prevHash, ...entry, at: new Date(), keyId: this.keyring.signer?.keyId ?? null };
-    const message = sealRecordMessage(base);
-    const record: SealRecord = { _id: `${this.processId}#${seq}`, ...base, hash: sha256OfBytes(message), signature: signMessage(this.keyring, message).signature };
-    await this.records.collection.insertOne(record as never);
-    this.seq = seq;
-    this.prevHash = record.hash;
-    const head = { _id: this.processId, seq, hash: record.hash, at: record.at, keyId: record.keyId };
-    await this.heads.collection.replaceOne({ _id: this.processId } as never, { ...head, signature: signMessage(this.keyring, processHeadMessage(head)).signature } as never, { upsert: true });
-    return record;
+    for (let tries = 0; ; tries++) {
+      const seq = this.seq + 1;
+      const base = { processId: this.processId, seq, prevHash: this.prevHash, ...entry, at: new Date(), keyId: this.keyring.signer?.keyId ?? null };
+      const message = sealRecordMessage(base);
+      let record: SealRecord = { _id: `${this.processId}#${seq}`, ...base, hash: sha256OfBytes(message), signature: signMessage(this.keyring, message).signature };
+      try {
+        await this.records.collection.insertOne(record as never);
+      } catch (error) {
+        // A write that landed although its answer was lost (a connection cut): catch up with the stored log.
+        if ((error as { code?: number }).code !== 11000 || tries >= 3) throw error;
+        const last = await this.records.findOne({ processId: this.processId }).sort({ seq: -1 }).lean<SealRecord>();
+        if (!last) throw error;
+        this.seq = last.seq;
+        this.prevHash = last.hash;
+        if (last.manifestId !== entry.manifestId) continue;
+        record = last;
+      }
+      this.seq = record.seq;
+      this.prevHash = record.hash;
+      const head = { _id: this.processId, seq: record.seq, hash: record.hash, at: record.at, keyId: record.keyId };
+      await this.heads.collection.replaceOne({ _id: this.processId } as never, { ...head, signature: signMessage(this.keyring, processHeadMessage(head)).signature } as never, { upsert: true });
+      return record;
+    }
   }
 }

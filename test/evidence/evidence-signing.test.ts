@@ -187,6 +187,21 @@ describe('deleted manifests and the seal logs of robot processes', () => {
     expect((await verifyEvidence(s.evidence, {})).findings.map((f) => f.kind)).toEqual(['process_chain_broken']);
   });
 
+  it('a seal log whose stored records ran ahead of the process (a write that landed, its answer lost) catches up instead of failing', async () => {
+    const s = await fresh();
+    // Two store instances writing one process's log: each finds the other's record where it meant to write.
+    const processId = `catch-up-${randomUUID().slice(0, 8)}`;
+    const one = new MongoEvidenceStore(s.conn, s.evidence.backend, { keyring: s.evidence.keyring, processId });
+    const two = new MongoEvidenceStore(s.conn, s.evidence.backend, { keyring: s.evidence.keyring, processId });
+    await sealedJob(one);
+    await sealedJob(two);
+    await sealedJob(one);
+    expect((await s.evidence.sealRecords.find({ processId }).sort({ seq: 1 }).lean()).map((r) => r.seq)).toEqual([1, 2, 3]);
+    const report = await verifyEvidence(s.evidence, {});
+    expect(report.findings).toEqual([]);
+    expect(report).toMatchObject({ ok: true, processes: 1, jobsChecked: 3 });
+  });
+
   it('two attempts sealing the same job at once, and a shorter seal landing after a longer one, never make a verify error', async () => {
     const s = await fresh();
     // Two robot processes (a stalled attempt and its retry) with the installation's key.
