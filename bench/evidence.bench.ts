@@ -21,14 +21,15 @@ import { startSandbox } from '../sandbox/server.ts';
 import { encodeBody } from '../storage/evidence/compressed.backend.ts';
 import { verifyEvidence } from '../storage/evidence/verify.ts';
 import { repoRoot } from '../storage/embedded/index.ts';
-import { openStorage } from '../storage/index.ts';
+import { openStorage, resolveEvidenceKeyring } from '../storage/index.ts';
 import { startBenchServices } from './support/farm.ts';
 
 const perVariant = Number(process.argv[2] ?? 6);
 const syntheticJobs = Number(process.argv[3] ?? 200);
 const services = await startBenchServices();
 const db = `bench_evidence_${randomUUID().slice(0, 6)}`;
-const storage = await openStorage({ uri: services.mongoUri, db });
+// Signed like the farm's (EVIDENCE_SIGNING_KEY or the run folder's key), so verify checks the signatures too.
+const storage = await openStorage({ uri: services.mongoUri, db, evidenceKeyring: resolveEvidenceKeyring(loadConfig()) });
 const sandbox = await startSandbox({ port: 0, seed: 5 });
 const redis = createRedis(services.redisUrl);
 const log = createLogger({ level: 'silent' });

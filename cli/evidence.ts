@@ -14,11 +14,12 @@ export function registerEvidence(program: Command): void {
 
   evidence
     .command('verify')
-    .description('re-read and re-hash evidence: report changed, missing, re-ordered items and manifest mismatches (exit 1 on findings)')
+    .description('re-read and re-hash evidence: report changed, missing, re-ordered items, manifest mismatches, bad or missing signatures (unsigned, key_unknown, signature_invalid), deleted manifests and broken seal logs of robot processes (exit 1 on findings)')
     .option('--job <id...>', 'only these jobs (lookup ids)')
     .option('--since <date>', 'every job with evidence since this date (YYYY-MM-DD or ISO time)')
-    .option('--json', 'print the report as JSON')
-    .action(async (opts: { job?: string[]; since?: string; json?: boolean }) => {
+    .option('--json', 'print the report as JSON (without --job: only the jobs with findings)')
+    .option('--progress-every <items>', 'print progress to stderr every this many items', '10000')
+    .action(async (opts: { job?: string[]; since?: string; json?: boolean; progressEvery: string }) => {
       const since = opts.since ? new Date(opts.since) : undefined;
       if (since && Number.isNaN(since.getTime())) {
         process.stderr.write(`--since: "${opts.since}" is not a date (YYYY-MM-DD)\n`);
@@ -27,7 +28,11 @@ export function registerEvidence(program: Command): void {
       }
       await withEvidence(async ({ store, storage }) => {
         const { verifyEvidence, formatVerifyTable } = await import('../storage/evidence/verify.ts');
-        const report = await verifyEvidence(store, { jobIds: opts.job, since });
+        const every = Number(opts.progressEvery);
+        const report = await verifyEvidence(store, { jobIds: opts.job, since }, {
+          progressEvery: Number.isInteger(every) && every > 0 ? every : 10_000,
+          onProgress: (p) => process.stderr.write(`verify: ${p.jobs} jobs, ${p.items} items, ${p.bytes} bytes, ${p.findings} findings, ${(p.ms / 1000).toFixed(1)} s\n`),
+        });
         await storage.auditLog.record({ actor: cliActor(), action: 'verify', target: opts.job?.join(',') ?? (since ? `since:${since.toISOString()}` : 'all'), details: { ok: report.ok, items: report.items, findings: report.findings.length } });
         process.stdout.write(opts.json ? `${JSON.stringify({ ...report, jobs: report.jobs.map(({ flagged: _f, ...j }) => j) }, null, 2)}\n` : formatVerifyTable(report));
         process.exitCode = report.ok ? 0 : 1;
@@ -36,7 +41,7 @@ export function registerEvidence(program: Command): void {
 
   evidence
     .command('export')
-    .description('write a zip with the files, manifest.json, SHA256SUMS and VERIFY.txt (job = lookup id, case = court_cases id, debtor = party name)')
+    .description('write a zip with the files, manifest.json, SHA256SUMS, the signed manifests with the public keys, and VERIFY.txt (job = lookup id, case = court_cases id, debtor = party name)')
     .argument('<scope>', 'job | case | debtor')
     .argument('<id>', 'lookup id, court case id, or the debtor\'s name')
     .option('--out <file>', 'zip file to write', '')
@@ -89,7 +94,7 @@ async function withEvidence(fn: (ctx: EvidenceCtx) => Promise<void>): Promise<vo
   const { createBlobBackend, backendOptionsFromConfig } = await import('../storage/evidence/backends.ts');
   const farm = await openFarm(config);
   try {
-    const store = new MongoEvidenceStore(farm.storage.conn, createBlobBackend(farm.storage.conn, backendOptionsFromConfig(config.evidence)));
+    const store = new MongoEvidenceStore(farm.storage.conn, createBlobBackend(farm.storage.conn, backendOptionsFromConfig(config.evidence)), { keyring: farm.storage.evidence.keyring });
     await fn({ store, storage: farm.storage, days: config.evidence.retentionDays });
   } finally {
     await farm.close();

@@ -12,7 +12,7 @@ import { createRedis, hasRedisTarget, isRedisReady, watchRedisConnection } from 
 import { RedisKeyLock } from '../queues/redis-lock.ts';
 import type { JobName } from '../queues/names.ts';
 import { backendOptionsFromConfig } from '../storage/evidence/backends.ts';
-import { openStorage, watchMongoConnection, type Storage } from '../storage/index.ts';
+import { openStorage, resolveEvidenceKeyring, watchMongoConnection, type Storage } from '../storage/index.ts';
 import { startServices } from '../storage/embedded/index.ts';
 
 export interface Farm {
@@ -72,9 +72,12 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
   const role = options.role ?? 'farm';
   // One log line per state change while a service is away (lost / retrying / back), none per attempt.
   watchRedisConnection(redis, log, role);
+  // Evidence is signed with a key the database does not hold (EVIDENCE_SIGNING_KEY or the generated one).
+  const evidenceKeyring = resolveEvidenceKeyring(config, (path, keyId) => log.info({ path, keyId }, 'evidence signing key generated (set EVIDENCE_SIGNING_KEY to use your own)'));
   const storage = await openStorage({
     uri: config.mongo.uri!,
     db: config.mongo.db,
+    evidenceKeyring,
     lock: new RedisKeyLock(redis, config.queue.prefix),
     evidence: backendOptionsFromConfig(config.evidence),
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readSigningKeyPem, readVerifyKeyPems } from './evidence-keys.ts';
 
 /** Parses `true/false/1/0/yes/no` environment strings. */
 const bool = (fallback: boolean) =>
@@ -73,6 +74,21 @@ function jsonAccounts<E extends z.ZodRawShape>(name: string, extraNames: string,
         return z.NEVER;
       }
       return parsed.data;
+    });
+}
+
+/** A key variable read by `read` (PEM text or files); its error names the variable, never the value. */
+function keyVar<T>(read: (v: string | undefined) => T) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx): T => {
+      try {
+        return read(v);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
     });
 }
 
@@ -257,6 +273,14 @@ export const envSchema = z.object({
   EVIDENCE_DIR: z.string().min(1).default('.run/evidence'),
   /** Bodies older than this many days are deleted by `konveyer evidence retention` (items and manifests stay); 0 = keep forever. */
   EVIDENCE_RETENTION_DAYS: int(0, 0, 36_500),
+  /**
+   * Private Ed25519 key signing evidence manifests and the robots' seal logs: PEM text or the path of
+   * a PEM file; the database never holds it. Unset = a key generated once into
+   * `<KONVEYER_RUN_DIR>/keys/evidence-signing.pem` (a log line says so).
+   */
+  EVIDENCE_SIGNING_KEY: keyVar((v) => readSigningKeyPem(v, 'EVIDENCE_SIGNING_KEY')),
+  /** Public keys of earlier signing keys (rotation): PEM text, or comma-separated PEM files / folders of `*.pem`. */
+  EVIDENCE_VERIFY_KEYS: keyVar((v) => readVerifyKeyPems(v, 'EVIDENCE_VERIFY_KEYS')),
 
   // ---- Re-check schedule (issue 4) ----
   /** Hours between re-checks of a tracked court case far from a deadline. */

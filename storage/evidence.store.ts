@@ -3,6 +3,8 @@ import type { Connection, Model } from 'mongoose';
 import type { BlobBackend } from './evidence/blob-backend.ts';
 import { GridFsBlobBackend } from './evidence/gridfs.backend.ts';
 import { evidenceManifestModel, type EvidenceManifest } from './evidence/manifest.model.ts';
+import { processHeadModel, sealRecordModel, SealLog, type ProcessHead, type SealRecord } from './evidence/seal-log.ts';
+import { manifestMessage, signMessage, type EvidenceKeyring } from './evidence/signing.ts';
 import { evidenceBlobModel, evidenceModel, type EvidenceBlob } from './models/evidence.model.ts';
 import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from './types.ts';
 
@@ -24,8 +26,9 @@ export function manifestHashOf(itemHashes: readonly string[]): string {
 /**
  * Evidence in MongoDB: items in `evidence` (one chain per job, `(jobId, seq)` unique), bodies in a
  * content-addressed blob backend (GridFS bucket `evidence` unless configured otherwise), and a
- * manifest per job in `evidence_manifests`. Bodies written before GridFS (`evidence_blobs`) are
- * still read: the legacy collection is the fallback of every read.
+ * manifest per job attempt in `evidence_manifests` (insert-only, signed with the keyring's key), and
+ * this process's signed seal log (`evidence_seal_log`, `evidence_process_heads`). Bodies written
+ * before GridFS (`evidence_blobs`) are still read: the legacy collection is the fallback of every read.
  */
 export class MongoEvidenceStore implements EvidenceStore {
   readonly items: Model<EvidenceItem>;
@@ -33,12 +36,21 @@ export class MongoEvidenceStore implements EvidenceStore {
   readonly blobs: Model<EvidenceBlob>;
   readonly manifests: Model<EvidenceManifest>;
   readonly backend: BlobBackend;
+  readonly sealRecords: Model<SealRecord>;
+  readonly processHeads: Model<ProcessHead>;
+  /** Signs manifests and seal records; verify checks against its public keys. No signer = unsigned manifests. */
+  readonly keyring: EvidenceKeyring;
+  readonly sealLog: SealLog;
 
-  constructor(conn: Connection, backend?: BlobBackend) {
+  constructor(conn: Connection, backend?: BlobBackend, options: MongoEvidenceStoreOptions = {}) {
     this.items = evidenceModel(conn);
     this.blobs = evidenceBlobModel(conn);
     this.manifests = evidenceManifestModel(conn);
+    this.sealRecords = sealRecordModel(conn);
+    this.processHeads = processHeadModel(conn);
     this.backend = backend ?? new GridFsBlobBackend(conn);
+    this.keyring = options.keyring ?? { signer: null, publicKeys: new Map() };
+    this.sealLog = new SealLog(this.sealRecords, this.processHeads, this.keyring, options.processId);
   }
 
   async append(input: EvidenceItemInput, body: Buffer, head?: ChainHead | null): Promise<EvidenceItem> {
@@ -79,29 +91,58 @@ export class MongoEvidenceStore implements EvidenceStore {
   }
 
   /**
-   * Writes (or re-writes, after a retry added items) the job's manifest: its link hashes in chain
-   * order and their manifest hash. Called when a job attempt ends, whatever its outcome.
+   * Seals the job's chain as it is now: inserts a signed manifest `<jobId>:<itemCount>` (never
+   * replaces one) and records it in this process's seal log. Called when a job attempt ends,
+   * whatever its outcome. Two attempts sealing the same chain race harmlessly: the same item count
+   * is the same manifest (the second insert loses on `_id` and keeps the first); a shorter seal
+   * that lands later is a prefix of the longer one, which verify accepts.
    */
   async seal(jobId: string): Promise<EvidenceManifest | null> {
-    const items = await this.listByJob(jobId);
+    const items = await this.items.find({ jobId }).sort({ seq: 1 }).select({ hash: 1, lookupId: 1 }).lean<Array<Pick<EvidenceItem, 'hash' | 'lookupId'>>>();
     if (items.length === 0) return null;
     const itemHashes = items.map((i) => i.hash);
-    const manifest: EvidenceManifest = {
-      _id: jobId,
+    const base = {
       jobId,
       lookupId: items[0]!.lookupId,
       itemCount: items.length,
-      itemHashes,
-      headHash: itemHashes.at(-1) ?? null,
       manifestHash: manifestHashOf(itemHashes),
+      headHash: itemHashes.at(-1) ?? null,
       sealedAt: new Date(),
+      keyId: this.keyring.signer?.keyId ?? null,
     };
-    await this.manifests.collection.replaceOne({ _id: jobId } as never, manifest as never, { upsert: true });
+    const manifest: EvidenceManifest = {
+      _id: `${jobId}:${items.length}`,
+      ...base,
+      itemHashes,
+      signature: signMessage(this.keyring, manifestMessage(base)).signature,
+      sealedBy: this.sealLog.processId,
+    };
+    try {
+      await this.manifests.collection.insertOne(manifest as never);
+    } catch (error) {
+      if ((error as { code?: number }).code !== 11000) throw error;
+      // Sealed already at this length (a concurrent attempt): the chain is append-only, so it is the same chain.
+      const existing = await this.manifests.findById(manifest._id).lean<EvidenceManifest>();
+      if (existing && existing.manifestHash === manifest.manifestHash) return existing;
+      throw new Error(`evidence manifest ${manifest._id} exists with another manifest hash`, { cause: error });
+    }
+    await this.sealLog.append({ jobId, manifestId: manifest._id, itemCount: manifest.itemCount, manifestHash: manifest.manifestHash });
     return manifest;
   }
 
+  /** The job's manifest covering the most items, or null. */
   async getManifest(jobId: string): Promise<EvidenceManifest | null> {
-    return this.manifests.findById(jobId).lean<EvidenceManifest>();
+    return this.manifests.findOne({ jobId }).sort({ itemCount: -1 }).lean<EvidenceManifest>();
+  }
+
+  /** Every manifest of the job, shortest first. */
+  async listManifests(jobId: string): Promise<EvidenceManifest[]> {
+    return this.manifests.find({ jobId }).sort({ itemCount: 1 }).lean<EvidenceManifest[]>();
+  }
+
+  /** The seal records (any process) of the job's manifests. */
+  async listSealRecords(jobId: string): Promise<SealRecord[]> {
+    return this.sealRecords.find({ jobId }).lean<SealRecord[]>();
   }
 
   private async readLegacyBody(sha256: string): Promise<Buffer | null> {
@@ -113,4 +154,12 @@ export class MongoEvidenceStore implements EvidenceStore {
     const bin = data as { buffer?: Uint8Array; value?: () => Uint8Array };
     return Buffer.from(bin.buffer ?? bin.value?.() ?? new Uint8Array());
   }
+}
+
+/** Options of `MongoEvidenceStore`. */
+export interface MongoEvidenceStoreOptions {
+  /** Signing key and accepted public keys (storage/evidence/keys.ts builds it from config); default: none, manifests unsigned. */
+  keyring?: EvidenceKeyring;
+  /** Id of this process in the seal log; default `<host>:<pid>:<start time>`. */
+  processId?: string;
 }

@@ -6,6 +6,7 @@ import { MongoEvidenceStore } from './evidence.store.ts';
 import { MongoAuditLog } from './audit-log.repo.ts';
 import type { EvidenceBackendOptions } from './evidence/blob-backend.ts';
 import { createBlobBackend } from './evidence/backends.ts';
+import type { EvidenceKeyring } from './evidence/signing.ts';
 import { migrateToClients } from './clients.migration.ts';
 import { MongoLookupStore } from './lookups.repo.ts';
 import { MongoScheduleStore } from './schedule.repo.ts';
@@ -29,6 +30,8 @@ export { MongoEvidenceStore, sha256Hex, evidenceLinkHash, manifestHashOf } from 
 export { MongoAuditLog, type AuditLogEntry, type AuditLogInput } from './audit-log.repo.ts';
 export type { BlobBackend, EvidenceBackendOptions } from './evidence/blob-backend.ts';
 export type { EvidenceManifest } from './evidence/manifest.model.ts';
+export { keyIdOf, keyringFromPems, generateSigningKeyPem, type EvidenceKeyring, type EvidenceSigner } from './evidence/signing.ts';
+export { resolveEvidenceKeyring, generatedKeyPath } from './evidence/keys.ts';
 export { MongoLookupStore } from './lookups.repo.ts';
 export { MongoScheduleStore } from './schedule.repo.ts';
 export { MongoApiKeyStore, hashApiToken } from './api-keys.repo.ts';
@@ -74,13 +77,13 @@ export interface Storage {
 }
 
 /** Connects, creates the indexes every repository relies on (idempotent), returns the stores. */
-export async function openStorage(options: MongoOptions & { evidence?: EvidenceBackendOptions; lock?: Locker }): Promise<Storage> {
+export async function openStorage(options: MongoOptions & { evidence?: EvidenceBackendOptions; lock?: Locker; evidenceKeyring?: EvidenceKeyring }): Promise<Storage> {
   const conn = await connectMongo(options);
   const lookups = new MongoLookupStore(conn);
   // Per-key serialization of saves; a Redis lock (queues/redis-lock.ts) saves two MongoDB round trips.
   const lock = options.lock;
   const courtCases = new MongoCourtCaseStore(conn, lock);
-  const evidence = new MongoEvidenceStore(conn, createBlobBackend(conn, options.evidence));
+  const evidence = new MongoEvidenceStore(conn, createBlobBackend(conn, options.evidence), { keyring: options.evidenceKeyring });
   const auditLog = new MongoAuditLog(conn);
   const apiKeys = new MongoApiKeyStore(conn);
   const webhooks = new MongoWebhookStore(conn);
@@ -91,7 +94,7 @@ export async function openStorage(options: MongoOptions & { evidence?: EvidenceB
   const documents = new MongoDocumentStore(conn);
   const uiSessions = new MongoUiSessionStore(conn);
   const postalItems = new MongoPostalItemStore(conn, lock);
-  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model, epguRequests.model, epguSessions.model, documents.model, postalItems.model]) {
+  for (const model of [lookups.model, courtCases.model, evidence.items, evidence.blobs, evidence.manifests, evidence.sealRecords, evidence.processHeads, auditLog.model, apiKeys.model, webhooks.model, webhooks.deliveries, enforcementProceedings.model, captchaTasks.model, epguRequests.model, epguSessions.model, documents.model, postalItems.model]) {
     await model.createCollection().catch(() => undefined);
     await model.createIndexes();
   }

@@ -140,7 +140,7 @@ export interface EvidenceStore {
   append(input: EvidenceItemInput, body: Buffer, head?: ChainHead | null): Promise<EvidenceItem>;
   listByJob(jobId: string): Promise<EvidenceItem[]>;
   readBody(sha256: string): Promise<Buffer | null>;
-  /** Writes the job's manifest (its link hashes in order and their hash) when a job attempt ends. */
+  /** Seals the chain when a job attempt ends: a new signed manifest (its link hashes in order and their hash), never a replaced one. */
   seal?(jobId: string): Promise<unknown>;
 }
 

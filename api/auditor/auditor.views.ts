@@ -1,6 +1,6 @@
 import type { CourtCaseDoc } from '../../storage/models/court-case.model.ts';
 import type { EvidenceManifest } from '../../storage/evidence/manifest.model.ts';
-import type { JobVerification } from '../../storage/evidence/verify.ts';
+import { INFO_FINDINGS, type JobVerification } from '../../storage/evidence/verify-job.ts';
 import type { LookupSearch } from '../../storage/evidence/scope.ts';
 import type { AuditLogEntry } from '../../storage/audit-log.repo.ts';
 import type { EvidenceItem, LookupDoc } from '../../storage/types.ts';
@@ -68,7 +68,7 @@ function recordPanel(record: CourtCaseDoc | null): string {
 export function jobPage(lookup: LookupDoc | null, jobId: string, items: EvidenceItem[], v: JobVerification, manifest: EvidenceManifest | null, record: CourtCaseDoc | null, actor: string): string {
   const chain = v.ok
     ? `<p id="chain-status" class="ok" data-ok="true">Chain verified: ${v.items} items re-hashed just now, links and order intact${manifest ? ', manifest matches' : ''}.</p>`
-    : `<div id="chain-status" class="bad" data-ok="false"><p>Chain BROKEN: ${v.findings.filter((f) => f.kind !== 'purged' && f.kind !== 'manifest_missing').length} finding(s)</p><ul>${v.findings.map((f) => `<li class="finding" data-kind="${esc(f.kind)}">${esc(f.kind)}: ${esc(f.message)}</li>`).join('')}</ul></div>`;
+    : `<div id="chain-status" class="bad" data-ok="false"><p>Chain BROKEN: ${v.findings.filter((f) => !INFO_FINDINGS.has(f.kind)).length} finding(s)</p><ul>${v.findings.map((f) => `<li class="finding" data-kind="${esc(f.kind)}">${esc(f.kind)}: ${esc(f.message)}</li>`).join('')}</ul></div>`;
   const steps = items
     .map((it) => {
       const flag = v.flagged[it._id];
@@ -77,7 +77,7 @@ export function jobPage(lookup: LookupDoc | null, jobId: string, items: Evidence
         it.kind === 'screenshot'
           ? `<a href="${esc(blob)}"><img class="shot" src="${esc(blob)}" alt="screenshot of step ${esc(it.step)}" loading="lazy"></a>`
           : `<a href="${esc(blob)}">${it.kind === 'html' ? 'page DOM' : 'raw response'} (${it.size} bytes, shown as text)</a>`;
-      return `<section class="step${flag && flag !== 'purged' && flag !== 'manifest_missing' ? ' flagged' : ''}" data-seq="${it.seq}" data-flag="${esc(flag ?? '')}"><div>${view}</div><div>
+      return `<section class="step${flag && !INFO_FINDINGS.has(flag) ? ' flagged' : ''}" data-seq="${it.seq}" data-flag="${esc(flag ?? '')}"><div>${view}</div><div>
 <h3>#${it.seq} ${esc(it.step)} <small>${esc(it.kind)}</small>${flag ? ` <span class="bad flag">${esc(flag)}</span>` : ''}</h3>
 <table><tr><th>time</th><td>${esc(it.at.toISOString())}</td></tr><tr><th>URL</th><td><code>${esc(it.url)}</code></td></tr>
 <tr><th>sha256</th><td><code>${esc(it.sha256)}</code></td></tr><tr><th>link</th><td><code>${esc(it.hash)}</code></td></tr><tr><th>prev</th><td><code>${esc(it.prevHash ?? '—')}</code></td></tr>

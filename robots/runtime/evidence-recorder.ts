@@ -31,7 +31,7 @@ export class EvidenceRecorder {
     return saved;
   }
 
-  /** Ends the job's chain with a manifest (re-written if a later attempt appends). Call once the handler is done, whatever the outcome. */
+  /** Ends the job's chain with a signed manifest (a later attempt that appends writes another). Call once the handler is done, whatever the outcome. */
   async seal(): Promise<void> {
     if (this.count > 0) await this.store.seal?.(this.job.jobId);
   }

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../config/index.ts';
@@ -17,7 +17,7 @@ import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
 import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { repoRoot } from '../../storage/embedded/index.ts';
-import { openStorage, type LookupDoc, type Storage } from '../../storage/index.ts';
+import { openStorage, resolveEvidenceKeyring, type LookupDoc, type Storage } from '../../storage/index.ts';
 
 /** Where Redis and the MongoDB-wire server are. */
 export interface FarmServices {
@@ -98,7 +98,10 @@ export async function openReliabilityFarm(options: ReliabilityFarmOptions): Prom
     ...options.env,
   };
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
-  const storage = await openStorage({ uri: mongoUri, db: 'unused' });
+  // The robot children sign with EVIDENCE_SIGNING_KEY or their run folder's key (their cwd is the repo): verify with the same keyring.
+  const childConfig = loadConfig({ ...process.env, ...env, LOG_LEVEL: 'silent' });
+  const evidenceKeyring = resolveEvidenceKeyring({ runDir: resolve(repoRoot, childConfig.runDir), evidence: childConfig.evidence });
+  const storage = await openStorage({ uri: mongoUri, db: 'unused', evidenceKeyring });
   const redis: Redis = createRedis(options.services.redisUrl);
   redis.on('error', () => undefined);
   const queues = new Map<JobName, Queue>();

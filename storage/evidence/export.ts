@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import yazl from 'yazl';
 import type { MongoEvidenceStore } from '../evidence.store.ts';
+import { manifestMessage, publicPemOf } from './signing.ts';
 import type { EvidenceItem, LookupDoc } from '../types.ts';
 import { jobsOfScope, type AuditScope, type AuditScopeSource } from './scope.ts';
 
@@ -20,11 +21,13 @@ export interface BundleManifest {
     lookup: Pick<LookupDoc, 'type' | 'status' | 'input' | 'result' | 'createdAt' | 'finishedAt'> | null;
     manifestHash: string | null;
     chainFile: string;
-    items: Array<Pick<EvidenceItem, '_id' | 'seq' | 'step' | 'kind' | 'url' | 'contentType' | 'sha256' | 'size' | 'prevHash' | 'hash' | 'robot'> & { at: string; file: string; missing: boolean }>;
+    /** Every manifest of the job (shortest first) with the files an outsider checks its signature with. */
+    signedManifests: Array<{ id: string; itemCount: number; manifestHash: string; keyId: string | null; messageFile: string | null; signatureFile: string | null; keyFile: string | null }>;
+    items: Array<Pick<EvidenceItem, '_id' | 'seq' | 'step' | 'kind' | 'url' | 'contentType' | 'sha256' | 'size' | 'prevHash' | 'hash' | 'robot'> & { at: string; file: string; missing: boolean; /** Covered by the job's last (signed) manifest; false = appended after it. */ sealed: boolean }>;
   }>;
 }
 
-const VERIFY_TXT = `How to verify this evidence bundle
+const VERIFY_TXT_HEAD = `How to verify this evidence bundle
 ==================================
 
 Every file under files/ is a body a robot captured: a raw HTTP response, a screenshot or a
@@ -47,8 +50,28 @@ page's HTML. Its SHA-256 was recorded when it was captured and is listed in SHA2
 
    with \`at\` as an ISO-8601 UTC string — e.g. with node -e, or any JSON tool and sha256sum.
 
-3. To compare with the farm, ask an operator for \`konveyer evidence verify --job <job id>\`: it re-reads
-   and re-hashes the stored copy.
+3. The signatures (with OpenSSL 3 alone). When a job attempt ended, the farm signed its manifest
+   with an Ed25519 key the database does not hold. signatures/<job>-<n>.msg is the exact signed
+   text (lines "jobId …", "lookupId …", "itemCount n", "manifestHash …", "headHash …", "sealedAt …",
+   "keyId …"), signatures/<job>-<n>.sig the signature (64 raw bytes), keys/<keyId>.pem the public
+   key. For each pair, the command below must print "Signature Verified Successfully":
+
+       openssl pkeyutl -verify -pubin -inkey keys/<keyId>.pem -rawin -in signatures/<job>-<n>.msg -sigfile signatures/<job>-<n>.sig
+
+   Then the signed manifestHash must be the SHA-256 of the chain (step 2): the "manifestHash" line
+   of the .msg with the largest n equals the hash SHA256SUMS gives for chains/<job>.txt, and
+   \`head -n <n> chains/<job>.txt | sha256sum\` gives the manifestHash of each shorter one. So
+   anyone who could write to the farm's database but had no key could not have rewritten the
+   bodies, the chain and the manifest to agree.
+
+   The key id is the first 16 hex digits of the SHA-256 of the public key's DER form:
+
+       openssl pkey -pubin -in keys/<keyId>.pem -outform DER | sha256sum
+
+   Compare it with the key id the operator published: anyone can make a key pair.
+
+4. To compare with the farm, ask an operator for \`konveyer evidence verify --job <job id>\`: it re-reads
+   and re-hashes the stored copy and checks the signatures and the robots' seal logs.
 `;
 
 /** Counts of what went into a bundle. */
@@ -62,8 +85,9 @@ export interface ExportSummary {
 
 /**
  * Writes an evidence bundle (zip) for a job, a court case or a debtor to `out` (a path or a
- * writable stream): files/, chains/, manifest.json, SHA256SUMS, VERIFY.txt. Identical bodies are
- * written once per job.
+ * writable stream): files/, chains/, signatures/ (each manifest's signed bytes and signature),
+ * keys/ (the public keys), manifest.json, SHA256SUMS, VERIFY.txt. Identical bodies are written
+ * once per job.
  */
 export async function exportEvidenceBundle(
   src: AuditScopeSource & { evidence: MongoEvidenceStore },
@@ -78,10 +102,13 @@ export async function exportEvidenceBundle(
   const manifest: BundleManifest = { format: 'konveyer-evidence-bundle/1', generatedAt: new Date().toISOString(), scope, jobs: [] };
   const summary: ExportSummary = { jobs: jobIds.length, items: 0, files: 0, missing: 0, bytes: 0 };
   const mtime = new Date();
+  const keysWritten = new Set<string>();
+  const checks: string[] = [];
   for (const jobId of jobIds) {
     const items = await src.evidence.listByJob(jobId);
     const lookup = await src.lookups.model.findById(jobId).lean<LookupDoc>();
-    const stored = await src.evidence.getManifest(jobId);
+    const manifests = await src.evidence.listManifests(jobId);
+    const stored = manifests.at(-1) ?? null;
     const safeJob = jobId.replace(/[^A-Za-z0-9_-]/g, '_');
     const chainFile = `chains/${safeJob}.txt`;
     const chainText = items.map((i) => `${i.hash}\n`).join('');
@@ -93,8 +120,25 @@ export async function exportEvidenceBundle(
       lookup: lookup ? { type: lookup.type, status: lookup.status, input: lookup.input, result: lookup.result, createdAt: lookup.createdAt, finishedAt: lookup.finishedAt } : null,
       manifestHash: stored?.manifestHash ?? null,
       chainFile,
+      signedManifests: [],
       items: [],
     };
+    for (const m of manifests) {
+      const base = `signatures/${safeJob}-${m.itemCount}`;
+      const key = m.keyId ? src.evidence.keyring.publicKeys.get(m.keyId) : undefined;
+      const keyFile = key ? `keys/${m.keyId}.pem` : null;
+      if (key && keyFile && !keysWritten.has(keyFile)) {
+        zip.addBuffer(Buffer.from(publicPemOf(key)), keyFile, { mtime });
+        keysWritten.add(keyFile);
+      }
+      const signed = m.keyId && m.signature ? { messageFile: `${base}.msg`, signatureFile: `${base}.sig` } : { messageFile: null, signatureFile: null };
+      if (signed.messageFile && signed.signatureFile) {
+        zip.addBuffer(manifestMessage(m), signed.messageFile, { mtime });
+        zip.addBuffer(Buffer.from(m.signature!, 'base64'), signed.signatureFile, { mtime });
+        if (keyFile) checks.push(`openssl pkeyutl -verify -pubin -inkey ${keyFile} -rawin -in ${signed.messageFile} -sigfile ${signed.signatureFile}`);
+      }
+      entry.signedManifests.push({ id: m._id, itemCount: m.itemCount, manifestHash: m.manifestHash, keyId: m.keyId ?? null, ...signed, keyFile });
+    }
     for (const item of items) {
       const file = `files/${safeJob}/${String(item.seq).padStart(3, '0')}-${item.step.replace(/[^A-Za-z0-9_-]/g, '_')}-${item.kind}.${extOf(item)}`;
       const body = await src.evidence.readBody(item.sha256);
@@ -108,14 +152,15 @@ export async function exportEvidenceBundle(
       summary.items += 1;
       entry.items.push({
         _id: item._id, seq: item.seq, step: item.step, kind: item.kind, url: item.url, contentType: item.contentType, robot: item.robot,
-        at: item.at.toISOString(), sha256: item.sha256, size: item.size, prevHash: item.prevHash, hash: item.hash, file, missing: !body,
+        at: item.at.toISOString(), sha256: item.sha256, size: item.size, prevHash: item.prevHash, hash: item.hash, file, missing: !body, sealed: item.seq <= (stored?.itemCount ?? 0),
       });
     }
     manifest.jobs.push(entry);
   }
   zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), 'manifest.json', { mtime });
   zip.addBuffer(Buffer.from(sums.map((l) => `${l}\n`).join('')), 'SHA256SUMS', { mtime });
-  zip.addBuffer(Buffer.from(VERIFY_TXT), 'VERIFY.txt', { mtime });
+  const verifyTxt = `${VERIFY_TXT_HEAD}\nThe signature checks of this bundle (step 3):\n\n${checks.length > 0 ? checks.map((c) => `    ${c}\n`).join('') : '    (none: no manifest of these jobs is signed by a key this farm knows)\n'}`;
+  zip.addBuffer(Buffer.from(verifyTxt), 'VERIFY.txt', { mtime });
   zip.end();
   await done;
   return summary;

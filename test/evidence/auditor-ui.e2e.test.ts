@@ -165,8 +165,9 @@ describe('auditor UI in Chromium', () => {
 
     const uri = new URL(serviceUrls().mongoUri);
     uri.pathname = `/${storage.conn.name}`;
+    // The CLI knows the robots' public key as an auditor would (EVIDENCE_VERIFY_KEYS).
     const cli = spawnSync('npx', ['konveyer', 'evidence', 'verify', '--json', '--job', job._id, docs[1]!._id], {
-      env: { ...process.env, MONGODB_URI: uri.toString(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent' },
+      env: { ...process.env, MONGODB_URI: uri.toString(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent', EVIDENCE_VERIFY_KEYS: storage.evidence.keyring.signer!.publicPem },
       encoding: 'utf8',
       timeout: 120_000,
     });
@@ -180,7 +181,7 @@ describe('auditor UI in Chromium', () => {
     const debtor = first!.parties.find((p) => p.roleNorm === 'debtor')!.name;
     const out = join(tmp, 'cli-debtor.zip');
     const exp = spawnSync('npx', ['konveyer', 'evidence', 'export', 'debtor', debtor, '--out', out], {
-      env: { ...process.env, MONGODB_URI: uri.toString(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent' },
+      env: { ...process.env, MONGODB_URI: uri.toString(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent', EVIDENCE_VERIFY_KEYS: storage.evidence.keyring.signer!.publicPem },
       encoding: 'utf8',
       timeout: 120_000,
     });

@@ -100,17 +100,19 @@ describe('GridFS (default) chain, manifest and verify', () => {
     expect(await kinds(storage.evidence, jobId)).toEqual(['chain_broken@3', 'manifest_mismatch@-', 'seq_gap@3', 'seq_gap@4']);
 
     const other = await makeJob(storage.evidence);
-    await storage.evidence.manifests.updateOne({ _id: other }, { $set: { manifestHash: manifestHashOf(['0'.repeat(64)]) } });
-    expect(await kinds(storage.evidence, other)).toEqual(['manifest_mismatch@-']);
+    await storage.evidence.manifests.updateOne({ jobId: other }, { $set: { manifestHash: manifestHashOf(['0'.repeat(64)]) } });
+    // Its own item list, its seal record and its signature all disagree with the forged hash.
+    expect(await kinds(storage.evidence, other)).toEqual(['manifest_mismatch@-', 'manifest_mismatch@-', 'signature_invalid@-']);
   });
 
   it('verifies every job since a date', async () => {
     const since = new Date();
     const a = await makeJob(storage.evidence);
     const b = await makeJob(storage.evidence);
-    const report = await verifyEvidence(storage.evidence, { since });
-    expect(report.jobs.map((j) => j.jobId).sort()).toEqual([a, b].sort());
-    expect(report.ok).toBe(true);
+    const seen: string[] = [];
+    const report = await verifyEvidence(storage.evidence, { since }, { onJob: (v) => seen.push(v.jobId) });
+    expect(seen.sort()).toEqual([a, b].sort());
+    expect(report).toMatchObject({ ok: true, jobsChecked: 2, jobs: [] });
   });
 });
 
@@ -153,7 +155,7 @@ describe('export bundle', () => {
 describe('other backends, retention and the legacy collection', () => {
   it('a folder backend stores once, and a byte changed on disk is reported', async () => {
     const backend = new FsBlobBackend(join(tmp, 'fs'));
-    const store = new MongoEvidenceStore(storage.conn, backend);
+    const store = new MongoEvidenceStore(storage.conn, backend, { keyring: storage.evidence.keyring });
     const jobId = await makeJob(store);
     expect(await kinds(store, jobId)).toEqual([]);
     const item = (await store.listByJob(jobId))[3]!;
@@ -178,7 +180,7 @@ describe('other backends, retention and the legacy collection', () => {
         for (const [k, o] of objects) if (k.startsWith(`${r.Bucket}/${r.Prefix}`)) yield { Key: k.slice(r.Bucket.length + 1), Size: o.body.length, LastModified: o.at };
       },
     };
-    const store = new MongoEvidenceStore(storage.conn, new S3BlobBackend(client, 'bkt'));
+    const store = new MongoEvidenceStore(storage.conn, new S3BlobBackend(client, 'bkt'), { keyring: storage.evidence.keyring });
     const jobId = await makeJob(store);
     expect(objects.size).toBe(4);
     expect(await kinds(store, jobId)).toEqual([]);
@@ -186,7 +188,7 @@ describe('other backends, retention and the legacy collection', () => {
 
   it('retention deletes old unreferenced bodies, keeps items and manifests, and verify says purged', async () => {
     const backend = new FsBlobBackend(join(tmp, 'retention'));
-    const store = new MongoEvidenceStore(storage.conn, backend);
+    const store = new MongoEvidenceStore(storage.conn, backend, { keyring: storage.evidence.keyring });
     const old = await makeJob(store);
     const kept = await makeJob(store);
     // A body the old job shares with a job still inside the retention window must stay.

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createRedis } from '../../queues/redis.ts';
-import { openStorage, type Storage } from '../../storage/index.ts';
+import { generateSigningKeyPem, keyringFromPems, openStorage, type EvidenceKeyring, type Storage } from '../../storage/index.ts';
 
 /** Service URLs started once per run by test/setup/global-setup.ts. */
 export const serviceUrls = () => ({ redisUrl: inject('redisUrl'), mongoUri: inject('mongoUri') });
 
-/** A fresh database per test file (dropped by `dropStorage`). */
-export async function openTestStorage(): Promise<Storage> {
-  return openStorage({ uri: withDb(serviceUrls().mongoUri, `t_${randomUUID().slice(0, 8)}`), db: 'unused' });
+/** A fresh database per test file (dropped by `dropStorage`); evidence signed with a fresh key unless one is given. */
+export async function openTestStorage(options: { evidenceKeyring?: EvidenceKeyring } = {}): Promise<Storage> {
+  const evidenceKeyring = options.evidenceKeyring ?? keyringFromPems({ signingKeyPem: generateSigningKeyPem() });
+  return openStorage({ uri: withDb(serviceUrls().mongoUri, `t_${randomUUID().slice(0, 8)}`), db: 'unused', evidenceKeyring });
 }
 
 export async function dropStorage(storage: Storage): Promise<void> {
