@@ -26,7 +26,7 @@ export const isVisibleTo = (view: ClientView, doc: { clientId?: string | null })
 
 /**
  * The restriction of a read: none for `all-clients`; a client's own lookups; for records, those
- * reached through the client's lookups (computed from its lookups' results on each request).
+ * reached through the client's lookups (their `clientIds`, set when each lookup finished).
  */
 export async function restrictionFor(deps: ApiServerDeps, view: ClientView, collection: ReadCollection): Promise<ReadRestriction | undefined> {
   if (view.allClients) return undefined;

@@ -94,7 +94,8 @@ export function lookupView(doc: LookupDoc, options: { pii: boolean }) {
 
 /** A stored document with `_id` shown as `id`; the debtor's personal data masked unless `pii`. */
 export function recordView(collection: ReadCollection, doc: Record<string, unknown>, options: { pii: boolean }): Record<string, unknown> {
-  const { _id, idempotencyKey: _k, ...rest } = options.pii ? doc : maskRecord(collection, doc);
+  // clientIds (which clients reached a record) is storage bookkeeping: never shown, it names other clients.
+  const { _id, idempotencyKey: _k, clientIds: _c, ...rest } = options.pii ? doc : maskRecord(collection, doc);
   return { id: _id, ...rest };
 }
 

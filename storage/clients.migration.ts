@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { idempotencyKeyOf } from './lookups.repo.ts';
+import { addClientToRecords, isRecordCollection } from './read-models.repo.ts';
 import { DEFAULT_CLIENT_ID } from './types.ts';
 
 /** What one run of the clients migration changed (all zeros on a database already migrated). */
@@ -9,7 +10,12 @@ export interface ClientsMigrationReport {
   lookups: number;
   idempotencyKeys: number;
   droppedGlobalKeyIndex: boolean;
+  /** Lookups whose records got their client in `clientIds` (once per database; 0 afterwards). */
+  recordClients: number;
 }
+
+/** Marker of the one-time `clientIds` backfill in the `migrations` collection. */
+const RECORD_CLIENTS_MIGRATION = 'record-client-ids';
 
 /**
  * Start-up migration to clients (issue 13): API keys, webhooks and lookups stored before clients
@@ -47,5 +53,29 @@ export async function migrateToClients(conn: Connection): Promise<ClientsMigrati
     if (batch.length >= 1000) await flush();
   }
   await flush();
-  return { apiKeys, webhooks, lookups, idempotencyKeys, droppedGlobalKeyIndex };
+  const recordClients = await backfillRecordClients(conn);
+  return { apiKeys, webhooks, lookups, idempotencyKeys, droppedGlobalKeyIndex, recordClients };
+}
+
+/**
+ * Records stored before `clientIds` existed get the clients whose lookups reached them (every
+ * lookup with a result), once per database: lookups finished afterwards set it themselves
+ * (storage/lookups.repo.ts markFinished). The marker is written last, so an interrupted run
+ * starts over (the updates are idempotent).
+ */
+async function backfillRecordClients(conn: Connection): Promise<number> {
+  const migrations = conn.collection('migrations');
+  if (await migrations.findOne({ _id: RECORD_CLIENTS_MIGRATION as never })) return 0;
+  let n = 0;
+  const cursor = conn.collection('lookups').find({ result: { $type: 'object' } }, { projection: { clientId: 1, result: 1 } }).batchSize(1000);
+  for await (const doc of cursor) {
+    const result = doc.result as { collection?: unknown; id?: string | null; ids?: string[] | null };
+    if (typeof result.collection !== 'string' || !isRecordCollection(result.collection)) continue;
+    await addClientToRecords(conn, String(doc.clientId ?? DEFAULT_CLIENT_ID), { collection: result.collection, id: result.id, ids: result.ids });
+    n++;
+  }
+  await migrations.insertOne({ _id: RECORD_CLIENTS_MIGRATION, doneAt: new Date(), lookups: n } as never).catch((error: { code?: number }) => {
+    if (error.code !== 11000) throw error; // another process finished it at the same time
+  });
+  return n;
 }

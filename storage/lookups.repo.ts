@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { lookupModel, type LookupModel } from './models/lookup.model.ts';
+import { addClientToRecords, isRecordCollection } from './read-models.repo.ts';
 import { DEFAULT_CLIENT_ID, type LookupDoc, type LookupError, type LookupStatus, type LookupStore, type NewLookup } from './types.ts';
 
 const ALL_STATUSES: LookupStatus[] = ['queued', 'running', 'succeeded', 'not_found', 'failed', 'needs_human'];
@@ -79,6 +80,12 @@ export class MongoLookupStore implements LookupStore {
     const set: Record<string, unknown> = { status, finishedAt: new Date(), updatedAt: new Date(), error: outcome.error ?? null };
     if (outcome.result !== undefined) set.result = outcome.result;
     if (outcome.evidenceCount !== undefined) set.evidenceCount = outcome.evidenceCount;
+    // The records the lookup reached carry its client before the lookup says it is done, so a client
+    // that reads the record on the lookup's answer finds it (api/client-scope.ts reads `clientIds`).
+    if (outcome.result && isRecordCollection(outcome.result.collection)) {
+      const owner = await this.model.findById(id).select({ clientId: 1 }).lean<{ clientId?: string }>();
+      if (owner) await addClientToRecords(this.model.db, owner.clientId ?? DEFAULT_CLIENT_ID, outcome.result);
+    }
     await this.model.updateOne({ _id: id }, { $set: set });
   }
 

@@ -27,8 +27,33 @@ export type ReadFilter<C extends ReadCollection> = Partial<Record<keyof (typeof 
  */
 export interface ReadRestriction {
   clientId?: string;
+  /** Records whose `clientIds` hold this client: reached by one of its lookups (set when the lookup finished). */
+  reachedBy?: string;
   ids?: string[];
   requestIds?: string[];
+}
+
+/** The collections a lookup's result points into; each record keeps `clientIds`, the clients whose lookups reached it. */
+export type RecordCollection = Exclude<ReadCollection, 'lookups'>;
+const RECORD_COLLECTIONS: ReadonlySet<string> = new Set(READ_COLLECTIONS.filter((c) => c !== 'lookups'));
+export const isRecordCollection = (name: string): name is RecordCollection => RECORD_COLLECTIONS.has(name);
+
+/**
+ * Adds `clientId` to `clientIds` of the records a lookup's result names (`id` and `ids`). Idempotent;
+ * only records without the client are written. Reads are then restricted by an indexed equality
+ * (`{clientIds: c}`) instead of collecting the ids from every lookup of the client on each request.
+ */
+export async function addClientToRecords(conn: Connection, clientId: string, result: { collection: string; id?: string | null; ids?: readonly string[] | null }): Promise<void> {
+  if (!isRecordCollection(result.collection)) return;
+  const ids = [...new Set([result.id, ...(result.ids ?? [])].filter((x): x is string => x !== undefined && x !== null).map(String))];
+  if (ids.length === 0) return;
+  // One update by `_id` equality per record, in one round trip: FerretDB finds those by its _id index
+  // (an `_id: {$in}` filter would scan the collection).
+  const client = String(clientId);
+  await conn.collection(result.collection).bulkWrite(
+    ids.map((id) => ({ updateOne: { filter: { _id: id, clientIds: { $ne: client } } as never, update: { $addToSet: { clientIds: client } } as never } })),
+    { ordered: false },
+  );
 }
 
 export interface ReadPage {
@@ -61,25 +86,13 @@ export class MongoReadModelStore {
   }
 
   /**
-   * Ids of the records of `collection` reached through one client's lookups (`result.id` and
-   * `result.ids`), and for documents also the ids of its EPGU requests (answers link by `requestId`).
+   * The restriction to the records of `collection` one client's lookups reached (`clientIds`), and
+   * for documents also the answers to the EPGU requests it reached (answers link by `requestId`).
    */
-  async reachableBy(clientId: string, collection: Exclude<ReadCollection, 'lookups'>): Promise<ReadRestriction> {
-    const resultsOf = async (coll: string) => {
-      const ids = new Set<string>();
-      const cursor = this.conn
-        .collection('lookups')
-        .find({ clientId: String(clientId), 'result.collection': coll } as never, { projection: { result: 1 } })
-        .batchSize(5000);
-      for await (const d of cursor) {
-        const r = (d as { result?: { id?: unknown; ids?: unknown[] } }).result;
-        if (r?.id !== undefined && r.id !== null) ids.add(String(r.id));
-        for (const id of r?.ids ?? []) ids.add(String(id));
-      }
-      return [...ids];
-    };
-    const ids = await resultsOf(collection);
-    return collection === 'documents' ? { ids, requestIds: await resultsOf('epgu_requests') } : { ids };
+  async reachableBy(clientId: string, collection: RecordCollection): Promise<ReadRestriction> {
+    if (collection !== 'documents') return { reachedBy: String(clientId) };
+    const requests = await this.conn.collection('epgu_requests').find({ clientIds: String(clientId) } as never, { projection: { _id: 1 } }).toArray();
+    return { reachedBy: String(clientId), requestIds: requests.map((r) => String(r._id)) };
   }
 
   /** Every matching document in `_id` order, read in batches (for exports). */
@@ -102,6 +115,12 @@ function restricted(query: Record<string, unknown>, restrict?: ReadRestriction):
   if (!restrict) return query;
   const parts: Array<Record<string, unknown>> = [];
   if (restrict.clientId !== undefined) parts.push({ clientId: String(restrict.clientId) });
+  if (restrict.reachedBy !== undefined && restrict.requestIds !== undefined) {
+    // Documents: reached themselves, or answers to an EPGU request the client reached.
+    parts.push({ $or: [{ clientIds: String(restrict.reachedBy) }, { requestId: { $in: restrict.requestIds.map(String) } }] });
+    return { ...query, $and: parts };
+  }
+  if (restrict.reachedBy !== undefined) parts.push({ clientIds: String(restrict.reachedBy) });
   if (restrict.ids !== undefined || restrict.requestIds !== undefined) {
     const or: Array<Record<string, unknown>> = [{ _id: { $in: (restrict.ids ?? []).map(String) } }];
     if (restrict.requestIds && restrict.requestIds.length > 0) or.push({ requestId: { $in: restrict.requestIds.map(String) } });

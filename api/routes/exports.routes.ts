@@ -38,7 +38,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiServerDeps):
       }
       const view = clientViewOf(req);
       const stored = deps.storage.readModels.stream(collection, rawFilter, await restrictionFor(deps, view, collection));
-      const docs = view.pii ? stored : maskAll(collection, stored);
+      const docs = view.pii ? withoutClientIds(stored) : maskAll(collection, stored);
       const stream = format === 'csv' ? csvExport(collection, docs) : format === 'jsonl' ? jsonlExport(docs) : xlsxExport(collection, docs);
       const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
       return reply
@@ -52,7 +52,15 @@ export function registerExportRoutes(app: FastifyInstance, deps: ApiServerDeps):
 /** The stream with every document's personal data masked (keys without `pii`). */
 async function* maskAll(collection: keyof typeof READ_FILTERS, docs: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
   for await (const doc of docs) {
-    const { idempotencyKey: _k, ...rest } = maskRecord(collection, doc);
+    const { idempotencyKey: _k, clientIds: _c, ...rest } = maskRecord(collection, doc);
+    yield rest;
+  }
+}
+
+/** The stream without `clientIds` (which clients reached a record: bookkeeping that names other clients). */
+async function* withoutClientIds(docs: AsyncIterable<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
+  for await (const doc of docs) {
+    const { clientIds: _c, ...rest } = doc;
     yield rest;
   }
 }

@@ -71,6 +71,8 @@ courtCaseSchema.index({ uid: 1 });
 courtCaseSchema.index({ caseNumber: 1, 'court.host': 1 });
 courtCaseSchema.index({ status: 1, checkedAt: 1 });
 courtCaseSchema.index({ 'schedule.overdue': 1, 'schedule.daysLate': -1 });
+// A client's records in page order (storage/read-models.repo.ts: `clientIds` = clients whose lookups reached the record).
+courtCaseSchema.index({ clientIds: 1, _id: 1 });
 
 export type CourtCaseModel = Model<CourtCaseDoc>;
 export const courtCaseModel = (conn: Connection): CourtCaseModel => conn.model<CourtCaseDoc>('CourtCase', courtCaseSchema);

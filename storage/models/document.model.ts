@@ -44,6 +44,8 @@ documentSchema.index({ receivedAt: 1 });
 documentSchema.index({ requestId: 1 });
 documentSchema.index({ status: 1 });
 documentSchema.index({ 'fields.ipNumber': 1 });
+// A client's records in page order (storage/read-models.repo.ts: `clientIds` = clients whose lookups reached the record).
+documentSchema.index({ clientIds: 1, _id: 1 });
 
 export type DocumentModel = Model<DocumentDoc>;
 export const documentModel = (conn: Connection): DocumentModel => conn.model<DocumentDoc>('Document', documentSchema);

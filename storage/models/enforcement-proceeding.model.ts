@@ -66,6 +66,8 @@ enforcementProceedingSchema.index({ 'debtor.name': 1, 'debtor.birthDate': 1 });
 enforcementProceedingSchema.index({ 'executiveDocument.number': 1 });
 enforcementProceedingSchema.index({ courtCaseId: 1 });
 enforcementProceedingSchema.index({ sdNumber: 1 });
+// A client's records in page order (storage/read-models.repo.ts: `clientIds` = clients whose lookups reached the record).
+enforcementProceedingSchema.index({ clientIds: 1, _id: 1 });
 
 export type EnforcementProceedingModel = Model<EnforcementProceedingDoc>;
 export const enforcementProceedingModel = (conn: Connection): EnforcementProceedingModel =>

@@ -37,6 +37,8 @@ epguRequestSchema.index({ applicationNumber: 1 });
 epguRequestSchema.index({ account: 1, closedAt: 1, createdAt: 1 });
 epguRequestSchema.index({ ipNumber: 1 });
 epguRequestSchema.index({ closedAt: 1, dueDate: 1 });
+// A client's records in page order (storage/read-models.repo.ts: `clientIds` = clients whose lookups reached the record).
+epguRequestSchema.index({ clientIds: 1, _id: 1 });
 
 export type EpguRequestModel = Model<EpguRequestDoc>;
 export const epguRequestModel = (conn: Connection): EpguRequestModel => conn.model<EpguRequestDoc>('EpguRequest', epguRequestSchema);

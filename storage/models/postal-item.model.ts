@@ -37,6 +37,8 @@ export const postalItemSchema = new Schema<PostalItemDoc>(
 postalItemSchema.index({ final: 1, 'check.nextAt': 1 });
 postalItemSchema.index({ 'links.kind': 1, 'links.id': 1 });
 postalItemSchema.index({ state: 1 });
+// A client's records in page order (storage/read-models.repo.ts: `clientIds` = clients whose lookups reached the record).
+postalItemSchema.index({ clientIds: 1, _id: 1 });
 
 export type PostalItemModel = Model<PostalItemDoc>;
 export const postalItemModel = (conn: Connection): PostalItemModel => (conn.models.PostalItem as PostalItemModel | undefined) ?? conn.model<PostalItemDoc>('PostalItem', postalItemSchema);

@@ -54,8 +54,8 @@ describe('migration to clients', () => {
     // The index of the first version: one global key space.
     await lookups.createIndex({ clientKey: 1 }, { unique: true, sparse: true, name: 'clientKey_1' });
 
-    expect(await migrateToClients(h.storage.conn)).toEqual({ apiKeys: 1, webhooks: 1, lookups: 1, idempotencyKeys: 1, droppedGlobalKeyIndex: true });
-    expect(await migrateToClients(h.storage.conn)).toEqual({ apiKeys: 0, webhooks: 0, lookups: 0, idempotencyKeys: 0, droppedGlobalKeyIndex: false });
+    expect(await migrateToClients(h.storage.conn)).toEqual({ apiKeys: 1, webhooks: 1, lookups: 1, idempotencyKeys: 1, droppedGlobalKeyIndex: true, recordClients: 0 });
+    expect(await migrateToClients(h.storage.conn)).toEqual({ apiKeys: 0, webhooks: 0, lookups: 0, idempotencyKeys: 0, droppedGlobalKeyIndex: false, recordClients: 0 });
 
     const same = await post(legacyToken, { type: 'court.case', input, clientKey: 'old-1' });
     expect(same.statusCode).toBe(200);
@@ -65,6 +65,25 @@ describe('migration to clients', () => {
     // Another client may now use the same key.
     expect((await post(alpha, { type: 'court.case', input, clientKey: 'old-1' })).statusCode).toBe(201);
     expect((await h.storage.webhooks.get('legacy-hook'))?.clientId).toBe('default');
+  });
+});
+
+describe('records stored before clientIds', () => {
+  it('get the clients whose lookups reached them, once: then only those clients read them', async () => {
+    const db = h.storage.conn;
+    await db.collection('court_cases').insertOne({ _id: 'cc-before-clientids', caseNumber: '2-777/2024', court: { host: court }, status: 'open' } as never);
+    await db.collection('lookups').insertOne({ _id: 'lookup-before-clientids', type: 'court.case', clientId: 'alpha', status: 'succeeded', input: { court, number: '2-777/2024' }, result: { collection: 'court_cases', id: 'cc-before-clientids' }, createdAt: new Date(), updatedAt: new Date() } as never);
+    expect((await get(alpha, '/v1/court-cases/cc-before-clientids')).statusCode).toBe(404);
+    // As on a database that last ran before the backfill existed.
+    await db.collection('migrations').deleteOne({ _id: 'record-client-ids' } as never);
+    expect((await migrateToClients(db)).recordClients).toBeGreaterThanOrEqual(1);
+    expect((await migrateToClients(db)).recordClients).toBe(0);
+    expect((await get(alpha, '/v1/court-cases/cc-before-clientids')).statusCode).toBe(200);
+    expect((await get(beta, '/v1/court-cases/cc-before-clientids')).statusCode).toBe(404);
+    const page = await get(alpha, '/v1/court-cases?limit=100');
+    expect(page.json().items.map((r: { id: string }) => r.id)).toContain('cc-before-clientids');
+    // Who reached a record is bookkeeping that names other clients: never in an answer.
+    expect(JSON.stringify((await get(auditorPii, '/v1/court-cases/cc-before-clientids')).json())).not.toContain('clientIds');
   });
 });
 
