@@ -25,7 +25,7 @@ export function registerApi(program: Command): void {
         import('../api/ops/metrics.server.ts'),
         import('../queues/webhook.worker.ts'),
         import('../queues/redis.ts'),
-        import('../robots/pool-shutdown.ts'),
+        import('../runtime/shutdown.ts'),
       ]);
       // Submits fail fast (503) while Redis is away instead of hanging on an offline queue.
       const farm = await openFarm(config, { failFast: true, role: 'api' });

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import type { Config } from '../config/index.ts';
 import { loadConfigOrExit } from './config-file.ts';
 
-/** Serves this process's `/metrics` on ROBOT_METRICS_PORT (queues/role-metrics.server.ts). Caller closes it. */
+/** Serves this process's `/metrics` on ROBOT_METRICS_PORT (runtime/role-metrics.server.ts). Caller closes it. */
 export async function serveRobotMetrics(config: Config): Promise<http.Server> {
-  const { serveRoleMetrics } = await import('../queues/role-metrics.server.ts');
+  const { serveRoleMetrics } = await import('../runtime/role-metrics.server.ts');
   const { server } = await serveRoleMetrics({ port: config.ops.robotMetricsPort, host: config.metrics.host, token: config.metrics.token });
   return server;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { within } from '../robots/pool-shutdown.ts';
+import { within } from '../runtime/shutdown.ts';
 import { loadConfigOrExit } from './config-file.ts';
 import { armShutdownWatchdog, stopReason } from './shutdown.ts';
 
@@ -22,7 +22,7 @@ export function registerScheduler(program: Command): void {
         import('./shutdown.ts'),
       ]);
       const farm = await openFarm(loadConfigOrExit(), { role: 'scheduler' });
-      void import('../queues/role-health.server.ts').then((h) => h.serveRoleHealth('scheduler', farm));
+      void import('../runtime/role-health.server.ts').then((h) => h.serveRoleHealth('scheduler', farm));
       const { config } = farm;
       try {
         const deps = {

@@ -37,7 +37,7 @@ export function armShutdownWatchdog(ms: number, log: Logger): void {
     void (async () => {
       log.error({ ms }, 'shutdown overran its bounds; killing Chromium and exiting');
       try {
-        const { chromiumOf, descendantsOf } = await import('../robots/runtime/heartbeat.ts');
+        const { chromiumOf, descendantsOf } = await import('../runtime/heartbeat.ts');
         for (const p of chromiumOf(descendantsOf(process.pid))) {
           try {
             process.kill(p.pid, 'SIGKILL');

@@ -11,7 +11,7 @@ import { classifyMsudrfPage, parseMsudrfCaseCard, parseMsudrfSearchResults, PARS
 import type { CaseSaveResult, CourtCaseStore } from '../../storage/types.ts';
 import type { CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts';
-import type { Politeness } from '../runtime/politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { gateIdle, passKcaptchaGate } from './kcaptcha-gate.ts';
 import { cartotekaOfNumber, msudrfCardPath, msudrfSearchPath, type MsudrfSearchQuery } from './msudrf-urls.ts';

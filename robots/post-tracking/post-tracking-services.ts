@@ -9,7 +9,7 @@ import { loadProductionCalendar } from '../../core/calendar/index.ts';
 import { letterDeadlines } from '../../core/postal-deadlines.ts';
 import type { PostalItemStore } from '../../storage/types.ts';
 import type { HttpClient } from '../runtime/http-client.ts';
-import type { Politeness } from '../runtime/politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 import type { PostTrackingRobotServices } from '../runtime/robot-services.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { DailyQuota } from './daily-quota.ts';

@@ -3,7 +3,7 @@ import type { CaptchaTokenCache } from './captcha-tokens.ts';
 import type { HttpClient } from './http-client.ts';
 import type { RobotBrowserPool } from './browser-pool.ts';
 import type { BrowserFetcherOptions } from './page-fetcher.ts';
-import type { Politeness } from './politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from './targets.ts';
 import type { CourtCaseStore, EvidenceStore } from '../../storage/types.ts';
 import type { CaptchaTaskStore, EnforcementProceedingStore } from '../../storage/types.ts';

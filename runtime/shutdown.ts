@@ -1,5 +1,6 @@
 /**
- * The bounded pieces of a robot pool's shutdown (robots/pool.ts `close()`): every wait after the
+ * The bounded pieces of a process role's shutdown (the robot pool's `close()` in robots/pool.ts,
+ * the OCR worker's in ocr/ocr-worker.ts, the API's and scheduler's in cli/): every wait after the
  * drain deadline has its own time limit, so one resource that never settles (a handler stuck on a
  * page, a browser that does not answer `close`, a MongoDB write under load) cannot keep the process
  * alive. Issue 8: `konveyer robots` sometimes outlived SIGTERM by more than 45 s.
