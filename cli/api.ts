@@ -20,7 +20,7 @@ export function registerApi(program: Command): void {
     .action(async (opts: { port?: number; host?: string; webhooks: boolean }) => {
       const config = withOverrides(loadConfigOrExit(), { api: { port: opts.port, host: opts.host } });
       const [{ openFarm }, { createApiServer }, { createMetricsServer }, { startWebhookWorker }, { createRedis, watchRedisConnection }, { within }] = await Promise.all([
-        import('./farm.ts'),
+        import('../runtime/farm.ts'),
         import('../api/server.ts'),
         import('../api/ops/metrics.server.ts'),
         import('../queues/webhook.worker.ts'),

@@ -53,8 +53,8 @@ export function registerKeys(program: Command): void {
     });
 }
 
-async function withFarm(fn: (farm: Awaited<ReturnType<typeof import('./farm.ts').openFarm>>) => Promise<void>): Promise<void> {
-  const { openFarm } = await import('./farm.ts');
+async function withFarm(fn: (farm: Awaited<ReturnType<typeof import('../runtime/farm.ts').openFarm>>) => Promise<void>): Promise<void> {
+  const { openFarm } = await import('../runtime/farm.ts');
   const farm = await openFarm(loadConfigOrExit());
   try {
     await fn(farm);

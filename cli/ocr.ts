@@ -71,7 +71,7 @@ SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then 
       const { loadConfigOrExit } = await import('./config-file.ts');
       const config = loadConfigOrExit();
       const [{ openFarm }, { startOcrWorker }, { createWebhookNotifier, webhookQueue }, { MongoRobotStore }, { armShutdownWatchdog, waitForShutdown }] = await Promise.all([
-        import('./farm.ts'),
+        import('../runtime/farm.ts'),
         import('../ocr/index.ts'),
         import('../queues/webhook.queue.ts'),
         import('../storage/robots.repo.ts'),

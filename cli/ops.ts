@@ -12,7 +12,7 @@ export async function serveRobotMetrics(config: Config): Promise<http.Server> {
 
 /** Runs `fn` with an OpsService over the farm's services, then closes them. */
 async function withOps<T>(fn: (ops: import('../api/ops/ops.service.ts').OpsService) => Promise<T>): Promise<T> {
-  const [{ openFarm }, { OpsService }, { MongoRobotStore }] = await Promise.all([import('./farm.ts'), import('../api/ops/ops.service.ts'), import('../storage/robots.repo.ts')]);
+  const [{ openFarm }, { OpsService }, { MongoRobotStore }] = await Promise.all([import('../runtime/farm.ts'), import('../api/ops/ops.service.ts'), import('../storage/robots.repo.ts')]);
   const farm = await openFarm(loadConfigOrExit());
   try {
     const ops = new OpsService({

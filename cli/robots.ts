@@ -21,7 +21,7 @@ export function registerRobots(program: Command): void {
       const only = opts.only ? resolveOnly(opts.only) : undefined;
       // Heavy modules (browser, OCR, queues) load only when the command runs: --help stays fast.
       const [{ openFarm }, { startRobotPool }, { createWebhookNotifier, webhookQueue }] = await Promise.all([
-        import('./farm.ts'),
+        import('../runtime/farm.ts'),
         import('../robots/pool.ts'),
         import('../queues/webhook.queue.ts'),
       ]);

@@ -15,7 +15,7 @@ export function registerScheduler(program: Command): void {
     .option('--once', 'run one pass, print its report as JSON, exit')
     .action(async (opts: { once?: boolean }) => {
       const [{ openFarm }, { loadProductionCalendar }, scheduler, { submitLookups }, { waitForShutdown }] = await Promise.all([
-        import('./farm.ts'),
+        import('../runtime/farm.ts'),
         import('../core/calendar/index.ts'),
         import('../scheduler/index.ts'),
         import('../queues/submit.ts'),

@@ -1,7 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfigOrExit, servicesFile, writeServicesFile } from './config-file.ts';
+import { loadConfigOrExit } from './config-file.ts';
+import { servicesFile, writeServicesFile } from '../runtime/services-file.ts';
 import { stopReason, waitForShutdown } from './shutdown.ts';
 
 /**

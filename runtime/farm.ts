@@ -1,10 +1,15 @@
+/**
+ * A process role's connection to the farm: config with the service URLs filled in, the root logger,
+ * storage, the producers' Redis connection and its queues. Every `konveyer` command that talks to the
+ * farm opens one and closes it on exit; the soak runs and the reliability tests open it the same way.
+ */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { withOverrides, type Config } from '../config/index.ts';
-import { readServicesFile } from './config-file.ts';
+import { readServicesFile } from './services-file.ts';
 import { pino } from 'pino';
 import { isConnectionError } from '../core/connection-state.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
