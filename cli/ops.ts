@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type http from 'node:http';
 import type { Command } from 'commander';
 import type { Config } from '../config/index.ts';
@@ -89,7 +90,7 @@ export function registerOps(program: Command): void {
       .option('--code <code>', 'every failed lookup with this error code')
       .option('--batch <batchId>', 'every failed lookup of this batch')
       .option('--status <status>', 'failed (default) or needs_human')
-      .action((o: FilterFlags) => guarded(() => withOps(async (ops) => print({ [verb === 'retry' ? 'retried' : 'discarded']: verb === 'retry' ? await ops.retry(filterOf(o)) : await ops.discard(filterOf(o), `cli:${process.env.USER ?? 'ops'}`) }))));
+      .action((o: FilterFlags) => guarded(() => withOps(async (ops) => print({ [verb === 'retry' ? 'retried' : 'discarded']: verb === 'retry' ? await ops.retry(filterOf(o)) : await ops.discard(filterOf(o), `cli:${operatorName()}`) }))));
   }
   cmd
     .command('drain')
@@ -103,4 +104,13 @@ export function registerOps(program: Command): void {
     .command('state')
     .description('queues, robots online, host health and failures as JSON')
     .action(() => guarded(() => withOps(async (ops) => print({ queues: await ops.queues(), robots: await ops.robots(), hosts: await ops.hosts(), failures: await ops.failures() }))));
+}
+
+/** Who runs this command, for the audit of a discard: the OS account (as `captcha answer` records it), `ops` where it has no name. */
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'ops';
+  }
 }
