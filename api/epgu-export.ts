@@ -2,7 +2,8 @@
  * The EPGU answers export (`konveyer export epgu`): one row per answer received, its request, and the
  * fields OCR read off the document, written as CSV (for Excel), JSON lines or XLSX.
  */
-import type { DocumentDoc, DocumentStore, EpguRequestStore } from '../storage/types.ts';
+import type { DocumentDoc, DocumentStore } from '../storage/documents.types.ts';
+import type { EpguRequestStore } from '../storage/epgu-requests.types.ts';
 import { csvCell } from './export-writers.ts';
 
 /** Columns of `konveyer export epgu`, in order: the answer, its request, and the OCR fields. */

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CaptchaTaskStatus } from '../storage/types.ts';
+import type { CaptchaTaskStatus } from '../storage/captcha-tasks.types.ts';
 import { loadConfigOrExit } from './config-file.ts';
 import { answerCaptchaTask, listCaptchaTasks } from '../queues/captcha-handoff.ts';
 

@@ -9,7 +9,8 @@ import { isJobName, type JobName } from './names.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { CaptchaTaskDoc, CaptchaTaskStatus, CaptchaTaskStore, LookupStore } from '../storage/types.ts';
+import type { CaptchaTaskDoc, CaptchaTaskStatus, CaptchaTaskStore } from '../storage/captcha-tasks.types.ts';
+import type { LookupStore } from '../storage/lookups.types.ts';
 
 /** What the operator functions need: the tasks, the lookups, and the queues to resume into. */
 export interface CaptchaOperatorDeps {

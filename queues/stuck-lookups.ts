@@ -16,7 +16,7 @@ import type { Redis } from 'ioredis';
 import { isConnectionError } from '../core/connection-state.ts';
 import { JobLostError, StalledError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { LookupDoc, LookupError, LookupStore } from '../storage/types.ts';
+import type { LookupDoc, LookupError, LookupStore } from '../storage/lookups.types.ts';
 import { lookupJobOptions, type JobOptionsConfig } from './job-options.ts';
 import type { JobName } from './names.ts';
 import type { JobData } from './payloads.ts';

@@ -4,7 +4,7 @@
  * letters start (issue 17). Reads the stores it is given; the CLI only prints the rows.
  */
 import type { Storage } from '../storage/index.ts';
-import type { EpguRequestDoc, EpguRequestStore } from '../storage/types.ts';
+import type { EpguRequestDoc, EpguRequestStore } from '../storage/epgu-requests.types.ts';
 import { idsTimedByLetters, overdueFromLetters } from './letter-overdue.ts';
 
 /** One row of `konveyer epgu overdue`. */

@@ -4,7 +4,7 @@ import type { BlobBackend } from './evidence/blob-backend.ts';
 import { GridFsBlobBackend } from './evidence/gridfs.backend.ts';
 import { evidenceManifestModel, type EvidenceManifest } from './evidence/manifest.model.ts';
 import { evidenceBlobModel, evidenceModel, type EvidenceBlob } from './models/evidence.model.ts';
-import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from './types.ts';
+import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from './evidence.types.ts';
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 

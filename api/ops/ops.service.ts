@@ -5,7 +5,9 @@ import { JOB_NAMES, isJobName, type JobName } from '../../queues/names.ts';
 import { CircuitBreaker, healthKey, type CircuitState } from '../../runtime/circuit-breaker.ts';
 import { drainKeys } from '../../runtime/heartbeat.ts';
 import { Politeness, type HostLimit } from '../../runtime/politeness.ts';
-import type { CaptchaTaskStore, LookupDoc, LookupStatus, LookupStore, RobotBeat, RobotHeartbeatStore } from '../../storage/types.ts';
+import type { CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
+import type { LookupDoc, LookupStatus, LookupStore } from '../../storage/lookups.types.ts';
+import type { RobotBeat, RobotHeartbeatStore } from '../../storage/robots.types.ts';
 
 /** What the ops functions need; shared by the dashboard (api/ops) and `konveyer ops`. Borrowed, never closed here. */
 export interface OpsDeps {

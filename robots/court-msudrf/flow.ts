@@ -8,7 +8,7 @@ import { normalizeCaseNumber } from '../../core/identifiers.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CourtSearchRow } from '../../core/records.ts';
 import { classifyMsudrfPage, parseMsudrfCaseCard, parseMsudrfSearchResults, PARSER_VERSION, withListedEffectiveAt } from '../../parsers/index.ts';
-import type { CaseSaveResult, CourtCaseStore } from '../../storage/types.ts';
+import type { CaseSaveResult, CourtCaseStore } from '../../storage/court-cases.types.ts';
 import type { CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts';
 import type { Politeness } from '../../runtime/politeness.ts';

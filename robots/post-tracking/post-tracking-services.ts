@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.ts';
 import { loadProductionCalendar } from '../../core/calendar/index.ts';
 import { letterDeadlines } from '../../core/postal-deadlines.ts';
-import type { PostalItemStore } from '../../storage/types.ts';
+import type { PostalItemStore } from '../../storage/postal-items.types.ts';
 import type { HttpClient } from '../runtime/http-client.ts';
 import type { Politeness } from '../../runtime/politeness.ts';
 import type { PostTrackingRobotServices } from '../runtime/robot-services.ts';

@@ -1,5 +1,5 @@
 import { evidenceLinkHash, manifestHashOf, sha256Hex, type MongoEvidenceStore } from '../evidence.store.ts';
-import type { EvidenceItem } from '../types.ts';
+import type { EvidenceItem } from '../evidence.types.ts';
 
 /**
  * What can be wrong with a chain:

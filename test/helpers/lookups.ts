@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobName } from '../../queues/names.ts';
-import type { LookupDoc, LookupStore } from '../../storage/types.ts';
+import type { LookupDoc, LookupStore } from '../../storage/lookups.types.ts';
 
 const FINAL = ['succeeded', 'not_found', 'failed', 'needs_human'];
 
