@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
 import { loadConfigOrExit } from './config-file.ts';
 import { parsePositive } from './robots.ts';
-import { armShutdownWatchdog, stopReason, waitForShutdown } from './shutdown.ts';
+import { armShutdownWatchdog, stopReason, waitForShutdown } from '../runtime/shutdown.ts';
 
 /**
  * `konveyer api [--port N] [--host H] [--no-webhooks]`: the HTTP API (docs at /docs) plus, unless
  * disabled, the webhook delivery worker. On SIGINT/SIGTERM/SIGHUP stops accepting, finishes in-flight
  * requests and deliveries, then closes its connections — every step bounded, so a stop takes at most
- * API_STOP_MS even with Redis or MongoDB gone (SIGHUP: a graceful restart, see cli/shutdown.ts).
+ * API_STOP_MS even with Redis or MongoDB gone (SIGHUP: a graceful restart, see runtime/shutdown.ts).
  */
 export function registerApi(program: Command): void {
   program

@@ -75,7 +75,7 @@ SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then 
         import('../ocr/index.ts'),
         import('../queues/webhook.queue.ts'),
         import('../storage/robots.repo.ts'),
-        import('./shutdown.ts'),
+        import('../runtime/shutdown.ts'),
       ]);
       const farm = await openFarm(config, { role: 'ocr' });
       void import('../runtime/role-health.server.ts').then((h) => h.serveRoleHealth('ocr', farm));

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
 import { ROBOT_JOB_NAMES, type RobotJobName } from '../queues/names.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { armShutdownWatchdog, stopReason, waitForShutdown } from './shutdown.ts';
+import { armShutdownWatchdog, stopReason, waitForShutdown } from '../runtime/shutdown.ts';
 
 /** `konveyer robots`: a robot pool serving the lookup queues until SIGTERM. */
 export function registerRobots(program: Command): void {

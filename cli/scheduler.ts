@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { within } from '../runtime/shutdown.ts';
+import { armShutdownWatchdog, stopReason, within } from '../runtime/shutdown.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { armShutdownWatchdog, stopReason } from './shutdown.ts';
 
 /**
  * `konveyer scheduler [--once]`: re-checks every tracked court case on its cadence until a final
@@ -19,7 +18,7 @@ export function registerScheduler(program: Command): void {
         import('../core/calendar/index.ts'),
         import('../scheduler/index.ts'),
         import('../queues/submit.ts'),
-        import('./shutdown.ts'),
+        import('../runtime/shutdown.ts'),
       ]);
       const farm = await openFarm(loadConfigOrExit(), { role: 'scheduler' });
       void import('../runtime/role-health.server.ts').then((h) => h.serveRoleHealth('scheduler', farm));
