@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { hashApiToken } from '../storage/api-keys.repo.ts';
 import type { UiRealm, UiSessionStore } from '../storage/ui-sessions.repo.ts';
-import type { ApiKeyDoc, ApiKeyStore, ApiScope } from '../storage/types.ts';
+import type { ApiKeyDoc, ApiKeyStore, ApiScope } from '../storage/api-keys.types.ts';
 import { CSRF_FIELD, UI_COOKIES, cookieOf, csrfTokenOf, isSameOrigin, tokensEqual, type UiSessionContext } from './ui-session.ts';
 
 /** What a route requires: an API scope, or `public` (health, docs, login forms). */

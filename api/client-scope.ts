@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ReadCollection, ReadRestriction } from '../storage/read-models.repo.ts';
-import { DEFAULT_CLIENT_ID } from '../storage/types.ts';
+import { DEFAULT_CLIENT_ID } from '../storage/clients.types.ts';
 import type { ApiServerDeps } from './context.ts';
 
 /** What the caller's API key may see: its client, every client (`all-clients`), personal data (`pii`). */

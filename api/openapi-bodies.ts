@@ -5,7 +5,7 @@
  * here, or one listed as required that it leaves out, fails a test.
  */
 import { JOB_NAMES } from '../queues/names.ts';
-import { WEBHOOK_EVENTS } from '../storage/types.ts';
+import { WEBHOOK_EVENTS } from '../storage/webhooks.types.ts';
 
 /** A JSON Schema object (the subset of OpenAPI 3.1 schema objects this file writes). */
 export type JsonSchema = Record<string, unknown>;

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { JOB_NAMES } from '../queues/names.ts';
 import { INPUT_SCHEMAS } from '../queues/payloads.ts';
 import { READ_COLLECTIONS, READ_FILTERS, type ReadCollection } from '../storage/read-models.repo.ts';
-import { DEFAULT_CLIENT_ID, WEBHOOK_EVENTS, type LookupDoc, type LookupStatus } from '../storage/types.ts';
+import { DEFAULT_CLIENT_ID } from '../storage/clients.types.ts';
+import { WEBHOOK_EVENTS } from '../storage/webhooks.types.ts';
+import type { LookupDoc, LookupStatus } from '../storage/lookups.types.ts';
 import { maskLookupInput, maskRecord } from './pii-mask.ts';
 import { issueSentences, RequestValidationError } from './errors.ts';
 

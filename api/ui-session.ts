@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UiRealm, UiSessionStore } from '../storage/ui-sessions.repo.ts';
-import type { ApiKeyDoc } from '../storage/types.ts';
+import type { ApiKeyDoc } from '../storage/api-keys.types.ts';
 
 /** Cookie name and path of each UI: the browser sends an ops login only to /ops, an audit login only to /audit. */
 export const UI_COOKIES: Readonly<Record<UiRealm, { name: string; path: string }>> = {

@@ -2,13 +2,13 @@ import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
 import { loadConfigOrExit } from './config-file.ts';
 import { parsePositive } from './robots.ts';
-import { armShutdownWatchdog, stopReason, waitForShutdown } from './shutdown.ts';
+import { armShutdownWatchdog, stopReason, waitForShutdown } from '../runtime/shutdown.ts';
 
 /**
  * `konveyer api [--port N] [--host H] [--no-webhooks]`: the HTTP API (docs at /docs) plus, unless
  * disabled, the webhook delivery worker. On SIGINT/SIGTERM/SIGHUP stops accepting, finishes in-flight
  * requests and deliveries, then closes its connections — every step bounded, so a stop takes at most
- * API_STOP_MS even with Redis or MongoDB gone (SIGHUP: a graceful restart, see cli/shutdown.ts).
+ * API_STOP_MS even with Redis or MongoDB gone (SIGHUP: a graceful restart, see runtime/shutdown.ts).
  */
 export function registerApi(program: Command): void {
   program
@@ -20,12 +20,12 @@ export function registerApi(program: Command): void {
     .action(async (opts: { port?: number; host?: string; webhooks: boolean }) => {
       const config = withOverrides(loadConfigOrExit(), { api: { port: opts.port, host: opts.host } });
       const [{ openFarm }, { createApiServer }, { createMetricsServer }, { startWebhookWorker }, { createRedis, watchRedisConnection }, { within }] = await Promise.all([
-        import('./farm.ts'),
+        import('../runtime/farm.ts'),
         import('../api/server.ts'),
         import('../api/ops/metrics.server.ts'),
         import('../queues/webhook.worker.ts'),
         import('../queues/redis.ts'),
-        import('../robots/pool-shutdown.ts'),
+        import('../runtime/shutdown.ts'),
       ]);
       // Submits fail fast (503) while Redis is away instead of hanging on an offline queue.
       const farm = await openFarm(config, { failFast: true, role: 'api' });

@@ -1,41 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CaptchaTaskStatus, CaptchaTaskStore } from '../storage/types.ts';
+import type { CaptchaTaskStatus } from '../storage/captcha-tasks.types.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { answerCaptchaTask, type CaptchaOperatorDeps } from '../queues/captcha-handoff.ts';
-
-export { answerCaptchaTask, type CaptchaAnswerResult, type CaptchaOperatorDeps } from '../queues/captcha-handoff.ts';
-
-
-/** One row of `konveyer captcha list`. */
-export interface CaptchaTaskRow {
-  id: string;
-  status: CaptchaTaskStatus;
-  kind: string;
-  target: string | null;
-  lookupId: string | null;
-  createdAt: string;
-  expiresAt: string;
-  /** Where the image was written, when an image folder was given. */
-  image: string | null;
-}
-
-/** Lists tasks (open ones by default), writing each image to `imageDir` for the operator to look at. */
-export async function listCaptchaTasks(tasks: CaptchaTaskStore, options: { status?: CaptchaTaskStatus; imageDir?: string; limit?: number } = {}): Promise<CaptchaTaskRow[]> {
-  const docs = await tasks.list({ status: options.status ?? 'open' }, options.limit ?? 100);
-  if (options.imageDir) mkdirSync(options.imageDir, { recursive: true });
-  return docs.map((d) => {
-    let image: string | null = null;
-    if (options.imageDir) {
-      image = join(options.imageDir, `${d._id}.${d.contentType === 'image/png' ? 'png' : d.contentType === 'image/gif' ? 'gif' : 'jpg'}`);
-      writeFileSync(image, Buffer.from(d.imageBase64, 'base64'));
-    }
-    return { id: d._id, status: d.status, kind: d.kind, target: d.target, lookupId: d.lookupId, createdAt: d.createdAt.toISOString(), expiresAt: d.expiresAt.toISOString(), image };
-  });
-}
-
-
+import { answerCaptchaTask, listCaptchaTasks } from '../queues/captcha-handoff.ts';
 
 /** `konveyer captcha list|answer`: the operator's side of the captcha chain. */
 export function registerCaptcha(program: Command): void {
@@ -52,7 +19,7 @@ export function registerCaptcha(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const { openFarm } = await import('./farm.ts');
+      const { openFarm } = await import('../runtime/farm.ts');
       const farm = await openFarm(loadConfigOrExit());
       try {
         const rows = await listCaptchaTasks(farm.storage.captchaTasks, { status: opts.status as CaptchaTaskStatus, imageDir: resolve(opts.images ?? join(farm.config.runDir, 'captcha')) });
@@ -69,7 +36,7 @@ export function registerCaptcha(program: Command): void {
     .argument('<taskId>')
     .argument('<text>', 'the characters on the picture')
     .action(async (taskId: string, text: string) => {
-      const { openFarm } = await import('./farm.ts');
+      const { openFarm } = await import('../runtime/farm.ts');
       const farm = await openFarm(loadConfigOrExit());
       try {
         const res = await answerCaptchaTask(

@@ -1,21 +1,7 @@
 import type { Command } from 'commander';
-import type { Storage } from '../storage/index.ts';
-import { idsTimedByLetters, orderNoLongerAwaited, overdueFromLetters } from '../scheduler/letter-overdue.ts';
+import { listOverdueCases, type CaseOverdueRow } from '../scheduler/case-overdue.ts';
+import { todayMsk } from '../scheduler/epgu-overdue.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { todayMsk } from './epgu.ts';
-
-/** One row of `konveyer cases overdue`. */
-export interface OverdueRow {
-  caseNumber: string | null;
-  court: string | null;
-  expectedEvent: string;
-  expectedDate: string;
-  daysLate: number;
-  rule: string;
-  caseKey: string;
-  /** The delivered letter whose receipt date started this term (issue 17), when one is linked. */
-  letter?: string;
-}
 
 /** `konveyer cases overdue [--court H] [--json]`: cases whose court is late, most days late first. */
 export function registerCases(program: Command): void {
@@ -27,21 +13,10 @@ export function registerCases(program: Command): void {
     .option('--court <host>', 'only this court host')
     .option('--json', 'JSON lines instead of a table')
     .action(async (opts: { court?: string; json?: boolean }) => {
-      const { openFarm } = await import('./farm.ts');
+      const { openFarm } = await import('../runtime/farm.ts');
       const farm = await openFarm(loadConfigOrExit());
       try {
-        const docs = await farm.storage.schedules.listOverdue({ courtHost: opts.court?.trim().toLowerCase() });
-        const rows: OverdueRow[] = docs.map((d) => ({
-          caseNumber: d.caseNumber,
-          court: d.court.host,
-          expectedEvent: d.schedule?.expected?.event ?? '',
-          expectedDate: d.schedule?.expected?.date ?? '',
-          daysLate: d.schedule?.daysLate ?? 0,
-          rule: d.schedule?.expected?.rule ?? '',
-          caseKey: d._id,
-        }));
-        const merged = await withLetterTerms(rows, farm.storage, todayMsk(), opts.court?.trim().toLowerCase());
-        rows.splice(0, rows.length, ...merged);
+        const rows = await listOverdueCases(farm.storage, { today: todayMsk(), courtHost: opts.court?.trim().toLowerCase() });
         process.stdout.write(opts.json ? rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '') : formatOverdue(rows));
       } finally {
         await farm.close();
@@ -68,7 +43,7 @@ export function registerCaseFinality(cases: Command): void {
     .command('finality <caseKey>')
     .description('when a case is final: the entry into force shown on the page or derived by law, with the rule and assumptions')
     .action(async (caseKey: string) => {
-      const { openFarm } = await import('./farm.ts');
+      const { openFarm } = await import('../runtime/farm.ts');
       const farm = await openFarm(loadConfigOrExit());
       try {
         const d = await farm.storage.courtCases.get(caseKey);
@@ -90,30 +65,11 @@ export function registerCaseFinality(cases: Command): void {
 }
 
 /** A plain text table: case number, court, expected event, expected date, days late. */
-export function formatOverdue(rows: OverdueRow[]): string {
+function formatOverdue(rows: CaseOverdueRow[]): string {
   if (rows.length === 0) return 'no overdue cases\n';
   const head = ['case', 'court', 'expected', 'by', 'days late'];
   const body = rows.map((r) => [r.caseNumber ?? r.caseKey, r.court ?? '', r.expectedEvent, r.expectedDate, String(r.daysLate)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return `${[line(head), ...body.map(line)].join('\n')}\n${rows.length} overdue\n`;
-}
-
-/**
- * Cases with a delivered letter linked (issue 17): the court's five working days run from the
- * letter's receipt. Their «order_issued» rows from the filing-date guess give way to the letter's
- * term; a letter's term past `today` with no order yet is a row of its own.
- */
-export async function withLetterTerms(rows: OverdueRow[], storage: Pick<Storage, 'postalItems' | 'courtCases'>, today: string, courtHost?: string): Promise<OverdueRow[]> {
-  const letters = await storage.postalItems.listLinked('court-case');
-  const timed = idsTimedByLetters(letters, 'court-case');
-  const caseOf = (id: string) => storage.courtCases.model.findById(id, { status: 1, caseNumber: 1, court: 1 }).lean<{ _id: string; status: string; caseNumber: string | null; court: { host: string | null } }>();
-  const late = await overdueFromLetters(letters, 'court-case', today, async (d) => orderNoLongerAwaited((await caseOf(d.id))?.status));
-  const out = rows.filter((r) => !(r.expectedEvent === 'order_issued' && timed.has(r.caseKey)));
-  for (const l of late) {
-    const c = await caseOf(l.deadline.id);
-    if (courtHost && c?.court?.host !== courtHost) continue;
-    out.push({ caseNumber: c?.caseNumber ?? null, court: c?.court?.host ?? null, expectedEvent: 'order_issued', expectedDate: l.deadline.due, daysLate: l.daysLate, rule: l.deadline.rule, caseKey: l.deadline.id, letter: l.barcode });
-  }
-  return out.sort((a, b) => b.daysLate - a.daysLate || a.caseKey.localeCompare(b.caseKey));
 }

@@ -1,5 +1,5 @@
 import { submitLookups } from '../queues/submit.ts';
-import type { openFarm } from './farm.ts';
+import type { openFarm } from '../runtime/farm.ts';
 
 /**
  * The demo's EPGU second half: moves the sandbox clock 30 days on (the bailiffs answer in up to

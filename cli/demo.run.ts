@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { sandboxEpguAccountsEnv } from '../sandbox/epgu/epgu-accounts.ts';
 import { runEpguInboxPhase } from './demo-epgu.ts';
 import { buildPostDemoBatch, SANDBOX_POST_ACCOUNT } from './demo-post.ts';
-import { openFarm } from './farm.ts';
-import { waitForShutdown } from './shutdown.ts';
+import { openFarm } from '../runtime/farm.ts';
+import { waitForShutdown } from '../runtime/shutdown.ts';
 
 export interface DemoOptions {
   size: number;

@@ -89,7 +89,7 @@ type EvidenceCtx = {
 /** Opens the farm's storage with the configured blob backend, runs `fn`, closes. */
 async function withEvidence(fn: (ctx: EvidenceCtx) => Promise<void>): Promise<void> {
   const config = loadConfigOrExit();
-  const { openFarm } = await import('./farm.ts');
+  const { openFarm } = await import('../runtime/farm.ts');
   const { MongoEvidenceStore } = await import('../storage/index.ts');
   const { createBlobBackend, backendOptionsFromConfig } = await import('../storage/evidence/backends.ts');
   const farm = await openFarm(config);

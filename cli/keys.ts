@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { API_SCOPES, CLIENT_ID_RE, DEFAULT_CLIENT_ID, type ApiScope } from '../storage/types.ts';
+import { API_SCOPES, type ApiScope } from '../storage/api-keys.types.ts';
+import { CLIENT_ID_RE, DEFAULT_CLIENT_ID } from '../storage/clients.types.ts';
 import { loadConfigOrExit } from './config-file.ts';
 
 /** `konveyer keys create --scopes submit,read --name X [--client billing] | list | revoke <id>`: API keys. */
@@ -53,8 +54,8 @@ export function registerKeys(program: Command): void {
     });
 }
 
-async function withFarm(fn: (farm: Awaited<ReturnType<typeof import('./farm.ts').openFarm>>) => Promise<void>): Promise<void> {
-  const { openFarm } = await import('./farm.ts');
+async function withFarm(fn: (farm: Awaited<ReturnType<typeof import('../runtime/farm.ts').openFarm>>) => Promise<void>): Promise<void> {
+  const { openFarm } = await import('../runtime/farm.ts');
   const farm = await openFarm(loadConfigOrExit());
   try {
     await fn(farm);

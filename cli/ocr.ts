@@ -71,14 +71,14 @@ SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then 
       const { loadConfigOrExit } = await import('./config-file.ts');
       const config = loadConfigOrExit();
       const [{ openFarm }, { startOcrWorker }, { createWebhookNotifier, webhookQueue }, { MongoRobotStore }, { armShutdownWatchdog, waitForShutdown }] = await Promise.all([
-        import('./farm.ts'),
+        import('../runtime/farm.ts'),
         import('../ocr/index.ts'),
         import('../queues/webhook.queue.ts'),
         import('../storage/robots.repo.ts'),
-        import('./shutdown.ts'),
+        import('../runtime/shutdown.ts'),
       ]);
       const farm = await openFarm(config, { role: 'ocr' });
-      void import('../queues/role-health.server.ts').then((h) => h.serveRoleHealth('ocr', farm));
+      void import('../runtime/role-health.server.ts').then((h) => h.serveRoleHealth('ocr', farm));
       const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
       let drained: () => void = () => undefined;
       const drainRequested = new Promise<'drain'>((r) => (drained = () => r('drain')));
@@ -101,7 +101,7 @@ SIGTERM: stop taking jobs, finish active ones within SHUTDOWN_DEADLINE_MS, then 
       await worker.close(farm.config.ops.shutdownDeadlineMs);
       await new Promise<void>((r) => (metricsServer ? metricsServer.close(() => r()) : r()));
       // Bounded: with Redis gone a close would wait for it (issue 13: SIGTERM bounded with Redis gone).
-      const { within } = await import('../robots/pool-shutdown.ts');
+      const { within } = await import('../runtime/shutdown.ts');
       await within(webhooks.close(), 5000, 'webhook queue', farm.log);
       await within(farm.close(), 5000, 'farm services', farm.log);
       // Every job is finished or back on its queue and the tesseract workers terminated.

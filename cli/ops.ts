@@ -1,18 +1,19 @@
+import { userInfo } from 'node:os';
 import type http from 'node:http';
 import type { Command } from 'commander';
 import type { Config } from '../config/index.ts';
 import { loadConfigOrExit } from './config-file.ts';
 
-/** Serves this process's `/metrics` on ROBOT_METRICS_PORT (queues/role-metrics.server.ts). Caller closes it. */
+/** Serves this process's `/metrics` on ROBOT_METRICS_PORT (runtime/role-metrics.server.ts). Caller closes it. */
 export async function serveRobotMetrics(config: Config): Promise<http.Server> {
-  const { serveRoleMetrics } = await import('../queues/role-metrics.server.ts');
+  const { serveRoleMetrics } = await import('../runtime/role-metrics.server.ts');
   const { server } = await serveRoleMetrics({ port: config.ops.robotMetricsPort, host: config.metrics.host, token: config.metrics.token });
   return server;
 }
 
 /** Runs `fn` with an OpsService over the farm's services, then closes them. */
 async function withOps<T>(fn: (ops: import('../api/ops/ops.service.ts').OpsService) => Promise<T>): Promise<T> {
-  const [{ openFarm }, { OpsService }, { MongoRobotStore }] = await Promise.all([import('./farm.ts'), import('../api/ops/ops.service.ts'), import('../storage/robots.repo.ts')]);
+  const [{ openFarm }, { OpsService }, { MongoRobotStore }] = await Promise.all([import('../runtime/farm.ts'), import('../api/ops/ops.service.ts'), import('../storage/robots.repo.ts')]);
   const farm = await openFarm(loadConfigOrExit());
   try {
     const ops = new OpsService({
@@ -89,7 +90,7 @@ export function registerOps(program: Command): void {
       .option('--code <code>', 'every failed lookup with this error code')
       .option('--batch <batchId>', 'every failed lookup of this batch')
       .option('--status <status>', 'failed (default) or needs_human')
-      .action((o: FilterFlags) => guarded(() => withOps(async (ops) => print({ [verb === 'retry' ? 'retried' : 'discarded']: verb === 'retry' ? await ops.retry(filterOf(o)) : await ops.discard(filterOf(o), `cli:${process.env.USER ?? 'ops'}`) }))));
+      .action((o: FilterFlags) => guarded(() => withOps(async (ops) => print({ [verb === 'retry' ? 'retried' : 'discarded']: verb === 'retry' ? await ops.retry(filterOf(o)) : await ops.discard(filterOf(o), `cli:${operatorName()}`) }))));
   }
   cmd
     .command('drain')
@@ -103,4 +104,13 @@ export function registerOps(program: Command): void {
     .command('state')
     .description('queues, robots online, host health and failures as JSON')
     .action(() => guarded(() => withOps(async (ops) => print({ queues: await ops.queues(), robots: await ops.robots(), hosts: await ops.hosts(), failures: await ops.failures() }))));
+}
+
+/** Who runs this command, for the audit of a discard: the OS account (as `captcha answer` records it), `ops` where it has no name. */
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'ops';
+  }
 }

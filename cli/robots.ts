@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
 import { ROBOT_JOB_NAMES, type RobotJobName } from '../queues/names.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { armShutdownWatchdog, stopReason, waitForShutdown } from './shutdown.ts';
+import { armShutdownWatchdog, stopReason, waitForShutdown } from '../runtime/shutdown.ts';
 
 /** `konveyer robots`: a robot pool serving the lookup queues until SIGTERM. */
 export function registerRobots(program: Command): void {
@@ -21,12 +21,12 @@ export function registerRobots(program: Command): void {
       const only = opts.only ? resolveOnly(opts.only) : undefined;
       // Heavy modules (browser, OCR, queues) load only when the command runs: --help stays fast.
       const [{ openFarm }, { startRobotPool }, { createWebhookNotifier, webhookQueue }] = await Promise.all([
-        import('./farm.ts'),
+        import('../runtime/farm.ts'),
         import('../robots/pool.ts'),
         import('../queues/webhook.queue.ts'),
       ]);
       const farm = await openFarm(config, { role: 'robots' });
-      void import('../queues/role-health.server.ts').then((h) => h.serveRoleHealth('robots', farm));
+      void import('../runtime/role-health.server.ts').then((h) => h.serveRoleHealth('robots', farm));
       // Each finished lookup is announced on the webhook queue; `konveyer api` delivers it.
       const webhooks = webhookQueue(farm.redis, farm.config.queue.prefix);
       // Ops (issue 8): heartbeats in `robots`, drain on request, metrics port, shutdown deadline.
@@ -48,7 +48,7 @@ export function registerRobots(program: Command): void {
       const signal = await Promise.race([waitForShutdown(), drainRequested]);
       farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, `robot pool ${stopReason(signal)}: finishing active jobs`);
       // pool.close() bounds each of its steps; the watchdog catches anything else that hangs.
-      const { CLEANUP_BUDGET_MS, within } = await import('../robots/pool-shutdown.ts');
+      const { CLEANUP_BUDGET_MS, within } = await import('../runtime/shutdown.ts');
       armShutdownWatchdog(farm.config.ops.shutdownDeadlineMs + CLEANUP_BUDGET_MS + 15_000, farm.log);
       await pool.close(farm.config.ops.shutdownDeadlineMs);
       // A scraper's keep-alive connection would hold server.close() open.

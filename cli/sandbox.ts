@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parsePositive } from './robots.ts';
-import { waitForShutdown } from './shutdown.ts';
+import { waitForShutdown } from '../runtime/shutdown.ts';
 
 /** `konveyer sandbox`: the replicas of the target sites, until Ctrl-C. */
 export function registerSandbox(program: Command): void {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { within } from '../robots/pool-shutdown.ts';
+import { armShutdownWatchdog, stopReason, within } from '../runtime/shutdown.ts';
 import { loadConfigOrExit } from './config-file.ts';
-import { armShutdownWatchdog, stopReason } from './shutdown.ts';
 
 /**
  * `konveyer scheduler [--once]`: re-checks every tracked court case on its cadence until a final
@@ -15,14 +14,14 @@ export function registerScheduler(program: Command): void {
     .option('--once', 'run one pass, print its report as JSON, exit')
     .action(async (opts: { once?: boolean }) => {
       const [{ openFarm }, { loadProductionCalendar }, scheduler, { submitLookups }, { waitForShutdown }] = await Promise.all([
-        import('./farm.ts'),
+        import('../runtime/farm.ts'),
         import('../core/calendar/index.ts'),
         import('../scheduler/index.ts'),
         import('../queues/submit.ts'),
-        import('./shutdown.ts'),
+        import('../runtime/shutdown.ts'),
       ]);
       const farm = await openFarm(loadConfigOrExit(), { role: 'scheduler' });
-      void import('../queues/role-health.server.ts').then((h) => h.serveRoleHealth('scheduler', farm));
+      void import('../runtime/role-health.server.ts').then((h) => h.serveRoleHealth('scheduler', farm));
       const { config } = farm;
       try {
         const deps = {

@@ -1,8 +1,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfigOrExit, servicesFile, writeServicesFile } from './config-file.ts';
-import { stopReason, waitForShutdown } from './shutdown.ts';
+import { loadConfigOrExit } from './config-file.ts';
+import { servicesFile, writeServicesFile } from '../runtime/services-file.ts';
+import { stopReason, waitForShutdown } from '../runtime/shutdown.ts';
 
 /**
  * `konveyer services`: embedded Redis (AOF on) and MongoDB-wire server for local use, until Ctrl-C.

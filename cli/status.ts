@@ -9,7 +9,7 @@ export function registerStatus(program: Command): void {
     .argument('[id]', 'lookup id')
     .option('--batch <id>', 'only this batch')
     .action(async (id: string | undefined, opts: { batch?: string }) => {
-      const { openFarm } = await import('./farm.ts');
+      const { openFarm } = await import('../runtime/farm.ts');
       const farm = await openFarm(loadConfigOrExit());
       try {
         if (id) {

@@ -63,7 +63,7 @@ export function registerSubmit(program: Command): void {
         );
         requests = [{ type, input, clientKey: opts.clientKey }];
       }
-      const [{ openFarm }, { submitLookups, SubmitRejectedError }, { groupLetterRequests }] = await Promise.all([import('./farm.ts'), import('../queues/submit.ts'), import('../queues/post-tracking.payload.ts')]);
+      const [{ openFarm }, { submitLookups, SubmitRejectedError }, { groupLetterRequests }] = await Promise.all([import('../runtime/farm.ts'), import('../queues/submit.ts'), import('../queues/post-tracking.payload.ts')]);
       const farm = await openFarm(loadConfigOrExit());
       // Letters of a CSV batch go through batch access when there are more than a few (issue 17).
       if (type === 'post.tracking') requests = groupLetterRequests(requests, farm.config.postTracking.batchMin);

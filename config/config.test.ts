@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './index.ts';
+import { envSchema, settings, settingsOf } from './schema.ts';
 
 describe('loadConfig', () => {
   it('gives defaults from an empty environment', () => {
@@ -51,5 +52,23 @@ describe('account lists (EPGU_ACCOUNTS, POST_TRACKING_ACCOUNTS)', () => {
     expect(() => loadConfig({ POST_TRACKING_ACCOUNTS: '[{"id":"main","login":"tracker","password":"secret-pw","totpSecret":"X"}]' })).toThrow(/POST_TRACKING_ACCOUNTS: 0 /);
     expect(() => loadConfig({ POST_TRACKING_ACCOUNTS: '[{"id":"main","login":"tracker","password":"secret-pw","totpSecret":"X"}]' })).not.toThrow(/secret-pw/);
     expect(() => loadConfig({ EPGU_ACCOUNTS: 'not json secret-pw' })).toThrow(/EPGU_ACCOUNTS must be a JSON array of \{id, login, password, totpSecret\?\}/);
+  });
+});
+
+describe('settings (config/schema.ts)', () => {
+  it('reads each variable into one place only, and every variable has a place', () => {
+    const envs = settingsOf(settings).map((s) => s.setting.env);
+    expect(envs.filter((e, i) => envs.indexOf(e) !== i)).toEqual([]);
+    expect(Object.keys(envSchema.shape).sort()).toEqual([...envs].sort());
+  });
+
+  it('puts a variable where the tree says, with the unit the setting names', () => {
+    const c = loadConfig({ RUCAPTCHA_TIMEOUT_SECS: '30', CAPTCHA_TASK_TTL_SECS: '60', CHROMIUM_PATH: '', API_HOST: '10.1.2.3', REDIS_CLUSTER_NODES: 'h:7000', QUEUE_PREFIX: 'farm' });
+    expect(c.captcha.rucaptcha.timeoutMs).toBe(30_000);
+    expect(c.captcha.operator.taskTtlMs).toBe(60_000);
+    expect(c.browser.executablePath).toBeUndefined();
+    // METRICS_HOST unset: the API's address; a cluster prefix gets a hash tag.
+    expect(c.metrics.host).toBe('10.1.2.3');
+    expect(c.queue.prefix).toBe('{farm}');
   });
 });

@@ -8,7 +8,8 @@
 import { BadInputError, describeError, DocumentUnreadableError, type DocumentUnreadableCode } from '../core/errors.ts';
 import { ocrPages } from '../core/metrics.ts';
 import type { HandlerContext, HandlerResult } from '../queues/worker.ts';
-import type { DocumentStore, EvidenceStore } from '../storage/types.ts';
+import type { DocumentStore } from '../storage/documents.types.ts';
+import type { EvidenceStore } from '../storage/evidence.types.ts';
 import { parseDocumentFile, type ParsedDocument } from './document-parse.ts';
 import type { OcrEngine } from './ocr-engine.ts';
 

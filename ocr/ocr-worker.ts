@@ -14,9 +14,12 @@ import { createRedis, watchRedisConnection } from '../queues/redis.ts';
 import { startStuckLookupSweeper } from '../queues/stuck-lookups.ts';
 import { JobRequeuedError, startLookupWorker } from '../queues/worker.ts';
 import type { JobData } from '../queues/payloads.ts';
-import { requeueActive, STEP_MS, trackActiveJobs, within } from '../robots/pool-shutdown.ts';
-import { RobotHeartbeat } from '../robots/runtime/heartbeat.ts';
-import type { DocumentStore, EvidenceStore, LookupDoc, LookupStore, RobotHeartbeatStore } from '../storage/types.ts';
+import { requeueActive, STEP_MS, trackActiveJobs, within } from '../runtime/shutdown.ts';
+import { RobotHeartbeat } from '../runtime/heartbeat.ts';
+import type { DocumentStore } from '../storage/documents.types.ts';
+import type { EvidenceStore } from '../storage/evidence.types.ts';
+import type { LookupDoc, LookupStore } from '../storage/lookups.types.ts';
+import type { RobotHeartbeatStore } from '../storage/robots.types.ts';
 import { runOcrDocument } from './ocr-document.job.ts';
 import { createOcrEngine, type OcrEngine, type OcrEngineStats } from './ocr-engine.ts';
 

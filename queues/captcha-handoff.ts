@@ -1,13 +1,16 @@
 /**
- * The operator's answer to a parked captcha or second-factor task: shared by `konveyer captcha
- * answer` and the ops dashboard. Records the answer and puts the parked lookup back on its queue,
+ * The operator's side of a parked captcha or second-factor task: the list (`konveyer captcha list`)
+ * and the answer, shared by `konveyer captcha answer` and the ops dashboard. Records the answer and puts the parked lookup back on its queue,
  * where the robot restores the site session and sends the code.
  */
 import type { Queue } from 'bullmq';
 import { lookupJobOptions, type JobOptionsConfig } from './job-options.ts';
 import { isJobName, type JobName } from './names.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import type { CaptchaTaskDoc, CaptchaTaskStore, LookupStore } from '../storage/types.ts';
+import { join } from 'node:path';
+import type { CaptchaTaskDoc, CaptchaTaskStatus, CaptchaTaskStore } from '../storage/captcha-tasks.types.ts';
+import type { LookupStore } from '../storage/lookups.types.ts';
 
 /** What the operator functions need: the tasks, the lookups, and the queues to resume into. */
 export interface CaptchaOperatorDeps {
@@ -63,4 +66,31 @@ export async function answerCaptchaTask(
     await queue.add(task.jobName, { lookupId: lookup._id, input: lookup.input } as never, lookupJobOptions(lookup._id, deps.jobOptions));
   }
   return { task, resumed: true, note: null };
+}
+
+/** One row of `konveyer captcha list`. */
+export interface CaptchaTaskRow {
+  id: string;
+  status: CaptchaTaskStatus;
+  kind: string;
+  target: string | null;
+  lookupId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  /** Where the image was written, when an image folder was given. */
+  image: string | null;
+}
+
+/** Lists tasks (open ones by default), writing each image to `imageDir` for the operator to look at. */
+export async function listCaptchaTasks(tasks: CaptchaTaskStore, options: { status?: CaptchaTaskStatus; imageDir?: string; limit?: number } = {}): Promise<CaptchaTaskRow[]> {
+  const docs = await tasks.list({ status: options.status ?? 'open' }, options.limit ?? 100);
+  if (options.imageDir) mkdirSync(options.imageDir, { recursive: true });
+  return docs.map((d) => {
+    let image: string | null = null;
+    if (options.imageDir) {
+      image = join(options.imageDir, `${d._id}.${d.contentType === 'image/png' ? 'png' : d.contentType === 'image/gif' ? 'gif' : 'jpg'}`);
+      writeFileSync(image, Buffer.from(d.imageBase64, 'base64'));
+    }
+    return { id: d._id, status: d.status, kind: d.kind, target: d.target, lookupId: d.lookupId, createdAt: d.createdAt.toISOString(), expiresAt: d.expiresAt.toISOString(), image };
+  });
 }

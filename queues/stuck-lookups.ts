@@ -11,14 +11,15 @@
  * write the same verdict when run twice or by two processes at once (idempotent without locks, so
  * right on MongoDB 7 and on FerretDB whose conditional updates are not atomic).
  */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isConnectionError } from '../core/connection-state.ts';
 import { JobLostError, StalledError, describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
-import type { LookupDoc, LookupError, LookupStore } from '../storage/types.ts';
+import type { LookupDoc, LookupError, LookupStore } from '../storage/lookups.types.ts';
 import { lookupJobOptions, type JobOptionsConfig } from './job-options.ts';
 import type { JobName } from './names.ts';
+import { createQueueCache } from './queue-cache.ts';
 import type { JobData } from './payloads.ts';
 
 /** BullMQ's own reason for a job failed by the stalled-job checker. */
@@ -155,12 +156,8 @@ export interface StuckLookupSweeperOptions<N extends JobName> extends Omit<Recon
 export function startStuckLookupSweeper<N extends JobName>(options: StuckLookupSweeperOptions<N>): { stop: () => Promise<void> } {
   const { connection, prefix, everySecs, olderThanMs, limit, jobOptions, ...deps } = options;
   const cursor: OrphanCursor = new Map();
-  const queues = new Map<N, Queue>();
-  const queueFor = (name: N): Queue => {
-    let queue = queues.get(name);
-    if (!queue) queues.set(name, (queue = new Queue(name, { connection, prefix })));
-    return queue;
-  };
+  const queues = createQueueCache<N>({ connection, prefix });
+  const queueFor = queues.queueFor;
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
     sweeping ??= reconcileStuckLookups({ ...deps, queueFor }, { olderThanMs, limit })
@@ -175,7 +172,7 @@ export function startStuckLookupSweeper<N extends JobName>(options: StuckLookupS
     async stop() {
       if (timer) clearInterval(timer);
       await sweeping;
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await queues.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { BadInputError, KonveyerError } from '../core/errors.ts';
-import { DEFAULT_CLIENT_ID, type LookupDoc, type LookupStore } from '../storage/types.ts';
+import { DEFAULT_CLIENT_ID } from '../storage/clients.types.ts';
+import type { LookupDoc, LookupStore } from '../storage/lookups.types.ts';
 import { lookupJobOptions, type JobOptionsConfig } from './job-options.ts';
 import { isJobName, JOB_NAMES, type JobName } from './names.ts';
 import { describeIssues, INPUT_SCHEMAS, type JobData } from './payloads.ts';

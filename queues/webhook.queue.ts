@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DEFAULT_CLIENT_ID, type LookupDoc, type WebhookEvent } from '../storage/types.ts';
+import { DEFAULT_CLIENT_ID } from '../storage/clients.types.ts';
+import type { LookupDoc } from '../storage/lookups.types.ts';
+import type { WebhookEvent } from '../storage/webhooks.types.ts';
 
 /** The webhook queue: fan-out of finished lookups to webhooks, then one job per delivery. */
 export const WEBHOOK_QUEUE = 'webhook.deliver';

@@ -1,7 +1,9 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../core/logger.ts';
-import { DEFAULT_CLIENT_ID, type LookupStore, type WebhookStore } from '../storage/types.ts';
+import { DEFAULT_CLIENT_ID } from '../storage/clients.types.ts';
+import type { LookupStore } from '../storage/lookups.types.ts';
+import type { WebhookStore } from '../storage/webhooks.types.ts';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { resolveWebhookTarget, type WebhookTarget } from './webhook-target.ts';
 import { deliveryJobOptions, signWebhook, WEBHOOK_QUEUE, webhookPayload, webhookQueue, type WebhookJobData } from './webhook.queue.ts';

@@ -4,7 +4,7 @@ import { isConnectionError } from '../core/connection-state.ts';
 import { describeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { lookupAttempts, lookupDuration } from '../core/metrics.ts';
-import type { LookupDoc, LookupStore } from '../storage/types.ts';
+import type { LookupDoc, LookupStore } from '../storage/lookups.types.ts';
 import type { JobName } from './names.ts';
 import { decideOutcome } from './outcome.ts';
 import { STALLED_REASON, finaliseOpenLookup, stuckLookupError } from './stuck-lookups.ts';

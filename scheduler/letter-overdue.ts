@@ -5,7 +5,7 @@
  * `konveyer epgu overdue` merge these rows into theirs. Pure apart from the lookups it is given.
  */
 import type { LetterDeadline } from '../core/postal-deadlines.ts';
-import type { PostalItemDoc } from '../storage/types.ts';
+import type { PostalItemDoc } from '../storage/postal-items.types.ts';
 
 /** Court case statuses after which an order is no longer awaited. */
 const ORDER_DONE = new Set(['order_issued', 'in_force', 'refused', 'returned', 'cancelled', 'decided']);

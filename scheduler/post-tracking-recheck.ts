@@ -9,7 +9,8 @@
 import type { Logger } from '../core/logger.ts';
 import type { SubmitRequest, SubmitResult } from '../queues/submit.ts';
 import { POST_TRACKING_MAX_BATCH } from '../queues/post-tracking.payload.ts';
-import { FINAL_LOOKUP_STATUSES, type LookupStore, type PostalItemStore } from '../storage/types.ts';
+import { FINAL_LOOKUP_STATUSES, type LookupStore } from '../storage/lookups.types.ts';
+import type { PostalItemStore } from '../storage/postal-items.types.ts';
 
 export interface PostTrackingRecheckDeps {
   items: PostalItemStore;

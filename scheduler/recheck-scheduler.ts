@@ -12,7 +12,7 @@ import type { ProductionCalendar } from '../core/calendar/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { courtCaseInputSchema } from '../queues/court-case.payload.ts';
 import type { SubmitRequest, SubmitResult } from '../queues/submit.ts';
-import type { CaseScheduleState, ScheduleStore, ScheduleWrite, TrackedCase } from '../storage/types.ts';
+import type { CaseScheduleState, ScheduleStore, ScheduleWrite, TrackedCase } from '../storage/schedule.types.ts';
 import { computeCaseDeadlines, FINAL_CASE_STATUSES, localDate, type CaseDeadlines } from './case-schedule.ts';
 
 /** Cadence of re-checks. */

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { apiKeyModel, type ApiKeyModel } from './models/api-key.model.ts';
-import { CLIENT_ID_RE, DEFAULT_CLIENT_ID, type ApiKeyDoc, type ApiKeyStore, type ApiScope } from './types.ts';
+import { CLIENT_ID_RE, DEFAULT_CLIENT_ID } from './clients.types.ts';
+import type { ApiKeyDoc, ApiKeyStore, ApiScope } from './api-keys.types.ts';
 
 /** Hex SHA-256 of an API token: what is stored and looked up. */
 export const hashApiToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { KeyLock, type Locker } from './key-lock.ts';
 import { captchaTaskModel, type CaptchaTaskDoc, type CaptchaTaskModel, type CaptchaTaskStatus } from './models/captcha-task.model.ts';
-import type { CaptchaTaskStore, NewCaptchaTask } from './types.ts';
+import type { CaptchaTaskStore, NewCaptchaTask } from './captcha-tasks.types.ts';
 
 /** Thrown by `answer` for a task that is not open (already answered, expired, or unknown). */
 export class CaptchaTaskStateError extends Error {

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { idempotencyKeyOf } from './lookups.repo.ts';
 import { addClientToRecords, isRecordCollection } from './read-models.repo.ts';
-import { DEFAULT_CLIENT_ID } from './types.ts';
+import { DEFAULT_CLIENT_ID } from './clients.types.ts';
 
 /** What one run of the clients migration changed (all zeros on a database already migrated). */
 export interface ClientsMigrationReport {

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { CaseEvent, CourtCaseRecord } from '../core/records.ts';
 import { COURT_CASE_SCHEMA_VERSION, courtCaseModel, type CourtCaseDoc, type CourtCaseModel } from './models/court-case.model.ts';
 import { KeyLock, type Locker } from './key-lock.ts';
-import type { CaseSaveResult, CourtCaseStore, HistoryChange, SourceRef } from './types.ts';
+import type { CaseSaveResult, CourtCaseStore, HistoryChange, SourceRef } from './court-cases.types.ts';
 
 /** Natural key of a court case: the court (code, else host) plus the most stable id the card gives. */
 export function courtCaseKey(record: Pick<CourtCaseRecord, 'court' | 'caseId' | 'uid' | 'caseNumber'>): string {

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { DOCUMENT_SCHEMA_VERSION, documentModel, type DocumentModel } from './models/document.model.ts';
-import type { DocumentDoc, DocumentFields, DocumentStatus, DocumentStore, NewDocument } from './types.ts';
+import type { DocumentDoc, DocumentFields, DocumentStatus, DocumentStore, NewDocument } from './documents.types.ts';
 
 /** MongoDB implementation of DocumentStore (`documents`): insert by natural key, OCR results later. */
 export class MongoDocumentStore implements DocumentStore {

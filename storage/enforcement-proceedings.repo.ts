@@ -9,7 +9,8 @@ import {
   type EnforcementProceedingModel,
   type ProceedingHistoryEntry,
 } from './models/enforcement-proceeding.model.ts';
-import type { EnforcementProceedingStore, ProceedingSaveResult, SourceRef } from './types.ts';
+import type { EnforcementProceedingStore, ProceedingSaveResult } from './enforcement-proceedings.types.ts';
+import type { SourceRef } from './court-cases.types.ts';
 
 const MAX_CONFLICT_RETRIES = 8;
 

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { EPGU_REQUEST_SCHEMA_VERSION, epguRequestModel, type EpguRequestModel } from './models/epgu-request.model.ts';
-import type { EpguRequestDoc, EpguRequestStatus, EpguRequestStore } from './types.ts';
+import type { EpguRequestDoc, EpguRequestStatus, EpguRequestStore } from './epgu-requests.types.ts';
 
 /** Status order: a later portal report never moves a request back (a stale list page, a replay). */
 const RANK: Record<EpguRequestStatus, number> = { prepared: 0, submitting: 1, sent: 2, registered: 3, decided: 4, answered: 5 };

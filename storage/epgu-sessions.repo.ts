@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { epguSessionModel, type EpguSessionModel } from './models/epgu-session.model.ts';
-import type { EpguSessionDoc, EpguSessionStore } from './types.ts';
+import type { EpguSessionDoc, EpguSessionStore } from './epgu-sessions.types.ts';
 
 /** MongoDB implementation of EpguSessionStore (`epgu_sessions`): stores only sealed cookies. */
 export class MongoEpguSessionStore implements EpguSessionStore {

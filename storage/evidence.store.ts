@@ -6,7 +6,7 @@ import { evidenceManifestModel, type EvidenceManifest } from './evidence/manifes
 import { processHeadModel, sealRecordModel, SealLog, type ProcessHead, type SealRecord } from './evidence/seal-log.ts';
 import { manifestMessage, signMessage, type EvidenceKeyring } from './evidence/signing.ts';
 import { evidenceBlobModel, evidenceModel, type EvidenceBlob } from './models/evidence.model.ts';
-import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from './types.ts';
+import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from './evidence.types.ts';
 
 export const sha256Hex = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 

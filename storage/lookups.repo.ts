@@ -1,7 +1,8 @@
 import type { Connection } from 'mongoose';
 import { lookupModel, type LookupModel } from './models/lookup.model.ts';
 import { addClientToRecords, isRecordCollection } from './read-models.repo.ts';
-import { DEFAULT_CLIENT_ID, type LookupDoc, type LookupError, type LookupStatus, type LookupStore, type NewLookup } from './types.ts';
+import { DEFAULT_CLIENT_ID } from './clients.types.ts';
+import type { LookupDoc, LookupError, LookupStatus, LookupStore, NewLookup } from './lookups.types.ts';
 
 const ALL_STATUSES: LookupStatus[] = ['queued', 'running', 'succeeded', 'not_found', 'failed', 'needs_human'];
 

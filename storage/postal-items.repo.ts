@@ -3,7 +3,8 @@ import type { LetterDeadline, LetterLink } from '../core/postal-deadlines.ts';
 import { isFinalPostalState, type PostalItemRecord } from '../core/postal-records.ts';
 import { KeyLock, type Locker } from './key-lock.ts';
 import { POSTAL_ITEM_SCHEMA_VERSION, postalItemModel, type PostalHistoryEntry, type PostalItemDoc, type PostalItemModel } from './models/postal-item.model.ts';
-import type { PostalItemSaveOptions, PostalItemSaveResult, PostalItemStore, SourceRef } from './types.ts';
+import type { PostalItemSaveOptions, PostalItemSaveResult, PostalItemStore } from './postal-items.types.ts';
+import type { SourceRef } from './court-cases.types.ts';
 
 const MAX_CONFLICT_RETRIES = 8;
 const BULK_CHUNK = 50;

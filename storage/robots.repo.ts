@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { robotModel, type RobotModel } from './models/robot.model.ts';
-import type { RobotBeat, RobotHeartbeatStore } from './types.ts';
+import type { RobotBeat, RobotHeartbeatStore } from './robots.types.ts';
 
 /** Robots not seen for this long are deleted when the list is read (no TTL indexes on FerretDB 1.x). */
 const PRUNE_AFTER_MS = 24 * 3600_000;

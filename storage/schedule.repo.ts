@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { courtCaseModel, type CourtCaseModel } from './models/court-case.model.ts';
-import type { ScheduleStore, ScheduleWrite, TrackedCase } from './types.ts';
+import type { ScheduleStore, ScheduleWrite, TrackedCase } from './schedule.types.ts';
 
 /** Fields the scheduler reads: identity, state, events, and the schedule itself. */
 const TRACKED_FIELDS = {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { apiKeyModel, type ApiKeyModel } from './models/api-key.model.ts';
 import { uiSessionModel, type UiRealm, type UiSessionDoc, type UiSessionModel } from './models/ui-session.model.ts';
-import type { ApiKeyDoc } from './types.ts';
+import type { ApiKeyDoc } from './api-keys.types.ts';
 
 export type { UiRealm, UiSessionDoc } from './models/ui-session.model.ts';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import { webhookDeliveryModel, webhookModel } from './models/webhook.model.ts';
-import { DEFAULT_CLIENT_ID, type WebhookDeliveryDoc, type WebhookDeliveryStatus, type WebhookDoc, type WebhookEvent, type WebhookStore } from './types.ts';
+import { DEFAULT_CLIENT_ID } from './clients.types.ts';
+import type { WebhookDeliveryDoc, WebhookDeliveryStatus, WebhookDoc, WebhookEvent, WebhookStore } from './webhooks.types.ts';
 
 /** MongoDB implementation of WebhookStore (`webhooks` + `webhook_deliveries`). */
 export class MongoWebhookStore implements WebhookStore {

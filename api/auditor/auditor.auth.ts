@@ -1,6 +1,6 @@
 import type { FastifyContextConfig, FastifyRequest } from 'fastify';
 import type { MongoAuditLog } from '../../storage/audit-log.repo.ts';
-import type { ApiKeyDoc } from '../../storage/types.ts';
+import type { ApiKeyDoc } from '../../storage/api-keys.types.ts';
 import type { RefusalHandler } from '../auth.ts';
 
 /** The auditor behind a request (the `audit` key the auth hook let in). */

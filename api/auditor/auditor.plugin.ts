@@ -7,7 +7,8 @@ import { searchLookups, type AuditScopeSource, type LookupSearch } from '../../s
 import { verifyJob } from '../../storage/evidence/verify.ts';
 import type { CourtCaseDoc } from '../../storage/models/court-case.model.ts';
 import type { UiSessionStore } from '../../storage/ui-sessions.repo.ts';
-import type { ApiKeyStore, LookupDoc } from '../../storage/types.ts';
+import type { ApiKeyStore } from '../../storage/api-keys.types.ts';
+import type { LookupDoc } from '../../storage/lookups.types.ts';
 import { installAuth, type AuthOptions } from '../auth.ts';
 import { endUiSession, isSameOrigin, startUiSession, withCsrfFields } from '../ui-session.ts';
 import { actorOf, auditorOf, auditRouteConfig, type Auditor } from './auditor.auth.ts';

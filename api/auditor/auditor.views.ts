@@ -3,7 +3,8 @@ import type { EvidenceManifest } from '../../storage/evidence/manifest.model.ts'
 import { INFO_FINDINGS, type JobVerification } from '../../storage/evidence/verify-job.ts';
 import type { LookupSearch } from '../../storage/evidence/scope.ts';
 import type { AuditLogEntry } from '../../storage/audit-log.repo.ts';
-import type { EvidenceItem, LookupDoc } from '../../storage/types.ts';
+import type { EvidenceItem } from '../../storage/evidence.types.ts';
+import type { LookupDoc } from '../../storage/lookups.types.ts';
 
 /** HTML-escapes text for element content and quoted attributes. */
 export const esc = (v: unknown): string =>

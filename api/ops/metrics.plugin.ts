@@ -14,7 +14,7 @@ import {
   queuePaused,
   robotsOnline,
 } from '../../core/metrics.ts';
-import type { LookupStore } from '../../storage/types.ts';
+import type { LookupStore } from '../../storage/lookups.types.ts';
 import { sha256Hex } from '../auth.ts';
 import type { OpsService } from './ops.service.ts';
 

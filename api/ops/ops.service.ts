@@ -2,10 +2,12 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { lookupJobOptions, type JobOptionsConfig } from '../../queues/job-options.ts';
 import { JOB_NAMES, isJobName, type JobName } from '../../queues/names.ts';
-import { CircuitBreaker, healthKey, type CircuitState } from '../../robots/runtime/circuit-breaker.ts';
-import { drainKeys } from '../../robots/runtime/heartbeat.ts';
-import { Politeness, type HostLimit } from '../../robots/runtime/politeness.ts';
-import type { CaptchaTaskStore, LookupDoc, LookupStatus, LookupStore, RobotBeat, RobotHeartbeatStore } from '../../storage/types.ts';
+import { CircuitBreaker, healthKey, type CircuitState } from '../../runtime/circuit-breaker.ts';
+import { drainKeys } from '../../runtime/heartbeat.ts';
+import { Politeness, type HostLimit } from '../../runtime/politeness.ts';
+import type { CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
+import type { LookupDoc, LookupStatus, LookupStore } from '../../storage/lookups.types.ts';
+import type { RobotBeat, RobotHeartbeatStore } from '../../storage/robots.types.ts';
 
 /** What the ops functions need; shared by the dashboard (api/ops) and `konveyer ops`. Borrowed, never closed here. */
 export interface OpsDeps {

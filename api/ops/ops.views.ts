@@ -1,4 +1,5 @@
-import type { CaptchaTaskDoc, RobotBeat } from '../../storage/types.ts';
+import type { CaptchaTaskDoc } from '../../storage/captcha-tasks.types.ts';
+import type { RobotBeat } from '../../storage/robots.types.ts';
 import type { HostHealth, OpsService } from './ops.service.ts';
 
 /** HTML-escapes text for element content and attribute values. */

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IdempotencyConflictError, submitValidated, validateSubmitRequests, type SubmitResult, type ValidRequest } from '../../queues/submit.ts';
-import type { LookupDoc } from '../../storage/types.ts';
+import type { LookupDoc } from '../../storage/lookups.types.ts';
 import { readCsvBatch, readJsonBatch, type BatchIntake } from '../batch-intake.ts';
 import { clientViewOf, isVisibleTo, restrictionFor } from '../client-scope.ts';
 import { submitDepsOf, type ApiServerDeps } from '../context.ts';

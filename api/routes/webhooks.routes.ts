@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { checkWebhookUrl } from '../../queues/webhook-target.ts';
-import { WEBHOOK_EVENTS, type WebhookDoc, type WebhookEvent } from '../../storage/types.ts';
+import { WEBHOOK_EVENTS, type WebhookDoc, type WebhookEvent } from '../../storage/webhooks.types.ts';
 import { clientViewOf, isVisibleTo } from '../client-scope.ts';
 import type { ApiServerDeps } from '../context.ts';
 import { ApiError } from '../errors.ts';

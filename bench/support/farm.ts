@@ -11,7 +11,7 @@ import { createRedis } from '../../queues/redis.ts';
 import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
 import { startServices, type EmbeddedServices } from '../../storage/embedded/index.ts';
 import { openStorage, type Storage } from '../../storage/index.ts';
-import type { LookupStatus } from '../../storage/types.ts';
+import type { LookupStatus } from '../../storage/lookups.types.ts';
 import { REPO_ROOT, spawnChild, type Child } from './child.ts';
 
 /**

@@ -10,7 +10,7 @@ import { CaptchaWrongError, NeedsHumanError } from '../../core/errors.ts';
 import { classifyMsudrfPage } from '../../parsers/index.ts';
 import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts';
-import type { Politeness } from '../runtime/politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 
 /** kcaptcha's default alphabet (the sites do not change it): no 0/o, 1/l look-alikes. */
 export const KCAPTCHA_ALPHABET = '23456789abcdegikpqsvxyz';

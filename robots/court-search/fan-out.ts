@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import { courtPortalOf } from '../../core/identifiers.ts';
 import { courtCaseInputSchema } from '../../queues/court-case.payload.ts';
 import { lookupJobOptions, type JobOptionsConfig } from '../../queues/job-options.ts';
-import type { LookupStore } from '../../storage/types.ts';
+import type { LookupStore } from '../../storage/lookups.types.ts';
 import type { FoundCase } from '../court-sudrf/search.flow.ts';
 
 export interface FanOutResult {

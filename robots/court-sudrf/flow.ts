@@ -13,7 +13,7 @@ import {
   withListedEffectiveAt,
 } from '../../parsers/index.ts';
 import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
-import type { CaseSaveResult, CourtCaseStore } from '../../storage/types.ts';
+import type { CaseSaveResult, CourtCaseStore } from '../../storage/court-cases.types.ts';
 import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { CaptchaToken, CaptchaTokenCache } from '../runtime/captcha-tokens.ts';
 import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';

@@ -10,7 +10,10 @@ import { loadProductionCalendar } from '../../core/calendar/index.ts';
 import { parseEncryptionKey } from '../../core/crypto.ts';
 import { JOB_NAMES, type JobName } from '../../queues/names.ts';
 import { submitLookups } from '../../queues/submit.ts';
-import type { DocumentStore, EpguRequestStore, EpguSessionStore, LookupStore } from '../../storage/types.ts';
+import type { DocumentStore } from '../../storage/documents.types.ts';
+import type { EpguRequestStore } from '../../storage/epgu-requests.types.ts';
+import type { EpguSessionStore } from '../../storage/epgu-sessions.types.ts';
+import type { LookupStore } from '../../storage/lookups.types.ts';
 import type { EpguRobotServices } from '../runtime/robot-services.ts';
 
 /**

@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { AuthRequiredError, LayoutDriftError, NeedsHumanError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import { totp } from '../../core/totp.ts';
-import type { CaptchaTaskStore } from '../../storage/types.ts';
+import type { CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
 import type { BrowserPageFetcher } from '../runtime/page-fetcher.ts';
 import type { EpguRobotServices } from '../runtime/robot-services.ts';
 import type { TargetRouter } from '../runtime/targets.ts';

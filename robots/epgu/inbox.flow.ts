@@ -12,7 +12,7 @@ import { AuthRequiredError, errorCodeOf, LayoutDriftError } from '../../core/err
 import type { Logger } from '../../core/logger.ts';
 import type { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
 import type { HttpResponse, HttpSession } from '../runtime/http-client.ts';
-import type { Politeness } from '../runtime/politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 import type { EpguRobotServices } from '../runtime/robot-services.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { PATHS, PORTAL_HOST } from './epgu-urls.ts';

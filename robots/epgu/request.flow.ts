@@ -8,7 +8,7 @@
 import { load } from 'cheerio';
 import { BadInputError, LayoutDriftError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { EpguRequestDoc } from '../../storage/types.ts';
+import type { EpguRequestDoc } from '../../storage/epgu-requests.types.ts';
 import type { BrowserPageFetcher } from '../runtime/page-fetcher.ts';
 import type { EpguRobotServices } from '../runtime/robot-services.ts';
 import type { TargetRouter } from '../runtime/targets.ts';

@@ -15,7 +15,7 @@ import type { LetterDeadline, LetterLink } from '../../core/postal-deadlines.ts'
 import type { PostalItemRecord, PostTrackingAnswer } from '../../core/postal-records.ts';
 import { parsePostTracking, POST_TRACKING_PARSER } from '../../parsers/post-tracking/index.ts';
 import type { PostTrackingItemInput } from '../../queues/post-tracking.payload.ts';
-import type { PostalItemStore } from '../../storage/types.ts';
+import type { PostalItemStore } from '../../storage/postal-items.types.ts';
 import type { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
 import type { FetchedPage } from '../runtime/page-fetcher.ts';
 import { parseWithEvidence } from '../runtime/page-errors.ts';

@@ -12,7 +12,7 @@ import * as soap from 'soap';
 import { KonveyerError } from '../../core/errors.ts';
 import type { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
 import type { HttpClient, HttpResponse } from '../runtime/http-client.ts';
-import type { Politeness } from '../runtime/politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 
 export const TRACKING_HOST = 'tracking.russianpost.ru';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BrowserPool, PlaywrightPlugin } from '@crawlee/browser-pool';
 import { chromium, type Page } from 'playwright';
 import type { Logger } from '../../core/logger.ts';
-import { descendantsOf } from './heartbeat.ts';
+import { descendantsOf } from '../../runtime/heartbeat.ts';
 import type { EgressPool, EgressSession } from './egress/egress-pool.ts';
 import { NetworkError } from '../../core/errors.ts';
 import { redactProxy } from './http-client.ts';

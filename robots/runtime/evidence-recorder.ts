@@ -1,4 +1,4 @@
-import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from '../../storage/types.ts';
+import type { ChainHead, EvidenceItem, EvidenceItemInput, EvidenceStore } from '../../storage/evidence.types.ts';
 
 /**
  * Captures a job's evidence in order. Every step a robot takes is recorded here: the raw HTTP

@@ -2,7 +2,7 @@ import type { Page } from 'playwright';
 import { decodeHtml } from '../../parsers/index.ts';
 import { statusError, type HttpSession } from './http-client.ts';
 import type { EvidenceRecorder } from './evidence-recorder.ts';
-import type { Politeness } from './politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from './targets.ts';
 
 /** A page as a robot step sees it, with the id of the evidence that proves it. */

@@ -3,11 +3,15 @@ import type { CaptchaTokenCache } from './captcha-tokens.ts';
 import type { HttpClient } from './http-client.ts';
 import type { RobotBrowserPool } from './browser-pool.ts';
 import type { BrowserFetcherOptions } from './page-fetcher.ts';
-import type { Politeness } from './politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from './targets.ts';
-import type { CourtCaseStore, EvidenceStore } from '../../storage/types.ts';
-import type { CaptchaTaskStore, EnforcementProceedingStore } from '../../storage/types.ts';
-import type { DocumentStore, EpguRequestStore, EpguSessionStore } from '../../storage/types.ts';
+import type { CourtCaseStore } from '../../storage/court-cases.types.ts';
+import type { EvidenceStore } from '../../storage/evidence.types.ts';
+import type { CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
+import type { EnforcementProceedingStore } from '../../storage/enforcement-proceedings.types.ts';
+import type { DocumentStore } from '../../storage/documents.types.ts';
+import type { EpguRequestStore } from '../../storage/epgu-requests.types.ts';
+import type { EpguSessionStore } from '../../storage/epgu-sessions.types.ts';
 import type { ProductionCalendar } from '../../core/calendar/index.ts';
 
 /**
@@ -62,7 +66,7 @@ export interface EpguRobotServices {
 
 /** What `post.tracking` uses (issue 17): SOAP clients, the farm-wide daily quota, accounts (credentials stay in the process). */
 export interface PostTrackingRobotServices {
-  items: import('../../storage/types.ts').PostalItemStore;
+  items: import('../../storage/postal-items.types.ts').PostalItemStore;
   clients: import('../post-tracking/soap-clients.ts').TrackingSoapClients;
   quota: import('../post-tracking/daily-quota.ts').DailyQuota;
   accounts: ReadonlyArray<{ id: string; login: string; password: string }>;

@@ -11,7 +11,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createApiServer } from '../../api/server.ts';
-import { openFarm, type Farm } from '../../cli/farm.ts';
+import { openFarm, type Farm } from '../../runtime/farm.ts';
 import { loadConfig } from '../../config/index.ts';
 import { repoRoot, startRedis, startServices, type EmbeddedRedis, type EmbeddedServices } from '../../storage/embedded/index.ts';
 import { auditFarm, type FarmAudit } from '../lib/audit.ts';

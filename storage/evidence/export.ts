@@ -4,7 +4,8 @@ import type { Readable } from 'node:stream';
 import yazl from 'yazl';
 import type { MongoEvidenceStore } from '../evidence.store.ts';
 import { manifestMessage, publicPemOf } from './signing.ts';
-import type { EvidenceItem, LookupDoc } from '../types.ts';
+import type { EvidenceItem } from '../evidence.types.ts';
+import type { LookupDoc } from '../lookups.types.ts';
 import { jobsOfScope, type AuditScope, type AuditScopeSource } from './scope.ts';
 
 const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'application/json': 'json' };

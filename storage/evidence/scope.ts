@@ -1,6 +1,6 @@
 import type { Model } from 'mongoose';
 import type { CourtCaseDoc } from '../models/court-case.model.ts';
-import type { LookupDoc } from '../types.ts';
+import type { LookupDoc } from '../lookups.types.ts';
 
 /** The collections the auditor's searches and exports read (a subset of `Storage`). */
 export interface AuditScopeSource {

@@ -1,5 +1,5 @@
 import { evidenceLinkHash, manifestHashOf, sha256Hex, type MongoEvidenceStore } from '../evidence.store.ts';
-import type { EvidenceItem } from '../types.ts';
+import type { EvidenceItem } from '../evidence.types.ts';
 import type { EvidenceManifest } from './manifest.model.ts';
 import { sealRecordMessage, sha256OfBytes, type SealRecord } from './seal-log.ts';
 import { checkSignature, manifestMessage } from './signing.ts';

@@ -1,5 +1,5 @@
 import type { MongoEvidenceStore } from '../evidence.store.ts';
-import type { EvidenceItem } from '../types.ts';
+import type { EvidenceItem } from '../evidence.types.ts';
 import type { EvidenceManifest } from './manifest.model.ts';
 import { processHeadMessage, sealRecordMessage, sha256OfBytes, type ProcessHead, type SealRecord } from './seal-log.ts';
 import { checkSignature } from './signing.ts';

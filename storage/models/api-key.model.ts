@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ApiKeyDoc } from '../types.ts';
+import type { ApiKeyDoc } from '../api-keys.types.ts';
 
 /** `api_keys`: one document per API key; the token is stored only as its SHA-256 (`hash`, unique). */
 export const apiKeySchema = new Schema<ApiKeyDoc>(

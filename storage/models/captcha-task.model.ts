@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { CaptchaTaskDoc } from '../types.ts';
+import type { CaptchaTaskDoc } from '../captcha-tasks.types.ts';
 
-export type { CaptchaTaskDoc, CaptchaTaskSession, CaptchaTaskStatus } from '../types.ts';
+export type { CaptchaTaskDoc, CaptchaTaskSession, CaptchaTaskStatus } from '../captcha-tasks.types.ts';
 
 export const captchaTaskSchema = new Schema<CaptchaTaskDoc>(
   {

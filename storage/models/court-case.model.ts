@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { CourtCaseRecord } from '../../core/records.ts';
-import type { CaseScheduleState, HistoryChange, SourceRef } from '../types.ts';
+import type { CaseScheduleState } from '../schedule.types.ts';
+import type { HistoryChange, SourceRef } from '../court-cases.types.ts';
 
 /** One entry of a case's history: when a check saw something change, and what. */
 export interface CaseHistoryEntry {

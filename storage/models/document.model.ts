@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { DocumentDoc } from '../types.ts';
+import type { DocumentDoc } from '../documents.types.ts';
 
-export type { DocumentDoc, DocumentFields, DocumentStatus } from '../types.ts';
+export type { DocumentDoc, DocumentFields, DocumentStatus } from '../documents.types.ts';
 
 export const DOCUMENT_SCHEMA_VERSION = 1;
 

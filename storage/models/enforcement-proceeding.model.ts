@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { EnforcementProceeding } from '../../core/records.ts';
-import type { SourceRef } from '../types.ts';
+import type { SourceRef } from '../court-cases.types.ts';
 
 /** What happened to a proceeding between two checks (TARGETS.md §3.3; issue 3 «history»). */
 export type ProceedingEventKind = 'opened' | 'amount_changed' | 'ended' | 'reopened' | 'changed';

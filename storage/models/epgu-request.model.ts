@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { EpguRequestDoc } from '../types.ts';
+import type { EpguRequestDoc } from '../epgu-requests.types.ts';
 
-export type { EpguRequestDoc } from '../types.ts';
+export type { EpguRequestDoc } from '../epgu-requests.types.ts';
 
 export const EPGU_REQUEST_SCHEMA_VERSION = 1;
 

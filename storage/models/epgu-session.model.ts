@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { EpguSessionDoc } from '../types.ts';
+import type { EpguSessionDoc } from '../epgu-sessions.types.ts';
 
-export type { EpguSessionDoc } from '../types.ts';
+export type { EpguSessionDoc } from '../epgu-sessions.types.ts';
 
 /** `epgu_sessions`: per account, the sealed cookies (never plain) and the ГЭПС feed cursor. */
 export const epguSessionSchema = new Schema<EpguSessionDoc>(

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { EvidenceItem } from '../types.ts';
+import type { EvidenceItem } from '../evidence.types.ts';
 
 /** `evidence`: one document per captured item; `(jobId, seq)` is unique, so a chain cannot fork. */
 export const evidenceSchema = new Schema<EvidenceItem>(

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { LookupDoc } from '../types.ts';
+import type { LookupDoc } from '../lookups.types.ts';
 
 /** `lookups`: one document per submitted lookup; `_id` is the lookup id and the BullMQ job id. */
 export const lookupSchema = new Schema<LookupDoc>(

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { PostalItemDoc } from '../types.ts';
+import type { PostalItemDoc } from '../postal-items.types.ts';
 
-export type { PostalCheckState, PostalEventKind, PostalHistoryEntry, PostalItemDoc } from '../types.ts';
+export type { PostalCheckState, PostalEventKind, PostalHistoryEntry, PostalItemDoc } from '../postal-items.types.ts';
 
 export const POSTAL_ITEM_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { RobotBeat } from '../types.ts';
+import type { RobotBeat } from '../robots.types.ts';
 
-export type { RobotBeat } from '../types.ts';
+export type { RobotBeat } from '../robots.types.ts';
 
 /** `robots`: one document per robot process, upserted by its heartbeat (FerretDB has no TTL index: old ones are pruned by the repo). */
 export const robotSchema = new Schema<RobotBeat>(

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { WebhookDeliveryDoc, WebhookDoc } from '../types.ts';
+import type { WebhookDeliveryDoc, WebhookDoc } from '../webhooks.types.ts';
 
 /** `webhooks`: a client's URL + secret + the lookup events it wants. Soft-deleted (`deletedAt`). */
 export const webhookSchema = new Schema<WebhookDoc>(

@@ -5,7 +5,7 @@ import { createApiServer } from '../../api/server.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import type { JobName } from '../../queues/names.ts';
 import type { Storage } from '../../storage/index.ts';
-import type { ApiScope } from '../../storage/types.ts';
+import type { ApiScope } from '../../storage/api-keys.types.ts';
 import { dropStorage, openTestStorage, serviceUrls, testPrefix, testRedis } from '../helpers/services.ts';
 
 export interface ApiHarness {

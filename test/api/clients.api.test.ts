@@ -12,7 +12,7 @@ import { createWebhookNotifier, webhookQueue } from '../../queues/webhook.queue.
 import { startWebhookWorker } from '../../queues/webhook.worker.ts';
 import { hashApiToken } from '../../storage/api-keys.repo.ts';
 import { migrateToClients } from '../../storage/clients.migration.ts';
-import type { ApiScope } from '../../storage/types.ts';
+import type { ApiScope } from '../../storage/api-keys.types.ts';
 import { serviceUrls } from '../helpers/services.ts';
 import { bearer, openApiHarness, type ApiHarness } from './api-harness.ts';
 

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvRowReader } from '../../api/csv-rows.ts';
-import { EPGU_EXPORT_COLUMNS, writeEpguExport, type EpguExportRow } from '../../cli/export.ts';
+import { EPGU_EXPORT_COLUMNS, writeEpguExport, type EpguExportRow } from '../../api/epgu-export.ts';
 import { bearer, openApiHarness, type ApiHarness } from './api-harness.ts';
 
 const HYPERLINK = '=HYPERLINK("http://x","y")';

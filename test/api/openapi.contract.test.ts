@@ -13,7 +13,7 @@ import { createApiServer } from '../../api/server.ts';
 import { generateOpenApiDocument } from '../../api/openapi-document.ts';
 import { OPERATIONS } from '../../api/openapi-bodies.ts';
 import { clientTypesSource } from '../../client/types-source.ts';
-import type { ApiScope } from '../../storage/types.ts';
+import type { ApiScope } from '../../storage/api-keys.types.ts';
 import { bearer, openApiHarness, type ApiHarness } from './api-harness.ts';
 import { openApiContract, type OpenApiContract } from './openapi-validator.ts';
 import { testRedis } from '../helpers/services.ts';

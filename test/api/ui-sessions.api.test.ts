@@ -38,7 +38,7 @@ async function login(realm: 'ops' | 'audit', token: string, headers: Record<stri
   return { res, cookie: c?.pair ?? '', attributes: c?.attributes ?? '' };
 }
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null;
-/** The pause flag every robot reads (robots/runtime/politeness.ts). */
+/** The pause flag every robot reads (runtime/politeness.ts). */
 async function isHostPaused(): Promise<boolean> {
   const redis = h.queueFor('court.case').opts.connection as unknown as import('ioredis').Redis;
   return (await redis.exists(`${h.config.queue.prefix}:polite:{${HOST}}:paused`)) === 1;

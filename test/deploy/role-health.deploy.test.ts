@@ -1,7 +1,7 @@
-/** The probe endpoint of the worker roles (queues/role-health.server.ts) over real Redis and MongoDB. */
+/** The probe endpoint of the worker roles (runtime/role-health.server.ts) over real Redis and MongoDB. */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRoleHealthServer, type RoleHealthServer } from '../../queues/role-health.server.ts';
+import { startRoleHealthServer, type RoleHealthServer } from '../../runtime/role-health.server.ts';
 import { createRedis } from '../../queues/redis.ts';
 import type { Storage } from '../../storage/index.ts';
 import { dropStorage, openTestStorage, serviceUrls, testRedis } from '../helpers/services.ts';
@@ -50,7 +50,7 @@ describe('role health endpoint', () => {
   it('answers /readyz 503 (stopping) once the role got SIGTERM and drains, /livez still 200', async () => {
     // A role process: its own SIGTERM handler drains for 5 s, as the robot pool does.
     const script = `
-      import { startRoleHealthServer } from './queues/role-health.server.ts';
+      import { startRoleHealthServer } from './runtime/role-health.server.ts';
       import { createRedis } from './queues/redis.ts';
       import { openStorage } from './storage/index.ts';
       const storage = await openStorage({ uri: process.env.MONGO, db: 'unused' });

@@ -1,24 +1,11 @@
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { JobName } from '../../queues/names.ts';
-import type { LookupDoc, LookupStore } from '../../storage/types.ts';
+import { createQueueCache } from '../../queues/queue-cache.ts';
+import type { LookupDoc, LookupStore } from '../../storage/lookups.types.ts';
 
 const FINAL = ['succeeded', 'not_found', 'failed', 'needs_human'];
 
 /** One BullMQ producer per job name on `redis`, created on first use; `close()` closes them all. */
-export function queueCache(redis: Redis, prefix: () => string) {
-  const queues = new Map<JobName, Queue>();
-  return {
-    queueFor(name: JobName): Queue {
-      let q = queues.get(name);
-      if (!q) queues.set(name, (q = new Queue(name, { connection: redis, prefix: prefix() })));
-      return q;
-    },
-    async close(): Promise<void> {
-      for (const q of queues.values()) await q.close();
-    },
-  };
-}
+export const queueCache = (redis: Redis, prefix: () => string) => createQueueCache({ connection: redis, prefix });
 
 /** Polls until every lookup is final (or needs a human); throws with their statuses at the deadline. */
 export async function waitForFinal(lookups: LookupStore, ids: string[], timeoutMs: number, pollMs = 200): Promise<LookupDoc[]> {

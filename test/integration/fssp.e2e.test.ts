@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerCaptchaTask, listCaptchaTasks } from '../../cli/captcha.ts';
+import { answerCaptchaTask, listCaptchaTasks } from '../../queues/captcha-handoff.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { CourtCaseRecord } from '../../core/records.ts';

@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../robots/runtime/circuit-breaker.ts';
+import { CircuitBreaker } from '../../runtime/circuit-breaker.ts';
 import { MongoRobotStore } from '../../storage/robots.repo.ts';
 import { bearer, openApiHarness, type ApiHarness } from '../api/api-harness.ts';
 import { testRedis } from '../helpers/services.ts';

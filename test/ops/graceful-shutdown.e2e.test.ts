@@ -12,7 +12,7 @@ import { createLogger } from '../../core/logger.ts';
 import { createRedis } from '../../queues/redis.ts';
 import { submitLookups } from '../../queues/submit.ts';
 import { startRobotPool } from '../../robots/pool.ts';
-import { chromiumOf, descendantsOf } from '../../robots/runtime/heartbeat.ts';
+import { chromiumOf, descendantsOf } from '../../runtime/heartbeat.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import type { LookupDoc, Storage } from '../../storage/index.ts';
 import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helpers/services.ts';

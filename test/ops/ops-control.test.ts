@@ -15,7 +15,7 @@ import type { JobName } from '../../queues/names.ts';
 import { createRedis } from '../../queues/redis.ts';
 import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
 import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
-import { CircuitBreaker } from '../../robots/runtime/circuit-breaker.ts';
+import { CircuitBreaker } from '../../runtime/circuit-breaker.ts';
 import type { SandboxCase } from '../../sandbox/data/index.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 import { MongoRobotStore } from '../../storage/robots.repo.ts';

@@ -5,7 +5,7 @@
 import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import type http from 'node:http';
-import { serveRoleMetrics } from '../../queues/role-metrics.server.ts';
+import { serveRoleMetrics } from '../../runtime/role-metrics.server.ts';
 
 const TOKEN = 'scrape-token-of-at-least-24-chars';
 let server: http.Server | undefined;

@@ -1,6 +1,6 @@
 /**
  * Redis lost (issue 13 §7): a real redis-server of this file's own (AOF on) killed with SIGKILL
- * under an API wired exactly as `konveyer api` wires it (cli/farm.ts openFarm with failFast), the
+ * under an API wired exactly as `konveyer api` wires it (runtime/farm.ts openFarm with failFast), the
  * real MongoDB-wire server behind it. While Redis is gone a submit answers 503 within a second and
  * stores nothing, /healthz answers within a second naming Redis; the log holds one line per state
  * change of each connection, no stack trace per reconnect attempt; once Redis is back on its port
@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpsService } from '../../api/ops/ops.service.ts';
 import { createApiServer } from '../../api/server.ts';
-import { openFarm, type Farm } from '../../cli/farm.ts';
+import { openFarm, type Farm } from '../../runtime/farm.ts';
 import { loadConfig } from '../../config/index.ts';
 import { createRedis, watchRedisConnection } from '../../queues/redis.ts';
 import { requeueOrphanedLookups } from '../../queues/stuck-lookups.ts';

@@ -6,8 +6,8 @@
  * have put the court's term at 17.02.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withLetterTerms as casesWithLetters, type OverdueRow } from '../../cli/cases.ts';
-import { withLetterTerms as epguWithLetters } from '../../cli/epgu.ts';
+import { withCaseLetterTerms, type CaseOverdueRow } from '../../scheduler/case-overdue.ts';
+import { withEpguLetterTerms } from '../../scheduler/epgu-overdue.ts';
 import { loadProductionCalendar } from '../../core/calendar/index.ts';
 import { letterDeadlines, type LetterLink } from '../../core/postal-deadlines.ts';
 import type { PostalItemRecord } from '../../core/postal-records.ts';
@@ -47,15 +47,15 @@ describe('cases overdue with a letter to the court', () => {
     const { id } = await storage.courtCases.save(caseRecord('received'), { ...src, url: `http://${HOST}/` });
     await deliveredLetter('14102192069353', { kind: 'court-case', id });
     // What the scheduler's filing-date guess says (registered 10.02 + 5 working days = 17.02).
-    const guess: OverdueRow = { caseNumber: '2-777/2026', court: HOST, expectedEvent: 'order_issued', expectedDate: '2026-02-17', daysLate: 10, rule: 'issue_order', caseKey: id };
-    expect(await casesWithLetters([guess], storage, '2026-02-27')).toEqual([]);
-    expect(await casesWithLetters([guess], storage, '2026-03-02')).toEqual([
+    const guess: CaseOverdueRow = { caseNumber: '2-777/2026', court: HOST, expectedEvent: 'order_issued', expectedDate: '2026-02-17', daysLate: 10, rule: 'issue_order', caseKey: id };
+    expect(await withCaseLetterTerms([guess], storage, '2026-02-27')).toEqual([]);
+    expect(await withCaseLetterTerms([guess], storage, '2026-03-02')).toEqual([
       { caseNumber: '2-777/2026', court: HOST, expectedEvent: 'order_issued', expectedDate: '2026-02-27', daysLate: 3, rule: 'issue_order_from_receipt', caseKey: id, letter: '14102192069353' },
     ]);
     // Another court filtered out; an issued order ends it.
-    expect(await casesWithLetters([], storage, '2026-03-02', 'other.sudrf.ru')).toEqual([]);
+    expect(await withCaseLetterTerms([], storage, '2026-03-02', 'other.sudrf.ru')).toEqual([]);
     await storage.courtCases.save(caseRecord('order_issued'), { ...src, url: `http://${HOST}/` });
-    expect(await casesWithLetters([], storage, '2026-03-02')).toEqual([]);
+    expect(await withCaseLetterTerms([], storage, '2026-03-02')).toEqual([]);
   });
 });
 
@@ -63,10 +63,10 @@ describe('epgu overdue with a letter to the ОСП', () => {
   it('3 + 3 working days from receipt for the ИП to be opened; listed until the proceeding is stored', async () => {
     const ip = '102021/20/02003-ИП';
     await deliveredLetter('11741865001806', { kind: 'ip', id: ip });
-    expect(await epguWithLetters([], storage, '2026-03-02')).toEqual([]);
-    const rows = await epguWithLetters([], storage, '2026-03-03');
+    expect(await withEpguLetterTerms([], storage, '2026-03-02')).toEqual([]);
+    const rows = await withEpguLetterTerms([], storage, '2026-03-03');
     expect(rows).toEqual([expect.objectContaining({ ipNumber: ip, kind: 'ip_opened', status: 'not_opened', dueDate: '2026-03-02', letter: '11741865001806', registeredAt: '2026-02-19T11:20:00.000+03:00' })]);
     await storage.enforcementProceedings.model.collection.insertOne({ _id: ip, ipNumber: ip } as never);
-    expect(await epguWithLetters([], storage, '2026-03-03')).toEqual([]);
+    expect(await withEpguLetterTerms([], storage, '2026-03-03')).toEqual([]);
   });
 });

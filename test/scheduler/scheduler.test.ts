@@ -13,7 +13,6 @@ import type { JobName } from '../../queues/names.ts';
 import { createRedis } from '../../queues/redis.ts';
 import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
 import { computeCaseDeadlines, DEADLINE_RULES, DEFAULT_CADENCE, runSchedulerPass, type RecheckSchedulerDeps } from '../../scheduler/index.ts';
-import { formatOverdue } from '../../cli/cases.ts';
 import type { Storage } from '../../storage/index.ts';
 import { dropStorage, openTestStorage, serviceUrls, testPrefix } from '../helpers/services.ts';
 
@@ -172,8 +171,14 @@ describe('konveyer cases overdue', () => {
     });
     expect(out.status, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout.trim())).toMatchObject({ caseNumber: '2-201/2025', court: 'kirovsky--ekb.sudrf.ru', expectedEvent: 'order_issued', expectedDate: '2025-05-14', daysLate: 10 });
-    expect(formatOverdue([{ caseNumber: '2-1/2025', court: 'a.sudrf.ru', expectedEvent: 'copy_sent', expectedDate: '2025-05-13', daysLate: 3, rule: 'copy_to_debtor', caseKey: 'k' }]))
-      .toMatch(/^case\s+court\s+expected\s+by\s+days late\n2-1\/2025\s+a\.sudrf\.ru\s+copy_sent\s+2025-05-13\s+3\n1 overdue\n$/);
+    // Without --json: the table an operator reads.
+    const table = spawnSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'cases', 'overdue', '--court', 'kirovsky--ekb.sudrf.ru'], {
+      env: { ...process.env, MONGODB_URI: storageUri(), REDIS_URL: serviceUrls().redisUrl, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^case\s+court\s+expected\s+by\s+days late\n2-201\/2025\s+kirovsky--ekb\.sudrf\.ru\s+order_issued\s+2025-05-14\s+10\n1 overdue\n$/);
   }, 90_000);
 
   it('measures a pass over 300 tracked cases', async () => {

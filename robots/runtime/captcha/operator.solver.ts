@@ -13,7 +13,7 @@
  *    in the SAME site session. Without a hand-off context the task expires when the wait ends.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { CaptchaTaskSession, CaptchaTaskStore } from '../../../storage/types.ts';
+import type { CaptchaTaskSession, CaptchaTaskStore } from '../../../storage/captcha-tasks.types.ts';
 import { assertCaptchaTask, type CaptchaSolution, type CaptchaSolver, type CaptchaTask } from './captcha-solver.ts';
 
 /** What a parked lookup needs to be resumed: who it is and the site session to keep. */

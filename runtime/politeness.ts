@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { HostPausedError } from '../../core/errors.ts';
+import { HostPausedError } from '../core/errors.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 
 export interface HostLimit {

@@ -86,7 +86,7 @@ export async function startRoleHealthServer(options: RoleHealthOptions): Promise
   };
 }
 
-/** What `serveRoleHealth` takes from a role's farm (cli/farm.ts openFarm). */
+/** What `serveRoleHealth` takes from a role's farm (runtime/farm.ts openFarm). */
 export interface RoleHealthFarm {
   config: { ops: { roleHealthPort: number } };
   redis: RoleHealthOptions['redis'];

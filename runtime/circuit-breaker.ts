@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { HostPausedError, describeError } from '../../core/errors.ts';
-import { hostLatency, hostRequests } from '../../core/metrics.ts';
+import { HostPausedError, describeError } from '../core/errors.ts';
+import { hostLatency, hostRequests } from '../core/metrics.ts';
 
 /** State of one host's circuit, as every robot of the farm sees it. */
 export type CircuitState = 'closed' | 'open' | 'half_open';

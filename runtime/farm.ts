@@ -1,16 +1,22 @@
+/**
+ * A process role's connection to the farm: config with the service URLs filled in, the root logger,
+ * storage, the producers' Redis connection and its queues. Every `konveyer` command that talks to the
+ * farm opens one and closes it on exit; the soak runs and the reliability tests open it the same way.
+ */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { withOverrides, type Config } from '../config/index.ts';
-import { readServicesFile } from './config-file.ts';
+import { readServicesFile } from './services-file.ts';
 import { pino } from 'pino';
 import { isConnectionError } from '../core/connection-state.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { createRedis, hasRedisTarget, isRedisReady, watchRedisConnection } from '../queues/redis.ts';
 import { RedisKeyLock } from '../queues/redis-lock.ts';
 import type { JobName } from '../queues/names.ts';
+import { createQueueCache } from '../queues/queue-cache.ts';
 import { backendOptionsFromConfig } from '../storage/evidence/backends.ts';
 import { openStorage, resolveEvidenceKeyring, watchMongoConnection, type Storage } from '../storage/index.ts';
 import { startServices } from '../storage/embedded/index.ts';
@@ -82,7 +88,14 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
     evidence: backendOptionsFromConfig(config.evidence),
   });
   watchMongoConnection(storage.conn, log, role);
-  const queues = new Map<JobName, Queue>();
+  // Connection errors are logged once per state change by the watcher above.
+  const queues = createQueueCache({
+    connection: redis,
+    prefix: config.queue.prefix,
+    onError: (err, queue) => {
+      if (!isConnectionError(err)) log.error({ err, queue }, 'queue error');
+    },
+  });
   return {
     config,
     log,
@@ -90,20 +103,9 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
     redis,
     redisReady: () => isRedisReady(redis),
     robotId: `${hostname()}:${process.pid}`,
-    queueFor(name) {
-      let q = queues.get(name);
-      if (!q) {
-        q = new Queue(name, { connection: redis, prefix: config.queue.prefix });
-        // Connection errors are logged once per state change by the watcher above.
-        q.on('error', (err) => {
-          if (!isConnectionError(err)) log.error({ err, queue: name }, 'queue error');
-        });
-        queues.set(name, q);
-      }
-      return q;
-    },
+    queueFor: queues.queueFor,
     async close() {
-      for (const q of queues.values()) await q.close();
+      await queues.close();
       redis.disconnect();
       await storage.close();
       if (stopServices) await stopServices();

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { browserMemory } from '../../core/metrics.ts';
-import type { Logger } from '../../core/logger.ts';
-import type { RobotBeat, RobotHeartbeatStore } from '../../storage/types.ts';
+import { browserMemory } from '../core/metrics.ts';
+import type { Logger } from '../core/logger.ts';
+import type { RobotBeat, RobotHeartbeatStore } from '../storage/robots.types.ts';
 
 /** A process below a root pid, as /proc shows it. */
 export interface ProcessInfo {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostPausedError } from '../../core/errors.ts';
-import { testPrefix, testRedis } from '../../test/helpers/services.ts';
+import { HostPausedError } from '../core/errors.ts';
+import { testPrefix, testRedis } from '../test/helpers/services.ts';
 import { Politeness } from './politeness.ts';
 
 let a: Redis;
