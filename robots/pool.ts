@@ -177,7 +177,8 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   services.postTracking = buildPostTrackingServices(config, { postalItems: storage.postalItems, redis, router, http, politeness: services.politeness });
   // court.search children: stored as lookups and queued as one BullMQ flow per search.
   const courtSearchFanOut = new CourtSearchFanOut({ lookups: storage.lookups, connection: redis, prefix: config.queue.prefix, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } });
-  const handlers = buildHandlers(services, { courtSearchFanOut });
+  services.courtSearchFanOut = courtSearchFanOut;
+  const handlers = buildHandlers(services);
   const workerConnection = createRedis(config.redis);
   watchRedisConnection(workerConnection, log, 'robots-worker');
   const queueNames = options.only ?? [...ROBOT_JOB_NAMES];
