@@ -9,7 +9,8 @@ import { BadInputError } from '../../core/errors.ts';
 import { courtPortalOf } from '../../core/identifiers.ts';
 import { courtSearchInputSchema } from '../../queues/court-search.payload.ts';
 import { BrowserPageFetcher, type PageFetcher } from '../runtime/page-fetcher.ts';
-import { defineRobot, type RobotContext, type RobotResult } from '../runtime/robot-definition.ts';
+import { defineRobot, type RobotContext, type RobotResult, type RobotWiring } from '../runtime/robot-definition.ts';
+import { CourtSearchFanOut } from './fan-out.ts';
 import { searchSudrfByParty, type FoundCase } from '../court-sudrf/search.flow.ts';
 import { searchMsudrfOnPage } from '../court-msudrf/index.ts';
 
@@ -17,6 +18,12 @@ export { CourtSearchFanOut, fanInJobId, foundCaseKey, type FanOutResult } from '
 
 /** The portal of a `court.search` input's court (fan-in inputs have no court). */
 const portalOfInput = (input: { court?: unknown }) => courtPortalOf(String(input.court ?? ''));
+
+/** The process's fan-out: `court.search` children stored as lookups and queued as one BullMQ flow per search. */
+const wireFanOut: RobotWiring = ({ config, stores, redis }) => {
+  const fanOut = new CourtSearchFanOut({ lookups: stores.lookups, connection: redis, prefix: config.queue.prefix, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } });
+  return { services: { courtSearchFanOut: fanOut }, close: () => fanOut.close() };
+};
 
 /** Runs a portal's search in `ctx`'s fetcher, then fans out one `court.case` per distinct case. */
 async function searchAndFanOut(ctx: RobotContext<'court.search'>, search: (fetcher: PageFetcher, page: Page | null) => Promise<FoundCase[]>): Promise<RobotResult> {
@@ -53,6 +60,7 @@ export const sudrfSearchRobot = defineRobot({
   stores: ['lookups'],
   parser: null,
   handles: (input) => portalOfInput(input) === 'sudrf',
+  wire: wireFanOut,
   run: (ctx) =>
     searchAndFanOut(ctx, (fetcher) => {
       const { services } = ctx;
@@ -72,6 +80,7 @@ export const msudrfSearchRobot = defineRobot({
   stores: ['lookups'],
   parser: null,
   handles: (input) => portalOfInput(input) === 'msudrf',
+  wire: wireFanOut,
   run: (ctx) =>
     searchAndFanOut(ctx, async (fetcher, page) => {
       if (!page || !(fetcher instanceof BrowserPageFetcher)) throw new BadInputError('msudrf is searched in browser mode only');

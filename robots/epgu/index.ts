@@ -13,7 +13,8 @@ import type { Page } from 'playwright';
 import { epguInboxInputSchema } from '../../queues/epgu-inbox.payload.ts';
 import { epguRequestInputSchema } from '../../queues/epgu-request.payload.ts';
 import type { BrowserPageFetcher } from '../runtime/page-fetcher.ts';
-import { defineRobot, type RobotContext } from '../runtime/robot-definition.ts';
+import { defineRobot, type RobotContext, type RobotWiring } from '../runtime/robot-definition.ts';
+import { buildEpguServices } from './epgu-services.ts';
 import type { EpguRobotServices, RobotServices } from '../runtime/robot-services.ts';
 import { ensureLoggedIn } from './esia-login.flow.ts';
 import { TARGET } from './epgu-urls.ts';
@@ -54,6 +55,12 @@ async function withPortalPage<T>(ctx: RobotContext<'epgu.request'> | RobotContex
   });
 }
 
+/** The EPGU services of a robot process (accounts, sealing key, calendar, OCR enqueuer), shared by both EPGU robots. */
+const wireEpgu: RobotWiring = ({ config, stores, redis }) => {
+  const wiring = buildEpguServices(config, stores, redis);
+  return { services: { epgu: wiring.epgu }, close: wiring.close };
+};
+
 /** `epgu.request`: submit (or reconcile) one application. */
 export const epguRequestRobot = defineRobot({
   job: 'epgu.request',
@@ -62,6 +69,7 @@ export const epguRequestRobot = defineRobot({
   modes: ['browser'],
   stores: ['epgu_requests'],
   parser: null,
+  wire: wireEpgu,
   async run(ctx) {
     const { input, services } = ctx;
     const epgu = epguOf(services);
@@ -96,6 +104,7 @@ export const epguInboxRobot = defineRobot({
   modes: ['http'],
   stores: ['documents', 'epgu_requests'],
   parser: EPGU_FEED_PARSER,
+  wire: wireEpgu,
   async run(ctx) {
     const { input, services } = ctx;
     const epgu = epguOf(services);

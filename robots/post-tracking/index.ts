@@ -3,6 +3,7 @@ import { POST_TRACKING_PARSER } from '../../parsers/post-tracking/index.ts';
 import { postTrackingInputSchema, postTrackingItems } from '../../queues/post-tracking.payload.ts';
 import { defineRobot } from '../runtime/robot-definition.ts';
 import { runPostTracking } from './flow.ts';
+import { buildPostTrackingServices } from './post-tracking-services.ts';
 
 /**
  * The `post.tracking` robot (SOAP over plain HTTP): one letter by single access, or a batch —
@@ -16,6 +17,9 @@ export const postTrackingRobot = defineRobot({
   modes: ['http'],
   stores: ['postal_items'],
   parser: POST_TRACKING_PARSER,
+  wire: ({ config, stores, redis, router, http, politeness }) => ({
+    services: { postTracking: buildPostTrackingServices(config, { postalItems: stores.postalItems, redis, router, http, politeness }) },
+  }),
   async run(ctx) {
     const pt = ctx.services.postTracking;
     if (!pt) throw new AuthRequiredError('this robot process has no post tracking services (postal_items store)', { target: 'post-tracking' });

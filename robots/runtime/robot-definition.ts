@@ -1,11 +1,15 @@
+import type { Redis } from 'ioredis';
 import type { Page } from 'playwright';
+import type { Config } from '../../config/index.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { ParserRef } from '../../parsers/common/parser-ref.ts';
 import type { RobotJobName } from '../../queues/names.ts';
 import type { INPUT_SCHEMAS, JobInput } from '../../queues/payloads.ts';
-import type { LookupDoc, SourceRef } from '../../storage/types.ts';
+import type { CaptchaTaskStore, CourtCaseStore, DocumentStore, EnforcementProceedingStore, EpguRequestStore, EpguSessionStore, EvidenceStore, LookupDoc, LookupStore, PostalItemStore, SourceRef } from '../../storage/types.ts';
 import type { EvidenceRecorder } from './evidence-recorder.ts';
-import type { HttpSession } from './http-client.ts';
+import type { HttpClient, HttpSession } from './http-client.ts';
+import type { Politeness } from './politeness.ts';
+import type { TargetRouter } from './targets.ts';
 import type { BrowserPageFetcher, FetchedPage, PageFetcher } from './page-fetcher.ts';
 import type { RobotServices } from './robot-services.ts';
 
@@ -71,9 +75,43 @@ export interface RobotDefinition<N extends RobotJobName = RobotJobName> {
   parser: ParserRef | null;
   /** For a job served by several robots: true when this one takes the input (absent = takes every input). */
   handles?(input: JobInput<N>): boolean;
+  /**
+   * Builds the services of its own this robot needs (EPGU accounts, SOAP clients, the court.search
+   * fan-out), once per robot process; robots that share a `wire` function share what it built.
+   */
+  wire?: RobotWiring;
   /** One attempt of a job. Throws the typed errors of core/errors.ts; never catches to log and go on. */
   run(ctx: RobotContext<N>): Promise<RobotResult>;
 }
+
+/** The stores a robot process holds (robots/pool.ts options). */
+export interface RobotStores {
+  lookups: LookupStore;
+  courtCases: CourtCaseStore;
+  evidence: EvidenceStore;
+  enforcementProceedings: EnforcementProceedingStore;
+  /** Present = the operator hand-off is the last captcha solver. */
+  captchaTasks?: CaptchaTaskStore;
+  /** EPGU robots (issue 5): all three or none. */
+  epguRequests?: EpguRequestStore;
+  epguSessions?: EpguSessionStore;
+  documents?: DocumentStore;
+  /** post.tracking (issue 17). */
+  postalItems?: PostalItemStore;
+}
+
+/** What a robot's `wire` gets: the process's config, stores, Redis connection and shared services. */
+export interface RobotWiringDeps {
+  config: Config;
+  stores: RobotStores;
+  redis: Redis;
+  router: TargetRouter;
+  http: HttpClient;
+  politeness: Politeness;
+}
+
+/** A robot's own services (merged into RobotServices) and how to release them at shutdown. */
+export type RobotWiring = (deps: RobotWiringDeps) => { services: Partial<RobotServices>; close?: () => Promise<void> };
 
 /** A definition of any robot job name (the element type of the robot list). */
 export type AnyRobotDefinition = { [N in RobotJobName]: RobotDefinition<N> }[RobotJobName];

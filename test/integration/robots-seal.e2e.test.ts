@@ -53,11 +53,14 @@ afterAll(async () => farm?.close());
 /** One job per robot of the list, keyed `<job> <target>`; the fan-in runs by itself after a search's children. */
 function jobsOfEveryRobot(): Record<string, SubmitRequest> {
   const world = farm.sandbox.world;
-  const sudrf = world.cases.find((c) => c.srvNum === 1 && !world.courts.find((k) => k.host === c.host)!.hasSearchCaptcha)!;
-  const claimant = sudrf.parties.find((p) => p.roleNorm === 'claimant')!;
+  const open = (c: (typeof world.cases)[number]) => c.srvNum === 1 && !world.courts.find((k) => k.host === c.host)!.hasSearchCaptcha;
+  const sudrf = world.cases.find(open)!;
+  // The search runs in another court: its children must not re-save the case the court.case job stored.
+  const searched = world.cases.find((c) => open(c) && c.host !== sudrf.host)!;
+  const claimant = searched.parties.find((p) => p.roleNorm === 'claimant')!;
   const ms = msudrfWorld(world);
   const msCase = ms.cases.find((c) => !ms.courts.find((k) => k.host === c.host)!.hasGate) ?? ms.cases[0]!;
-  const msSearch = ms.cases.find((c) => c.host === msCase.host && c !== msCase) ?? msCase;
+  const msSearch = ms.cases.find((c) => c.host !== msCase.host)!;
   const spb = generateMirsudData(world).cases[0]!;
   const msk = generateMosSudData(world).cases[0]!;
   const ip = new FsspBank(world).proceedings;
@@ -66,7 +69,7 @@ function jobsOfEveryRobot(): Record<string, SubmitRequest> {
     'court.case court-msudrf': { type: 'court.case', input: { court: msCase.host, number: msCase.caseNumber } },
     'court.case court-mirsud-spb': { type: 'court.case', input: { court: 'mirsud.spb.ru', section: String(spb.section), number: spb.caseNumber } },
     'court.case court-mos-sud': { type: 'court.case', input: { court: 'mos-sud.ru', section: String(msk.section), caseUid: msk.uuid } },
-    'court.search court-sudrf': { type: 'court.search', input: { court: sudrf.host, party: claimant.name, registeredFrom: sudrf.registeredAt, registeredTo: sudrf.registeredAt } },
+    'court.search court-sudrf': { type: 'court.search', input: { court: searched.host, party: claimant.name, registeredFrom: searched.registeredAt, registeredTo: searched.registeredAt } },
     'court.search court-msudrf': { type: 'court.search', input: { court: msSearch.host, party: msSearch.creditor.name, registeredFrom: msSearch.registeredAt, registeredTo: msSearch.registeredAt } },
     'fssp.search fssp': { type: 'fssp.search', input: { kind: 'ip', ipNumber: ip[0]!.ipNumber } },
     'epgu.request epgu': { type: 'epgu.request', input: { account: 'totp', ipNumber: ip[1]!.ipNumber, kind: 'info_progress' } },
@@ -77,12 +80,15 @@ function jobsOfEveryRobot(): Record<string, SubmitRequest> {
 /** Robots that fetch nothing (no evidence, so no manifest): the court.search fan-in. */
 const FETCHES_NOTHING = new Set(['court.search court-search']);
 
-/** The records a lookup stored, from the collections its robot writes. */
-async function recordsOf(lookup: LookupDoc): Promise<Array<{ source: { parserVersion: string; evidenceId: string | null; fetchedAt: Date } }>> {
+/** The records a lookup's result points at that this lookup stored last (source.lookupId). */
+async function recordsOf(lookup: LookupDoc): Promise<Array<{ source: { parserVersion: string; evidenceId: string | null; fetchedAt: Date; lookupId?: string } }>> {
   const s = farm.storage;
-  const filter = { 'source.lookupId': lookup._id };
-  const found = await Promise.all([s.courtCases.model, s.enforcementProceedings.model, s.documents.model, s.postalItems.model].map((m) => (m as unknown as { find(f: object): { lean(): Promise<unknown[]> } }).find(filter).lean()));
-  return found.flat() as Array<{ source: { parserVersion: string; evidenceId: string | null; fetchedAt: Date } }>;
+  const models: Record<string, unknown> = { court_cases: s.courtCases.model, enforcement_proceedings: s.enforcementProceedings.model, documents: s.documents.model, postal_items: s.postalItems.model };
+  const model = lookup.result ? models[lookup.result.collection] : undefined;
+  if (!model || !lookup.result) return [];
+  const ids = lookup.result.ids ?? [lookup.result.id];
+  const found = await (model as { find(f: object): { lean(): Promise<unknown[]> } }).find({ _id: { $in: ids } }).lean();
+  return (found as Array<{ source: { parserVersion: string; evidenceId: string | null; fetchedAt: Date; lookupId?: string } }>).filter((r) => r.source.lookupId === lookup._id);
 }
 
 describe('every robot of the list', () => {
