@@ -1,19 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { describeError } from '../core/errors.ts';
-import { parsePostTracking, parseSavedPage, POST_TRACKING_PARSER } from '../parsers/index.ts';
+import { parsePostTracking, parserOfSavedPage, parseSavedPage, POST_TRACKING_PARSER } from '../parsers/index.ts';
 
 const KINDS = ['court-case', 'court-search', 'fssp-search', 'document', 'post-tracking'] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
- * `konveyer parse <kind> <file> [--url URL]`: one JSON document on stdout, exit 0; on a page it
+ * `konveyer parse <kind> <file> [--url URL]`: one JSON document on stdout, exit 0, with the parser
+ * that read it as `parser: { name, version }` (what robots stamp on records); on a page it
  * cannot read, `{ "error": { "code", "message" } }` on stdout and exit 2 (DESIGN.md §Contracts).
  */
 export function registerParse(program: Command): void {
   program
     .command('parse')
-    .description('parse a saved page and print the normalized record as JSON')
+    .description('parse a saved page and print the normalized record as JSON, with the parser (name, version) that read it')
     .argument('<kind>', `page kind: ${KINDS.join(' | ')}`)
     .argument('<file>', 'saved page (any encoding the page declares)')
     .option('--url <url>', 'URL the page came from (gives the court host and ids)')
@@ -46,8 +47,9 @@ export function registerParse(program: Command): void {
         return;
       }
       try {
-        const record = parseSavedPage(kind as Exclude<Kind, 'document' | 'post-tracking'>, bytes, { url: opts.url ?? null });
-        process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+        const saved = kind as Exclude<Kind, 'document' | 'post-tracking'>;
+        const record = parseSavedPage(saved, bytes, { url: opts.url ?? null });
+        process.stdout.write(`${JSON.stringify({ ...record, parser: parserOfSavedPage(saved, opts.url) }, null, 2)}\n`);
       } catch (error) {
         const d = describeError(error);
         return fail(d.code === 'internal' ? 'parse_error' : d.code, d.message);

@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../core/errors.ts';
-import { classifyPage, parsePage, PARSER_VERSION, portalFor } from './index.ts';
+import { classifyPage, parsePage, parserOfSavedPage, parserOfTag, parserTag, portalFor } from './index.ts';
 import { newResults, oldCard } from './sudrf/testing/synthetic-pages.ts';
 
 describe('parsePage', () => {
@@ -18,7 +18,18 @@ describe('parsePage', () => {
   });
   it('classifies pages and exposes a version', () => {
     expect(classifyPage(iconv.encode(oldCard(), 'windows-1251'))).toBe('case_card');
-    expect(PARSER_VERSION).toMatch(/^sudrf-\d+\.\d+\.\d+$/);
+  });
+  it('names each portal\'s parser with its own name and a semver version', () => {
+    const hosts = { sudrf: 'https://test--spb.sudrf.ru/', msudrf: 'https://1.spb.msudrf.ru/', 'mirsud-spb': 'https://mirsud.spb.ru/', 'mos-sud': 'https://mos-sud.ru/' };
+    for (const [name, url] of Object.entries(hosts)) {
+      const parser = parserOfSavedPage('court-case', url);
+      expect(parser.name).toBe(name);
+      expect(parser.version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(parserOfTag(parserTag(parser))).toEqual(parser);
+    }
+    expect(parserOfSavedPage('fssp-search').name).toBe('fssp-search');
+    expect(parserOfTag('post-tracking-1.0.0')).toEqual({ name: 'post-tracking', version: '1.0.0' });
+    expect(parserOfTag('test')).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The parsers' public surface: pure functions from a saved or fetched page to a normalized record.
- * `parsePage` picks the parser family by host; today every host goes to sudrf. To add a portal
- * (msudrf, mirsud.spb.ru, mos-sud.ru), add a `PortalParsers` entry and a host rule to `PORTALS`.
+ * `parsePage` picks the parser family by host (sudrf, msudrf, mirsud.spb.ru, mos-sud.ru); to add a
+ * portal, add a `PortalParsers` entry (with its own `parser` name and version) to `PORTALS`.
  */
 import type { CourtCaseRecord, CourtSearchResult, PageKind, ParseContext } from '../core/records.ts';
 import { decodeHtml } from './common/decode-html.ts';
@@ -17,7 +17,12 @@ import { parseMsudrfCaseCard } from './msudrf/case-card.parser.ts';
 import { isMsudrfHost } from './msudrf/msudrf-url.ts';
 import { classifyMsudrfPage } from './msudrf/page-kind.ts';
 import { parseMsudrfSearchResults } from './msudrf/search-results.parser.ts';
-import { parseFsspSearch } from './fssp/index.ts';
+import { FSSP_PARSER, parseFsspSearch } from './fssp/index.ts';
+import { SUDRF_PARSER } from './sudrf/index.ts';
+import { MSUDRF_PARSER } from './msudrf/index.ts';
+import { MIRSUD_SPB_PARSER } from './mirsud-spb/index.ts';
+import { MOS_SUD_PARSER } from './mos-sud/index.ts';
+import type { ParserRef } from './common/parser-ref.ts';
 
 export * from './common/index.ts';
 export * from './sudrf/index.ts';
@@ -28,8 +33,6 @@ export * from './fssp/index.ts';
 export * from './document/index.ts';
 export * from './post-tracking/index.ts';
 
-/** Bumped whenever a parser's output changes for the same page; stored in `source.parserVersion`. */
-export const PARSER_VERSION = 'sudrf-1.1.0';
 
 /** Page kinds `parsePage` understands (the `konveyer parse` kinds of the courts). */
 export type CourtPageKind = 'court-case' | 'court-search';
@@ -40,6 +43,8 @@ export type ParsePageContext = ParseContext & { contentType?: string | null };
 /** The parsers of one court portal. */
 export interface PortalParsers {
   name: string;
+  /** Name and version of these parsers, stamped on every record they read (`source.parserVersion`). */
+  parser: ParserRef;
   matches(host: string | null): boolean;
   caseCard(html: string, ctx: ParseContext): CourtCaseRecord;
   search(html: string, ctx: ParseContext): CourtSearchResult;
@@ -48,6 +53,7 @@ export interface PortalParsers {
 
 const SUDRF: PortalParsers = {
   name: 'sudrf',
+  parser: SUDRF_PARSER,
   // Unknown hosts (no URL given) fall through to sudrf as well, see `portalFor`.
   matches: (host) => host === null || host === 'sudrf.ru' || host.endsWith('.sudrf.ru'),
   caseCard: parseSudrfCaseCard,
@@ -58,6 +64,7 @@ const SUDRF: PortalParsers = {
 /** Magistrate courts on `<участок>.<region>.msudrf.ru` (layouts B and C, the kcaptcha gate). */
 const MSUDRF: PortalParsers = {
   name: 'msudrf',
+  parser: MSUDRF_PARSER,
   matches: isMsudrfHost,
   caseCard: parseMsudrfCaseCard,
   search: parseMsudrfSearchResults,
@@ -66,6 +73,7 @@ const MSUDRF: PortalParsers = {
 
 const MIRSUD_SPB: PortalParsers = {
   name: 'mirsud-spb',
+  parser: MIRSUD_SPB_PARSER,
   matches: (host) => host === 'mirsud.spb.ru',
   caseCard: parseMirsudCaseCard,
   search: parseMirsudSearchResults,
@@ -75,6 +83,7 @@ const MIRSUD_SPB: PortalParsers = {
 /** mos-sud.ru magistrates; mos-gorsud.ru cards share the croc markup. */
 const MOS_SUD: PortalParsers = {
   name: 'mos-sud',
+  parser: MOS_SUD_PARSER,
   matches: (host) => host === 'mos-sud.ru' || host === 'mos-gorsud.ru',
   caseCard: parseMosSudCaseCard,
   search: parseMosSudSearchResults,
@@ -131,6 +140,11 @@ export function parseSavedPage(kind: SavedPageKind, bytes: Buffer | Uint8Array, 
   // fssp-search: JSONP (UTF-8 on the wire) or the decoded HTML fragment, see parsers/fssp.
   if (kind === 'fssp-search') return parseFsspSearch(decodeHtml(bytes, ctx.contentType ?? undefined), { url: ctx.url ?? null });
   return parsePage(kind, bytes, ctx);
+}
+
+/** The parser `parseSavedPage(kind, …, { url })` reads the page with: what `konveyer parse` prints as `parser`. */
+export function parserOfSavedPage(kind: SavedPageKind, url?: string | null): ParserRef {
+  return kind === 'fssp-search' ? FSSP_PARSER : portalFor(url).parser;
 }
 
 /** Decodes and classifies a page of any supported court portal. */

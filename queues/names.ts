@@ -1,6 +1,31 @@
+import { courtCaseInputSchema } from './court-case.payload.ts';
+import { courtSearchInputSchema } from './court-search.payload.ts';
+import { fsspSearchInputSchema } from './fssp-search.payload.ts';
+import { epguRequestInputSchema } from './epgu-request.payload.ts';
+import { epguInboxInputSchema } from './epgu-inbox.payload.ts';
+import { ocrDocumentInputSchema } from './ocr-document.payload.ts';
+import { postTrackingInputSchema } from './post-tracking.payload.ts';
+
+/**
+ * Every job of the farm, ONE line each: its name (`<target>.<action>`, also its BullMQ queue) and
+ * its input schema (submit validates against it before anything is stored). JOB_NAMES and
+ * INPUT_SCHEMAS derive from it; the robots serving each job are listed in robots/index.ts, which
+ * fails to compile when a robot job has none. (Kept here, not derived from the robot list: the
+ * API and submit read job names and schemas without loading the robots and their browser.)
+ */
+export const JOBS = {
+  'court.case': courtCaseInputSchema,
+  'court.search': courtSearchInputSchema,
+  'fssp.search': fsspSearchInputSchema,
+  'epgu.request': epguRequestInputSchema,
+  'epgu.inbox': epguInboxInputSchema,
+  'ocr.document': ocrDocumentInputSchema,
+  'post.tracking': postTrackingInputSchema,
+} as const;
+
+export type JobName = keyof typeof JOBS;
 /** Job (and queue) names: `<target>.<action>`. One BullMQ queue per job name. */
-export const JOB_NAMES = ['court.case', 'court.search', 'fssp.search', 'epgu.request', 'epgu.inbox', 'ocr.document', 'post.tracking'] as const;
-export type JobName = (typeof JOB_NAMES)[number];
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
 
 /**
  * Jobs with a process role of their own, never served by the robot pool: `ocr.document` is

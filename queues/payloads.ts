@@ -1,23 +1,8 @@
 import type { z } from 'zod';
-import { courtCaseInputSchema } from './court-case.payload.ts';
-import { courtSearchInputSchema } from './court-search.payload.ts';
-import { fsspSearchInputSchema } from './fssp-search.payload.ts';
-import { epguRequestInputSchema } from './epgu-request.payload.ts';
-import { epguInboxInputSchema } from './epgu-inbox.payload.ts';
-import { ocrDocumentInputSchema } from './ocr-document.payload.ts';
-import { postTrackingInputSchema } from './post-tracking.payload.ts';
-import type { JobName } from './names.ts';
+import { JOBS, type JobName } from './names.ts';
 
-/** The input schema of every job name; submit validates against it before anything is stored. */
-export const INPUT_SCHEMAS = {
-  'court.case': courtCaseInputSchema,
-  'court.search': courtSearchInputSchema,
-  'fssp.search': fsspSearchInputSchema,
-  'epgu.request': epguRequestInputSchema,
-  'epgu.inbox': epguInboxInputSchema,
-  'ocr.document': ocrDocumentInputSchema,
-  'post.tracking': postTrackingInputSchema,
-} as const satisfies Record<JobName, z.ZodType>;
+/** The input schema of every job name (queues/names.ts JOBS); submit validates against it before anything is stored. */
+export const INPUT_SCHEMAS = JOBS satisfies Record<JobName, z.ZodType>;
 
 export type JobInput<N extends JobName> = z.output<(typeof INPUT_SCHEMAS)[N]>;
 

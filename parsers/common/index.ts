@@ -10,3 +10,4 @@ export type { CaseStatusInput } from './case-status.ts';
 export { mapColumns } from './columns.ts';
 export { errorForPageKind, ANTI_BRUTEFORCE_RETRY_MS } from './page-kind-error.ts';
 export type { PageKindErrorContext } from './page-kind-error.ts';
+export { parserTag, parserOfTag, type ParserRef } from './parser-ref.ts';

@@ -5,3 +5,5 @@ export { classifySudrfPage, extractSudrfCaptcha, readSudrfServerChoices, ANTI_BR
 export type { SudrfServerChoice } from './page-kind.ts';
 export { readExecutionDocuments, readEvents, readParties, readCaseFields } from './card-sections.ts';
 export { sudrfCaseIds, absoluteUrl, hostOf } from './sudrf-url.ts';
+/** The sudrf parsers (cards and search results); bump `version` when their output changes for the same page. */
+export const SUDRF_PARSER = { name: 'sudrf', version: '1.1.0' } as const;

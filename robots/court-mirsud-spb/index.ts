@@ -6,12 +6,11 @@
  * which fires between two polls — then reads the print form.
  */
 import { LayoutDriftError, TimeoutError } from '../../core/errors.ts';
-import { classifyMirsudPage, parseMirsudCaseCard, PARSER_VERSION } from '../../parsers/index.ts';
-import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
-import type { HandlerContext, HandlerResult } from '../../queues/worker.ts';
-import { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
-import { BrowserPageFetcher } from '../runtime/page-fetcher.ts';
-import type { RobotServices } from '../runtime/robot-services.ts';
+import { courtPortalOf } from '../../core/identifiers.ts';
+import { classifyMirsudPage, MIRSUD_SPB_PARSER, parseMirsudCaseCard } from '../../parsers/index.ts';
+import { courtCaseInputSchema } from '../../queues/court-case.payload.ts';
+import { parseWithEvidence } from '../runtime/page-errors.ts';
+import { defineRobot } from '../runtime/robot-definition.ts';
 
 /** Target slug, used in config, logs and evidence. */
 export const TARGET = 'court-mirsud-spb';
@@ -24,34 +23,33 @@ export function mirsudCardPath(section: string, number: string): string {
   return `/cases/detail/${encodeURIComponent(section)}/?id=${encodeURIComponent(number)}`;
 }
 
-/** Runs one lookup: open the card, wait for the print form, parse and upsert it. */
-export async function runMirsudCaseLookup(services: RobotServices, ctx: HandlerContext<'court.case'>): Promise<HandlerResult> {
-  const input = ctx.input as CourtCaseInput;
-  const log = ctx.log.child({ target: TARGET, mode: 'browser' });
-  const evidence = new EvidenceRecorder(services.evidence, { jobId: ctx.lookupId, lookupId: ctx.lookupId, robot: services.robotId });
-  const deps = { router: services.router, politeness: services.politeness, evidence };
-  const url = services.router.urlFor(MIRSUD_HOST, mirsudCardPath(input.section ?? '', input.number ?? ''));
-  return services.browsers().withPage(async (page) => {
-    const fetcher = new BrowserPageFetcher(page, deps, services.browserFetch);
-    const card = await fetcher.open(url, 'case-card', { waitFor: { selector: MIRSUD_READY_SELECTOR, timeoutMs: services.browserFetch.timeoutMs } });
-    const kind = classifyMirsudPage(card.html);
-    if (kind === 'search_empty') return { status: 'not_found', result: null, evidenceCount: evidence.recorded };
-    if (kind !== 'case_card') {
-      // Still the shell: the task never finished in time (retry); anything else is a page we do not know.
-      if (/id="case-app"/.test(card.html) && !/case-print/.test(card.html)) {
-        throw new TimeoutError('mirsud: the print form did not appear in time', { target: MIRSUD_HOST, url: card.url, details: { evidenceId: card.evidenceId } });
+/** The `court.case` robot for mirsud.spb.ru: open the card, wait for the print form, parse and upsert it. */
+export const mirsudCaseRobot = defineRobot({
+  job: 'court.case',
+  target: TARGET,
+  input: courtCaseInputSchema,
+  modes: ['browser'],
+  stores: ['court_cases'],
+  parser: MIRSUD_SPB_PARSER,
+  handles: (input) => courtPortalOf(input.court) === 'mirsud-spb',
+  run: (ctx) => {
+    const { services, input } = ctx;
+    const url = services.router.urlFor(MIRSUD_HOST, mirsudCardPath(input.section ?? '', input.number ?? ''));
+    return ctx.withBrowser(async (fetcher) => {
+      const card = await fetcher.open(url, 'case-card', { waitFor: { selector: MIRSUD_READY_SELECTOR, timeoutMs: services.browserFetch.timeoutMs } });
+      const kind = classifyMirsudPage(card.html);
+      if (kind === 'search_empty') return null;
+      if (kind !== 'case_card') {
+        // Still the shell: the task never finished in time (retry); anything else is a page we do not know.
+        if (/id="case-app"/.test(card.html) && !/case-print/.test(card.html)) {
+          throw new TimeoutError('mirsud: the print form did not appear in time', { target: MIRSUD_HOST, url: card.url, details: { evidenceId: card.evidenceId } });
+        }
+        throw new LayoutDriftError(`mirsud: expected a case card, got a page of kind ${kind}`, { url: card.url, selector: MIRSUD_READY_SELECTOR, evidenceId: card.evidenceId });
       }
-      throw new LayoutDriftError(`mirsud: expected a case card, got a page of kind ${kind}`, { url: card.url, selector: MIRSUD_READY_SELECTOR, evidenceId: card.evidenceId });
-    }
-    let record;
-    try {
-      record = parseMirsudCaseCard(card.html, { url: card.url, fetchedAt: new Date().toISOString() });
-    } catch (error) {
-      if (error instanceof LayoutDriftError) error.evidenceId = card.evidenceId;
-      throw error;
-    }
-    const saved = await services.courtCases.save(record, { url: card.url, fetchedAt: new Date(), evidenceId: card.evidenceId, parserVersion: PARSER_VERSION, lookupId: ctx.lookupId });
-    log.info({ caseKey: saved.id, created: saved.created, changes: saved.changes.length }, 'court case saved');
-    return { status: 'succeeded', result: { collection: 'court_cases', id: saved.id, changed: saved.created || saved.changes.length > 0 }, evidenceCount: evidence.recorded };
-  });
-}
+      const record = parseWithEvidence(card, () => parseMirsudCaseCard(card.html, { url: card.url, fetchedAt: card.fetchedAt.toISOString() }));
+      const saved = await services.courtCases.save(record, ctx.sourceOf(card));
+      ctx.log.info({ caseKey: saved.id, created: saved.created, changes: saved.changes.length }, 'court case saved');
+      return { collection: 'court_cases', id: saved.id, changed: saved.created || saved.changes.length > 0 };
+    });
+  },
+});

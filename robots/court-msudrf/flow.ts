@@ -7,8 +7,8 @@ import type { Page } from 'playwright';
 import { normalizeCaseNumber } from '../../core/identifiers.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CourtSearchRow } from '../../core/records.ts';
-import { classifyMsudrfPage, parseMsudrfCaseCard, parseMsudrfSearchResults, PARSER_VERSION, withListedEffectiveAt } from '../../parsers/index.ts';
-import type { CaseSaveResult, CourtCaseStore } from '../../storage/court-cases.types.ts';
+import { classifyMsudrfPage, parseMsudrfCaseCard, parseMsudrfSearchResults, withListedEffectiveAt } from '../../parsers/index.ts';
+import type { CaseSaveResult, CourtCaseStore, SourceRef } from '../../storage/court-cases.types.ts';
 import type { CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts';
 import type { Politeness } from '../../runtime/politeness.ts';
@@ -71,7 +71,7 @@ export type MsudrfCaseOutcome = { found: false } | { found: true; caseKey: strin
 
 /** `court.case` on a magistrate court: search by number or UID (or open by `caseId`), parse, save. */
 export async function lookupMsudrfCase(
-  ctx: MsudrfFlowContext & { courtCases: CourtCaseStore },
+  ctx: MsudrfFlowContext & { courtCases: CourtCaseStore; sourceOf(page: FetchedPage, url?: string): SourceRef },
   input: { court: string; number?: string; uid?: string; caseId?: string },
 ): Promise<MsudrfCaseOutcome> {
   let cardUrl: string;
@@ -92,12 +92,11 @@ export async function lookupMsudrfCase(
   if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
   // The URL of the card as opened (the content came in place of the gate, same URL) gives case_id.
   const record = withListedEffectiveAt(
-    parseWithEvidence(card, () => parseMsudrfCaseCard(card.html, { url: cardUrl, fetchedAt: new Date().toISOString() })),
+    parseWithEvidence(card, () => parseMsudrfCaseCard(card.html, { url: cardUrl, fetchedAt: card.fetchedAt.toISOString() })),
     listed?.effectiveAt,
   );
-  const saved = await ctx.courtCases.save(record, {
-    url: cardUrl, fetchedAt: new Date(), evidenceId: card.evidenceId, parserVersion: PARSER_VERSION, lookupId: ctx.lookupId,
-  });
+  // The card is known by the URL it was opened at (the content came in place of the gate).
+  const saved = await ctx.courtCases.save(record, ctx.sourceOf(card, cardUrl));
   ctx.log.info({ caseKey: saved.id, created: saved.created, changes: saved.changes.length }, 'court case saved');
   return { found: true, caseKey: saved.id, saved, evidenceId: card.evidenceId };
 }

@@ -7,10 +7,12 @@ import type { Page } from 'playwright';
 
 import type { Logger } from '../../core/logger.ts';
 import type { CourtSearchRow } from '../../core/records.ts';
-import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
-import type { HandlerContext, HandlerResult } from '../../queues/worker.ts';
+import { courtPortalOf } from '../../core/identifiers.ts';
+import { MSUDRF_PARSER } from '../../parsers/msudrf/index.ts';
+import { courtCaseInputSchema } from '../../queues/court-case.payload.ts';
 import { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
 import { BrowserPageFetcher } from '../runtime/page-fetcher.ts';
+import { defineRobot } from '../runtime/robot-definition.ts';
 import type { RobotServices } from '../runtime/robot-services.ts';
 import { lookupMsudrfCase, searchAllPages, type MsudrfFlowContext } from './flow.ts';
 
@@ -26,20 +28,25 @@ export interface MsudrfSearchInput {
   registeredTo?: string;
 }
 
-/** The flow context on a page and fetcher the caller holds (it owns them and their evidence recorder). */
+/** The flow context on a page and fetcher the caller holds (it owns them and their evidence recorder); `job.log` is used as given. */
 function flowContext(services: RobotServices, job: { lookupId: string; log: Logger }, page: Page, fetcher: BrowserPageFetcher): MsudrfFlowContext {
   return {
     lookupId: job.lookupId, page, fetcher, router: services.router, politeness: services.politeness, captcha: services.captcha,
-    captchaMaxTries: services.captchaMaxTries, timeoutMs: services.browserFetch.timeoutMs, log: job.log.child({ target: TARGET }),
+    captchaMaxTries: services.captchaMaxTries, timeoutMs: services.browserFetch.timeoutMs, log: job.log,
   };
 }
 
-async function withFlow<T>(services: RobotServices, job: { lookupId: string; log: Logger }, fn: (ctx: MsudrfFlowContext, evidence: EvidenceRecorder) => Promise<T>): Promise<T> {
+/** A search outside a job of the runtime (its own recorder, sealed at the end like a job's). */
+async function withFlow<T>(services: RobotServices, job: { lookupId: string; log: Logger }, fn: (ctx: MsudrfFlowContext) => Promise<T>): Promise<T> {
   const evidence = new EvidenceRecorder(services.evidence, { jobId: job.lookupId, lookupId: job.lookupId, robot: services.robotId });
-  return services.browsers().withPage((page) => {
-    const fetcher = new BrowserPageFetcher(page, { router: services.router, politeness: services.politeness, evidence }, services.browserFetch);
-    return fn(flowContext(services, job, page, fetcher), evidence);
-  });
+  try {
+    return await services.browsers().withPage((page) => {
+      const fetcher = new BrowserPageFetcher(page, { router: services.router, politeness: services.politeness, evidence }, services.browserFetch);
+      return fn(flowContext(services, { lookupId: job.lookupId, log: job.log.child({ target: TARGET }) }, page, fetcher));
+    });
+  } finally {
+    await evidence.seal().catch((err: unknown) => job.log.warn({ err }, 'evidence manifest not written'));
+  }
 }
 
 /**
@@ -63,13 +70,19 @@ export async function searchMsudrfOnPage(
   return searchAllPages(flowContext(services, job, job.page, job.fetcher), input.host, input);
 }
 
-/** The `court.case` handler for msudrf hosts. */
-export async function runMsudrfCaseLookup(services: RobotServices, ctx: HandlerContext<'court.case'>): Promise<HandlerResult> {
-  const input = ctx.input as CourtCaseInput;
-  return withFlow(services, { lookupId: ctx.lookupId, log: ctx.log }, async (flow, evidence) => {
-    const out = await lookupMsudrfCase({ ...flow, courtCases: services.courtCases }, input);
-    return out.found
-      ? { status: 'succeeded', result: { collection: 'court_cases', id: out.caseKey, changed: out.saved.created || out.saved.changes.length > 0 }, evidenceCount: evidence.recorded }
-      : { status: 'not_found', result: null, evidenceCount: evidence.recorded };
-  });
-}
+/** The `court.case` robot for msudrf hosts (browser only: the kcaptcha gate). */
+export const msudrfCaseRobot = defineRobot({
+  job: 'court.case',
+  target: TARGET,
+  input: courtCaseInputSchema,
+  modes: ['browser'],
+  stores: ['court_cases'],
+  parser: MSUDRF_PARSER,
+  handles: (input) => courtPortalOf(input.court) === 'msudrf',
+  run: (ctx) =>
+    ctx.withBrowser(async (fetcher, page) => {
+      const flow = flowContext(ctx.services, { lookupId: ctx.lookupId, log: ctx.log }, page, fetcher);
+      const out = await lookupMsudrfCase({ ...flow, courtCases: ctx.services.courtCases, sourceOf: ctx.sourceOf }, ctx.input);
+      return out.found ? { collection: 'court_cases', id: out.caseKey, changed: out.saved.created || out.saved.changes.length > 0 } : null;
+    }),
+});

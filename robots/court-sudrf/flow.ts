@@ -7,13 +7,12 @@ import {
   extractSudrfCaptcha,
   parseSudrfCaseCard,
   parseSudrfSearchResults,
-  PARSER_VERSION,
   readSudrfServerChoices,
   type SudrfServerChoice,
   withListedEffectiveAt,
 } from '../../parsers/index.ts';
 import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
-import type { CaseSaveResult, CourtCaseStore } from '../../storage/court-cases.types.ts';
+import type { CaseSaveResult, CourtCaseStore, SourceRef } from '../../storage/court-cases.types.ts';
 import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { CaptchaToken, CaptchaTokenCache } from '../runtime/captcha-tokens.ts';
 import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';
@@ -47,7 +46,7 @@ export type SudrfCaseOutcome =
  * `court.case` on a sudrf court: find the card (search by number or UID, solving the search
  * captcha where the court has one), open it, parse it, upsert it. Not found is a result.
  */
-export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInput): Promise<SudrfCaseOutcome> {
+export async function lookupSudrfCase(ctx: SudrfFlowContext & { sourceOf(page: FetchedPage): SourceRef }, input: CourtCaseInput): Promise<SudrfCaseOutcome> {
   const host = input.court;
   let card: FetchedPage | null;
   let listed: CourtSearchRow | null = null;
@@ -64,16 +63,10 @@ export async function lookupSudrfCase(ctx: SudrfFlowContext, input: CourtCaseInp
   const page = card;
   // The list's «Дата вступления в законную силу» column completes a card without that row.
   const record = withListedEffectiveAt(
-    parseWithEvidence(page, () => parseSudrfCaseCard(page.html, { url: page.url, fetchedAt: new Date().toISOString() })),
+    parseWithEvidence(page, () => parseSudrfCaseCard(page.html, { url: page.url, fetchedAt: page.fetchedAt.toISOString() })),
     listed?.effectiveAt,
   );
-  const saved = await ctx.courtCases.save(record, {
-    url: card.url,
-    fetchedAt: new Date(),
-    evidenceId: card.evidenceId,
-    parserVersion: PARSER_VERSION,
-    lookupId: ctx.lookupId,
-  });
+  const saved = await ctx.courtCases.save(record, ctx.sourceOf(card));
   ctx.log.info({ caseKey: saved.id, created: saved.created, changes: saved.changes.length }, 'court case saved');
   return { found: true, caseKey: saved.id, saved, evidenceId: card.evidenceId };
 }

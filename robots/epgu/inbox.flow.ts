@@ -10,6 +10,7 @@
  */
 import { AuthRequiredError, errorCodeOf, LayoutDriftError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { SourceRef } from '../../storage/index.ts';
 import type { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
 import type { HttpResponse, HttpSession } from '../runtime/http-client.ts';
 import type { Politeness } from '../../runtime/politeness.ts';
@@ -18,11 +19,22 @@ import type { TargetRouter } from '../runtime/targets.ts';
 import { PATHS, PORTAL_HOST } from './epgu-urls.ts';
 import { dueAfterRegistration, parseOrders } from './request.flow.ts';
 
+/**
+ * How the inbox reads the portal's JSON answers (feed, details, «Мои заявления»), stamped on each
+ * document it stores; bump `version` when what it reads from them changes.
+ */
+export const EPGU_FEED_PARSER = { name: 'epgu-feed', version: '1.0.0' } as const;
+
+/** A portal answer with when it was received and the evidence item that holds it. */
+export type InboxResponse = HttpResponse & { fetchedAt: Date; evidenceId: string };
+
 export interface InboxFlowContext {
   session: HttpSession;
   router: TargetRouter;
   politeness: Politeness;
   evidence: EvidenceRecorder;
+  /** The `source` of a document read from a portal answer (the runtime stamps the parser). */
+  sourceOf(page: { url: string; evidenceId: string | null; fetchedAt: Date }): SourceRef;
   epgu: EpguRobotServices;
   account: string;
   lookupId: string;
@@ -46,14 +58,15 @@ export interface InboxOutcome {
 const feedMs = (d: string) => Date.parse(d.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 
 /** GET with evidence and in-place retries of 5xx/timeouts; 401 = the session is dead. */
-async function get(ctx: InboxFlowContext, path: string, step: string): Promise<HttpResponse> {
+async function get(ctx: InboxFlowContext, path: string, step: string): Promise<InboxResponse> {
   const url = ctx.router.urlFor(PORTAL_HOST, path);
   for (let attempt = 1; ; attempt++) {
     try {
       const res = await ctx.politeness.run(PORTAL_HOST, () => ctx.session.request(url, { headers: { accept: 'application/json, text/html, */*' }, acceptStatuses: [401] }));
-      await ctx.evidence.record(step, 'http_response', { url: res.url, contentType: res.contentType, body: res.body, meta: { status: res.status } });
+      const fetchedAt = new Date();
+      const item = await ctx.evidence.record(step, 'http_response', { url: res.url, contentType: res.contentType, body: res.body, meta: { status: res.status } });
       if (res.status === 401) throw new AuthRequiredError('the EPGU session is not valid', { target: 'epgu', url });
-      return res;
+      return { ...res, fetchedAt, evidenceId: item._id };
     } catch (error) {
       const code = errorCodeOf(error);
       if ((code === 'server_error' || code === 'timeout' || code === 'network') && attempt < ctx.epgu.feedTries) {
@@ -162,7 +175,7 @@ async function storeItem(ctx: InboxFlowContext, item: FeedItem): Promise<{ docum
   attachments.sort((a, b) => Number(isXml(b)) - Number(isXml(a)));
   for (const att of attachments) {
     const file = await get(ctx, PATHS.download(att.attachmentId), `download-${att.attachmentId}`);
-    const evidenceId = ctx.evidence.lastId;
+    const evidenceId = file.evidenceId;
     const { createHash } = await import('node:crypto');
     const { doc, created } = await ctx.epgu.documents.insert({
       _id: `epgu:${ctx.account}:${att.attachmentId}`,
@@ -181,7 +194,7 @@ async function storeItem(ctx: InboxFlowContext, item: FeedItem): Promise<{ docum
       title: item.title ?? null,
       subTitle: detail.subTitle ?? item.subTitle ?? null,
       receivedAt,
-      source: { url: file.url, fetchedAt: new Date(), evidenceId, parserVersion: 'epgu-feed-1', lookupId: ctx.lookupId },
+      source: ctx.sourceOf(file),
     });
     documents.push(doc._id);
     if (request) {

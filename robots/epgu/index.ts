@@ -9,15 +9,16 @@
  * (several robot processes scale it; each account's session is stored sealed and reused by all).
  */
 import { AuthRequiredError, BadInputError } from '../../core/errors.ts';
-import type { EpguInboxInput } from '../../queues/epgu-inbox.payload.ts';
-import type { EpguRequestInput } from '../../queues/epgu-request.payload.ts';
-import type { HandlerContext, HandlerResult } from '../../queues/worker.ts';
-import { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
-import { BrowserPageFetcher } from '../runtime/page-fetcher.ts';
+import type { Page } from 'playwright';
+import { epguInboxInputSchema } from '../../queues/epgu-inbox.payload.ts';
+import { epguRequestInputSchema } from '../../queues/epgu-request.payload.ts';
+import type { BrowserPageFetcher } from '../runtime/page-fetcher.ts';
+import { defineRobot, type RobotContext, type RobotWiring } from '../runtime/robot-definition.ts';
+import { buildEpguServices } from './epgu-services.ts';
 import type { EpguRobotServices, RobotServices } from '../runtime/robot-services.ts';
 import { ensureLoggedIn } from './esia-login.flow.ts';
 import { TARGET } from './epgu-urls.ts';
-import { readFeed, refreshStatuses } from './inbox.flow.ts';
+import { EPGU_FEED_PARSER, readFeed, refreshStatuses } from './inbox.flow.ts';
 import { submitOrReconcile } from './request.flow.ts';
 import { loadCookies, putIntoJar } from './session-vault.ts';
 
@@ -43,60 +44,76 @@ function accountOf(epgu: EpguRobotServices, id: string) {
   return account;
 }
 
-/** Runs `fn` with a page of the pool, logged in as `account`, and its evidence recorder. */
-async function withPortalPage<T>(services: RobotServices, ctx: HandlerContext, jobName: 'epgu.request' | 'epgu.inbox', evidence: EvidenceRecorder, accountId: string, fn: (page: import('playwright').Page, fetcher: BrowserPageFetcher) => Promise<T>): Promise<T> {
+/** Runs `fn` on a page of the pool, logged in as `account` (the job's recorder holds the evidence). */
+async function withPortalPage<T>(ctx: RobotContext<'epgu.request'> | RobotContext<'epgu.inbox'>, jobName: 'epgu.request' | 'epgu.inbox', accountId: string, fn: (page: Page, fetcher: BrowserPageFetcher) => Promise<T>): Promise<T> {
+  const { services } = ctx;
   const epgu = epguOf(services);
   const account = accountOf(epgu, accountId);
-  return services.browsers().withPage(async (page) => {
-    const fetcher = new BrowserPageFetcher(page, { router: services.router, politeness: services.politeness, evidence }, services.browserFetch);
+  return ctx.withBrowser(async (fetcher, page) => {
     await ensureLoggedIn({ page, fetcher, router: services.router, epgu, captchaTasks: services.captchaTasks, account, lookupId: ctx.lookupId, jobName, log: ctx.log });
     return fn(page, fetcher);
   });
 }
 
+/** The EPGU services of a robot process (accounts, sealing key, calendar, OCR enqueuer), shared by both EPGU robots. */
+const wireEpgu: RobotWiring = ({ config, stores, redis }) => {
+  const wiring = buildEpguServices(config, stores, redis);
+  return { services: { epgu: wiring.epgu }, close: wiring.close };
+};
+
 /** `epgu.request`: submit (or reconcile) one application. */
-export async function runEpguRequest(services: RobotServices, ctx: HandlerContext<'epgu.request'>): Promise<HandlerResult> {
-  const input = ctx.input as EpguRequestInput;
-  const epgu = epguOf(services);
-  accountOf(epgu, input.account);
-  const clientRef = `KV-${ctx.lookupId}`;
-  const req = await epgu.requests.ensure({
-    id: ctx.lookupId,
-    account: input.account,
-    ipNumber: input.ipNumber,
-    kind: input.kind,
-    // The reference makes our application findable in «Мои заявления» (reconcile before retry).
-    text: `${input.text ? `${input.text.trim()}\n` : ''}Референс заявителя: ${clientRef}`,
-    clientRef,
-  });
-  const result = { collection: 'epgu_requests', id: req._id };
-  if (req.applicationNumber) return { status: 'succeeded', result, evidenceCount: 0 };
-  const evidence = new EvidenceRecorder(services.evidence, { jobId: ctx.lookupId, lookupId: ctx.lookupId, robot: services.robotId });
-  try {
+export const epguRequestRobot = defineRobot({
+  job: 'epgu.request',
+  target: TARGET,
+  input: epguRequestInputSchema,
+  modes: ['browser'],
+  stores: ['epgu_requests'],
+  parser: null,
+  wire: wireEpgu,
+  async run(ctx) {
+    const { input, services } = ctx;
+    const epgu = epguOf(services);
+    accountOf(epgu, input.account);
+    const clientRef = `KV-${ctx.lookupId}`;
+    const req = await epgu.requests.ensure({
+      id: ctx.lookupId,
+      account: input.account,
+      ipNumber: input.ipNumber,
+      kind: input.kind,
+      // The reference makes our application findable in «Мои заявления» (reconcile before retry).
+      text: `${input.text ? `${input.text.trim()}\n` : ''}Референс заявителя: ${clientRef}`,
+      clientRef,
+    });
+    const result = { collection: 'epgu_requests', id: req._id };
+    if (req.applicationNumber) return result;
     await exclusive(() =>
-      withPortalPage(services, ctx, 'epgu.request', evidence, input.account, async (page, fetcher) => {
-        const out = await submitOrReconcile({ page, fetcher, router: services.router, epgu, account: input.account, lookupId: ctx.lookupId, log: ctx.log.child({ target: TARGET }) }, req);
+      withPortalPage(ctx, 'epgu.request', input.account, async (page, fetcher) => {
+        const out = await submitOrReconcile({ page, fetcher, router: services.router, epgu, account: input.account, lookupId: ctx.lookupId, log: ctx.log }, req);
         ctx.log.info({ applicationNumber: out.doc.applicationNumber, reconciled: out.reconciled, dueDate: out.doc.dueDate }, 'EPGU application recorded');
       }),
     );
-  } finally {
-    await evidence.seal();
-  }
-  return { status: 'succeeded', result, evidenceCount: evidence.recorded };
-}
+    return result;
+  },
+});
 
-/** `epgu.inbox`: statuses and new answers of one account. */
-export async function runEpguInbox(services: RobotServices, ctx: HandlerContext<'epgu.inbox'>): Promise<HandlerResult> {
-  const input = ctx.input as EpguInboxInput;
-  const epgu = epguOf(services);
-  accountOf(epgu, input.account);
-  const evidence = new EvidenceRecorder(services.evidence, { jobId: ctx.lookupId, lookupId: ctx.lookupId, robot: services.robotId });
-  try {
+/** `epgu.inbox`: statuses and new answers of one account (HTTP with the stored session; a browser login only when it is dead). */
+export const epguInboxRobot = defineRobot({
+  job: 'epgu.inbox',
+  target: TARGET,
+  input: epguInboxInputSchema,
+  modes: ['http'],
+  stores: ['documents', 'epgu_requests'],
+  parser: EPGU_FEED_PARSER,
+  wire: wireEpgu,
+  async run(ctx) {
+    const { input, services } = ctx;
+    const epgu = epguOf(services);
+    accountOf(epgu, input.account);
     const out = await exclusive(async () => {
       const run = async () => {
         const session = services.http.session();
         await putIntoJar(session.jar, await loadCookies(epgu, input.account));
-        const flow = { session, router: services.router, politeness: services.politeness, evidence, epgu, account: input.account, lookupId: ctx.lookupId, log: ctx.log.child({ target: TARGET }) };
+        const flow = { session, router: services.router, politeness: services.politeness, evidence: ctx.evidence, sourceOf: ctx.sourceOf, epgu, account: input.account, lookupId: ctx.lookupId, log: ctx.log };
         const statusUpdates = await refreshStatuses(flow);
         return { ...(await readFeed(flow)), statusUpdates };
       };
@@ -106,13 +123,11 @@ export async function runEpguInbox(services: RobotServices, ctx: HandlerContext<
         if (!(error instanceof AuthRequiredError)) throw error;
         // The stored session is dead: log in once in the browser (stores fresh cookies), then again over HTTP.
         ctx.log.info({ account: input.account }, 'EPGU session expired; logging in');
-        await withPortalPage(services, ctx, 'epgu.inbox', evidence, input.account, async () => undefined);
+        await withPortalPage(ctx, 'epgu.inbox', input.account, async () => undefined);
         return run();
       }
     });
     ctx.log.info(out, 'EPGU inbox read');
-    return { status: 'succeeded', result: { collection: 'documents', id: out.documents[0] ?? '', ids: out.documents, count: out.documents.length }, evidenceCount: evidence.recorded };
-  } finally {
-    await evidence.seal();
-  }
-}
+    return { collection: 'documents', id: out.documents[0] ?? '', ids: out.documents, count: out.documents.length };
+  },
+});

@@ -9,6 +9,7 @@ import type { FsspSearchResult } from '../../core/records.ts';
 import type { Logger } from '../../core/logger.ts';
 import { classifyFsspPage, parseFsspSearch } from '../../parsers/index.ts';
 import type { FsspSearchInput } from '../../queues/fssp-search.payload.ts';
+import type { SourceRef } from '../../storage/court-cases.types.ts';
 import type { CaptchaTaskSession, CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
 import type { EnforcementProceedingStore } from '../../storage/enforcement-proceedings.types.ts';
 import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
@@ -18,9 +19,6 @@ import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { FSSP_SEARCH_HOST, fsspSearchPath, withCodeAndPage } from './fssp-urls.ts';
 import { parseWithEvidence } from '../runtime/page-errors.ts';
-
-/** Recorded in `source.parserVersion` of every proceeding this robot saves. */
-export const FSSP_PARSER_VERSION = 'fssp-search-1';
 
 /** Pages walked at most (20 rows each): a search broader than this is refused as too broad. */
 export const MAX_PAGES = 200;
@@ -45,6 +43,8 @@ export interface FsspFlowContext {
   captcha: CaptchaSolver;
   captchaTasks: CaptchaTaskStore | null;
   proceedings: EnforcementProceedingStore;
+  /** The record's `source` for the page it was read from (the runtime stamps the parser). */
+  sourceOf(page: FetchedPage): SourceRef;
   captchaMaxTries: number;
   log: Logger;
   resume?: FsspResume | null;
@@ -76,13 +76,7 @@ export async function runFsspSearch(ctx: FsspFlowContext, input: FsspSearchInput
     if (page === 1 || out.total === 0) out.total = result.data.total;
     if (result.data.state === 'empty') break;
     for (const p of result.data.proceedings) {
-      const saved = await ctx.proceedings.save(p, {
-        url: result.page.url,
-        fetchedAt: new Date(),
-        evidenceId: result.page.evidenceId,
-        parserVersion: FSSP_PARSER_VERSION,
-        lookupId: ctx.lookupId,
-      });
+      const saved = await ctx.proceedings.save(p, ctx.sourceOf(result.page));
       if (!seen.has(saved.id)) {
         seen.add(saved.id);
         out.ids.push(saved.id);
@@ -117,7 +111,7 @@ async function queryGated(
     const fetched = await ctx.fetcher.open(url, stepName);
     out.lastEvidenceId = fetched.evidenceId;
     const state = classifyFsspPage(fetched.html);
-    const data = parseWithEvidence(fetched, () => parseFsspSearch(fetched.html, { url: fetched.url, fetchedAt: new Date().toISOString() }));
+    const data = parseWithEvidence(fetched, () => parseFsspSearch(fetched.html, { url: fetched.url, fetchedAt: fetched.fetchedAt.toISOString() }));
     if (state === 'captcha' || state === 'wrong_code') {
       if (pending) await verdict(ctx, pending, false);
       pending = null;

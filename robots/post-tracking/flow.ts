@@ -13,16 +13,15 @@ import type { Logger } from '../../core/logger.ts';
 import { postalItemsSaved, postTrackingCalls } from '../../core/metrics.ts';
 import type { LetterDeadline, LetterLink } from '../../core/postal-deadlines.ts';
 import type { PostalItemRecord, PostTrackingAnswer } from '../../core/postal-records.ts';
-import { parsePostTracking, POST_TRACKING_PARSER } from '../../parsers/post-tracking/index.ts';
+import { parsePostTracking } from '../../parsers/post-tracking/index.ts';
 import type { PostTrackingItemInput } from '../../queues/post-tracking.payload.ts';
+import type { SourceRef } from '../../storage/court-cases.types.ts';
 import type { PostalItemStore } from '../../storage/postal-items.types.ts';
 import type { EvidenceRecorder } from '../runtime/evidence-recorder.ts';
 import type { FetchedPage } from '../runtime/page-fetcher.ts';
 import { parseWithEvidence } from '../runtime/page-errors.ts';
 import type { DailyQuota } from './daily-quota.ts';
 import type { SoapCall, TrackingSoapClients } from './soap-clients.ts';
-
-export const POST_TRACKING_PARSER_VERSION = `${POST_TRACKING_PARSER.name}-${POST_TRACKING_PARSER.version}`;
 
 export interface TrackingAccount {
   id: string;
@@ -38,6 +37,8 @@ export interface PostTrackingFlowContext {
   accounts: readonly TrackingAccount[];
   items: PostalItemStore;
   evidence: EvidenceRecorder;
+  /** The record's `source` for the answer it was read from (the runtime stamps the parser). */
+  sourceOf(page: FetchedPage): SourceRef;
   redis: Redis;
   prefix: string;
   batchMin: number;
@@ -162,7 +163,7 @@ async function readAnswer(
     postTrackingCalls.inc({ method, result: describeError(error).code });
     throw error;
   });
-  const page: FetchedPage = { url: call.response.url, status: call.response.status, html: call.response.body.toString('utf8'), evidenceId: call.evidenceId };
+  const page: FetchedPage = { url: call.response.url, status: call.response.status, html: call.response.body.toString('utf8'), evidenceId: call.evidenceId, fetchedAt: new Date() };
   try {
     const answer = parseWithEvidence(page, () => parsePostTracking(page.html, { barcode }));
     postTrackingCalls.inc({ method: answer.kind === 'ticket' ? 'getTicket' : answer.kind === 'batch' ? 'getResponseByTicket' : 'getOperationHistory', result: answer.ticketState === 'not_ready' ? 'not_ready' : 'answer' });
@@ -181,7 +182,7 @@ async function readAnswer(
 }
 
 async function save(ctx: PostTrackingFlowContext, item: PostalItemRecord, links: LetterLink[], page: FetchedPage): Promise<void> {
-  const res = await ctx.items.save(item, { url: page.url, fetchedAt: new Date(), evidenceId: page.evidenceId, parserVersion: POST_TRACKING_PARSER_VERSION, lookupId: ctx.lookupId }, {
+  const res = await ctx.items.save(item, ctx.sourceOf(page), {
     links,
     deadlinesFor: ctx.deadlinesFor,
     cadence: ctx.cadence,

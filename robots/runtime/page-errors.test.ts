@@ -4,7 +4,7 @@ import { ANTI_BRUTEFORCE_RETRY_MS } from '../../parsers/index.ts';
 import { decideOutcome } from '../../queues/outcome.ts';
 import { pageKindError } from './page-errors.ts';
 
-const page = (html: string) => ({ url: 'https://court.sudrf.ru/modules.php?name=sud_delo&srv_num=1&name_op=r', status: 200, html, evidenceId: 'ev-1' });
+const page = (html: string) => ({ url: 'https://court.sudrf.ru/modules.php?name=sud_delo&srv_num=1&name_op=r', status: 200, html, evidenceId: 'ev-1', fetchedAt: new Date('2026-05-01T10:00:00Z') });
 
 describe('pageKindError', () => {
   it('makes the anti-bruteforce answer a rate limit the queue waits out, with the evidence', () => {

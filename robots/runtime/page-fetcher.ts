@@ -12,6 +12,8 @@ export interface FetchedPage {
   html: string;
   /** The evidence item a parser failure or a result points at. */
   evidenceId: string;
+  /** When the page's content was read (response received / DOM taken): a record's `source.fetchedAt`. */
+  fetchedAt: Date;
 }
 
 /**
@@ -51,6 +53,7 @@ export class HttpPageFetcher implements PageFetcher {
   async open(url: string, step: string): Promise<FetchedPage> {
     const target = this.deps.router.assertAllowed(url);
     const res = await this.deps.politeness.run(target.hostname, () => this.session.request(url, { acceptStatuses: [404] }));
+    const fetchedAt = new Date();
     const item = await this.deps.evidence.record(step, 'http_response', {
       url: res.url,
       contentType: res.contentType,
@@ -58,7 +61,7 @@ export class HttpPageFetcher implements PageFetcher {
       meta: { status: res.status, headers: withoutCookies(res.headers) },
     });
     if (res.status === 404) throw statusError(res);
-    return { url: res.url, status: res.status, html: decodeHtml(res.body, res.contentType), evidenceId: item._id };
+    return { url: res.url, status: res.status, html: decodeHtml(res.body, res.contentType), evidenceId: item._id, fetchedAt };
   }
 }
 
@@ -89,6 +92,7 @@ export class BrowserPageFetcher implements PageFetcher {
       await this.page.waitForSelector(options.waitFor.selector, { state: 'attached', timeout: options.waitFor.timeoutMs }).catch(() => undefined);
     }
     const html = await this.page.content();
+    const fetchedAt = new Date();
     if (options.reveal?.length) {
       await this.page.evaluate((selectors) => {
         for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
@@ -101,7 +105,7 @@ export class BrowserPageFetcher implements PageFetcher {
     if (status >= 400) {
       throw statusError({ url: finalUrl, status, headers: (await response?.allHeaders()) ?? {}, body: Buffer.alloc(0), contentType: '' });
     }
-    return { url: finalUrl, status, html, evidenceId: dom._id };
+    return { url: finalUrl, status, html, evidenceId: dom._id, fetchedAt };
   }
 
   /**
@@ -112,6 +116,7 @@ export class BrowserPageFetcher implements PageFetcher {
     const url = this.page.url();
     this.deps.router.assertAllowed(url);
     const html = await this.page.content();
+    const fetchedAt = new Date();
     if (options.reveal?.length) {
       await this.page.evaluate((selectors) => {
         for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
@@ -121,7 +126,7 @@ export class BrowserPageFetcher implements PageFetcher {
     const shot = await this.page.screenshot({ type, fullPage: true, ...(type === 'jpeg' ? { quality: jpegQuality } : {}) });
     await this.deps.evidence.record(step, 'screenshot', { url, contentType: `image/${type}`, body: shot, meta: { inPage: true } });
     const dom = await this.deps.evidence.record(step, 'html', { url, contentType: 'text/html; charset=utf-8', body: Buffer.from(html, 'utf8'), meta: { inPage: true } });
-    return { url, status: 0, html, evidenceId: dom._id };
+    return { url, status: 0, html, evidenceId: dom._id, fetchedAt };
   }
 }
 

@@ -42,6 +42,8 @@ export interface RobotServices {
   epgu: EpguRobotServices | null;
   /** Russian Post tracking (issue 17); null/absent when the process has no postal_items store. */
   postTracking?: PostTrackingRobotServices | null;
+  /** `court.search` children: stored as lookups and queued as one BullMQ flow per search; absent = court.search refused. */
+  courtSearchFanOut?: import('../court-search/fan-out.ts').CourtSearchFanOut | null;
 }
 
 /** What `epgu.request` / `epgu.inbox` use: stores, accounts (credentials stay in the process), the sealing key, the calendar. */

@@ -54,6 +54,8 @@ describe('konveyer parse', () => {
     expect(record.caseId).toBe(String(c.caseId));
     expect(record.events).toHaveLength(c.events.length);
     expect(record.executionDocuments).toHaveLength(c.executionDocuments.length);
+    // The parser that read it, as robots stamp it on the stored record (`source.parserVersion` sudrf-1.1.0).
+    expect(record.parser).toEqual({ name: 'sudrf', version: '1.1.0' });
   }, 60_000);
 
   it('prints search results with total and rows', async () => {
@@ -71,6 +73,7 @@ describe('konveyer parse', () => {
     expect(result.total).toBeGreaterThan(0);
     expect(result.cases.length).toBeGreaterThan(0);
     expect(result.cases[0]).toHaveProperty('caseNumber');
+    expect(result.parser).toEqual({ name: 'sudrf', version: '1.1.0' });
   }, 60_000);
 
   it('answers a page it cannot read with {error:{code,message}} and exit 2', async () => {
