@@ -33,6 +33,12 @@ export interface Config {
   captcha: {
     maxTries: number;
     tessdataDir: string;
+    /** Solvers in the order asked (CAPTCHA_CHAIN). */
+    chain: Array<'local' | 'service' | 'operator'>;
+    /** Local OCR declines below this confidence. */
+    localMinConfidence: number;
+    /** Roubles per service solve. */
+    servicePriceRub: number;
     rucaptcha: { key: string | undefined; url: string; pollMs: number; timeoutMs: number };
     operator: { waitMs: number; taskTtlMs: number };
   };
@@ -110,6 +116,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     captcha: {
       maxTries: e.CAPTCHA_MAX_TRIES,
       tessdataDir: e.TESSDATA_DIR,
+      chain: e.CAPTCHA_CHAIN,
+      localMinConfidence: e.CAPTCHA_LOCAL_MIN_CONFIDENCE,
+      servicePriceRub: e.RUCAPTCHA_PRICE_RUB,
       rucaptcha: { key: e.RUCAPTCHA_KEY || undefined, url: e.RUCAPTCHA_URL, pollMs: e.RUCAPTCHA_POLL_MS, timeoutMs: e.RUCAPTCHA_TIMEOUT_SECS * 1000 },
       operator: { waitMs: e.CAPTCHA_OPERATOR_WAIT_SECS * 1000, taskTtlMs: e.CAPTCHA_TASK_TTL_SECS * 1000 },
     },

@@ -230,6 +230,25 @@ export const envSchema = z.object({
 
   /** Captcha answers tried within one job attempt before the attempt fails as captcha_wrong. */
   CAPTCHA_MAX_TRIES: int(6, 1, 50),
+  /**
+   * The captcha solvers, in the order they are asked: members `local` (tesseract OCR), `service`
+   * (the rucaptcha-compatible service; needs RUCAPTCHA_KEY), `operator` (a person via captcha_tasks).
+   * Leaving `local` out switches local OCR off.
+   */
+  CAPTCHA_CHAIN: z
+    .string()
+    .default('local,service,operator')
+    .transform((v) => v.split(',').map((m) => m.trim()).filter((m) => m !== ''))
+    .pipe(
+      z
+        .array(z.enum(['local', 'service', 'operator'], { message: 'CAPTCHA_CHAIN members are local, service, operator' }))
+        .min(1, 'CAPTCHA_CHAIN names at least one of local, service, operator')
+        .refine((a) => new Set(a).size === a.length, 'CAPTCHA_CHAIN names a member twice'),
+    ),
+  /** Local OCR answers only at or above this confidence (0..1); below it the captcha goes to the next solver. */
+  CAPTCHA_LOCAL_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  /** Price of one solve by the service, in roubles (for the cost figures; rucaptcha's is about 0.1). */
+  RUCAPTCHA_PRICE_RUB: z.coerce.number().min(0).default(0.1),
   /** tesseract traineddata folder (Debian's tesseract-ocr-rus/eng). */
   TESSDATA_DIR: z.string().default('/usr/share/tesseract-ocr/5/tessdata'),
   /** rucaptcha/2captcha-compatible solving service: API key (unset = the service is not used) and base URL. */

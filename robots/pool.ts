@@ -51,8 +51,6 @@ export interface RobotPoolOptions {
   concurrency?: number;
   /** Solvers tried after local OCR (an external service, an operator hand-off). */
   extraSolvers?: CaptchaSolver[];
-  /** Local OCR as the first captcha solver (default true; tests of the later solvers turn it off). */
-  localOcr?: boolean;
   /** Called with each lookup that reached a final status (webhooks: queues/webhook.queue.ts). */
   onFinished?: (lookup: LookupDoc) => Promise<void>;
   /** Heartbeats into MongoDB `robots` (ops dashboard, drain flags); absent = no heartbeat. */
@@ -87,7 +85,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   // Proxies (PROXY_URLS / PROXY_POOLS); none configured = direct. Optional chaining: configs built by older tests lack `egress`.
   const egress = new EgressPool(config.egress ?? { proxyUrls: [], pools: {}, restSecs: 300, perProxyConcurrency: 8 });
   const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs, egress });
-  const ocr = new LocalOcrSolver({ langPath: config.captcha.tessdataDir, workers: 1, guessWhenUnread: true });
+  const ocr = new LocalOcrSolver({ langPath: config.captcha.tessdataDir, workers: 1, minConfidence: config.captcha.localMinConfidence });
   let browsers: RobotBrowserPool | null = null;
   // Pages leased per browser pool instance, so a pool recycled for memory closes once its jobs are done.
   const leases = new WeakMap<RobotBrowserPool, number>();
@@ -147,18 +145,20 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       hostLimits: config.politeness.hosts,
       breaker: new CircuitBreaker({ redis, prefix: config.queue.prefix, failureThreshold: config.ops.circuitFailures, cooldownMs: config.ops.circuitCooldownMs }),
     }),
-    // The chain: local OCR → rucaptcha (when a key is configured) → extra solvers → operator (last).
+    // The chain in CAPTCHA_CHAIN order; `service` needs a key, `operator` the captcha_tasks store.
+    // Solvers given in code (extraSolvers) are asked just before the operator.
     captcha: new CaptchaChain(
-      [
-        ...(options.localOcr === false ? [] : [countedSolver(ocr)]),
-        ...(config.captcha.rucaptcha.key
-          ? [countedSolver(new RucaptchaSolver({ key: config.captcha.rucaptcha.key, baseUrl: config.captcha.rucaptcha.url, pollMs: config.captcha.rucaptcha.pollMs, timeoutMs: config.captcha.rucaptcha.timeoutMs }))]
-          : []),
-        ...(options.extraSolvers ?? []).map(countedSolver),
-        ...(storage.captchaTasks
-          ? [countedSolver(new OperatorSolver({ tasks: storage.captchaTasks, waitMs: config.captcha.operator.waitMs, taskTtlMs: config.captcha.operator.taskTtlMs }))]
-          : []),
-      ],
+      config.captcha.chain.flatMap((member): CaptchaSolver[] => {
+        const extra = member === 'operator' ? (options.extraSolvers ?? []).map(countedSolver) : [];
+        if (member === 'local') return [countedSolver(ocr)];
+        if (member === 'service') {
+          const r = config.captcha.rucaptcha;
+          return r.key ? [countedSolver(new RucaptchaSolver({ key: r.key, baseUrl: r.url, pollMs: r.pollMs, timeoutMs: r.timeoutMs }))] : [];
+        }
+        return storage.captchaTasks
+          ? [...extra, countedSolver(new OperatorSolver({ tasks: storage.captchaTasks, waitMs: config.captcha.operator.waitMs, taskTtlMs: config.captcha.operator.taskTtlMs }))]
+          : extra;
+      }).concat(config.captcha.chain.includes('operator') ? [] : (options.extraSolvers ?? []).map(countedSolver)),
       { onSolverError: (solver, err) => log.warn({ solver, err }, 'captcha solver failed') },
     ),
     captchaTokens: new CaptchaTokenCache(redis, config.queue.prefix),
