@@ -10,6 +10,7 @@ import { loadConfigOrExit } from './config-file.ts';
 import { buildDemoBatch, buildEpguDemoBatch, buildFsspDemoBatch } from './demo-batch.ts';
 import { randomBytes } from 'node:crypto';
 import { sandboxEpguAccountsEnv } from '../sandbox/epgu/epgu-accounts.ts';
+import { SANDBOX_RUCAPTCHA_KEY } from '../sandbox/rucaptcha/rucaptcha.site.ts';
 import { runEpguInboxPhase } from './demo-epgu.ts';
 import { buildPostDemoBatch, SANDBOX_POST_ACCOUNT } from './demo-post.ts';
 import { openFarm } from './farm.ts';
@@ -33,6 +34,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     epgu: { accounts: base.epgu.accounts.length ? base.epgu.accounts : JSON.parse(sandboxEpguAccountsEnv()), encryptionKey: base.epgu.encryptionKey ?? randomBytes(32).toString('hex') },
     // Russian Post tracking: the sandbox's account, its tickets asked for every second (the real service: 15 min).
     postTracking: { accounts: base.postTracking.accounts.length ? base.postTracking.accounts : [{ ...SANDBOX_POST_ACCOUNT }], ticketPollMs: Math.min(base.postTracking.ticketPollMs, 1000) },
+    // Captchas: the sandbox's replica of the solving service unless the operator configured their own
+    // (RUCAPTCHA_KEY), so the chain escalates local OCR → service → operator as it does in production.
+    captcha: base.captcha.rucaptcha.key ? {} : { rucaptcha: { key: SANDBOX_RUCAPTCHA_KEY, url: `${sandbox.url}/__sandbox/rucaptcha`, pollMs: 200 } },
   });
   const logFile = resolve(config.runDir, 'demo', 'farm.log');
   const farm = await openFarm(config, { startServices: true, logFile });

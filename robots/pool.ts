@@ -8,15 +8,14 @@ import { JobRequeuedError, startLookupWorker } from '../queues/worker.ts';
 import { CLEANUP_BUDGET_MS, cleanupClock, requeueActive, trackActiveJobs, within } from './pool-shutdown.ts';
 import type { CourtCaseStore, EvidenceStore, LookupDoc, LookupStore } from '../storage/types.ts';
 import type { CaptchaTaskStore, EnforcementProceedingStore } from '../storage/types.ts';
-import { OperatorSolver } from './runtime/captcha/operator.solver.ts';
-import { RucaptchaSolver } from './runtime/captcha/rucaptcha.solver.ts';
 import { buildHandlers } from './index.ts';
 import { buildEpguServices } from './epgu/epgu-services.ts';
 import { buildPostTrackingServices } from './post-tracking/post-tracking-services.ts';
 import type { DocumentStore, EpguRequestStore, EpguSessionStore } from '../storage/types.ts';
 import { CourtSearchFanOut } from './court-search/fan-out.ts';
 import { RobotBrowserPool } from './runtime/browser-pool.ts';
-import { CaptchaChain, LocalOcrSolver, type CaptchaSolver } from './runtime/captcha/index.ts';
+import { withCaptchaEscalation, type CaptchaSolver } from './runtime/captcha/index.ts';
+import { buildCaptchaChain } from './runtime/captcha/build-chain.ts';
 import { CaptchaTokenCache } from './runtime/captcha-tokens.ts';
 import { HttpClient } from './runtime/http-client.ts';
 import { Politeness } from './runtime/politeness.ts';
@@ -49,7 +48,7 @@ export interface RobotPoolOptions {
   /** Job names to serve; default every robot job (`ocr.document` has its own role: ocr/ocr-worker.ts). */
   only?: RobotJobName[];
   concurrency?: number;
-  /** Solvers tried after local OCR (an external service, an operator hand-off). */
+  /** Solvers given in code, asked just before the operator (runtime/captcha/build-chain.ts). */
   extraSolvers?: CaptchaSolver[];
   /** Called with each lookup that reached a final status (webhooks: queues/webhook.queue.ts). */
   onFinished?: (lookup: LookupDoc) => Promise<void>;
@@ -77,6 +76,8 @@ export interface RobotPool {
  */
 export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPool> {
   const { config, storage, log } = options;
+  // First: a bad chain (a service refusing RUCAPTCHA_KEY) stops the start-up before anything is opened.
+  const captcha = await buildCaptchaChain(config.captcha, { captchaTasks: storage.captchaTasks, extraSolvers: options.extraSolvers, wrap: countedSolver, log });
   const redis = createRedis(config.redis);
   // One line per state change of each connection while Redis is away, none per reconnect attempt.
   watchRedisConnection(redis, log, 'robots');
@@ -85,7 +86,6 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   // Proxies (PROXY_URLS / PROXY_POOLS); none configured = direct. Optional chaining: configs built by older tests lack `egress`.
   const egress = new EgressPool(config.egress ?? { proxyUrls: [], pools: {}, restSecs: 300, perProxyConcurrency: 8 });
   const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs, egress });
-  const ocr = new LocalOcrSolver({ langPath: config.captcha.tessdataDir, workers: 1, minConfidence: config.captcha.localMinConfidence });
   let browsers: RobotBrowserPool | null = null;
   // Pages leased per browser pool instance, so a pool recycled for memory closes once its jobs are done.
   const leases = new WeakMap<RobotBrowserPool, number>();
@@ -145,22 +145,8 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       hostLimits: config.politeness.hosts,
       breaker: new CircuitBreaker({ redis, prefix: config.queue.prefix, failureThreshold: config.ops.circuitFailures, cooldownMs: config.ops.circuitCooldownMs }),
     }),
-    // The chain in CAPTCHA_CHAIN order; `service` needs a key, `operator` the captcha_tasks store.
-    // Solvers given in code (extraSolvers) are asked just before the operator.
-    captcha: new CaptchaChain(
-      config.captcha.chain.flatMap((member): CaptchaSolver[] => {
-        const extra = member === 'operator' ? (options.extraSolvers ?? []).map(countedSolver) : [];
-        if (member === 'local') return [countedSolver(ocr)];
-        if (member === 'service') {
-          const r = config.captcha.rucaptcha;
-          return r.key ? [countedSolver(new RucaptchaSolver({ key: r.key, baseUrl: r.url, pollMs: r.pollMs, timeoutMs: r.timeoutMs }))] : [];
-        }
-        return storage.captchaTasks
-          ? [...extra, countedSolver(new OperatorSolver({ tasks: storage.captchaTasks, waitMs: config.captcha.operator.waitMs, taskTtlMs: config.captcha.operator.taskTtlMs }))]
-          : extra;
-      }).concat(config.captcha.chain.includes('operator') ? [] : (options.extraSolvers ?? []).map(countedSolver)),
-      { onSolverError: (solver, err) => log.warn({ solver, err }, 'captcha solver failed') },
-    ),
+    // CAPTCHA_CHAIN order, escalating past a refused solver within a job (runtime/captcha/build-chain.ts).
+    captcha: captcha.chain,
     captchaTokens: new CaptchaTokenCache(redis, config.queue.prefix),
     evidence: storage.evidence,
     courtCases: storage.courtCases,
@@ -206,7 +192,8 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
     (async (ctx: { lookupId: string }) => {
       heartbeat?.jobStarted(ctx.lookupId);
       try {
-        return await (h as unknown as (c: typeof ctx) => Promise<unknown>)(ctx);
+        // One escalation memory per job attempt: a captcha solver the site refused is passed over.
+        return await withCaptchaEscalation(() => (h as unknown as (c: typeof ctx) => Promise<unknown>)(ctx));
       } catch (error) {
         // Failing because the shutdown closed its browser under it: not this lookup's failure.
         if (requeued.has(ctx.lookupId)) throw new JobRequeuedError('job put back on the queue at the shutdown deadline', { cause: error });
@@ -296,7 +283,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       await closeBrowsers(clock.step());
       step('browsers');
       await within(sweepStopped, clock.step(), 'stuck lookup sweep', log);
-      await within(ocr.close(), clock.step(), 'ocr', log);
+      await within(captcha.close(), clock.step(), 'ocr', log);
       if (!httpDestroyed && !(await within(http.close(), clock.step(), 'http client', log))) await http.agent.destroy().catch(() => undefined);
       await egress.close().catch(() => undefined);
       await within(courtSearchFanOut.close(), clock.step(), 'court.search flows', log);

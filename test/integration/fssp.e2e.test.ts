@@ -117,7 +117,8 @@ class SandboxReader implements CaptchaSolver {
 
 describe('fssp.search with the local OCR solver', () => {
   it('runs the four search kinds through the captcha and stores every proceeding with history and court link', { timeout: 300_000 }, async () => {
-    const f = await farm({ CAPTCHA_MAX_TRIES: '12' });
+    // Local OCR alone in the chain: it guesses when unsure and retries a new picture.
+    const f = await farm({ CAPTCHA_MAX_TRIES: '12', CAPTCHA_CHAIN: 'local' });
     const person = bank.proceedings.find((p) => p.debtorKind === 'person' && p.caseNumber && p.debtor.birthDate && p.ended)!;
     const byIp = bank.proceedings.find((p) => p.debtorKind === 'person' && p.sdNumber && p !== person)!;
     const byDoc = bank.proceedings.find((p) => p.executiveDocument.typeId === '4' && p !== person && p !== byIp)!;
