@@ -188,8 +188,10 @@ describe('fssp.search with the local OCR solver', () => {
 
 describe('fssp.search captcha chain without local OCR', () => {
   it('retries wrong codes in the same session and fails captcha_wrong past the limit', { timeout: 60_000 }, async () => {
+    // The reader alone in the chain (`service` without a key is left out, no operator member):
+    // the last member is asked again after a wrong answer.
     const reader = new SandboxReader('reader', 2);
-    const f = await farm({ CAPTCHA_MAX_TRIES: '4', CAPTCHA_CHAIN: 'service,operator' }, { extraSolvers: [reader] });
+    const f = await farm({ CAPTCHA_MAX_TRIES: '4', CAPTCHA_CHAIN: 'service' }, { extraSolvers: [reader] });
     const p = bank.proceedings[3]!;
     const [ok] = await f.submitAndWait([{ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }]);
     expect(ok!.status).toBe('succeeded');
@@ -197,7 +199,7 @@ describe('fssp.search captcha chain without local OCR', () => {
     expect(reader.reports.map((r) => r[1])).toEqual([false, false, true]);
 
     const never = new SandboxReader('never', 1000);
-    const g = await farm({ CAPTCHA_MAX_TRIES: '3', CAPTCHA_CHAIN: 'service,operator' }, { extraSolvers: [never] });
+    const g = await farm({ CAPTCHA_MAX_TRIES: '3', CAPTCHA_CHAIN: 'service' }, { extraSolvers: [never] });
     const [failed] = await g.submitAndWait([{ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }]);
     expect(failed!.status).toBe('failed');
     expect(failed!.error).toMatchObject({ code: 'captcha_wrong', kind: 'retryable' });
@@ -205,7 +207,9 @@ describe('fssp.search captcha chain without local OCR', () => {
   });
 
   it('uses the rucaptcha service when a key is configured: a wrong answer is reported bad, the right one good', { timeout: 60_000 }, async () => {
-    const f = await farm({ RUCAPTCHA_KEY: 'test-key', RUCAPTCHA_URL: fake.url, RUCAPTCHA_POLL_MS: '10', CAPTCHA_CHAIN: 'service,operator' });
+    // The service alone in the chain is asked again after its wrong answer (with an operator after
+    // it, the next captcha would go to the operator: test/captcha/captcha-escalation.e2e.test.ts).
+    const f = await farm({ RUCAPTCHA_KEY: 'test-key', RUCAPTCHA_URL: fake.url, RUCAPTCHA_POLL_MS: '10', CAPTCHA_CHAIN: 'service' });
     const p = bank.proceedings[5]!;
     const [doc] = await f.submitAndWait([{ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }]);
     expect(doc!.status).toBe('succeeded');
