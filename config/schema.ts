@@ -94,6 +94,9 @@ export const DEFAULT_TARGET_HOSTS = [
  * Every environment variable konveyer reads, declared once with its default.
  * `loadConfig` turns it into the nested, frozen `Config`.
  */
+/** Members of CAPTCHA_CHAIN. */
+const CAPTCHA_CHAIN_MEMBERS = ['local', 'service', 'operator'] as const;
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** pino level. */
@@ -239,12 +242,14 @@ export const envSchema = z.object({
     .string()
     .default('local,service,operator')
     .transform((v) => v.split(',').map((m) => m.trim()).filter((m) => m !== ''))
-    .pipe(
-      z
-        .array(z.enum(['local', 'service', 'operator'], { message: 'CAPTCHA_CHAIN members are local, service, operator' }))
-        .min(1, 'CAPTCHA_CHAIN names at least one of local, service, operator')
-        .refine((a) => new Set(a).size === a.length, 'CAPTCHA_CHAIN names a member twice'),
-    ),
+    .superRefine((members, ctx) => {
+      // One message naming the bad member, on the variable itself (not `CAPTCHA_CHAIN.1`).
+      const unknown = members.filter((m) => !CAPTCHA_CHAIN_MEMBERS.includes(m as never));
+      if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown member ${unknown.map((m) => JSON.stringify(m)).join(', ')} (CAPTCHA_CHAIN members are local, service, operator)` });
+      if (members.length === 0) ctx.addIssue({ code: 'custom', message: 'CAPTCHA_CHAIN names at least one of local, service, operator' });
+      if (new Set(members).size !== members.length) ctx.addIssue({ code: 'custom', message: 'CAPTCHA_CHAIN names a member twice' });
+    })
+    .transform((members) => members as Array<(typeof CAPTCHA_CHAIN_MEMBERS)[number]>),
   /** Local OCR answers only at or above this confidence (0..1); below it the captcha goes to the next solver. */
   CAPTCHA_LOCAL_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   /** Price of one solve by the service, in roubles (for the cost figures; rucaptcha's is about 0.1). */
