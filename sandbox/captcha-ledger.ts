@@ -35,11 +35,21 @@ export class CaptchaLedger {
     const entries = await Promise.all(this.#entries);
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i];
-      if (!e || e.width !== probe.width || e.height !== probe.height) continue;
-      if (meanDiff(e.grey, probe.grey) < SAME_PICTURE) return e.answer;
+      if (!e) continue;
+      // A screenshot of the <img> may carry its CSS border (the kcaptcha gate draws 1 px): compare the inside.
+      const border = (probe.width - e.width) / 2;
+      if (!Number.isInteger(border) || border < 0 || border > 3 || probe.height - e.height !== 2 * border) continue;
+      const inner = border === 0 ? probe.grey : crop(probe.grey, probe.width, border, e.width, e.height);
+      if (meanDiff(e.grey, inner) < SAME_PICTURE) return e.answer;
     }
     return null;
   }
+}
+
+function crop(grey: Buffer, width: number, border: number, w: number, h: number): Buffer {
+  const out = Buffer.alloc(w * h);
+  for (let y = 0; y < h; y++) grey.copy(out, y * w, (y + border) * width + border, (y + border) * width + border + w);
+  return out;
 }
 
 async function greyOf(image: Buffer): Promise<{ width: number; height: number; grey: Buffer } | null> {

@@ -43,6 +43,9 @@ describe('sandbox rucaptcha replica', () => {
     const reencoded = await sharp(png).png({ compressionLevel: 1 }).toBuffer();
     expect(reencoded.equals(png)).toBe(false);
     expect(await sb.readCaptcha(reencoded)).toBe(sb.captchaAnswer(id));
+    // An element screenshot with a 1 px CSS border around the picture (the kcaptcha gate's <img>).
+    const framed = await sharp(png).extend({ top: 1, bottom: 1, left: 1, right: 1, background: '#a5a5a5' }).png().toBuffer();
+    expect(await sb.readCaptcha(framed)).toBe(sb.captchaAnswer(id));
   });
 
   it('says unsolvable for a picture it did not draw, and refuses another key', async () => {
