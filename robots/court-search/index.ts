@@ -43,7 +43,7 @@ export const COURT_SEARCH_PORTALS: Partial<Record<CourtPortal, CourtSearchPortal
     target: 'court-sudrf',
     search: ({ services, fetcher, lookupId, log }, input) =>
       searchSudrfByParty(
-        { lookupId, fetcher, router: services.router, captcha: services.captcha, captchaTokens: services.captchaTokens, courtCases: services.courtCases, captchaMaxTries: services.captchaMaxTries, log },
+        { lookupId, fetcher, router: services.router, captcha: services.captcha, captchaTokens: services.captchaTokens, courtCases: services.courtCases, captchaMaxTries: services.captchaMaxTries, log, captchaTasks: services.captchaTasks, jobName: 'court.search' },
         input,
       ),
   },

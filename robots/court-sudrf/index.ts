@@ -28,6 +28,7 @@ export async function runSudrfCaseLookup(services: RobotServices, ctx: HandlerCo
         courtCases: services.courtCases,
         captchaMaxTries: services.captchaMaxTries,
         log: ctx.log.child({ target: TARGET, mode }),
+        captchaTasks: services.captchaTasks, jobName: 'court.case',
       },
       input,
     );

@@ -8,6 +8,7 @@
  * takes — in the same site session (the robot holds it while it waits for the operator).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerCaptchaTask } from '../../queues/captcha-handoff.ts';
 import type { CaptchaSolverStats } from '../../robots/runtime/captcha/index.ts';
 import type { CaptchaChain } from '../../robots/runtime/captcha/captcha-chain.ts';
 import { msudrfWorld } from '../../sandbox/court-msudrf/msudrf.data.ts';
@@ -15,6 +16,7 @@ import { FsspBank } from '../../sandbox/fssp/fssp.data.ts';
 import type { CaptchaTaskDoc } from '../../storage/types.ts';
 import { startFakeRucaptcha, type FakeRucaptcha } from '../fakes/rucaptcha.fake.ts';
 import { startTestFarm, type TestFarm } from '../helpers/farm.ts';
+import { waitForFinal } from '../helpers/lookups.ts';
 
 let farm: TestFarm;
 let fake: FakeRucaptcha;
@@ -123,5 +125,38 @@ describe('captcha escalation local → service → operator', () => {
   it('on the FSSP search captcha', { timeout: 240_000 }, async () => {
     const p = new FsspBank(farm.sandbox.world).proceedings[2]!;
     await expectEscalation({ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }, 'is.fssp.gov.ru');
+  });
+});
+
+describe('operator hand-off past the in-process wait', () => {
+  let parkFarm: TestFarm;
+  beforeAll(async () => {
+    // The operator alone, no in-process wait: a captcha parks the lookup at once.
+    parkFarm = await startTestFarm({ name: 'captcha-park', env: { CAPTCHA_CHAIN: 'operator', CAPTCHA_OPERATOR_WAIT_SECS: '0', JOB_ATTEMPTS: '1' } });
+  }, 180_000);
+  afterAll(async () => parkFarm?.close());
+
+  it('parks a sudrf lookup with its captchaid and resumes with that pair after `captcha answer`', { timeout: 240_000 }, async () => {
+    const { sandbox, storage } = parkFarm;
+    const court = sandbox.world.courts.find((c) => c.hasSearchCaptcha)!;
+    const kase = sandbox.world.cases.find((k) => k.host === court.host && k.srvNum === 1)!;
+    const [parked] = await parkFarm.submitAndWait([{ type: 'court.case', input: { court: court.host, number: kase.caseNumber } }]);
+    expect(parked!.status).toBe('needs_human');
+    const [task] = await storage.captchaTasks.list({ lookupId: parked!._id, status: 'open' });
+    expect(task).toMatchObject({ kind: 'digits5', target: court.host, jobName: 'court.case' });
+    const captchaId = task!.session!.state!.captchaId as string;
+    // The operator reads the picture of the task; it is the picture of that captchaid.
+    const answer = (await sandbox.readCaptcha(Buffer.from(task!.imageBase64, 'base64')))!;
+    expect(answer).toBe(sandbox.captchaAnswer(captchaId));
+    const deps = { captchaTasks: storage.captchaTasks, lookups: storage.lookups, queueFor: parkFarm.queueFor, jobOptions: { attempts: parkFarm.config.queue.attempts, backoffMs: parkFarm.config.queue.backoffMs } };
+    const res = await answerCaptchaTask(deps, task!._id, answer, { by: 'tester' });
+    expect(res.resumed).toBe(true);
+    const [done] = await waitForFinal(storage.lookups, [parked!._id], 120_000, 200);
+    expect(done!.status, JSON.stringify(done!.error)).toBe('succeeded');
+    expect(await storage.captchaTasks.get(task!._id)).toMatchObject({ status: 'answered', answer, accepted: true });
+    // The resumed search sent that pair: no new picture was asked for and no other task was opened.
+    const steps = (await storage.evidence.listByJob(parked!._id)).map((e) => e.step);
+    expect(steps.filter((s) => /after-captcha/.test(s))).toEqual([]);
+    expect(await storage.captchaTasks.list({ lookupId: parked!._id })).toHaveLength(1);
   });
 });
