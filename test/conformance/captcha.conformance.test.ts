@@ -3,9 +3,12 @@
  * labelled by a human in labels.csv). Runs only where ../shared/fixtures/real exists; the images
  * are read at run time and never copied into the repository.
  *
- * Measured 2026-12-01 (tesseract 5 eng, the default variants): 0 of 10 answers right, 40 of 50
- * digits right (every answer one digit off: 93299 for 90299, 56367 for 56667, 60964 for 60984).
- * The floors below are those figures: the test fails when the solver reads the real pictures worse.
+ * Measured 2026-12-01 (tesseract 5 eng, the default variants): first 0 of 10 answers right, 40 of
+ * 50 digits (every answer one digit off where two leaning digits overlap: 93299 for 90299, 56367
+ * for 56667, 60964 for 60984); with slanted cuts between touching glyphs (glyph-segmentation.ts)
+ * 7 of 10, 47 of 50 digits (90299 still read 93299). The set is 3 distinct pictures (10 files, the
+ * rest duplicates), so these are weak figures. The floors below are the last measurement: the test
+ * fails when the solver reads the real pictures worse.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,8 +30,8 @@ function readLabels(): Array<{ file: string; expected: string }> {
 }
 
 /** Floors measured on the labelled set (see above): whole answers right, and digits in place right. */
-const MIN_CORRECT = 0;
-const MIN_DIGIT_ACCURACY = 0.8;
+const MIN_CORRECT = 7;
+const MIN_DIGIT_ACCURACY = 0.94;
 
 describe.skipIf(!hasFixtures)('local OCR on the real sudrf captchas', () => {
   const cachePath = mkdtempSync(join(tmpdir(), 'konveyer-ocr-conf-'));
