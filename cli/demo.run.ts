@@ -11,6 +11,7 @@ import { buildDemoBatch, buildEpguDemoBatch, buildFsspDemoBatch } from './demo-b
 import { randomBytes } from 'node:crypto';
 import { sandboxEpguAccountsEnv } from '../sandbox/epgu/epgu-accounts.ts';
 import { SANDBOX_RUCAPTCHA_KEY } from '../sandbox/rucaptcha/rucaptcha.site.ts';
+import { CaptchaChain } from '../robots/runtime/captcha/index.ts';
 import { runEpguInboxPhase } from './demo-epgu.ts';
 import { buildPostDemoBatch, SANDBOX_POST_ACCOUNT } from './demo-post.ts';
 import { openFarm } from './farm.ts';
@@ -90,8 +91,12 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const failures = await farm.storage.lookups.errorsByCode({ batchId: submitted.batchId });
     const evidenceDir = await exportSampleEvidence(farm, submitted.batchId);
     await runEpguInboxPhase(farm, sandbox.url, out);
+    // Captchas the site accepted, by the chain member that answered them (local OCR, service, operator).
+    const chainStats = pool.services.captcha instanceof CaptchaChain ? pool.services.captcha.stats() : {};
+    const captchasSolvedBy = Object.fromEntries(Object.entries(chainStats).map(([name, s]) => [name, s.correct]));
     const summary = {
       batchId: submitted.batchId,
+      captchasSolvedBy,
       lookups: total,
       succeeded: counts.succeeded,
       notFound: counts.not_found,
@@ -104,6 +109,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     out.write(
       `\nsummary: ${summary.succeeded} succeeded, ${summary.notFound} not found, ${summary.failed} failed ${JSON.stringify(failures)}, ` +
         `${summary.needsHuman} need a human — ${summary.lookupsPerSecond} lookups/s over ${summary.seconds} s\n` +
+        `captchas accepted, by solver: ${JSON.stringify(captchasSolvedBy)} (CAPTCHA_CHAIN ${farm.config.captcha.chain.join(',')})\n` +
         `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, enforcement_proceedings, postal_items, lookups; captchas for a human: npx konveyer captcha list; evidence (hash-chained) in evidence + evidence_blobs\n` +
         `screenshots and raw pages of a few lookups: ${evidenceDir}\n` +
         `logs: ${logFile}\n` +
