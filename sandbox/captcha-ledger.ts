@@ -10,6 +10,8 @@ import sharp from 'sharp';
 const LIMIT = 2000;
 /** Mean absolute difference per grey pixel (0..255) under which two pictures are the same one. */
 const SAME_PICTURE = 6;
+/** The same for a probe that had to be resized (resampling blurs the 1 px lines); two different pictures differ by 20 and more. */
+const SAME_PICTURE_RESIZED = 12;
 
 interface Entry {
   answer: string;
@@ -33,17 +35,33 @@ export class CaptchaLedger {
     const probe = await greyOf(image);
     if (!probe) return null;
     const entries = await Promise.all(this.#entries);
+    // The probe brought to each size the sandbox drew at (a screenshot may carry a border or a scale).
+    const fitted = new Map<string, Buffer | null>();
     for (let i = entries.length - 1; i >= 0; i--) {
       const e = entries[i];
       if (!e) continue;
-      // A screenshot of the <img> may carry its CSS border (the kcaptcha gate draws 1 px): compare the inside.
-      const border = (probe.width - e.width) / 2;
-      if (!Number.isInteger(border) || border < 0 || border > 3 || probe.height - e.height !== 2 * border) continue;
-      const inner = border === 0 ? probe.grey : crop(probe.grey, probe.width, border, e.width, e.height);
-      if (meanDiff(e.grey, inner) < SAME_PICTURE) return e.answer;
+      const key = `${e.width}x${e.height}`;
+      if (!fitted.has(key)) fitted.set(key, await fit(image, probe, e.width, e.height));
+      const inner = fitted.get(key);
+      const resized = probe.width !== e.width && probe.width - e.width !== probe.height - e.height;
+      if (inner && meanDiff(e.grey, inner) < (resized ? SAME_PICTURE_RESIZED : SAME_PICTURE)) return e.answer;
     }
     return null;
   }
+}
+
+/**
+ * The probe as a `w`×`h` grey picture: itself at that size; its inside when it is the picture with
+ * a border of up to 3 px (the kcaptcha gate's <img> has a CSS border); resized when it has the same
+ * shape at another scale (a screenshot at another device pixel ratio); else null.
+ */
+async function fit(image: Buffer, probe: { width: number; height: number; grey: Buffer }, w: number, h: number): Promise<Buffer | null> {
+  if (probe.width === w && probe.height === h) return probe.grey;
+  const border = (probe.width - w) / 2;
+  if (Number.isInteger(border) && border > 0 && border <= 3 && probe.height - h === 2 * border) return crop(probe.grey, probe.width, border, w, h);
+  if (Math.abs(probe.width / probe.height - w / h) > 0.03) return null;
+  const { data } = await sharp(image).flatten({ background: '#ffffff' }).greyscale().resize(w, h, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  return data;
 }
 
 function crop(grey: Buffer, width: number, border: number, w: number, h: number): Buffer {

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RucaptchaKeyRefusedError, RucaptchaSolver } from '../../robots/runtime/captcha/rucaptcha.solver.ts';
 import { generateWorld } from '../data/world.generator.ts';
+import { drawSudrfCaptcha } from '../sudrf/captcha-image.ts';
 import { startSandbox, type RunningSandbox } from '../server.ts';
 import { getAs } from '../test-support/sandbox-client.ts';
 import { SANDBOX_RUCAPTCHA_KEY } from './rucaptcha.site.ts';
@@ -46,11 +47,18 @@ describe('sandbox rucaptcha replica', () => {
     // An element screenshot with a 1 px CSS border around the picture (the kcaptcha gate's <img>).
     const framed = await sharp(png).extend({ top: 1, bottom: 1, left: 1, right: 1, background: '#a5a5a5' }).png().toBuffer();
     expect(await sb.readCaptcha(framed)).toBe(sb.captchaAnswer(id));
+    // A screenshot at device pixel ratio 2.
+    const doubled = await sharp(png).resize(200, 60).png().toBuffer();
+    expect(await sb.readCaptcha(doubled)).toBe(sb.captchaAnswer(id));
   });
 
   it('says unsolvable for a picture it did not draw, and refuses another key', async () => {
     const blank = await sharp({ create: { width: 100, height: 30, channels: 3, background: '#000000' } }).png().toBuffer();
     expect(await solver().solve({ image: blank, kind: 'digits5' })).toBeNull();
+    // A picture in the same style and size that this sandbox never sent is not taken for one it did.
+    const stranger = await drawSudrfCaptcha('13579', 4242);
+    expect(await sb.readCaptcha(stranger)).toBeNull();
+    expect(await sb.readCaptcha(await sharp(stranger).resize(200, 60).png().toBuffer())).toBeNull();
     await expect(solver('someone-elses-key').balance()).rejects.toBeInstanceOf(RucaptchaKeyRefusedError);
     expect(await solver().balance()).toBeGreaterThan(0);
   });
