@@ -34,39 +34,58 @@ export class CaptchaLedger {
   async read(image: Buffer): Promise<string | null> {
     const probe = await greyOf(image);
     if (!probe) return null;
-    const entries = await Promise.all(this.#entries);
-    // The probe brought to each size the sandbox drew at (a screenshot may carry a border or a scale).
-    const fitted = new Map<string, Buffer | null>();
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const e = entries[i];
-      if (!e) continue;
+    const entries = (await Promise.all(this.#entries)).filter((e): e is Entry => e !== null).reverse();
+    const sizes = new Map<string, Entry[]>();
+    for (const e of entries) {
       const key = `${e.width}x${e.height}`;
-      if (!fitted.has(key)) fitted.set(key, await fit(image, probe, e.width, e.height));
-      const inner = fitted.get(key);
-      const resized = probe.width !== e.width && probe.width - e.width !== probe.height - e.height;
-      if (inner && meanDiff(e.grey, inner) < (resized ? SAME_PICTURE_RESIZED : SAME_PICTURE)) return e.answer;
+      sizes.set(key, [...(sizes.get(key) ?? []), e]);
+    }
+    for (const same of sizes.values()) {
+      // The probe brought to this size: a screenshot may carry a border or a gap, or another scale.
+      const fitted = await fit(image, probe, same);
+      if (!fitted) continue;
+      const match = same.find((e) => meanDiff(e.grey, fitted.grey) < fitted.tolerance);
+      if (match) return match.answer;
     }
     return null;
   }
 }
 
+/** Offsets tried when a screenshot is a few pixels larger than the picture (its CSS border, a baseline gap). */
+const MAX_FRAME = 6;
+
 /**
- * The probe as a `w`×`h` grey picture: itself at that size; its inside when it is the picture with
- * a border of up to 3 px (the kcaptcha gate's <img> has a CSS border); resized when it has the same
- * shape at another scale (a screenshot at another device pixel ratio); else null.
+ * The probe as a picture of the entries' size: itself; the window of it that best matches one of
+ * the newest entries when it is up to {@link MAX_FRAME} px larger (the kcaptcha gate's <img> has a
+ * 1 px border and sits on a text baseline); resized when it has the same shape at another scale
+ * (a screenshot at another device pixel ratio); else null.
  */
-async function fit(image: Buffer, probe: { width: number; height: number; grey: Buffer }, w: number, h: number): Promise<Buffer | null> {
-  if (probe.width === w && probe.height === h) return probe.grey;
-  const border = (probe.width - w) / 2;
-  if (Number.isInteger(border) && border > 0 && border <= 3 && probe.height - h === 2 * border) return crop(probe.grey, probe.width, border, w, h);
+async function fit(image: Buffer, probe: { width: number; height: number; grey: Buffer }, same: Entry[]): Promise<{ grey: Buffer; tolerance: number } | null> {
+  const { width: w, height: h } = same[0]!;
+  if (probe.width === w && probe.height === h) return { grey: probe.grey, tolerance: SAME_PICTURE };
+  const dw = probe.width - w;
+  const dh = probe.height - h;
+  if (dw >= 0 && dh >= 0 && dw <= MAX_FRAME && dh <= MAX_FRAME) {
+    let best: { grey: Buffer; diff: number } | null = null;
+    for (let oy = 0; oy <= dh; oy++) {
+      for (let ox = 0; ox <= dw; ox++) {
+        const window = crop(probe.grey, probe.width, ox, oy, w, h);
+        for (const e of same.slice(0, 30)) {
+          const diff = meanDiff(e.grey, window);
+          if (!best || diff < best.diff) best = { grey: window, diff };
+        }
+      }
+    }
+    return best && { grey: best.grey, tolerance: SAME_PICTURE };
+  }
   if (Math.abs(probe.width / probe.height - w / h) > 0.03) return null;
   const { data } = await sharp(image).flatten({ background: '#ffffff' }).greyscale().resize(w, h, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
-  return data;
+  return { grey: data, tolerance: SAME_PICTURE_RESIZED };
 }
 
-function crop(grey: Buffer, width: number, border: number, w: number, h: number): Buffer {
+function crop(grey: Buffer, width: number, ox: number, oy: number, w: number, h: number): Buffer {
   const out = Buffer.alloc(w * h);
-  for (let y = 0; y < h; y++) grey.copy(out, y * w, (y + border) * width + border, (y + border) * width + border + w);
+  for (let y = 0; y < h; y++) grey.copy(out, y * w, (y + oy) * width + ox, (y + oy) * width + ox + w);
   return out;
 }
 

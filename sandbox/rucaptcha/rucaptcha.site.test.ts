@@ -44,8 +44,9 @@ describe('sandbox rucaptcha replica', () => {
     const reencoded = await sharp(png).png({ compressionLevel: 1 }).toBuffer();
     expect(reencoded.equals(png)).toBe(false);
     expect(await sb.readCaptcha(reencoded)).toBe(sb.captchaAnswer(id));
-    // An element screenshot with a 1 px CSS border around the picture (the kcaptcha gate's <img>).
-    const framed = await sharp(png).extend({ top: 1, bottom: 1, left: 1, right: 1, background: '#a5a5a5' }).png().toBuffer();
+    // An element screenshot with a 1 px CSS border around the picture and a baseline gap below it
+    // (the kcaptcha gate's <img>: Chromium gives 162×63 for the 160×60 picture).
+    const framed = await sharp(png).extend({ top: 1, bottom: 2, left: 1, right: 1, background: '#a5a5a5' }).png().toBuffer();
     expect(await sb.readCaptcha(framed)).toBe(sb.captchaAnswer(id));
     // A screenshot at device pixel ratio 2.
     const doubled = await sharp(png).resize(200, 60).png().toBuffer();
