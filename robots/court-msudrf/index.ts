@@ -67,7 +67,8 @@ export async function searchMsudrfOnPage(
 export async function runMsudrfCaseLookup(services: RobotServices, ctx: HandlerContext<'court.case'>): Promise<HandlerResult> {
   const input = ctx.input as CourtCaseInput;
   return withFlow(services, { lookupId: ctx.lookupId, log: ctx.log }, async (flow, evidence) => {
-    const out = await lookupMsudrfCase({ ...flow, courtCases: services.courtCases }, input);
+    // A gate no solver passed parks with its session; the operator's answer resumes there (kcaptcha-handoff.ts).
+    const out = await lookupMsudrfCase({ ...flow, courtCases: services.courtCases, gateHandoff: services.captchaTasks ? { captchaTasks: services.captchaTasks, jobName: 'court.case' } : undefined }, input);
     return out.found
       ? { status: 'succeeded', result: { collection: 'court_cases', id: out.caseKey, changed: out.saved.created || out.saved.changes.length > 0 }, evidenceCount: evidence.recorded }
       : { status: 'not_found', result: null, evidenceCount: evidence.recorded };

@@ -159,4 +159,31 @@ describe('operator hand-off past the in-process wait', () => {
     expect(steps.filter((s) => /after-captcha/.test(s))).toEqual([]);
     expect(await storage.captchaTasks.list({ lookupId: parked!._id })).toHaveLength(1);
   });
+
+  it('parks an msudrf lookup at the kcaptcha gate with its session and resumes there after `captcha answer`', { timeout: 240_000 }, async () => {
+    const { sandbox, storage } = parkFarm;
+    const ms = msudrfWorld(sandbox.world);
+    const gated = ms.courts.find((c) => c.hasGate)!;
+    const kase = ms.cases.find((c) => c.host === gated.host)!;
+    const [parked] = await parkFarm.submitAndWait([{ type: 'court.case', input: { court: kase.host, number: kase.caseNumber } }]);
+    expect(parked!.status).toBe('needs_human');
+    const [task] = await storage.captchaTasks.list({ lookupId: parked!._id, status: 'open' });
+    expect(task).toMatchObject({ kind: 'text', target: kase.host, jobName: 'court.case' });
+    const cookies = task!.session!.cookies as Array<{ name: string; value: string }>;
+    const sid = cookies.find((c) => c.name === 'PHPSESSID')!.value;
+    // The operator reads the picture of the task: it is the session's current keystring.
+    const answer = (await sandbox.readCaptcha(Buffer.from(task!.imageBase64, 'base64')))!;
+    const current = (await (await fetch(`${sandbox.url}/__sandbox/answer?host=${kase.host}&sid=${sid}`)).json()) as { answer: string };
+    expect(answer).toBe(current.answer);
+    const deps = { captchaTasks: storage.captchaTasks, lookups: storage.lookups, queueFor: parkFarm.queueFor, jobOptions: { attempts: parkFarm.config.queue.attempts, backoffMs: parkFarm.config.queue.backoffMs } };
+    expect((await answerCaptchaTask(deps, task!._id, answer, { by: 'tester' })).resumed).toBe(true);
+    const [done] = await waitForFinal(storage.lookups, [parked!._id], 120_000, 200);
+    expect(done!.status, JSON.stringify(done!.error)).toBe('succeeded');
+    expect(await storage.captchaTasks.get(task!._id)).toMatchObject({ status: 'answered', answer, accepted: true });
+    // Resumed in that session with that answer: no other picture was answered, no other task opened.
+    const steps = (await storage.evidence.listByJob(parked!._id)).map((e) => e.step);
+    expect(steps.some((s) => /after-operator-kcaptcha/.test(s))).toBe(true);
+    expect(steps.filter((s) => /after-kcaptcha-/.test(s))).toEqual([]);
+    expect(await storage.captchaTasks.list({ lookupId: parked!._id })).toHaveLength(1);
+  });
 });
