@@ -45,7 +45,7 @@ export function msudrfSite(shared: SandboxContext): MsudrfSite {
       noteCaptcha: (image, answer) => shared.captchaLedger?.note(image, answer),
     }),
     async admin(path, req) {
-      // GET /__sandbox/court-msudrf/answer?host=…&sid=… → the session's current kcaptcha answer.
+      // GET /__sandbox/answer?host=…&sid=… → the session's current kcaptcha answer.
       if (path !== '/answer') return null;
       const q = new URLSearchParams(req.rawQuery);
       return jsonResponse(200, { answer: sessions.answerOf(q.get('host') ?? '', q.get('sid') ?? '') });
