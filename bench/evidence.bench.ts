@@ -46,6 +46,8 @@ async function variant(name: string, mode: 'http' | 'browser', format: 'png' | '
     REDIS_URL: services.redisUrl, MONGODB_URI: services.mongoUri, MONGODB_DB: db, QUEUE_PREFIX: prefix, SANDBOX_ORIGIN: sandbox.url,
     POLITENESS_RPS: '100', POLITENESS_CONCURRENCY: '8', ROBOT_CONCURRENCY: '4', ROBOT_BROWSER_PAGES: '2', LOG_LEVEL: 'silent',
     EVIDENCE_SCREENSHOT_FORMAT: format, EVIDENCE_JPEG_QUALITY: String(quality),
+    // Local OCR alone (guessing, never a person): these figures are of the robots, as before the chain escalated (bench/captcha-chain.bench.ts has the chain's).
+    CAPTCHA_CHAIN: 'local',
   });
   const pool = await startRobotPool({ config, storage, log, robotId: `bench-${name}` });
   const queues = new Map<JobName, Queue>();

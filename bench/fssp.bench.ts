@@ -89,6 +89,8 @@ try {
       CAPTCHA_MAX_TRIES: '8',
       CAPTCHA_OPERATOR_WAIT_SECS: '0',
       LOG_LEVEL: 'silent',
+      // Local OCR alone (guessing, never a person): these figures are of the robots, as before the chain escalated (bench/captcha-chain.bench.ts has the chain's).
+      CAPTCHA_CHAIN: 'local',
     });
     const pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'bench-fssp', only: ['fssp.search'], concurrency: CONCURRENCY });
     const queue = new Queue('fssp.search', { connection: redis, prefix: config.queue.prefix });

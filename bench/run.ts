@@ -21,6 +21,7 @@ interface BenchSpec {
 /** Every benchmark of the farm, in order; `--only a,b` picks some, `--quick` shrinks them. The full run takes about an hour on the 2-core VM (magistrate-browser ~25 min, ocr ~10 min). */
 const BENCHES: BenchSpec[] = [
   { name: 'captcha-accuracy', script: 'bench/captcha-accuracy.bench.ts', args: ['100'], quickArgs: ['30'] },
+  { name: 'captcha-chain', script: 'bench/captcha-chain.bench.ts', args: ['100'], quickArgs: ['30'] },
   { name: 'http-mode', script: 'bench/http-mode.bench.ts', args: ['300', '3'], quickArgs: ['100', '2'] },
   { name: 'browser-mode', script: 'bench/browser-mode.bench.ts', args: ['80', '3'], quickArgs: ['40', '2'] },
   { name: 'fssp', script: 'bench/fssp.bench.ts', args: ['60', '1'], quickArgs: ['24', '1'] },

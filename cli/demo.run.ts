@@ -10,6 +10,8 @@ import { loadConfigOrExit } from './config-file.ts';
 import { buildDemoBatch, buildEpguDemoBatch, buildFsspDemoBatch } from './demo-batch.ts';
 import { randomBytes } from 'node:crypto';
 import { sandboxEpguAccountsEnv } from '../sandbox/epgu/epgu-accounts.ts';
+import { SANDBOX_RUCAPTCHA_KEY } from '../sandbox/rucaptcha/rucaptcha.site.ts';
+import { CaptchaChain } from '../robots/runtime/captcha/index.ts';
 import { runEpguInboxPhase } from './demo-epgu.ts';
 import { buildPostDemoBatch, SANDBOX_POST_ACCOUNT } from './demo-post.ts';
 import { openFarm } from '../runtime/farm.ts';
@@ -33,6 +35,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     epgu: { accounts: base.epgu.accounts.length ? base.epgu.accounts : JSON.parse(sandboxEpguAccountsEnv()), encryptionKey: base.epgu.encryptionKey ?? randomBytes(32).toString('hex') },
     // Russian Post tracking: the sandbox's account, its tickets asked for every second (the real service: 15 min).
     postTracking: { accounts: base.postTracking.accounts.length ? base.postTracking.accounts : [{ ...SANDBOX_POST_ACCOUNT }], ticketPollMs: Math.min(base.postTracking.ticketPollMs, 1000) },
+    // Captchas: the sandbox's replica of the solving service unless the operator configured their own
+    // (RUCAPTCHA_KEY), so the chain escalates local OCR → service → operator as it does in production.
+    captcha: base.captcha.rucaptcha.key ? {} : { rucaptcha: { key: SANDBOX_RUCAPTCHA_KEY, url: `${sandbox.url}/__sandbox/rucaptcha`, pollMs: 200 } },
   });
   const logFile = resolve(config.runDir, 'demo', 'farm.log');
   const farm = await openFarm(config, { startServices: true, logFile });
@@ -86,8 +91,12 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const failures = await farm.storage.lookups.errorsByCode({ batchId: submitted.batchId });
     const evidenceDir = await exportSampleEvidence(farm, submitted.batchId);
     await runEpguInboxPhase(farm, sandbox.url, out);
+    // Captchas the site accepted, by the chain member that answered them (local OCR, service, operator).
+    const chainStats = pool.services.captcha instanceof CaptchaChain ? pool.services.captcha.stats() : {};
+    const captchasSolvedBy = Object.fromEntries(Object.entries(chainStats).map(([name, s]) => [name, s.correct]));
     const summary = {
       batchId: submitted.batchId,
+      captchasSolvedBy,
       lookups: total,
       succeeded: counts.succeeded,
       notFound: counts.not_found,
@@ -100,6 +109,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     out.write(
       `\nsummary: ${summary.succeeded} succeeded, ${summary.notFound} not found, ${summary.failed} failed ${JSON.stringify(failures)}, ` +
         `${summary.needsHuman} need a human — ${summary.lookupsPerSecond} lookups/s over ${summary.seconds} s\n` +
+        `captchas accepted, by solver: ${JSON.stringify(captchasSolvedBy)} (CAPTCHA_CHAIN ${farm.config.captcha.chain.join(',')})\n` +
         `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, enforcement_proceedings, postal_items, lookups; captchas for a human: npx konveyer captcha list; evidence (hash-chained) in evidence + evidence_blobs\n` +
         `screenshots and raw pages of a few lookups: ${evidenceDir}\n` +
         `logs: ${logFile}\n` +

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { withOverrides } from '../config/index.ts';
 import { ROBOT_JOB_NAMES, type RobotJobName } from '../queues/names.ts';
-import { loadConfigOrExit } from './config-file.ts';
+import { loadConfigOrExit, orExitOnConfigError } from './config-file.ts';
 import { armShutdownWatchdog, stopReason, waitForShutdown } from '../runtime/shutdown.ts';
 
 /** `konveyer robots`: a robot pool serving the lookup queues until SIGTERM. */
@@ -33,7 +33,8 @@ export function registerRobots(program: Command): void {
       const { MongoRobotStore } = await import('../storage/robots.repo.ts');
       let drained: () => void = () => undefined;
       const drainRequested = new Promise<'drain'>((r) => (drained = () => r('drain')));
-      const pool = await startRobotPool({
+      // A captcha service refusing RUCAPTCHA_KEY stops the start-up naming the variable.
+      const pool = await orExitOnConfigError(startRobotPool({
         heartbeats: new MongoRobotStore(farm.storage.conn),
         onDrain: () => drained(),
         config: farm.config,
@@ -43,7 +44,7 @@ export function registerRobots(program: Command): void {
         only,
         concurrency: opts.concurrency,
         onFinished: createWebhookNotifier(webhooks),
-      });
+      }));
       const metricsServer = farm.config.ops.robotMetricsPort > 0 ? await (await import('./ops.ts')).serveRobotMetrics(farm.config) : null;
       const signal = await Promise.race([waitForShutdown(), drainRequested]);
       farm.log.info({ signal, deadlineMs: farm.config.ops.shutdownDeadlineMs }, `robot pool ${stopReason(signal)}: finishing active jobs`);

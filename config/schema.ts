@@ -16,6 +16,9 @@ const list = (fallback: string[]) =>
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean)));
 
+/** Members of CAPTCHA_CHAIN. */
+const CAPTCHA_CHAIN_MEMBERS = ['local', 'service', 'operator'] as const;
+
 /** A key variable read by `read` (PEM text or files); its error names the variable, never the value. */
 function keyVar<T>(read: (v: string | undefined) => T) {
   return z
@@ -273,6 +276,30 @@ export const settings = {
     maxTries: from('CAPTCHA_MAX_TRIES', int(6, 1, 50)),
     /** tesseract traineddata folder (Debian's tesseract-ocr-rus/eng). */
     tessdataDir: from('TESSDATA_DIR', z.string().default('/usr/share/tesseract-ocr/5/tessdata')),
+    /**
+     * The captcha solvers, in the order they are asked: members `local` (tesseract OCR), `service`
+     * (the rucaptcha-compatible service; needs RUCAPTCHA_KEY), `operator` (a person via captcha_tasks).
+     * Leaving `local` out switches local OCR off.
+     */
+    chain: from(
+      'CAPTCHA_CHAIN',
+      z
+        .string()
+        .default('local,service,operator')
+        .transform((v) => v.split(',').map((m) => m.trim()).filter((m) => m !== ''))
+        .superRefine((members, ctx) => {
+          // One message naming the bad member, on the variable itself (not `CAPTCHA_CHAIN.1`).
+          const unknown = members.filter((m) => !CAPTCHA_CHAIN_MEMBERS.includes(m as never));
+          if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown member ${unknown.map((m) => JSON.stringify(m)).join(', ')} (CAPTCHA_CHAIN members are local, service, operator)` });
+          if (members.length === 0) ctx.addIssue({ code: 'custom', message: 'CAPTCHA_CHAIN names at least one of local, service, operator' });
+          if (new Set(members).size !== members.length) ctx.addIssue({ code: 'custom', message: 'CAPTCHA_CHAIN names a member twice' });
+        })
+        .transform((members) => members as Array<(typeof CAPTCHA_CHAIN_MEMBERS)[number]>),
+    ),
+    /** Local OCR answers only at or above this confidence (0..1); below it the captcha goes to the next solver. */
+    localMinConfidence: from('CAPTCHA_LOCAL_MIN_CONFIDENCE', z.coerce.number().min(0).max(1).default(0.6)),
+    /** Price of one solve by the service, in roubles (for the cost figures; rucaptcha's is about 0.1). */
+    servicePriceRub: from('RUCAPTCHA_PRICE_RUB', z.coerce.number().min(0).default(0.1)),
     rucaptcha: {
       /** rucaptcha/2captcha-compatible solving service: API key; unset = the service is not used. */
       key: from('RUCAPTCHA_KEY', z.string().optional().transform((v) => v || undefined)),

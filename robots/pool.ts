@@ -1,6 +1,7 @@
 /**
  * A robot process's pool, composed from parts with one concern each (robots/pool/):
- * services (leased-browsers.ts: browsers with leases and memory recycling; captcha-chain.build.ts;
+ * services (leased-browsers.ts: browsers with leases and memory recycling; the captcha chain from
+ * runtime/captcha/build-chain.ts;
  * robot-services.build.ts: the shared services and each robot's own `wire`), workers
  * (robot-workers.ts), and here the heartbeat, the stuck-lookup sweeper and the ordered shutdown.
  */
@@ -13,7 +14,9 @@ import { startStuckLookupSweeper } from '../queues/stuck-lookups.ts';
 import { CLEANUP_BUDGET_MS, cleanupClock, requeueActive, within } from '../runtime/shutdown.ts';
 import type { LookupDoc, RobotHeartbeatStore } from '../storage/index.ts';
 import { buildHandlers, ROBOTS } from './index.ts';
+import { countedSolver } from '../core/metrics.ts';
 import type { CaptchaSolver } from './runtime/captcha/index.ts';
+import { buildCaptchaChain } from './runtime/captcha/build-chain.ts';
 import type { RobotStores } from './runtime/robot-definition.ts';
 import type { RobotServices } from './runtime/robot-services.ts';
 import { RobotHeartbeat } from '../runtime/heartbeat.ts';
@@ -28,10 +31,8 @@ export interface RobotPoolOptions {
   /** Job names to serve; default every robot job (`ocr.document` has its own role: ocr/ocr-worker.ts). */
   only?: RobotJobName[];
   concurrency?: number;
-  /** Solvers tried after local OCR (an external service, an operator hand-off). */
+  /** Solvers given in code, asked just before the operator (runtime/captcha/build-chain.ts). */
   extraSolvers?: CaptchaSolver[];
-  /** Local OCR as the first captcha solver (default true; tests of the later solvers turn it off). */
-  localOcr?: boolean;
   /** Called with each lookup that reached a final status (webhooks: queues/webhook.queue.ts). */
   onFinished?: (lookup: LookupDoc) => Promise<void>;
   /** Heartbeats into MongoDB `robots` (ops dashboard, drain flags); absent = no heartbeat. */
@@ -59,11 +60,13 @@ export interface RobotPool {
  */
 export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPool> {
   const { config, storage, log } = options;
+  // First: a bad chain (a service refusing RUCAPTCHA_KEY) stops the start-up before anything is opened.
+  const captcha = await buildCaptchaChain(config.captcha, { captchaTasks: storage.captchaTasks, extraSolvers: options.extraSolvers, wrap: countedSolver, log });
   const redis = createRedis(config.redis);
   // One line per state change of each connection while Redis is away, none per reconnect attempt.
   watchRedisConnection(redis, log, 'robots');
-  const built = buildRobotServices({ config, stores: storage, redis, robotId: options.robotId, robots: ROBOTS, log, localOcr: options.localOcr, extraSolvers: options.extraSolvers });
-  const { services, http, egress, browsers, ocr } = built;
+  const built = buildRobotServices({ config, stores: storage, redis, robotId: options.robotId, robots: ROBOTS, log, captcha: captcha.chain });
+  const { services, http, egress, browsers } = built;
   const handlers = buildHandlers(services);
   const workerConnection = createRedis(config.redis);
   watchRedisConnection(workerConnection, log, 'robots-worker');
@@ -144,7 +147,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       await browsers.close(clock.step());
       step('browsers');
       await within(sweepStopped, clock.step(), 'stuck lookup sweep', log);
-      await within(ocr.close(), clock.step(), 'ocr', log);
+      await within(captcha.close(), clock.step(), 'ocr', log);
       if (!httpDestroyed && !(await within(http.close(), clock.step(), 'http client', log))) await http.agent.destroy().catch(() => undefined);
       await egress.close().catch(() => undefined);
       for (const w of built.wirings) await within(w.close?.(), clock.step(), `${w.target} services`, log);

@@ -4,7 +4,8 @@
  * 127.0.0.1:<port> and send `Host: <court host>:<port>`.
  *
  * Admin routes on any host: `GET /__sandbox/world`, `GET /__sandbox/stats`,
- * `POST /__sandbox/faults` (JSON {@link FaultSpec}; `{}` clears), `GET /__sandbox/captcha/<id>`.
+ * `POST /__sandbox/faults` (JSON {@link FaultSpec}; `{}` clears), `GET /__sandbox/captcha/<id>`;
+ * `/__sandbox/rucaptcha/…` a replica of the captcha-solving service (sandbox/rucaptcha/).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { createPrng, deriveSeed } from './data/prng.ts';
 import { generateWorld } from './data/world.generator.ts';
 import type { SandboxWorld } from './data/world.types.ts';
 import { pickTransportFault, rateLimitedResponse, slowDelayMs, spoilCaptchaAnswers } from './faults/site-faults.ts';
+import { CaptchaLedger } from './captcha-ledger.ts';
 import { FaultBoard, StatsRecorder, type FaultSpec, type HostStats } from './sandbox-state.ts';
 import { jsonResponse as json, type SandboxSite, type SiteRequest, type SiteResponse } from './site.ts';
 import { SITE_FACTORIES } from './sites.ts';
@@ -44,6 +46,8 @@ export interface RunningSandbox {
   setFaults(spec: FaultSpec): void;
   /** The answer of an issued captcha (tests only). */
   captchaAnswer(captchaId: string): string | undefined;
+  /** The answer of a captcha picture this sandbox drew (found by its pixels), or null. */
+  readCaptcha(image: Buffer): Promise<string | null>;
 }
 
 /** Start the sandbox. */
@@ -54,7 +58,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const faults = new FaultBoard();
   const stats = new StatsRecorder();
   const faultRng = createPrng(deriveSeed(world.seed, 'faults'));
-  const sites: SandboxSite[] = SITE_FACTORIES.map((make) => make({ world, faults, now }));
+  const captchaLedger = new CaptchaLedger();
+  const sites: SandboxSite[] = SITE_FACTORIES.map((make) => make({ world, faults, now, captchaLedger }));
 
   const server = http.createServer((req, res) => {
     const [path = '/', rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s, 2);
@@ -139,6 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     }),
     stats: () => stats.snapshot(),
     setFaults: (spec) => faults.set(spec),
+    readCaptcha: (image) => captchaLedger.read(image),
     captchaAnswer: (id) => sites.map((site) => (site as { captchas?: { answer(id: string): string | undefined } }).captchas?.answer(id)).find(Boolean),
   };
 }

@@ -4,6 +4,7 @@
  * `matches` accepts it; a site answers with status, headers and bytes.
  */
 import type { SandboxWorld } from './data/world.types.ts';
+import type { CaptchaLedger } from './captcha-ledger.ts';
 import type { FaultBoard } from './sandbox-state.ts';
 
 /** What the site answers; the server adds faults and writes it out. */
@@ -32,6 +33,8 @@ export interface SandboxContext {
   faults: FaultBoard;
   /** The sandbox clock (ms); tests may replace it. */
   now(): number;
+  /** Captcha pictures sent with their answers (the rucaptcha replica reads them back); the server always sets it. */
+  captchaLedger?: CaptchaLedger;
 }
 
 /** A replica of one target portal. */

@@ -10,5 +10,6 @@ import { mirsudSite } from './court-mirsud-spb/mirsud.site.ts';
 import { mosSudSite } from './court-mos-sud/mos-sud.site.ts';
 import { epguSite } from './epgu/epgu.site.ts';
 import { postTrackingSite } from './post-tracking/post-tracking.site.ts';
+import { rucaptchaSite } from './rucaptcha/rucaptcha.site.ts';
 
-export const SITE_FACTORIES: readonly SiteFactory[] = [sudrfSite, msudrfSite, (ctx) => mirsudSite(ctx), mosSudSite, fsspSite, epguSite, postTrackingSite];
+export const SITE_FACTORIES: readonly SiteFactory[] = [sudrfSite, msudrfSite, (ctx) => mirsudSite(ctx), mosSudSite, fsspSite, epguSite, postTrackingSite, rucaptchaSite];

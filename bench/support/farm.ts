@@ -89,6 +89,8 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
     ROBOT_BROWSER_PAGES: String(options.browserPages ?? 4),
     COURT_SUDRF_MODE: options.mode,
     LOG_LEVEL: 'silent',
+    // Local OCR alone (guessing, never a person): these figures are of the robots, as before the chain escalated (bench/captcha-chain.bench.ts has the chain's).
+    CAPTCHA_CHAIN: 'local',
     KONVEYER_RUN_DIR: join(REPO_ROOT, '.run', `bench-${process.pid}`),
   };
   const child = spawnChild(process.execPath, [...(options.nodeArgs ?? []), 'bin/konveyer.mjs', 'robots', '--only', 'court', '--concurrency', String(options.concurrency)], env);

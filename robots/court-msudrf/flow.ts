@@ -14,6 +14,7 @@ import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts
 import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { gateIdle, passKcaptchaGate } from './kcaptcha-gate.ts';
+import { openResumingGate, type GateHandoff } from './kcaptcha-handoff.ts';
 import { cartotekaOfNumber, msudrfCardPath, msudrfSearchPath, type MsudrfSearchQuery } from './msudrf-urls.ts';
 import { pageKindError, parseWithEvidence } from '../runtime/page-errors.ts';
 
@@ -33,18 +34,19 @@ export interface MsudrfFlowContext {
   captchaMaxTries: number;
   timeoutMs: number;
   log: Logger;
+  /** Park a gate no solver passed with its session, and resume it with the operator's answer (court.case). */
+  gateHandoff?: GateHandoff;
 }
 
 /** Opens `url`; a gate met on the way is solved, and the content it hid is returned. */
 export async function openPassingGate(ctx: MsudrfFlowContext, url: string, step: string, reveal?: string[]): Promise<FetchedPage> {
   // Loading the gate while another page answers it would void that answer (kcaptcha-gate.ts).
   await gateIdle(new URL(url).hostname);
-  const first = await ctx.fetcher.open(url, step, { reveal });
-  return passKcaptchaGate(
-    { page: ctx.page, fetcher: ctx.fetcher, politeness: ctx.politeness, captcha: ctx.captcha, maxTries: ctx.captchaMaxTries, timeoutMs: ctx.timeoutMs, reveal },
-    first,
-    step,
-  );
+  const deps = { page: ctx.page, fetcher: ctx.fetcher, politeness: ctx.politeness, captcha: ctx.captcha, maxTries: ctx.captchaMaxTries, timeoutMs: ctx.timeoutMs, reveal };
+  const handoff = ctx.gateHandoff ? { ...ctx.gateHandoff, lookupId: ctx.lookupId } : undefined;
+  // A parked gate answered by an operator: its session restored, the answer sent (kcaptcha-handoff.ts).
+  const first = (handoff && (await openResumingGate(deps, handoff, url, step))) || (await ctx.fetcher.open(url, step, { reveal }));
+  return passKcaptchaGate({ ...deps, handoff }, first, step);
 }
 
 /**

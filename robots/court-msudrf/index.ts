@@ -82,7 +82,9 @@ export const msudrfCaseRobot = defineRobot({
   run: (ctx) =>
     ctx.withBrowser(async (fetcher, page) => {
       const flow = flowContext(ctx.services, { lookupId: ctx.lookupId, log: ctx.log }, page, fetcher);
-      const out = await lookupMsudrfCase({ ...flow, courtCases: ctx.services.courtCases, sourceOf: ctx.sourceOf }, ctx.input);
+      // A gate no solver passed parks with its session; the operator's answer resumes there (kcaptcha-handoff.ts).
+      const gateHandoff = ctx.services.captchaTasks ? { captchaTasks: ctx.services.captchaTasks, jobName: 'court.case' as const } : undefined;
+      const out = await lookupMsudrfCase({ ...flow, courtCases: ctx.services.courtCases, sourceOf: ctx.sourceOf, gateHandoff }, ctx.input);
       return out.found ? { collection: 'court_cases', id: out.caseKey, changed: out.saved.created || out.saved.changes.length > 0 } : null;
     }),
 });

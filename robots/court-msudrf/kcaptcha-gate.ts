@@ -11,11 +11,25 @@ import { classifyMsudrfPage } from '../../parsers/index.ts';
 import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts';
 import type { Politeness } from '../../runtime/politeness.ts';
+import { withCaptchaHandoff } from '../runtime/captcha/operator.solver.ts';
+import type { CaptchaTaskSession, CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
 
 /** kcaptcha's default alphabet (the sites do not change it): no 0/o, 1/l look-alikes. */
 export const KCAPTCHA_ALPHABET = '23456789abcdegikpqsvxyz';
 
 const FORM = 'form#kcaptchaForm';
+
+/** Where a gate no solver passed is parked for an operator, and the job to re-queue on the answer. */
+export interface GateHandoff {
+  captchaTasks: CaptchaTaskStore;
+  jobName: string;
+}
+
+/** The site session of a gate: the host's cookies in the browser (PHPSESSID holds the keystring). */
+export async function gateSession(page: Page, host: string, url: string): Promise<CaptchaTaskSession> {
+  const cookies = (await page.context().cookies()).filter((c) => c.domain.replace(/^\./, '') === host);
+  return { cookies, url, state: { host } };
+}
 
 /** What passing the gate needs. */
 export interface GateDeps {
@@ -27,6 +41,8 @@ export interface GateDeps {
   timeoutMs: number;
   /** Panes to show in the screenshots of what comes after the gate. */
   reveal?: string[];
+  /** Park with the session when no solver answers (kcaptcha-handoff.ts); absent = park without one. */
+  handoff?: GateHandoff & { lookupId: string };
 }
 
 /**
@@ -64,6 +80,27 @@ export async function passKcaptchaGate(deps: GateDeps, current: FetchedPage, ste
   }
 }
 
+/** Types `answer` into the gate on the page and submits it; resolves once the form is replaced (content or a new gate). */
+export async function sendGateAnswer(deps: GateDeps, host: string, answer: string): Promise<void> {
+  await deps.page.fill(`${FORM} input[name="captcha-response"]`, answer);
+  // Mark the form, so that its replacement (content, or a new gate after a wrong answer) is seen.
+  await deps.page.evaluate((sel) => document.querySelector(sel)?.setAttribute('data-answered', '1'), FORM);
+  await deps.politeness.run(host, async () => {
+    const posted = deps.page.waitForResponse((r) => r.request().method() === 'POST', { timeout: deps.timeoutMs });
+    await deps.page.click(`${FORM} button[type="submit"]`);
+    await posted;
+  });
+  await deps.page.waitForFunction((sel) => !document.querySelector(`${sel}[data-answered]`), FORM, { timeout: deps.timeoutMs });
+}
+
+/** Asks the gate's image anew (the site's own «обновить»): Chromium would show the cached old one. */
+export async function reloadGateImage(page: Page): Promise<void> {
+  await page.evaluate((sel) => {
+    const el = document.querySelector<HTMLImageElement>(sel);
+    if (el) el.src = `${el.src.split('?')[0]}?${Date.now()}`;
+  }, `${FORM} img`);
+}
+
 async function answerGate(deps: GateDeps, current: FetchedPage, step: string, host: string): Promise<FetchedPage> {
   let page = current;
   let solution: CaptchaSolution | null = null;
@@ -77,28 +114,22 @@ async function answerGate(deps: GateDeps, current: FetchedPage, step: string, ho
       // A gate put back after a wrong answer shows the same `/captcha.php` URL, which Chromium
       // serves from its image cache — the old picture, while the site expects a new keystring.
       // Ask for a fresh image, as the site's own "обновить" link does.
-      await deps.page.evaluate((sel) => {
-        const el = document.querySelector<HTMLImageElement>(sel);
-        if (el) el.src = `${el.src.split('?')[0]}?${Date.now()}`;
-      }, `${FORM} img`);
+      await reloadGateImage(deps.page);
     }
     await deps.page.waitForFunction((sel) => {
       const el = document.querySelector<HTMLImageElement>(sel);
       return !!el && el.complete && el.naturalWidth > 0;
     }, `${FORM} img`, { timeout: deps.timeoutMs });
     const image = await img.screenshot({ timeout: deps.timeoutMs });
-    solution = await deps.captcha.solve({ image, kind: 'text', alphabet: KCAPTCHA_ALPHABET, target: host });
-    if (!solution) throw new NeedsHumanError(`no solver could read the kcaptcha of ${host}`, { target: host, url: page.url });
+    const ask = () => deps.captcha.solve({ image, kind: 'text', alphabet: KCAPTCHA_ALPHABET, target: host });
+    const handoff = deps.handoff ? { lookupId: deps.handoff.lookupId, jobName: deps.handoff.jobName, session: () => gateSession(deps.page, host, page.url) } : null;
+    solution = handoff ? await withCaptchaHandoff(handoff, ask) : await ask();
+    if (!solution) {
+      const taskId = (handoff as { parkedTaskId?: string } | null)?.parkedTaskId ?? null;
+      throw new NeedsHumanError(taskId ? `no solver could read the kcaptcha of ${host}; waiting for an operator (captcha task ${taskId})` : `no solver could read the kcaptcha of ${host}`, { target: host, url: page.url, details: { captchaTaskId: taskId } });
+    }
     tries += 1;
-    await deps.page.fill(`${FORM} input[name="captcha-response"]`, solution.answer);
-    // Mark the form, so that its replacement (content, or a new gate after a wrong answer) is seen.
-    await deps.page.evaluate((sel) => document.querySelector(sel)?.setAttribute('data-answered', '1'), FORM);
-    await deps.politeness.run(host, async () => {
-      const posted = deps.page.waitForResponse((r) => r.request().method() === 'POST', { timeout: deps.timeoutMs });
-      await deps.page.click(`${FORM} button[type="submit"]`);
-      await posted;
-    });
-    await deps.page.waitForFunction((sel) => !document.querySelector(`${sel}[data-answered]`), FORM, { timeout: deps.timeoutMs });
+    await sendGateAnswer(deps, host, solution.answer);
     page = await deps.fetcher.capture(`${step}-after-kcaptcha-${tries}`, { reveal: deps.reveal });
   }
   if (solution) await deps.captcha.report?.(solution, true);

@@ -65,7 +65,7 @@ export const sudrfSearchRobot = defineRobot({
     searchAndFanOut(ctx, (fetcher) => {
       const { services } = ctx;
       return searchSudrfByParty(
-        { lookupId: ctx.lookupId, fetcher, router: services.router, captcha: services.captcha, captchaTokens: services.captchaTokens, courtCases: services.courtCases, captchaMaxTries: services.captchaMaxTries, log: ctx.log },
+        { lookupId: ctx.lookupId, fetcher, router: services.router, captcha: services.captcha, captchaTokens: services.captchaTokens, courtCases: services.courtCases, captchaMaxTries: services.captchaMaxTries, log: ctx.log, captchaTasks: services.captchaTasks, jobName: 'court.search' },
         ctx.input,
       );
     }),

@@ -1,4 +1,4 @@
-import { CaptchaWrongError, NeedsHumanError } from '../../core/errors.ts';
+import { CaptchaWrongError } from '../../core/errors.ts';
 import { normalizeCaseNumber } from '../../core/identifiers.ts';
 import type { CourtSearchRow } from '../../core/records.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -13,6 +13,7 @@ import {
 } from '../../parsers/index.ts';
 import type { CourtCaseInput } from '../../queues/court-case.payload.ts';
 import type { CaseSaveResult, CourtCaseStore, SourceRef } from '../../storage/court-cases.types.ts';
+import type { CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
 import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
 import type { CaptchaToken, CaptchaTokenCache } from '../runtime/captcha-tokens.ts';
 import type { FetchedPage, PageFetcher } from '../runtime/page-fetcher.ts';
@@ -22,6 +23,7 @@ import {
   cartotekasForNumber, SUDRF_CARTOTEKAS, sudrfCardPath, sudrfSearchFormPath, sudrfSearchPath, type SudrfCartoteka, type SudrfUrlForm,
 } from './sudrf-urls.ts';
 import { driftAt, pageKindError, parseWithEvidence } from '../runtime/page-errors.ts';
+import { reportResumedPair, resumedSudrfPair, solveSudrfCaptcha } from './search-captcha.ts';
 
 /** What the sudrf flow needs for one lookup. */
 export interface SudrfFlowContext {
@@ -33,6 +35,9 @@ export interface SudrfFlowContext {
   courtCases: CourtCaseStore;
   captchaMaxTries: number;
   log: Logger;
+  /** The operator's captcha tasks and this lookup's job name: a captcha no solver read parks with its pair kept (search-captcha.ts). */
+  captchaTasks?: CaptchaTaskStore | null;
+  jobName?: string;
 }
 
 /** Tab panes of both card templates (card_oldtpl_*, card_newtpl_*), all shown in the screenshot. */
@@ -182,12 +187,18 @@ async function searchServer(
 ): Promise<CourtSearchRow | null | 'no_such_server' | { choices: SudrfServerChoice[]; page: FetchedPage }> {
   const query = { number: input.number, uid: input.uid, srvNum, cartoteka, urlForm };
   const stepPrefix = (srvNum === 1 ? 'search' : `search-srv${srvNum}`) + stepSuffix;
-  let token: CaptchaToken | null = await ctx.captchaTokens.get(host);
+  // An operator's answer to this lookup's parked captcha goes first, with the captchaid it was read for.
+  let resumed = await resumedSudrfPair(ctx, host);
+  let token: CaptchaToken | null = resumed?.token ?? (await ctx.captchaTokens.get(host));
   let solution: CaptchaSolution | null = null;
   let next = { url: ctx.router.urlFor(host, sudrfSearchPath(query, token ?? undefined)), step: stepPrefix };
   for (let solves = 0; ; ) {
     const page = await ctx.fetcher.open(next.url, next.step);
     const kind = classifySudrfPage(page.html);
+    if (resumed && (kind === 'captcha_wrong' || kind === 'captcha')) {
+      await reportResumedPair(ctx, resumed, false);
+      resumed = null;
+    }
     if (kind === 'captcha_wrong') {
       // The site refused the pair (wrong, expired or used up) — or wants a code it never showed
       // (listing_captcha_gate_kas). That page has no image: a fresh one is on the search form.
@@ -205,12 +216,16 @@ async function searchServer(
       if (solves >= ctx.captchaMaxTries) throw captchaNotPassed(host, page, solves);
       const challenge = extractSudrfCaptcha(page.html);
       if (!challenge) throw driftAt(page, 'captcha page without an image or captchaid', 'input[name=captchaid]');
-      solution = await ctx.captcha.solve({ image: Buffer.from(challenge.imageBase64, 'base64'), kind: 'digits5', target: host });
-      if (!solution) throw new NeedsHumanError(`no solver could read the search captcha of ${host}`, { target: host, url: page.url });
+      solution = await solveSudrfCaptcha(ctx, host, challenge, page.url);
       token = { captchaId: challenge.captchaId, answer: solution.answer };
       solves += 1;
       next = { url: ctx.router.urlFor(host, sudrfSearchPath(query, token)), step: `${stepPrefix}-after-captcha-${solves}` };
       continue;
+    }
+    if (resumed) {
+      await reportResumedPair(ctx, resumed, true);
+      await ctx.captchaTokens.put(host, resumed.token);
+      resumed = null;
     }
     if (solution && token) {
       await ctx.captcha.report?.(solution, true);

@@ -33,6 +33,9 @@ export const sudrfCaseRobot = defineRobot({
           sourceOf: ctx.sourceOf,
           captchaMaxTries: services.captchaMaxTries,
           log: ctx.log,
+          // A captcha no solver read parks with its captchaid; the operator's answer resumes the search there.
+          captchaTasks: services.captchaTasks,
+          jobName: 'court.case',
         },
         ctx.input,
       ),

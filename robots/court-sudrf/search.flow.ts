@@ -3,7 +3,7 @@
  * CP1251) and registration dates (`g1_case__ENTRY_DATE1D/2D`), through the search captcha where the
  * court has one, every results page of every database server (`srv_num`; TARGETS.md §1.2).
  */
-import { CaptchaWrongError, LayoutDriftError, NeedsHumanError } from '../../core/errors.ts';
+import { CaptchaWrongError, LayoutDriftError } from '../../core/errors.ts';
 import type { CourtSearchRow } from '../../core/records.ts';
 import { classifySudrfPage, extractSudrfCaptcha, parseSudrfSearchResults, readSudrfServerChoices } from '../../parsers/index.ts';
 import type { CourtSearchInput } from '../../queues/court-search.payload.ts';
@@ -14,6 +14,7 @@ import type { SudrfFlowContext } from './flow.ts';
 import { ServerQueue, urlFormOf } from './flow.ts';
 import { pageKindError } from '../runtime/page-errors.ts';
 import { sudrfSearchFormPath, sudrfSearchPath, type SudrfSearchQuery } from './sudrf-urls.ts';
+import { reportResumedPair, resumedSudrfPair, solveSudrfCaptcha } from './search-captcha.ts';
 
 /** Pages walked per server at most (25 rows each): a runaway pager must end. */
 export const MAX_RESULT_PAGES = 200;
@@ -70,12 +71,19 @@ export type SudrfSearchPage = { kind: 'search_results'; page: FetchedPage } | { 
  * after the site refused a pair (the same loop as flow.ts `searchServer`).
  */
 export async function openSudrfSearch(ctx: SudrfFlowContext, host: string, query: SudrfSearchQuery, step: string): Promise<SudrfSearchPage> {
-  let token: CaptchaToken | null = await ctx.captchaTokens.get(host);
+  // An operator's answer to this lookup's parked captcha goes first, with the captchaid it was read for.
+  let resumed = await resumedSudrfPair(ctx, host);
+  let token: CaptchaToken | null = resumed?.token ?? (await ctx.captchaTokens.get(host));
   let solution: CaptchaSolution | null = null;
   let next = { url: ctx.router.urlFor(host, sudrfSearchPath(query, token ?? undefined)), step };
   for (let solves = 0; ; ) {
     const page = await ctx.fetcher.open(next.url, next.step);
     const kind = classifySudrfPage(page.html);
+    if (resumed) {
+      await reportResumedPair(ctx, resumed, kind !== 'captcha_wrong' && kind !== 'captcha');
+      if (kind !== 'captcha_wrong' && kind !== 'captcha') await ctx.captchaTokens.put(host, resumed.token);
+      resumed = null;
+    }
     if (kind === 'captcha_wrong' || kind === 'captcha') {
       if (token) await ctx.captchaTokens.drop(host, token);
       if (solution) await ctx.captcha.report?.(solution, false);
@@ -90,8 +98,7 @@ export async function openSudrfSearch(ctx: SudrfFlowContext, host: string, query
       }
       const challenge = extractSudrfCaptcha(page.html);
       if (!challenge) throw new LayoutDriftError('captcha page without an image or captchaid', { url: page.url, selector: 'input[name=captchaid]', evidenceId: page.evidenceId });
-      solution = await ctx.captcha.solve({ image: Buffer.from(challenge.imageBase64, 'base64'), kind: 'digits5', target: host });
-      if (!solution) throw new NeedsHumanError(`no solver could read the search captcha of ${host}`, { target: host, url: page.url });
+      solution = await solveSudrfCaptcha(ctx, host, challenge, page.url);
       token = { captchaId: challenge.captchaId, answer: solution.answer };
       solves += 1;
       next = { url: ctx.router.urlFor(host, sudrfSearchPath(query, token)), step: `${step}-after-captcha-${solves}` };

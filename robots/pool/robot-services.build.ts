@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.ts';
 import type { Logger } from '../../core/logger.ts';
 import { CaptchaTokenCache } from '../runtime/captcha-tokens.ts';
-import type { CaptchaSolver, LocalOcrSolver } from '../runtime/captcha/index.ts';
+import type { CaptchaChain } from '../runtime/captcha/index.ts';
 import { CircuitBreaker } from '../../runtime/circuit-breaker.ts';
 import { EgressPool } from '../runtime/egress/egress-pool.ts';
 import { HttpClient } from '../runtime/http-client.ts';
@@ -10,7 +10,6 @@ import { Politeness } from '../../runtime/politeness.ts';
 import type { AnyRobotDefinition, RobotStores } from '../runtime/robot-definition.ts';
 import type { RobotServices } from '../runtime/robot-services.ts';
 import { TargetRouter } from '../runtime/targets.ts';
-import { buildCaptchaChain } from './captcha-chain.build.ts';
 import { LeasedBrowsers } from './leased-browsers.ts';
 
 /** What {@link buildRobotServices} made, for the pool to close in order. */
@@ -19,7 +18,6 @@ export interface BuiltRobotServices {
   http: HttpClient;
   egress: EgressPool;
   browsers: LeasedBrowsers;
-  ocr: LocalOcrSolver;
   /** Each robot's own wiring (one per distinct `wire`, in list order) with the target that names it in logs. */
   wirings: Array<{ target: string; close?: () => Promise<void> }>;
 }
@@ -36,8 +34,8 @@ export function buildRobotServices(options: {
   robotId: string;
   robots: readonly AnyRobotDefinition[];
   log: Logger;
-  localOcr?: boolean;
-  extraSolvers?: CaptchaSolver[];
+  /** The process's captcha chain (runtime/captcha/build-chain.ts), built first: a bad chain stops the start-up. */
+  captcha: CaptchaChain;
 }): BuiltRobotServices {
   const { config, stores, redis, log } = options;
   const router = new TargetRouter({ hosts: config.targets.hosts, sandboxOrigin: config.targets.sandboxOrigin });
@@ -45,7 +43,6 @@ export function buildRobotServices(options: {
   const egress = new EgressPool(config.egress ?? { proxyUrls: [], pools: {}, restSecs: 300, perProxyConcurrency: 8 });
   const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs, egress });
   const browsers = new LeasedBrowsers({ config, router, egress, log });
-  const { chain, ocr } = buildCaptchaChain(config, { localOcr: options.localOcr, extraSolvers: options.extraSolvers, captchaTasks: stores.captchaTasks, log });
   const politeness = new Politeness({
     redis,
     prefix: config.queue.prefix,
@@ -60,7 +57,7 @@ export function buildRobotServices(options: {
     http,
     browsers: () => browsers.pool(),
     politeness,
-    captcha: chain,
+    captcha: options.captcha,
     captchaTokens: new CaptchaTokenCache(redis, config.queue.prefix),
     evidence: stores.evidence,
     courtCases: stores.courtCases,
@@ -83,5 +80,5 @@ export function buildRobotServices(options: {
     Object.assign(services, own.services);
     wirings.push({ target: robot.target, close: own.close });
   }
-  return { services, http, egress, browsers, ocr, wirings };
+  return { services, http, egress, browsers, wirings };
 }

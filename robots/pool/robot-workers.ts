@@ -1,3 +1,4 @@
+import { withCaptchaEscalation } from '../runtime/captcha/index.ts';
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.ts';
@@ -40,7 +41,8 @@ export async function startRobotWorkers(options: {
     (async (ctx: { lookupId: string }) => {
       heartbeat?.jobStarted(ctx.lookupId);
       try {
-        return await (h as unknown as (c: typeof ctx) => Promise<unknown>)(ctx);
+        // One escalation memory per job attempt: a captcha solver the site refused is passed over.
+        return await withCaptchaEscalation(() => (h as unknown as (c: typeof ctx) => Promise<unknown>)(ctx));
       } catch (error) {
         // Failing because the shutdown closed its browser under it: not this lookup's failure.
         if (requeued.has(ctx.lookupId)) throw new JobRequeuedError('job put back on the queue at the shutdown deadline', { cause: error });

@@ -8,7 +8,7 @@ import type { INPUT_SCHEMAS, JobInput } from '../../queues/payloads.ts';
 import type { CaptchaTaskStore, CourtCaseStore, DocumentStore, EnforcementProceedingStore, EpguRequestStore, EpguSessionStore, EvidenceStore, LookupDoc, LookupStore, PostalItemStore, SourceRef } from '../../storage/index.ts';
 import type { EvidenceRecorder } from './evidence-recorder.ts';
 import type { HttpClient, HttpSession } from './http-client.ts';
-import type { Politeness } from './politeness.ts';
+import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from './targets.ts';
 import type { BrowserPageFetcher, FetchedPage, PageFetcher } from './page-fetcher.ts';
 import type { RobotServices } from './robot-services.ts';

@@ -42,9 +42,10 @@ export function msudrfSite(shared: SandboxContext): MsudrfSite {
     handle: (req) => handle(data, sessions, courts.get(req.vhost)!, req, {
       variant: shared.faults.get(req.vhost).layoutVariant,
       unavailable: () => { const rate = shared.faults.get(req.vhost).antiBruteforceRate; return rate > 0 && unavailable.next() < rate; },
+      noteCaptcha: (image, answer) => shared.captchaLedger?.note(image, answer),
     }),
     async admin(path, req) {
-      // GET /__sandbox/court-msudrf/answer?host=…&sid=… → the session's current kcaptcha answer.
+      // GET /__sandbox/answer?host=…&sid=… → the session's current kcaptcha answer.
       if (path !== '/answer') return null;
       const q = new URLSearchParams(req.rawQuery);
       return jsonResponse(200, { answer: sessions.answerOf(q.get('host') ?? '', q.get('sid') ?? '') });
@@ -56,6 +57,8 @@ export function msudrfSite(shared: SandboxContext): MsudrfSite {
 interface MsudrfFaults {
   variant: CourtLayoutVariant;
   unavailable(): boolean;
+  /** Notes a kcaptcha picture sent with its answer (sandbox/captcha-ledger.ts). */
+  noteCaptcha(image: Buffer, answer: string): void;
 }
 
 async function handle(data: MsudrfWorld, sessions: KcaptchaSessions, court: MsudrfCourt, req: SiteRequest, faults: MsudrfFaults): Promise<SiteResponse> {
@@ -68,7 +71,9 @@ async function handle(data: MsudrfWorld, sessions: KcaptchaSessions, court: Msud
 
   if (req.path === '/captcha.php') {
     const answer = sessions.issue(court.host, session.id);
-    return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'no-store', ...cookie }, body: await sessions.draw(answer) };
+    const png = await sessions.draw(answer);
+    faults.noteCaptcha(png, answer);
+    return { status: 200, headers: { 'content-type': 'image/png', 'cache-control': 'no-store', ...cookie }, body: png };
   }
   if (req.path === '/' || req.path === '/index.php') return page(msudrfHome(court));
   if (req.path !== '/modules.php') return page('<h1>404 Not Found</h1>', 404);

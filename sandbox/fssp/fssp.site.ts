@@ -109,6 +109,7 @@ export function createFsspSite(options: FsspSiteOptions = {}) {
         imageSeed = (imageSeed + 0x9e3779b9) >>> 0;
         const jpeg = await drawFsspCaptcha(verdict.answer, imageSeed);
         captchas.noteImage(jpeg, verdict.answer);
+        shared.captchaLedger?.note(jpeg, verdict.answer);
         const html = verdict.kind === 'challenge' ? renderCaptchaPopup(req.rawQuery, jpeg) : renderWrongCode(req.rawQuery, jpeg);
         return jsonpResponse(callback, html, null, extra);
       }

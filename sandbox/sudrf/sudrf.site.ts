@@ -19,6 +19,7 @@
  * «Информация временно недоступна» (`antiBruteforceRate`), the server-choice landing «Выберите сервер»
  * for a request without `srv_num` (`serverChoice`), and the cards' real layout variants (`layoutVariant`).
  */
+import type { CaptchaLedger } from '../captcha-ledger.ts';
 import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
 import { drawSudrfCaptcha } from './captcha-image.ts';
 import { CaptchaStore } from './captcha.store.ts';
@@ -51,6 +52,8 @@ export interface SudrfSiteContext {
   isTemporarilyUnavailable?(host: string): boolean;
   /** Whether a request without `srv_num` gets the server-choice landing. */
   isServerChoice?(host: string): boolean;
+  /** Where the captcha pictures sent are noted (the sandbox's solving-service replica reads them). */
+  captchaLedger?: CaptchaLedger;
 }
 
 const HTML_HEADERS = { 'content-type': 'text/html; charset=windows-1251' };
@@ -117,7 +120,9 @@ export async function handleSudrf(
 async function formContent(ctx: SudrfSiteContext, court: SudrfCourt, srvNum: number): Promise<string> {
   if (!court.hasSearchCaptcha) return renderSearchForm(null, srvNum);
   const { id, answer } = ctx.captchas.issue(court.host);
-  return renderSearchForm({ id, png: await drawSudrfCaptcha(answer) }, srvNum);
+  const png = await drawSudrfCaptcha(answer);
+  ctx.captchaLedger?.note(png, answer);
+  return renderSearchForm({ id, png }, srvNum);
 }
 
 function findCard(cases: SandboxCase[], q: Map<string, string>): SandboxCase | undefined {
@@ -161,6 +166,7 @@ export function sudrfSite(shared: SandboxContext): SandboxSite & { captchas: Cap
       return rate > 0 && unavailable.next() < rate;
     },
     isServerChoice: (h) => shared.faults.get(h).serverChoice,
+    captchaLedger: shared.captchaLedger,
   };
   return {
     name: 'court-sudrf',

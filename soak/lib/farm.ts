@@ -82,6 +82,8 @@ export const FAST_ROBOT_ENV: Record<string, string> = {
   HTTP_TIMEOUT_MS: '4000',
   COURT_SUDRF_MODE: 'http',
   LOG_LEVEL: 'info',
+  // Local OCR alone: it guesses and retries, never parks a lookup for a person.
+  CAPTCHA_CHAIN: 'local',
 };
 
 /** Opens a fresh farm: its own database, queue prefix and sandbox. */

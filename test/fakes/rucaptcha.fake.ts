@@ -1,5 +1,5 @@
 /**
- * A local fake of the rucaptcha / 2captcha HTTP API (in.php, res.php get/reportbad/reportgood),
+ * A local fake of the rucaptcha / 2captcha HTTP API (in.php, res.php get/reportbad/reportgood/getbalance),
  * for tests and benchmarks: the real service is paid and remote. It answers with what `answer`
  * returns for the image (a test knows the sandbox's answers), after `notReadyPolls` polls of
  * `CAPCHA_NOT_READY`, and records every call and verdict so tests can check the protocol.
@@ -62,6 +62,7 @@ export async function startFakeRucaptcha(options: FakeRucaptchaOptions): Promise
         return send(`OK|${c.id}`);
       }
       if (url.pathname === '/res.php') {
+        if (params.get('action') === 'getbalance') return send(Number.isFinite(balance) ? String(balance) : '100.00');
         const c = captchas.find((x) => x.id === params.get('id'));
         if (!c) return send('ERROR_WRONG_CAPTCHA_ID');
         switch (params.get('action')) {

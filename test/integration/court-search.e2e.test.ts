@@ -37,7 +37,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 7 });
   config = loadConfig({
     REDIS_URL: serviceUrls().redisUrl, MONGODB_URI: serviceUrls().mongoUri, QUEUE_PREFIX: testPrefix('search'), SANDBOX_ORIGIN: sandbox.url,
-    POLITENESS_RPS: '40', POLITENESS_CONCURRENCY: '4', JOB_ATTEMPTS: '4', JOB_BACKOFF_MS: '100', ROBOT_CONCURRENCY: '6', ROBOT_BROWSER_PAGES: '2', CAPTCHA_MAX_TRIES: '8', LOG_LEVEL: 'silent',
+    POLITENESS_RPS: '40', POLITENESS_CONCURRENCY: '4', JOB_ATTEMPTS: '4', JOB_BACKOFF_MS: '100', ROBOT_CONCURRENCY: '6', ROBOT_BROWSER_PAGES: '2', CAPTCHA_MAX_TRIES: '8', CAPTCHA_CHAIN: 'local', LOG_LEVEL: 'silent',
   });
   pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'test-robot', only: ['court.search', 'court.case'] });
 });

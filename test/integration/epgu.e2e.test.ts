@@ -56,9 +56,10 @@ beforeAll(async () => {
     EPGU_FEED_RETRY_MS: '50',
     OCR_WORKERS: '1',
     LOG_LEVEL: 'silent',
+    CAPTCHA_CHAIN: 'service,operator',
   });
   ocrWorker = await startOcrWorker({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'epgu-ocr-test' });
-  pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'epgu-test', only: ['epgu.request', 'epgu.inbox'], localOcr: false });
+  pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: 'epgu-test', only: ['epgu.request', 'epgu.inbox'] });
   const queueFor = (name: JobName) => {
     let q = queues.get(name);
     if (!q) queues.set(name, (q = new Queue(name, { connection: redis, prefix: config.queue.prefix })));

@@ -117,7 +117,8 @@ class SandboxReader implements CaptchaSolver {
 
 describe('fssp.search with the local OCR solver', () => {
   it('runs the four search kinds through the captcha and stores every proceeding with history and court link', { timeout: 300_000 }, async () => {
-    const f = await farm({ CAPTCHA_MAX_TRIES: '12' });
+    // Local OCR alone in the chain: it guesses when unsure and retries a new picture.
+    const f = await farm({ CAPTCHA_MAX_TRIES: '12', CAPTCHA_CHAIN: 'local' });
     const person = bank.proceedings.find((p) => p.debtorKind === 'person' && p.caseNumber && p.debtor.birthDate && p.ended)!;
     const byIp = bank.proceedings.find((p) => p.debtorKind === 'person' && p.sdNumber && p !== person)!;
     const byDoc = bank.proceedings.find((p) => p.executiveDocument.typeId === '4' && p !== person && p !== byIp)!;
@@ -187,8 +188,10 @@ describe('fssp.search with the local OCR solver', () => {
 
 describe('fssp.search captcha chain without local OCR', () => {
   it('retries wrong codes in the same session and fails captcha_wrong past the limit', { timeout: 60_000 }, async () => {
+    // The reader alone in the chain (`service` without a key is left out, no operator member):
+    // the last member is asked again after a wrong answer.
     const reader = new SandboxReader('reader', 2);
-    const f = await farm({ CAPTCHA_MAX_TRIES: '4' }, { localOcr: false, extraSolvers: [reader] });
+    const f = await farm({ CAPTCHA_MAX_TRIES: '4', CAPTCHA_CHAIN: 'service' }, { extraSolvers: [reader] });
     const p = bank.proceedings[3]!;
     const [ok] = await f.submitAndWait([{ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }]);
     expect(ok!.status).toBe('succeeded');
@@ -196,7 +199,7 @@ describe('fssp.search captcha chain without local OCR', () => {
     expect(reader.reports.map((r) => r[1])).toEqual([false, false, true]);
 
     const never = new SandboxReader('never', 1000);
-    const g = await farm({ CAPTCHA_MAX_TRIES: '3' }, { localOcr: false, extraSolvers: [never] });
+    const g = await farm({ CAPTCHA_MAX_TRIES: '3', CAPTCHA_CHAIN: 'service' }, { extraSolvers: [never] });
     const [failed] = await g.submitAndWait([{ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }]);
     expect(failed!.status).toBe('failed');
     expect(failed!.error).toMatchObject({ code: 'captcha_wrong', kind: 'retryable' });
@@ -204,7 +207,9 @@ describe('fssp.search captcha chain without local OCR', () => {
   });
 
   it('uses the rucaptcha service when a key is configured: a wrong answer is reported bad, the right one good', { timeout: 60_000 }, async () => {
-    const f = await farm({ RUCAPTCHA_KEY: 'test-key', RUCAPTCHA_URL: fake.url, RUCAPTCHA_POLL_MS: '10' }, { localOcr: false });
+    // The service alone in the chain is asked again after its wrong answer (with an operator after
+    // it, the next captcha would go to the operator: test/captcha/captcha-escalation.e2e.test.ts).
+    const f = await farm({ RUCAPTCHA_KEY: 'test-key', RUCAPTCHA_URL: fake.url, RUCAPTCHA_POLL_MS: '10', CAPTCHA_CHAIN: 'service' });
     const p = bank.proceedings[5]!;
     const [doc] = await f.submitAndWait([{ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }]);
     expect(doc!.status).toBe('succeeded');
@@ -213,7 +218,7 @@ describe('fssp.search captcha chain without local OCR', () => {
   });
 
   it('parks the lookup for an operator with its session, and resumes in the same session after `captcha answer`', { timeout: 90_000 }, async () => {
-    const f = await farm({}, { localOcr: false });
+    const f = await farm({ CAPTCHA_CHAIN: 'service,operator' });
     const p = bank.proceedings[7]!;
     const [parked] = await f.submitAndWait([{ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }]);
     expect(parked!.status).toBe('needs_human');
@@ -239,7 +244,7 @@ describe('fssp.search captcha chain without local OCR', () => {
   });
 
   it('takes an operator answer given while the robot waits in-process', { timeout: 60_000 }, async () => {
-    const f = await farm({ CAPTCHA_OPERATOR_WAIT_SECS: '30' }, { localOcr: false });
+    const f = await farm({ CAPTCHA_OPERATOR_WAIT_SECS: '30', CAPTCHA_CHAIN: 'service,operator' });
     const p = bank.proceedings[9]!;
     const { lookups } = await f.submit([{ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }]);
     const id = lookups[0]!.id;

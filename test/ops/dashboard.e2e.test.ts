@@ -62,6 +62,7 @@ beforeAll(async () => {
     CAPTCHA_OPERATOR_WAIT_SECS: '0',
     HEARTBEAT_SECS: '1',
     LOG_LEVEL: 'silent',
+    CAPTCHA_CHAIN: 'service,operator',
   });
   // No local OCR: the operator is the only captcha solver, so an FSSP lookup parks for a human.
   pool = await startRobotPool({
@@ -71,7 +72,6 @@ beforeAll(async () => {
     robotId: 'dashboard-robot',
     heartbeats: new MongoRobotStore(storage.conn),
     only: ['court.case', 'fssp.search'],
-    localOcr: false,
   });
   api = await createApiServer({ storage, queueFor, config, pingRedis: () => redis.ping() }, { authCacheMs: 0 });
   await api.listen({ port: 0, host: '127.0.0.1' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { drawSudrfCaptcha } from '../../../sandbox/sudrf/captcha-image.ts';
-import { CaptchaChain } from './captcha-chain.ts';
+import { CaptchaChain, withCaptchaEscalation } from './captcha-chain.ts';
 import type { CaptchaSolution, CaptchaSolver, CaptchaTask } from './captcha-solver.ts';
 import { LocalOcrSolver } from './local-ocr.solver.ts';
 
@@ -99,5 +99,53 @@ describe('CaptchaChain', () => {
     expect(() => new CaptchaChain([a], { timeoutMs: 5 })).toThrow(new TypeError('CaptchaChainOptions: unknown option "timeoutMs"'));
     expect(() => new CaptchaChain([])).toThrow(TypeError);
     expect(() => new CaptchaChain([a, new ScriptedSolver('a', async () => null)])).toThrow(/duplicate solver name/);
+  });
+});
+
+describe('CaptchaChain escalation within a job', () => {
+  const task = { image: Buffer.from('png'), kind: 'digits5' } as const;
+
+  it('passes over a solver the site refused, for the rest of the job, and never the last one', async () => {
+    const local = new ScriptedSolver('local', async () => '11111');
+    const service = new ScriptedSolver('service', async () => '22222');
+    const operator = new ScriptedSolver('operator', async () => '33333');
+    const chain = new CaptchaChain([local, service, operator]);
+    const asked = await withCaptchaEscalation(async () => {
+      const answers: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const s = (await chain.solve(task))!;
+        answers.push(s.solver);
+        await chain.report(s, false);
+      }
+      return answers;
+    });
+    expect(asked).toEqual(['local', 'service', 'operator', 'operator']);
+    expect(local.reports).toEqual([['11111', false]]);
+    expect(service.reports).toEqual([['22222', false]]);
+    expect(chain.stats()).toMatchObject({ local: { attempts: 1, skipped: 3 }, service: { attempts: 1, skipped: 2 }, operator: { attempts: 2, wrong: 2 } });
+  });
+
+  it('starts afresh in the next job, and keeps asking the first solver while it is right', async () => {
+    const local = new ScriptedSolver('local', async () => '11111');
+    const operator = new ScriptedSolver('operator', async () => '33333');
+    const chain = new CaptchaChain([local, operator]);
+    await withCaptchaEscalation(async () => {
+      await chain.report((await chain.solve(task))!, false);
+      expect((await chain.solve(task))!.solver).toBe('operator');
+    });
+    const next = await withCaptchaEscalation(async () => {
+      const a = (await chain.solve(task))!;
+      await chain.report(a, true);
+      return [a.solver, (await chain.solve(task))!.solver];
+    });
+    expect(next).toEqual(['local', 'local']);
+  });
+
+  it('keeps no memory outside a job scope', async () => {
+    const local = new ScriptedSolver('local', async () => '11111');
+    const operator = new ScriptedSolver('operator', async () => '33333');
+    const chain = new CaptchaChain([local, operator]);
+    await chain.report((await chain.solve(task))!, false);
+    expect((await chain.solve(task))!.solver).toBe('local');
   });
 });

@@ -2,7 +2,13 @@
  * Captcha solvers in a chain (DESIGN.md §Politeness, captcha, humans): local OCR first, then an
  * external service, then an operator. The first solver that answers wins; the chain records which
  * one did, forwards the robot's verdict to it, and keeps per-solver counters for the dashboard.
+ *
+ * Escalation: inside {@link withCaptchaEscalation} (the robot pool runs every job in one), a solver
+ * whose answer the site refused is not asked again in that job — the next captcha (the sites draw
+ * a new one after a wrong answer) goes to the next solver. The last solver of the chain is never
+ * passed over: it is asked again (an operator can mistype; local OCR alone retries a new picture).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { assertCaptchaTask, type CaptchaSolution, type CaptchaSolver, type CaptchaTask } from './captcha-solver.ts';
 import { parseStrictOptions } from './strict-options.ts';
@@ -23,6 +29,18 @@ export interface CaptchaChainOptions {
   onSolverError?: (solverName: string, error: unknown) => void;
 }
 
+/** Solvers passed over in one job, per chain (a job may meet two chains in tests). */
+const escalations = new AsyncLocalStorage<WeakMap<CaptchaChain, Set<string>>>();
+
+/**
+ * Runs `fn` (one job attempt) with its own escalation memory: a solver refused by the site is
+ * skipped by the chain for the rest of `fn`. Outside it, the chain has no memory and asks its
+ * solvers in order every time.
+ */
+export function withCaptchaEscalation<T>(fn: () => Promise<T>): Promise<T> {
+  return escalations.run(new WeakMap(), fn);
+}
+
 /** Counters of one solver in the chain. */
 export interface CaptchaSolverStats {
   /** Times the chain asked it. */
@@ -36,6 +54,8 @@ export interface CaptchaSolverStats {
   /** Verdicts reported back by robots. */
   correct: number;
   wrong: number;
+  /** Times it was passed over because the site had refused its answer earlier in the same job. */
+  skipped: number;
 }
 
 /**
@@ -63,7 +83,7 @@ export class CaptchaChain implements CaptchaSolver {
     for (const s of solvers) {
       if (names.has(s.name)) throw new TypeError(`CaptchaChain: duplicate solver name ${JSON.stringify(s.name)}`);
       names.add(s.name);
-      this.#stats.set(s.name, { attempts: 0, answered: 0, declined: 0, errors: 0, correct: 0, wrong: 0 });
+      this.#stats.set(s.name, { attempts: 0, answered: 0, declined: 0, errors: 0, correct: 0, wrong: 0, skipped: 0 });
     }
     this.name = o.name ?? 'chain';
     this.#solvers = [...solvers];
@@ -76,10 +96,20 @@ export class CaptchaChain implements CaptchaSolver {
     return Object.fromEntries([...this.#stats].map(([name, s]) => [name, { ...s }]));
   }
 
+  /** Names of the solvers, in the order they are asked. */
+  get solverNames(): string[] {
+    return this.#solvers.map((s) => s.name);
+  }
+
   async solve(task: CaptchaTask): Promise<CaptchaSolution | null> {
     assertCaptchaTask(task);
+    const passedOver = this.#passedOver();
     for (const solver of this.#solvers) {
       const stats = this.#stats.get(solver.name)!;
+      if (passedOver?.has(solver.name)) {
+        stats.skipped++;
+        continue;
+      }
       stats.attempts++;
       let solution: CaptchaSolution | null;
       try {
@@ -107,7 +137,18 @@ export class CaptchaChain implements CaptchaSolver {
     const stats = this.#stats.get(solver.name)!;
     if (correct) stats.correct++;
     else stats.wrong++;
+    // Escalate: a refused solver is passed over for the rest of the job, unless it is the last one.
+    if (!correct && solver !== this.#solvers.at(-1)) this.#passedOver(true)?.add(solver.name);
     await solver.report?.(solution, correct);
+  }
+
+  /** This job's set of solvers to pass over (created when `create`), or undefined outside a job scope. */
+  #passedOver(create = false): Set<string> | undefined {
+    const scope = escalations.getStore();
+    if (!scope) return undefined;
+    let set = scope.get(this);
+    if (!set && create) scope.set(this, (set = new Set()));
+    return set;
   }
 
   async #withTimeout(solver: CaptchaSolver, task: CaptchaTask): Promise<CaptchaSolution | null> {

@@ -9,7 +9,7 @@ export {
   type CaptchaSolver,
   type CaptchaTask,
 } from './captcha-solver.ts';
-export { CaptchaChain, type CaptchaChainOptions, type CaptchaSolverStats } from './captcha-chain.ts';
+export { CaptchaChain, withCaptchaEscalation, type CaptchaChainOptions, type CaptchaSolverStats } from './captcha-chain.ts';
 export { DEFAULT_TESSDATA_PATH, LocalOcrSolver, type LocalOcrSolverOptions } from './local-ocr.solver.ts';
 export { CLEANUP_VARIANTS, cleanupCaptcha, estimateInk, type CleanupVariant } from './captcha-cleanup.ts';
 export { parseStrictOptions } from './strict-options.ts';

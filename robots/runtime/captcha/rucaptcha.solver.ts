@@ -40,6 +40,17 @@ export interface RucaptchaSolverOptions {
 /** Errors of the service that mean "this captcha will not be solved": decline, do not throw. */
 const UNSOLVABLE = new Set(['ERROR_CAPTCHA_UNSOLVABLE', 'ERROR_BAD_DUPLICATES', 'ERROR_IMAGE_TYPE_NOT_SUPPORTED', 'ERROR_TOO_BIG_CAPTCHA_FILESIZE', 'ERROR_ZERO_CAPTCHA_FILESIZE']);
 
+/** What the service answers to a key it does not take. */
+const KEY_REFUSED = new Set(['ERROR_KEY_DOES_NOT_EXIST', 'ERROR_WRONG_USER_KEY', 'ERROR_IP_NOT_ALLOWED', 'IP_BANNED']);
+
+/** The service refused the API key (a configuration error: the process stops at start-up). */
+export class RucaptchaKeyRefusedError extends Error {
+  constructor(readonly serviceAnswer: string) {
+    super(`the captcha service refused the key: ${serviceAnswer}`);
+    this.name = 'RucaptchaKeyRefusedError';
+  }
+}
+
 /**
  * The rucaptcha-compatible solver. Declines (`null`) when the service says the captcha is
  * unsolvable, when no answer comes in time, or when the answer cannot be right (wrong length or
@@ -91,6 +102,19 @@ export class RucaptchaSolver implements CaptchaSolver {
       this.#remember(answer, id);
       return { answer, solver: this.name, confidence: 0.9 };
     }
+  }
+
+  /**
+   * The account balance (`res.php?action=getbalance`), asked once at start-up: it proves the
+   * service takes the key. Throws {@link RucaptchaKeyRefusedError} when the service refuses the key,
+   * a plain Error when it cannot be reached.
+   */
+  async balance(): Promise<number> {
+    const res = await this.#call(`res.php?${new URLSearchParams({ key: this.#o.key, action: 'getbalance' })}`);
+    if (KEY_REFUSED.has(res)) throw new RucaptchaKeyRefusedError(res);
+    const n = Number(res);
+    if (!Number.isFinite(n)) throw new Error(`rucaptcha getbalance: ${res || 'empty answer'}`);
+    return n;
   }
 
   async report(solution: CaptchaSolution, correct: boolean): Promise<void> {
