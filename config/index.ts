@@ -53,6 +53,8 @@ export interface Config {
   /** Ops and auditor UIs: the origins forms may come from (empty = each request's own), login lifetime. */
   ui: { publicOrigins: string[]; sessionHours: number };
   /** Ops (issue 8): circuit breaker, shutdown deadline, browser recycling by memory, heartbeats, robot metrics port. */
+  /** Ops dashboard charts (issue 19): Prometheus to read them from (else Redis buckets), and how often the API samples gauges into Redis. */
+  series: { prometheusUrl: string | undefined; sampleSecs: number };
   ops: { circuitFailures: number; circuitCooldownMs: number; shutdownDeadlineMs: number; browserRecycleMb: number; heartbeatSecs: number; robotMetricsPort: number; stuckSweepSecs: number; roleHealthPort: number };
   /** Webhook deliveries: private targets allowed?, retry window, first backoff, timeout. */
   webhooks: { allowPrivate: boolean; retryWindowMs: number; backoffMs: number; timeoutMs: number };
@@ -147,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
     },
     postTracking: { accounts: e.POST_TRACKING_ACCOUNTS, dailyLimit: e.POST_TRACKING_DAILY_LIMIT, batchMin: e.POST_TRACKING_BATCH_MIN, ticketPollMs: e.POST_TRACKING_TICKET_POLL_MS, recheckSecs: e.POST_TRACKING_RECHECK_SECS, recheckMaxSecs: Math.max(e.POST_TRACKING_RECHECK_MAX_SECS, e.POST_TRACKING_RECHECK_SECS) },
+    series: { prometheusUrl: e.PROMETHEUS_URL || undefined, sampleSecs: e.SERIES_SAMPLE_SECS },
     epgu: { accounts: e.EPGU_ACCOUNTS, encryptionKey: e.ENCRYPTION_KEY?.trim() || undefined, answerWorkingDays: e.EPGU_ANSWER_WORKING_DAYS, feedRetryMs: e.EPGU_FEED_RETRY_MS, feedTries: e.EPGU_FEED_TRIES },
   });
 }

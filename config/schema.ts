@@ -342,6 +342,12 @@ export const envSchema = z.object({
   /** Re-check of a letter not final: after a change, and the ceiling it doubles up to while nothing changes, seconds. */
   POST_TRACKING_RECHECK_SECS: int(21_600, 1, 30 * 86_400),
   POST_TRACKING_RECHECK_MAX_SECS: int(172_800, 1, 90 * 86_400),
+
+  // ---- Ops dashboard charts (issue 19) ----
+  /** Prometheus that scrapes the farm's /metrics (e.g. http://prometheus:9090): the charts read it with range queries instead of Redis. */
+  PROMETHEUS_URL: z.string().url().optional(),
+  /** Seconds between the API's samples of queue depth, circuits and robots for the charts in Redis (0 = the API does not sample). */
+  SERIES_SAMPLE_SECS: int(60, 0, 3600),
 });
 
 export type Env = z.input<typeof envSchema>;

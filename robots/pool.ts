@@ -25,7 +25,8 @@ import { TargetRouter } from './runtime/targets.ts';
 import { CircuitBreaker } from './runtime/circuit-breaker.ts';
 import { RobotHeartbeat } from './runtime/heartbeat.ts';
 import { EgressPool } from './runtime/egress/egress-pool.ts';
-import { browserPages, browserRecycles, countedSolver } from '../core/metrics.ts';
+import { browserPages, browserRecycles, countedSolver as countedBy } from '../core/metrics.ts';
+import { FarmSeriesWriter } from '../queues/farm-series.ts';
 import type { PostalItemStore, RobotHeartbeatStore } from '../storage/types.ts';
 
 export interface RobotPoolOptions {
@@ -134,6 +135,10 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
       await old.close().catch((err: unknown) => log.warn({ err }, 'closing a recycled browser pool failed'));
     })());
   };
+  // Captcha answers by solver also go to the dashboard's charts (queues/farm-series.ts), best-effort.
+  const series = new FarmSeriesWriter(redis, config.queue.prefix);
+  const countedSolver = <S extends CaptchaSolver>(solver: S): S =>
+    countedBy(solver, (name, result) => void series.captchaAnswered(name, result).catch((err: unknown) => log.debug({ err }, 'series write failed')));
   const services: RobotServices = {
     epgu: epguWiring.epgu,
     robotId: options.robotId,
