@@ -54,14 +54,17 @@ export const CHARTS_SCRIPT = `(function () {
       var opts = {
         width: Math.max(320, plot.clientWidth || 560),
         height: 240,
-        scales: { x: { time: true } },
+        // Half a step of room at both ends: the newest minute's dot is drawn whole, not cut by the edge.
+        scales: { x: { time: true, range: function (u, min, max) { return [min - payload.stepSecs / 2, max + payload.stepSecs / 2]; } } },
         series: [{}].concat(chart.series.map(function (s, i) {
+          var colour = palette[i % palette.length];
           return {
             label: s.name,
-            stroke: palette[i % palette.length],
+            stroke: colour,
             width: 1.5,
             spanGaps: false,
-            points: { show: true, size: 5 },
+            // Filled dots: a minute between gaps (one sample, one busy minute) is seen, not only lines.
+            points: { show: true, size: 7, fill: colour },
             value: function (u, v) { return v == null ? '–' : v + ' ' + chart.unit; }
           };
         })),
