@@ -78,27 +78,37 @@ const split = (f: string): [string, string] => {
   return [f.slice(0, i), f.slice(i + 1)];
 };
 
+/** Field → series name of every field seen in the range (null = not on this chart). */
+function namesOf(minutes: Array<Record<string, string>>, nameOf: (fieldName: string) => string | null): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const h of minutes) for (const f of Object.keys(h)) if (!names.has(f)) { const n = nameOf(f); if (n !== null) names.set(f, n); }
+  return names;
+}
+
 /** Counted events: one series per name seen in the range, 0 in the minutes it had none. */
 function counted(minutes: Array<Record<string, string>>, nameOf: (fieldName: string) => string | null = (f) => f): ChartSeries[] {
-  const names = new Set<string>();
-  for (const h of minutes) for (const f of Object.keys(h)) if (nameOf(f) !== null) names.add(nameOf(f)!);
-  return [...names].sort().map((name) => ({
-    name,
-    values: minutes.map((h) => Object.entries(h).reduce((sum, [f, v]) => (nameOf(f) === name ? sum + Number(v) : sum), 0)),
-  }));
+  const names = namesOf(minutes, nameOf);
+  const series = new Map([...new Set(names.values())].sort().map((n) => [n, new Array<number>(minutes.length).fill(0)] as const));
+  minutes.forEach((h, i) => {
+    for (const [f, v] of Object.entries(h)) {
+      const n = names.get(f);
+      if (n !== undefined) series.get(n)![i]! += Number(v);
+    }
+  });
+  return [...series.entries()].map(([name, values]) => ({ name, values }));
 }
 
 /** Sampled gauges: one series per name sampled in the range, null in the minutes without a sample. */
 function sampled(minutes: Array<Record<string, string>>, pick: (fieldName: string) => string | null, scale = 1): ChartSeries[] {
-  const names = new Set<string>();
-  for (const h of minutes) for (const f of Object.keys(h)) if (pick(f) !== null) names.add(pick(f)!);
-  return [...names].sort().map((name) => ({
-    name,
-    values: minutes.map((h) => {
-      const entry = Object.entries(h).find(([f]) => pick(f) === name);
-      return entry ? Math.round((Number(entry[1]) / scale) * 10) / 10 : null;
-    }),
-  }));
+  const names = namesOf(minutes, pick);
+  const series = new Map([...new Set(names.values())].sort().map((n) => [n, new Array<number | null>(minutes.length).fill(null)] as const));
+  minutes.forEach((h, i) => {
+    for (const [f, v] of Object.entries(h)) {
+      const n = names.get(f);
+      if (n !== undefined) series.get(n)![i] = Math.round((Number(v) / scale) * 10) / 10;
+    }
+  });
+  return [...series.entries()].map(([name, values]) => ({ name, values }));
 }
 
 /** Builds the dashboard's charts from per-minute buckets (oldest first). Pure. */
@@ -108,16 +118,22 @@ export function chartsFromBuckets(buckets: Buckets): FarmChart[] {
   for (const h of buckets.hosts) for (const [f, v] of Object.entries(h)) requestsByHost.set(split(f)[0], (requestsByHost.get(split(f)[0]) ?? 0) + Number(v));
   const top = [...requestsByHost.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, TOP_HOSTS).map(([h]) => h).sort();
 
+  // Per minute, the histogram of each drawn host.
+  const perMinute = buckets.latency.map((h) => {
+    const byHost = new Map<string, number[]>();
+    for (const [f, v] of Object.entries(h)) {
+      const [name, bucket] = split(f);
+      if (!top.includes(name)) continue;
+      const counts = byHost.get(name) ?? new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+      counts[Number(bucket)] = (counts[Number(bucket)] ?? 0) + Number(v);
+      byHost.set(name, counts);
+    }
+    return byHost;
+  });
+  const empty = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
   const latency: ChartSeries[] = [];
   for (const host of top) {
-    const histograms = buckets.latency.map((h) => {
-      const counts = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
-      for (const [f, v] of Object.entries(h)) {
-        const [name, bucket] = split(f);
-        if (name === host) counts[Number(bucket)] = (counts[Number(bucket)] ?? 0) + Number(v);
-      }
-      return counts;
-    });
+    const histograms = perMinute.map((m) => m.get(host) ?? empty);
     if (histograms.every((c) => c.every((n) => n === 0))) continue;
     for (const [label, q] of [['p50', 0.5], ['p90', 0.9], ['p99', 0.99]] as const) {
       latency.push({ name: `${host} ${label}`, values: histograms.map((c) => round(quantileFromBuckets(q, c, LATENCY_BUCKETS_MS))) });
