@@ -55,7 +55,11 @@ export const CHARTS_SCRIPT = `(function () {
         width: Math.max(320, plot.clientWidth || 560),
         height: 240,
         // Half a step of room at both ends: the newest minute's dot is drawn whole, not cut by the edge.
-        scales: { x: { time: true, range: function (u, min, max) { return [min - payload.stepSecs / 2, max + payload.stepSecs / 2]; } } },
+        scales: {
+          x: { time: true, range: function (u, min, max) { return [min - payload.stepSecs / 2, max + payload.stepSecs / 2]; } },
+          // Rates and circuit states have fixed scales; the rest fit their data.
+          y: chart.unit === '%' ? { range: [0, 105] } : chart.id === 'circuits' ? { range: [-0.1, 2.1] } : {}
+        },
         series: [{}].concat(chart.series.map(function (s, i) {
           var colour = palette[i % palette.length];
           return {
