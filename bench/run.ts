@@ -29,6 +29,7 @@ const BENCHES: BenchSpec[] = [
   { name: 'evidence', script: 'bench/evidence.bench.ts', args: ['6', '200'], quickArgs: ['3', '50'] },
   { name: 'api', script: 'bench/api.bench.ts', args: ['100000', '200', '10'], quickArgs: ['5000', '50', '3'] },
   { name: 'rate-limit', script: 'bench/rate-limit.bench.ts', args: ['5', '50', '5'], quickArgs: ['3', '50', '3'] },
+  { name: 'farm-series', script: 'bench/farm-series.bench.ts', args: ['30', '5', '4'], quickArgs: ['30', '2', '4'] },
   { name: 'ocr', script: 'bench/ocr.bench.ts', args: ['4', '100', '20'], quickArgs: ['2', '30', '10'] },
   { name: 'document-fields', script: 'bench/document-fields.bench.ts', args: ['1', '70'], quickArgs: ['0', '30'] },
   { name: 'scaling', script: 'bench/scaling.bench.ts', args: ['150', '1'], quickArgs: ['60', '1'] },

@@ -401,6 +401,13 @@ export const settings = {
     /** Lifetime of an ops or auditor UI login, hours. */
     sessionHours: from('UI_SESSION_HOURS', z.coerce.number().positive().max(24 * 30).default(8)),
   },
+  /** Ops dashboard charts (issue 19): Prometheus to read them from (else per-minute buckets in Redis), and how often the API samples gauges. */
+  series: {
+    /** Prometheus that scrapes the farm's /metrics (e.g. http://prometheus:9090): the charts read it with range queries instead of Redis. */
+    prometheusUrl: from('PROMETHEUS_URL', z.string().url().optional()),
+    /** Seconds between the API's samples of queue depth, circuits and robots for the charts in Redis (0 = the API does not sample). */
+    sampleSecs: from('SERIES_SAMPLE_SECS', int(60, 0, 3600)),
+  },
   /** Ops (issue 8): circuit breaker, shutdown deadline, browser recycling by memory, heartbeats, robot metrics port, stuck-lookup sweeps, role health port. */
   ops: {
     /** Consecutive failures (5xx, network, timeout) of a target host that open its circuit for the whole farm. */

@@ -124,16 +124,20 @@ export const robotsOnline = new Gauge({
 
 /**
  * Wraps a captcha solver (anything with `name` and `solve`) so that each call counts in
- * `konveyer_captcha_attempts_total{solver,result}`: answered, declined or error.
+ * `konveyer_captcha_attempts_total{solver,result}`: answered, declined or error. `onResult`, when
+ * given, hears each call too (the dashboard's series in Redis); it must not throw.
  */
-export function countedSolver<S extends { readonly name: string; solve(task: never): Promise<unknown> }>(solver: S): S {
+export function countedSolver<S extends { readonly name: string; solve(task: never): Promise<unknown> }>(solver: S, onResult?: (solver: string, result: 'answered' | 'declined' | 'error') => void): S {
   const solve = async (task: never): Promise<unknown> => {
     try {
       const answer = await solver.solve(task);
-      captchaAttempts.inc({ solver: solver.name, result: answer == null ? 'declined' : 'answered' });
+      const result = answer == null ? 'declined' : 'answered';
+      captchaAttempts.inc({ solver: solver.name, result });
+      onResult?.(solver.name, result);
       return answer;
     } catch (error) {
       captchaAttempts.inc({ solver: solver.name, result: 'error' });
+      onResult?.(solver.name, 'error');
       throw error;
     }
   };

@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger.ts';
 import { lookupAttempts, lookupDuration } from '../core/metrics.ts';
 import type { LookupDoc, LookupStore } from '../storage/lookups.types.ts';
 import type { JobName } from './names.ts';
+import { FarmSeriesWriter } from './farm-series.ts';
 import { decideOutcome } from './outcome.ts';
 import { STALLED_REASON, finaliseOpenLookup, stuckLookupError } from './stuck-lookups.ts';
 import type { JobData } from './payloads.ts';
@@ -75,6 +76,9 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       log.error({ err }, 'onFinished hook failed');
     }
   };
+  // The dashboard's charts (queues/farm-series.ts): attempts per minute by outcome, best-effort.
+  const series = new FarmSeriesWriter(options.connection, options.prefix);
+  const chart = (outcome: string, log: Logger) => void series.lookupFinished(outcome).catch((err: unknown) => log.debug({ err }, 'series write failed'));
   // Jobs whose final lookup status the handler's catch wrote itself (the `failed` listener skips them).
   const finishedByHandler = new Set<string>();
   const worker = new Worker<JobData<N>>(
@@ -89,6 +93,7 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       const count = (outcome: string, code = '') => {
         lookupAttempts.inc({ type: options.name, outcome, code });
         lookupDuration.observe({ type: options.name, outcome }, (performance.now() - startedAt) / 1000);
+        chart(outcome, log);
       };
       try {
         const out = await handler({ lookupId, input: job.data.input, attempt, log });
@@ -166,6 +171,7 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
     if (!done) return;
     const log = options.log.child({ jobId: job.id, queue: options.name, robot: robotId });
     lookupAttempts.inc({ type: options.name, outcome: 'failed', code: done.error?.code ?? 'internal' });
+    chart('failed', log);
     log.warn({ code: done.error?.code, reason: job.failedReason }, 'lookup failed outside its handler');
     await notifyFinished(lookupId, log);
   };

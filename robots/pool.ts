@@ -15,6 +15,7 @@ import { CLEANUP_BUDGET_MS, cleanupClock, requeueActive, within } from '../runti
 import type { LookupDoc, RobotHeartbeatStore } from '../storage/index.ts';
 import { buildHandlers, ROBOTS } from './index.ts';
 import { countedSolver } from '../core/metrics.ts';
+import { FarmSeriesWriter } from '../queues/farm-series.ts';
 import type { CaptchaSolver } from './runtime/captcha/index.ts';
 import { buildCaptchaChain } from './runtime/captcha/build-chain.ts';
 import type { RobotStores } from './runtime/robot-definition.ts';
@@ -61,8 +62,13 @@ export interface RobotPool {
 export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPool> {
   const { config, storage, log } = options;
   // First: a bad chain (a service refusing RUCAPTCHA_KEY) stops the start-up before anything is opened.
-  const captcha = await buildCaptchaChain(config.captcha, { captchaTasks: storage.captchaTasks, extraSolvers: options.extraSolvers, wrap: countedSolver, log });
+  // Captcha answers by solver go to Prometheus and to the dashboard's charts (queues/farm-series.ts), best-effort.
+  let series: FarmSeriesWriter | null = null;
+  const counted = <S extends CaptchaSolver>(solver: S): S =>
+    countedSolver(solver, (name, result) => void series?.captchaAnswered(name, result).catch((err: unknown) => log.debug({ err }, 'series write failed')));
+  const captcha = await buildCaptchaChain(config.captcha, { captchaTasks: storage.captchaTasks, extraSolvers: options.extraSolvers, wrap: counted, log });
   const redis = createRedis(config.redis);
+  series = new FarmSeriesWriter(redis, config.queue.prefix);
   // One line per state change of each connection while Redis is away, none per reconnect attempt.
   watchRedisConnection(redis, log, 'robots');
   const built = buildRobotServices({ config, stores: storage, redis, robotId: options.robotId, robots: ROBOTS, log, captcha: captcha.chain });

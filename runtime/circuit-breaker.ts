@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { HostPausedError, describeError } from '../core/errors.ts';
 import { hostLatency, hostRequests } from '../core/metrics.ts';
+import { addHostRequest } from '../queues/farm-series.ts';
 
 /** State of one host's circuit, as every robot of the farm sees it. */
 export type CircuitState = 'closed' | 'open' | 'half_open';
@@ -161,13 +162,16 @@ export class CircuitBreaker {
   }
 
   private countHealth(multi: ReturnType<Redis['multi']>, host: string, field: 'ok' | 'fail', startedAt?: number): void {
-    const key = healthKey(this.options.prefix, host, Date.now());
+    const now = Date.now();
+    const key = healthKey(this.options.prefix, host, now);
     multi.hincrby(key, field, 1);
-    if (startedAt !== undefined) {
-      const ms = performance.now() - startedAt;
+    const ms = startedAt === undefined ? undefined : performance.now() - startedAt;
+    if (ms !== undefined) {
       multi.hincrby(key, 'latencyMs', Math.round(ms));
       hostLatency.observe({ host }, ms / 1000);
     }
+    // The dashboard's charts (a day of per-minute buckets): success rate and latency percentiles per host.
+    addHostRequest(multi, this.options.prefix, host, field === 'ok', ms, now);
     multi.sadd(`${this.options.prefix}:health:hosts`, host);
     multi.expire(key, 3600);
   }

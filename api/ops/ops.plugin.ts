@@ -12,7 +12,12 @@ import type { CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
 import { installAuth, type AuthOptions, type RefusalHandler } from '../auth.ts';
 import type { ApiServerDeps } from '../context.ts';
 import { endUiSession, isSameOrigin, startUiSession, withCsrfFields } from '../ui-session.ts';
+import { FarmSeriesWriter } from '../../queues/farm-series.ts';
+import { chartRoutes } from './charts.plugin.ts';
+import { RedisSeriesSource, type FarmSeriesSource } from './farm-charts.ts';
 import { metricsRoutes } from './metrics.plugin.ts';
+import { PrometheusSeriesSource } from './prometheus-series.ts';
+import { startSeriesSampler } from './series-sampler.ts';
 import { OpsService, type FailedFilter, type OpsDeps } from './ops.service.ts';
 import { captchaPage, failuresPage, hostsPage, layout, loginPage, overviewPage, robotsPage } from './ops.views.ts';
 
@@ -30,6 +35,11 @@ export interface OpsPluginDeps extends OpsDeps {
   metricsToken?: string;
   /** How long the login session lives; default 8 hours. */
   sessionMaxAgeSecs?: number;
+  /**
+   * The charts at `/ops/charts` (issue 19): read from Prometheus when `prometheusUrl` is set, else
+   * from the Redis buckets, which this server samples every `sampleSecs` (default 60; 0 = it does not).
+   */
+  series?: { prometheusUrl?: string; sampleSecs?: number; source?: FarmSeriesSource };
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -163,6 +173,16 @@ export function opsPlugin(deps: OpsPluginDeps): FastifyPluginAsync {
     );
 
     if (deps.metrics !== false) await app.register(metricsRoutes({ ops, lookups: deps.lookups, token: deps.metricsToken }));
+
+    // The farm in charts: series from Prometheus, or from Redis buckets with the gauges sampled here.
+    const prometheusUrl = deps.series?.prometheusUrl;
+    const source = deps.series?.source ?? (prometheusUrl ? new PrometheusSeriesSource({ url: prometheusUrl }) : new RedisSeriesSource({ redis: deps.redis, prefix: deps.prefix }));
+    await app.register(chartRoutes({ source, config: OPS }));
+    const sampleSecs = deps.series?.sampleSecs ?? 60;
+    if (!prometheusUrl && sampleSecs > 0) {
+      const sampler = startSeriesSampler({ ops, writer: new FarmSeriesWriter(deps.redis, deps.prefix), everySecs: sampleSecs, log: app.log as never });
+      app.addHook('onClose', async () => sampler.stop());
+    }
   };
 }
 
@@ -174,7 +194,7 @@ const escapeText = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  */
 export function opsDepsFromApi(deps: ApiServerDeps): OpsPluginDeps {
   const storage = deps.storage as ApiServerDeps['storage'] & { captchaTasks: CaptchaTaskStore; auditLog?: OpsDeps['auditLog']; uiSessions?: UiSessionStore };
-  const config = deps.config as ApiServerDeps['config'] & { politeness?: OpsDeps['politeness'] };
+  const config = deps.config as ApiServerDeps['config'] & { politeness?: OpsDeps['politeness']; series?: { prometheusUrl?: string; sampleSecs?: number } };
   // The queues' own connection (an ioredis instance the caller owns): no second connection to close.
   const redis = deps.queueFor('court.case' as JobName).opts.connection as unknown as OpsDeps['redis'];
   if (typeof redis?.hgetall !== 'function') throw new Error('opsPluginFromApi: the queues must be built on an ioredis instance');
@@ -193,6 +213,8 @@ export function opsDepsFromApi(deps: ApiServerDeps): OpsPluginDeps {
     // With METRICS_PORT set, /metrics lives on its own listener (api/ops/metrics.plugin.ts createMetricsServer).
     metrics: !(deps.config.metrics?.port),
     metricsToken: deps.config.metrics?.token,
+    // Optional chaining: configs built by older tests lack `series`.
+    series: { prometheusUrl: config.series?.prometheusUrl, sampleSecs: config.series?.sampleSecs },
   };
 }
 

@@ -8,6 +8,7 @@ export const esc = (v: unknown): string =>
 
 const NAV = [
   ['/ops', 'overview'],
+  ['/ops/charts', 'charts'],
   ['/ops/queues', 'queues (Bull Board)'],
   ['/ops/robots', 'robots'],
   ['/ops/hosts', 'hosts'],
@@ -63,6 +64,7 @@ export function overviewPage(
     `${orphans > 0 ? `<p class="bad" role="alert">${orphans} lookup(s) queued in MongoDB without a job: the robots will never see them. The stuck-lookup sweeper re-queues them (STUCK_SWEEP_SECS); <code>konveyer ops retry --batch …</code> does it by hand.</p>` : ''}
 <table><tr><th rowspan="2">queue</th><th colspan="5">BullMQ jobs</th><th colspan="${MONGO_STATES.length + 1}">lookups in MongoDB</th><th rowspan="2">state</th><th rowspan="2"></th></tr>
 <tr><th>waiting</th><th>active</th><th>delayed</th><th>failed</th><th>completed</th>${MONGO_STATES.map((s) => `<th>${s}</th>`).join('')}<th>queued without a job</th></tr>${rows}</table>
+<p><a href="/ops/charts">the farm in charts</a> (last hour / day: lookups by outcome, latency, queue depth, success rate and circuits per host, captcha solvers, robots and memory)</p>
 <p>${robots.length} robot(s) online · ${hosts.filter((h) => h.paused).length} host(s) paused · ${openCircuits} circuit(s) not closed · <a href="/ops/captcha">${openCaptchas} captcha(s) waiting for a human</a></p>
 <p>${button('/ops/actions/drain', 'drain every robot', {})} (robots finish their jobs and exit; new ones started later keep working)</p>`,
     { refreshSecs: 10, flash },
