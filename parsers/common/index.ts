@@ -10,3 +10,5 @@ export type { CaseStatusInput } from './case-status.ts';
 export { mapColumns } from './columns.ts';
 export { errorForPageKind, ANTI_BRUTEFORCE_RETRY_MS } from './page-kind-error.ts';
 export type { PageKindErrorContext } from './page-kind-error.ts';
+export { TraceCollector, elementPath, TRACE_LOAD_OPTIONS } from './trace.ts';
+export type { FieldTrace, ParseTrace, ElementTrace, RuleTrace, NotLocatedTrace } from './trace.ts';

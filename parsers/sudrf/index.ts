@@ -5,3 +5,4 @@ export { classifySudrfPage, extractSudrfCaptcha, readSudrfServerChoices, ANTI_BR
 export type { SudrfServerChoice } from './page-kind.ts';
 export { readExecutionDocuments, readEvents, readParties, readCaseFields } from './card-sections.ts';
 export { sudrfCaseIds, absoluteUrl, hostOf } from './sudrf-url.ts';
+export { traceSudrfCaseCard } from './case-card.parser.ts';
