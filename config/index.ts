@@ -38,7 +38,11 @@ export interface Config {
   };
   /** OCR workers (ocr/): `workers` 0 = one per core. */
   ocr: { workers: number; recycleAfterPages: number; renderDpi: number };
-  evidence: { screenshotFormat: 'png' | 'jpeg'; jpegQuality: number; store: 'gridfs' | 'fs'; dir: string; retentionDays: number };
+  evidence: {
+    screenshotFormat: 'png' | 'jpeg'; jpegQuality: number; store: 'gridfs' | 'fs'; dir: string; retentionDays: number;
+    /** Pictures of HTTP captures (robots/capture-picture/); optional so configs built before it keep working (absent = on). */
+    pictures?: boolean;
+  };
   /** Re-check schedule of court cases (scheduler/): cadence, pass interval, courts' time zone, calendar override. */
   recheck: { intervalHours: number; nearDeadlineHours: number; nearDeadlineWorkingDays: number; passSecs: number; maxPerPass: number; timeZone: string };
   calendar: { overridePath: string | undefined };
@@ -114,7 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       operator: { waitMs: e.CAPTCHA_OPERATOR_WAIT_SECS * 1000, taskTtlMs: e.CAPTCHA_TASK_TTL_SECS * 1000 },
     },
     ocr: { workers: e.OCR_WORKERS, recycleAfterPages: e.OCR_RECYCLE_AFTER_PAGES, renderDpi: e.OCR_RENDER_DPI },
-    evidence: { screenshotFormat: e.EVIDENCE_SCREENSHOT_FORMAT, jpegQuality: e.EVIDENCE_JPEG_QUALITY, store: e.EVIDENCE_STORE, dir: e.EVIDENCE_DIR, retentionDays: e.EVIDENCE_RETENTION_DAYS },
+    evidence: { screenshotFormat: e.EVIDENCE_SCREENSHOT_FORMAT, jpegQuality: e.EVIDENCE_JPEG_QUALITY, store: e.EVIDENCE_STORE, dir: e.EVIDENCE_DIR, retentionDays: e.EVIDENCE_RETENTION_DAYS, pictures: e.EVIDENCE_PICTURES },
     recheck: {
       intervalHours: e.RECHECK_INTERVAL_HOURS,
       nearDeadlineHours: e.RECHECK_NEAR_DEADLINE_HOURS,

@@ -257,6 +257,8 @@ export const envSchema = z.object({
   EVIDENCE_DIR: z.string().min(1).default('.run/evidence'),
   /** Bodies older than this many days are deleted by `konveyer evidence retention` (items and manifests stay); 0 = keep forever. */
   EVIDENCE_RETENTION_DAYS: int(0, 0, 36_500),
+  /** A picture of every HTTP capture: robots serve `capture.picture`, drawing each offline (JPEG at EVIDENCE_JPEG_QUALITY) into the same chain. */
+  EVIDENCE_PICTURES: bool(true),
 
   // ---- Re-check schedule (issue 4) ----
   /** Hours between re-checks of a tracked court case far from a deadline. */

@@ -27,6 +27,8 @@ import { RobotHeartbeat } from './runtime/heartbeat.ts';
 import { EgressPool } from './runtime/egress/egress-pool.ts';
 import { browserPages, browserRecycles, countedSolver } from '../core/metrics.ts';
 import type { PostalItemStore, RobotHeartbeatStore } from '../storage/types.ts';
+import { enqueuePictures, pictureQueue } from '../queues/picture.queue.ts';
+import { startPictureWorker } from './capture-picture/index.ts';
 
 export interface RobotPoolOptions {
   config: Config;
@@ -180,6 +182,20 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   const handlers = buildHandlers(services, { courtSearchFanOut });
   const workerConnection = createRedis(config.redis);
   watchRedisConnection(workerConnection, log, 'robots-worker');
+  // Pictures of HTTP captures (issue 19): queued when a lookup attempt ends, drawn one at a time beside the lookups.
+  const pictures = config.evidence.pictures !== false
+    ? {
+        queue: pictureQueue(redis, config.queue.prefix),
+        worker: startPictureWorker({
+          connection: workerConnection,
+          prefix: config.queue.prefix,
+          evidence: storage.evidence,
+          robotId: options.robotId,
+          log,
+          renderer: { executablePath: config.browser.executablePath, headless: config.browser.headless, jpegQuality: config.evidence.jpegQuality, timeoutMs: config.http.timeoutMs },
+        }),
+      }
+    : null;
   const queueNames = options.only ?? [...ROBOT_JOB_NAMES];
   const concurrency = options.concurrency ?? config.robot.concurrency;
   const heartbeat = options.heartbeats
@@ -203,7 +219,7 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   const requeued = new Set<string>();
   // Jobs in flight (for the heartbeat) wrap each handler; the worker does the rest.
   const tracked = <H extends (ctx: never) => Promise<unknown>>(h: H): H =>
-    (async (ctx: { lookupId: string }) => {
+    (async (ctx: { lookupId: string; attempt: number }) => {
       heartbeat?.jobStarted(ctx.lookupId);
       try {
         return await (h as unknown as (c: typeof ctx) => Promise<unknown>)(ctx);
@@ -213,6 +229,10 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
         throw error;
       } finally {
         heartbeat?.jobEnded(ctx.lookupId);
+        // The attempt's captures get their pictures later; a queue error costs the pictures, never the lookup.
+        if (pictures && !requeued.has(ctx.lookupId)) {
+          await enqueuePictures(pictures.queue, ctx.lookupId, ctx.attempt).catch((err: unknown) => log.warn({ err, lookupId: ctx.lookupId }, 'capture pictures not queued'));
+        }
       }
     }) as unknown as H;
   const workers = queueNames.map((name) =>
@@ -289,6 +309,9 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
         await within(closing, clock.step(), 'handlers ending', log);
         step('handlers');
       }
+      // The picture in progress finishes (a few seconds); waiting ones stay queued for the next robot.
+      await within(pictures?.worker.close(), clock.step(), 'capture pictures', log);
+      await within(pictures?.queue.close(), clock.step(), 'capture picture queue', log);
       await within(heartbeat?.stop(), clock.step(), 'heartbeat stop', log);
       log.info({ robot: options.robotId, inTime }, 'workers closed; closing browsers');
       forcing = true;

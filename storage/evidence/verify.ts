@@ -10,9 +10,11 @@ import type { EvidenceItem } from '../types.ts';
  * - `chain_broken`: an item's prevHash is not the link of the item before it (inserted, removed or swapped);
  * - `seq_gap`: seq does not run 1..n (an item removed);
  * - `manifest_mismatch`: the stored manifest lists other hashes, or its hash is wrong;
- * - `manifest_missing`: the job has items but was never sealed (still running, or a crashed robot).
+ * - `manifest_missing`: the job has items but was never sealed (still running, or a crashed robot);
+ * - `picture_source`: a picture whose step (`picture-of-<seq>`) names no earlier HTTP capture of
+ *   the chain, or whose `meta.derivedFrom` is not that capture's SHA-256.
  */
-export type FindingKind = 'changed' | 'missing' | 'purged' | 'link_mismatch' | 'chain_broken' | 'seq_gap' | 'manifest_mismatch' | 'manifest_missing';
+export type FindingKind = 'changed' | 'missing' | 'purged' | 'link_mismatch' | 'chain_broken' | 'seq_gap' | 'manifest_mismatch' | 'manifest_missing' | 'picture_source';
 
 /** Bodies read at once while verifying a job. */
 const READ_AHEAD = 8;
@@ -67,6 +69,14 @@ export async function verifyJob(store: MongoEvidenceStore, jobId: string, preloa
     if (item.prevHash !== prev) add('chain_broken', item, `prevHash of seq ${item.seq} is not the link of the item before it`);
     prev = item.hash;
   });
+  // A picture points at the capture it was drawn from: by seq in its (hashed) step, by body hash in its meta.
+  for (const item of items) {
+    if (item.kind !== 'picture') continue;
+    const seq = Number(/^picture-of-(\d+)$/.exec(item.step)?.[1] ?? NaN);
+    const source = items.find((i) => i.seq === seq);
+    if (!source || source.kind !== 'http_response' || source.seq >= item.seq) add('picture_source', item, `picture seq ${item.seq} names no earlier HTTP capture (step ${item.step})`);
+    else if (item.meta?.derivedFrom !== source.sha256) add('picture_source', item, `picture seq ${item.seq} says it was drawn from ${String(item.meta?.derivedFrom ?? '').slice(0, 12)}…, capture seq ${seq} is ${source.sha256.slice(0, 12)}…`);
+  }
   // Bodies are read a few at a time (I/O-bound) and checked in chain order.
   const bodies: (Buffer | null)[] = [];
   for (let i = 0; i < items.length; i += READ_AHEAD) {

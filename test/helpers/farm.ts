@@ -48,6 +48,8 @@ const TEST_ENV: Record<string, string> = {
   ROBOT_CONCURRENCY: '4',
   ROBOT_BROWSER_PAGES: '2',
   LOG_LEVEL: 'silent',
+  // Pictures append to chains after a lookup ends; tests that list a chain's steps turn them on themselves.
+  EVIDENCE_PICTURES: 'false',
 };
 
 /** Starts storage, sandbox and robot pool; see TestFarm. */
