@@ -8,7 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as cheerio from 'cheerio';
+import Fastify from 'fastify';
 import sharp from 'sharp';
+import { auditorPlugin } from '../../api/auditor/auditor.plugin.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pictureQueue, picturesPending } from '../../queues/picture.queue.ts';
 import { exportEvidenceBundle } from '../../storage/evidence/export.ts';
@@ -17,6 +20,8 @@ import type { PictureMeta } from '../../robots/capture-picture/index.ts';
 import { startTestFarm, type TestFarm } from '../helpers/farm.ts';
 
 let farm: TestFarm;
+/** The lookup of the first test and the case number it asked for. */
+let looked: { id: string; caseNumber: string } | null = null;
 
 beforeAll(async () => {
   farm = await startTestFarm({ name: 'pictures', env: { EVIDENCE_PICTURES: 'true', COURT_SUDRF_MODE: 'http' } });
@@ -43,6 +48,7 @@ describe('capture.picture after an HTTP lookup', () => {
     const c = farm.sandbox.world.cases.find((k) => farm.sandbox.world.courts.find((court) => court.host === k.host)?.hasSearchCaptcha === false)!;
     const [doc] = await farm.submitAndWait([{ type: 'court.case', input: { court: c.host, number: c.caseNumber } }]);
     expect(doc!.status).toBe('succeeded');
+    looked = { id: doc!._id, caseNumber: c.caseNumber };
     await picturesDrawn();
     const items = await farm.storage.evidence.listByJob(doc!._id);
     const captures = items.filter((i) => i.kind === 'http_response');
@@ -78,7 +84,7 @@ describe('capture.picture after an HTTP lookup', () => {
   });
 
   it('the evidence bundle carries the pictures as JPEG files named in its manifest', async () => {
-    const [doc] = (await farm.storage.lookups.list({ status: 'succeeded' }, 1));
+    const doc = { _id: looked!.id };
     const tmp = mkdtempSync(join(tmpdir(), 'konveyer-pictures-'));
     try {
       const zip = join(tmp, 'bundle.zip');
@@ -95,6 +101,40 @@ describe('capture.picture after an HTTP lookup', () => {
       expect(execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: join(tmp, 'bundle') }).toString()).not.toMatch(/FAILED/);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("the auditor's timeline shows each picture with its fields boxed, the parsed value beside each, rules and unlocated fields said", async () => {
+    const app = Fastify();
+    await app.register(auditorPlugin({ storage: farm.storage }));
+    await app.ready();
+    try {
+      const token = (await farm.storage.apiKeys.create({ name: 'auditor', scopes: ['audit'] })).token;
+      const res = await app.inject({ method: 'GET', url: `/audit/jobs/${looked!.id}`, headers: { 'x-api-key': token } });
+      expect(res.statusCode).toBe(200);
+      const $ = cheerio.load(res.body);
+      const items = await farm.storage.evidence.listByJob(looked!.id);
+      const pictures = items.filter((i) => i.kind === 'picture');
+      expect($('section.step > div[data-kind="picture"]').length).toBe(pictures.length);
+      expect($('#chain-status').attr('data-ok')).toBe('true');
+      // Each HTTP capture links to its picture.
+      expect($('section.step > div[data-kind="http_response"]').text()).toContain('drawn offline as picture');
+      const card = pictures.find((p) => (p.meta as unknown as PictureMeta).parser === 'sudrf-case-card')!;
+      const section = $(`#seq-${card.seq}`).closest('section');
+      const fields = (card.meta as unknown as PictureMeta).fields;
+      expect(section.find('.pic .box').length).toBe(fields.filter((f) => f.box).length);
+      const row = (field: string) => section.find(`tr.field[data-field="${field}"]`);
+      expect(row('caseNumber').attr('data-located')).toBe('box');
+      expect(row('caseNumber').find('td').eq(1).text()).toBe(looked!.caseNumber);
+      expect(row('status').text()).toContain('by rule');
+      // The page <title> is read but not drawn: the court name says it was not located.
+      expect(row('court.name').text()).toContain('not located');
+      // The picture itself is served as an image to the auditor.
+      const src = section.find('img.picture').attr('src')!;
+      const img = await app.inject({ method: 'GET', url: src, headers: { 'x-api-key': token } });
+      expect(img.headers['content-type']).toBe('image/jpeg');
+    } finally {
+      await app.close();
     }
   });
 });
