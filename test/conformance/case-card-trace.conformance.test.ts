@@ -11,10 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { TRACE_LOAD_OPTIONS, type ElementTrace } from '../../parsers/common/trace.ts';
 import { traceSudrfCaseCard, parseSudrfCaseCard } from '../../parsers/sudrf/case-card.parser.ts';
 import { decodeHtml } from '../../parsers/common/decode-html.ts';
+import { parseMsudrfCaseCard, traceMsudrfCaseCard } from '../../parsers/msudrf/case-card.parser.ts';
 
 const REAL = fileURLToPath(new URL('../../../shared/fixtures/real/', import.meta.url));
 const exists = existsSync(`${REAL}EXPECTED.json`);
-const expected: Array<{ file: string; url: string }> = exists ? JSON.parse(readFileSync(`${REAL}EXPECTED.json`, 'utf8')).cases : [];
+const expected: Array<{ file: string; url: string; kind: string }> = exists ? JSON.parse(readFileSync(`${REAL}EXPECTED.json`, 'utf8')).cases : [];
 const cards = expected.filter((c) => c.file.startsWith('sudrf/') && !c.file.includes('search'));
 const html = (file: string) => decodeHtml(readFileSync(REAL + file));
 
@@ -70,5 +71,34 @@ describe.skipIf(!exists)('sudrf case card: the parse trace on real cards', () =>
     // It is the date cell of the registration event, the same element as that event's date.
     const i = record.events.findIndex((e) => /^Регистрация/.test(e.name));
     expect(reg.path).toBe((trace[`events[${i}].date`] as ElementTrace).path);
+  });
+});
+
+describe.skipIf(!exists)('msudrf case card: the parse trace on real cards', () => {
+  const magistrate = expected.filter((c) => c.file.startsWith('msudrf/') && c.kind === 'court-case');
+
+  it('reads the same record traced or not, on every real msudrf card of EXPECTED.json', () => {
+    expect(magistrate.length).toBeGreaterThan(10);
+    for (const c of magistrate) expect(traceMsudrfCaseCard(html(c.file), { url: c.url }).record, c.file).toEqual(parseMsudrfCaseCard(html(c.file), { url: c.url }));
+  });
+
+  it.each(magistrate)('$file: every element path resolves to one element holding the traced text', (c) => {
+    const page = html(c.file);
+    const { trace } = traceMsudrfCaseCard(page, { url: c.url });
+    const $ = cheerio.load(page, TRACE_LOAD_OPTIONS);
+    const elements = Object.entries(trace).filter((e): e is [string, ElementTrace] => e[1].kind === 'element');
+    expect(trace.caseNumber?.kind).toBe('element');
+    for (const [field, t] of elements) {
+      const hit = $(t.path);
+      expect(hit.length, field).toBe(1);
+      expect(hit.text().replace(/\s+/g, ''), field).toContain(t.text.replace(/\s+/g, ''));
+    }
+    expect(trace.status?.kind).toBe('rule');
+  });
+
+  it('case_typeB_okt6ros_61MS0033_2-1478-2026: the heading as the page shows it', () => {
+    const c = magistrate.find((x) => x.file.includes('okt6ros'))!;
+    const { trace } = traceMsudrfCaseCard(html(c.file), { url: c.url });
+    expect((trace.caseNumber as ElementTrace).text).toMatch(/№\s*2-1478\/2026/);
   });
 });

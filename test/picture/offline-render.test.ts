@@ -109,6 +109,8 @@ describe.skipIf(!exists)('offline pictures of every real page', () => {
 });
 
 describe.skipIf(!exists)('traced fields outlined on the real sudrf cards', () => {
+  // msudrf cards are traced too (case-card-trace.conformance.test.ts); their outlines are not yet
+  // asserted here: case_typeB_5mo_50MS0005_5-969-2026 (a content excerpt) still fails this check.
   const cards = expected.filter((c) => c.file.startsWith('sudrf/') && c.kind === 'court-case');
 
   it('covers the 8 sudrf case cards of EXPECTED.json', () => {
@@ -118,7 +120,7 @@ describe.skipIf(!exists)('traced fields outlined on the real sudrf cards', () =>
   it.each(cards)('$file: every traced field is outlined or says why not', async (c) => {
     const { body, contentType } = captureOf(c.file);
     const traced = traceCapturedPage(body, contentType, c.url);
-    expect(traced?.parser).toBe('sudrf-case-card');
+    expect(traced?.parser).toBe(c.file.startsWith('msudrf/') ? 'msudrf-case-card' : 'sudrf-case-card');
     const pic = await renderer.render({ body, contentType, url: c.url, trace: traced!.trace });
     const elements = Object.entries(traced!.trace).filter(([, t]) => t.kind === 'element').map(([f]) => f);
     const boxed = new Set(pic.boxes.map((b) => b.field));
