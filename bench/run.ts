@@ -35,6 +35,8 @@ const BENCHES: BenchSpec[] = [
   { name: 'scaling', script: 'bench/scaling.bench.ts', args: ['150', '1'], quickArgs: ['60', '1'] },
   // ~25–30 min at full size (2 000-job memory run ≈ 15 of them); quick ≈ 8 min.
   { name: 'magistrate-browser', script: 'bench/magistrate-browser.bench.ts', args: ['60', '3', '2000'], quickArgs: ['20', '2', '300', '--pss-pages', '1,4'] },
+  // Pictures of HTTP captures (issue 19): ~2 min at full size.
+  { name: 'capture-picture', script: 'bench/capture-picture.bench.ts', args: ['40', '3'], quickArgs: ['15', '1'] },
 ];
 
 const argv = process.argv.slice(2);

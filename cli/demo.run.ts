@@ -15,6 +15,7 @@ import { CaptchaChain } from '../robots/runtime/captcha/index.ts';
 import { runEpguInboxPhase } from './demo-epgu.ts';
 import { buildPostDemoBatch, SANDBOX_POST_ACCOUNT } from './demo-post.ts';
 import { openFarm } from '../runtime/farm.ts';
+import { pictureQueue, picturesPending } from '../queues/picture.queue.ts';
 import { waitForShutdown } from '../runtime/shutdown.ts';
 
 export interface DemoOptions {
@@ -89,8 +90,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     bars.stop();
     const secs = (Date.now() - started) / 1000;
     const failures = await farm.storage.lookups.errorsByCode({ batchId: submitted.batchId });
-    const evidenceDir = await exportSampleEvidence(farm, submitted.batchId);
     await runEpguInboxPhase(farm, sandbox.url, out);
+    // Every HTTP capture gets its picture (robots/capture-picture/): the batch ends when they are drawn.
+    const pictures = await waitForPictures(farm, out);
+    const evidenceDir = await exportSampleEvidence(farm, submitted.batchId);
     // Captchas the site accepted, by the chain member that answered them (local OCR, service, operator).
     const chainStats = pool.services.captcha instanceof CaptchaChain ? pool.services.captcha.stats() : {};
     const captchasSolvedBy = Object.fromEntries(Object.entries(chainStats).map(([name, s]) => [name, s.correct]));
@@ -105,13 +108,15 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       needsHuman: counts.needs_human,
       seconds: Number(secs.toFixed(1)),
       lookupsPerSecond: Number((total / secs).toFixed(2)),
+      pictures,
     };
     out.write(
       `\nsummary: ${summary.succeeded} succeeded, ${summary.notFound} not found, ${summary.failed} failed ${JSON.stringify(failures)}, ` +
         `${summary.needsHuman} need a human — ${summary.lookupsPerSecond} lookups/s over ${summary.seconds} s\n` +
         `captchas accepted, by solver: ${JSON.stringify(captchasSolvedBy)} (CAPTCHA_CHAIN ${farm.config.captcha.chain.join(',')})\n` +
         `results: MongoDB ${redactUri(farm.config.mongo.uri!)} collections court_cases, enforcement_proceedings, postal_items, lookups; captchas for a human: npx konveyer captcha list; evidence (hash-chained) in evidence + evidence_blobs\n` +
-        `screenshots and raw pages of a few lookups: ${evidenceDir}\n` +
+        `pictures: ${pictures.lookupsWithPicture} of ${pictures.lookupsWithHttpCaptures} lookups with HTTP captures have theirs (${pictures.pictures} pictures, ${pictures.kbPerPicture} KB each on average, ${pictures.seconds} s after the batch)\n` +
+        `screenshots, pictures and raw pages of a few lookups: ${evidenceDir}\n` +
         `logs: ${logFile}\n` +
         `inspect one: npx konveyer status <lookup id>   (with \`npx konveyer services\` running, or MONGODB_URI/REDIS_URL set)\n`,
     );
@@ -140,11 +145,39 @@ async function exportSampleEvidence(farm: Awaited<ReturnType<typeof openFarm>>, 
     for (const item of items) {
       const body = await farm.storage.evidence.readBody(item.sha256);
       if (!body) continue;
-      const ext = item.kind === 'screenshot' ? (item.contentType.includes('jpeg') ? 'jpg' : 'png') : 'html';
+      const ext = item.contentType.startsWith('image/') ? (item.contentType.includes('jpeg') ? 'jpg' : 'png') : 'html';
       writeFileSync(join(sub, `${String(item.seq).padStart(2, '0')}-${item.step}-${item.kind}.${ext}`), body);
     }
   }
   return dir;
+}
+
+/** Waits until no `capture.picture` job is left, then counts which lookups have their pictures. */
+async function waitForPictures(farm: Awaited<ReturnType<typeof openFarm>>, out: NodeJS.WriteStream) {
+  const t0 = Date.now();
+  const queue = pictureQueue(farm.redis, farm.config.queue.prefix);
+  try {
+    let last = -1;
+    for (let pending = await picturesPending(queue); pending > 0; pending = await picturesPending(queue)) {
+      if (pending !== last) out.write(`pictures: ${pending} lookups still to draw\n`);
+      last = pending;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    await queue.close();
+  }
+  const items = farm.storage.evidence.items;
+  const withCaptures = await items.distinct('jobId', { kind: 'http_response' });
+  const withPicture = new Set(await items.distinct('jobId', { kind: 'picture' }));
+  const pictures = await items.find({ kind: 'picture' }).select({ size: 1 }).lean<Array<{ size: number }>>();
+  const bytes = pictures.reduce((n, p) => n + p.size, 0);
+  return {
+    lookupsWithHttpCaptures: withCaptures.length,
+    lookupsWithPicture: withCaptures.filter((j) => withPicture.has(j)).length,
+    pictures: pictures.length,
+    kbPerPicture: pictures.length ? Math.round(bytes / pictures.length / 1024) : 0,
+    seconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
+  };
 }
 
 const redactUri = (uri: string) => uri.replace(/\/\/[^@/]*@/, '//***@');

@@ -342,6 +342,8 @@ export const settings = {
      * a PEM file; the database never holds it. Unset = a key generated once into
      * `<KONVEYER_RUN_DIR>/keys/evidence-signing.pem` (a log line says so).
      */
+    /** A picture of every HTTP capture: robots serve `capture.picture`, drawing each offline (JPEG at EVIDENCE_JPEG_QUALITY) into the same chain. */
+    pictures: from('EVIDENCE_PICTURES', bool(true)),
     signingKeyPem: from('EVIDENCE_SIGNING_KEY', keyVar((v) => readSigningKeyPem(v, 'EVIDENCE_SIGNING_KEY'))),
     /** Public keys of earlier signing keys (rotation): PEM text, or comma-separated PEM files / folders of `*.pem`. */
     verifyKeyPems: from('EVIDENCE_VERIFY_KEYS', keyVar((v) => readVerifyKeyPems(v, 'EVIDENCE_VERIFY_KEYS'))),

@@ -23,6 +23,8 @@ import type { RobotServices } from './runtime/robot-services.ts';
 import { RobotHeartbeat } from '../runtime/heartbeat.ts';
 import { buildRobotServices } from './pool/robot-services.build.ts';
 import { startRobotWorkers } from './pool/robot-workers.ts';
+import { enqueuePictures, pictureQueue } from '../queues/picture.queue.ts';
+import { startPictureWorker } from './capture-picture/index.ts';
 
 export interface RobotPoolOptions {
   config: Config;
@@ -76,6 +78,20 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
   const handlers = buildHandlers(services);
   const workerConnection = createRedis(config.redis);
   watchRedisConnection(workerConnection, log, 'robots-worker');
+  // Pictures of HTTP captures (issue 19): queued when a lookup attempt ends, drawn one at a time beside the lookups.
+  const pictures = config.evidence.pictures !== false
+    ? {
+        queue: pictureQueue(redis, config.queue.prefix),
+        worker: startPictureWorker({
+          connection: workerConnection,
+          prefix: config.queue.prefix,
+          evidence: storage.evidence,
+          robotId: options.robotId,
+          log,
+          renderer: { executablePath: config.browser.executablePath, headless: config.browser.headless, jpegQuality: config.evidence.jpegQuality, timeoutMs: config.http.timeoutMs },
+        }),
+      }
+    : null;
   const queueNames = options.only ?? [...ROBOT_JOB_NAMES];
   const concurrency = options.concurrency ?? config.robot.concurrency;
   const heartbeat = options.heartbeats
@@ -97,6 +113,10 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
     : null;
   const { workers, active, requeued } = await startRobotWorkers({
     config, connection: workerConnection, lookups: storage.lookups, queueNames, handlers, concurrency, heartbeat, robotId: options.robotId, log, onFinished: options.onFinished,
+    // The attempt's captures get their pictures later; a queue error costs the pictures, never the lookup.
+    onAttemptEnded: pictures
+      ? (lookupId, attempt) => enqueuePictures(pictures.queue, lookupId, attempt).catch((err: unknown) => log.warn({ err, lookupId }, 'capture pictures not queued'))
+      : undefined,
   });
   // Lookups left `running` whose job failed outside a handler or vanished (queues/stuck-lookups.ts).
   const sweeper = startStuckLookupSweeper({
@@ -146,6 +166,9 @@ export async function startRobotPool(options: RobotPoolOptions): Promise<RobotPo
         await within(closing, clock.step(), 'handlers ending', log);
         step('handlers');
       }
+      // The picture in progress finishes (a few seconds); waiting ones stay queued for the next robot.
+      await within(pictures?.worker.close(), clock.step(), 'capture pictures', log);
+      await within(pictures?.queue.close(), clock.step(), 'capture picture queue', log);
       await within(heartbeat?.stop(), clock.step(), 'heartbeat stop', log);
       log.info({ robot: options.robotId, inTime }, 'workers closed; closing browsers');
       browsers.force();

@@ -5,8 +5,11 @@ export interface EvidenceItemInput {
   lookupId: string;
   robot: string;
   step: string;
-  /** `http_response` (raw bytes as received), `screenshot`, `html` (page DOM). */
-  kind: 'http_response' | 'screenshot' | 'html';
+  /**
+   * `http_response` (raw bytes as received), `screenshot`, `html` (page DOM), `picture` (an
+   * HTTP capture drawn offline, derived from the body named in `meta.derivedFrom`: robots/capture-picture/).
+   */
+  kind: 'http_response' | 'screenshot' | 'html' | 'picture';
   url: string;
   contentType: string;
   at: Date;

@@ -15,7 +15,9 @@ header a{color:#fff}main{padding:16px;max-width:1400px}table{border-collapse:col
 code{font-size:12px;word-break:break-all}.ok{color:#0a7d32;font-weight:bold}.bad{color:#b00020;font-weight:bold}tr.flagged{background:#ffe5e5}
 .step{display:grid;grid-template-columns:minmax(260px,480px) 1fr;gap:12px;border:1px solid #ddd;margin:8px 0;padding:8px}.step.flagged{border:2px solid #b00020;background:#fff5f5}
 .step img{max-width:100%;border:1px solid #ccc}.side{display:grid;grid-template-columns:1fr 360px;gap:16px}aside{border-left:3px solid #9fb3c8;padding-left:12px}
-form.search{display:flex;gap:8px;flex-wrap:wrap;margin-bottom:12px}label{display:flex;flex-direction:column;font-size:12px}.muted{color:#777}`;
+form.search{display:flex;gap:8px;flex-wrap:wrap;margin-bottom:12px}label{display:flex;flex-direction:column;font-size:12px}.muted{color:#777}
+.pic{position:relative;display:inline-block;max-width:100%}.pic img{display:block;width:100%}.pic .box{position:absolute;border:2px solid rgba(230,81,0,.9);box-sizing:border-box}
+.pic .box b{position:absolute;right:100%;top:-2px;background:#e65100;color:#fff;font-size:10px;padding:0 3px}table.fields td{font-size:12px}.notlocated{color:#b00020}.rule{color:#555;font-style:italic}`;
 
 /** The page frame. */
 export function layout(title: string, body: string, actor?: string): string {
@@ -74,15 +76,20 @@ export function jobPage(lookup: LookupDoc | null, jobId: string, items: Evidence
     .map((it) => {
       const flag = v.flagged[it._id];
       const blob = `/audit/blobs/${it.sha256}?job=${encodeURIComponent(jobId)}`;
+      const picture = it.kind === 'http_response' ? items.find((p) => p.kind === 'picture' && p.step === `picture-of-${it.seq}`) : undefined;
       const view =
         it.kind === 'screenshot'
           ? `<a href="${esc(blob)}"><img class="shot" src="${esc(blob)}" alt="screenshot of step ${esc(it.step)}" loading="lazy"></a>`
-          : `<a href="${esc(blob)}">${it.kind === 'html' ? 'page DOM' : 'raw response'} (${it.size} bytes, shown as text)</a>`;
-      return `<section class="step${flag && !INFO_FINDINGS.has(flag) ? ' flagged' : ''}" data-seq="${it.seq}" data-flag="${esc(flag ?? '')}"><div>${view}</div><div>
+          : it.kind === 'picture'
+            ? pictureView(it, blob)
+            : `<a href="${esc(blob)}">${it.kind === 'html' ? 'page DOM' : 'raw response'} (${it.size} bytes, shown as text)</a>${
+                it.kind === 'http_response' ? `<p class="muted">${picture ? `drawn offline as picture <a href="#seq-${picture.seq}">#${picture.seq}</a>` : 'no picture yet'}</p>` : ''
+              }`;
+      return `<section class="step${flag && !INFO_FINDINGS.has(flag) ? ' flagged' : ''}" data-seq="${it.seq}" data-flag="${esc(flag ?? '')}"><div id="seq-${it.seq}" data-kind="${esc(it.kind)}">${view}</div><div>
 <h3>#${it.seq} ${esc(it.step)} <small>${esc(it.kind)}</small>${flag ? ` <span class="bad flag">${esc(flag)}</span>` : ''}</h3>
 <table><tr><th>time</th><td>${esc(it.at.toISOString())}</td></tr><tr><th>URL</th><td><code>${esc(it.url)}</code></td></tr>
 <tr><th>sha256</th><td><code>${esc(it.sha256)}</code></td></tr><tr><th>link</th><td><code>${esc(it.hash)}</code></td></tr><tr><th>prev</th><td><code>${esc(it.prevHash ?? '—')}</code></td></tr>
-<tr><th>robot</th><td>${esc(it.robot)}</td></tr><tr><th>HTTP</th><td>${esc((it.meta as { status?: unknown }).status ?? '')}</td></tr></table></div></section>`;
+<tr><th>robot</th><td>${esc(it.robot)}</td></tr><tr><th>HTTP</th><td>${esc((it.meta as { status?: unknown }).status ?? '')}</td></tr></table>${it.kind === 'picture' ? pictureFields(it) : ''}</div></section>`;
     })
     .join('');
   const head = lookup
@@ -95,6 +102,48 @@ export function jobPage(lookup: LookupDoc | null, jobId: string, items: Evidence
 <div class="side"><div id="timeline">${steps || '<p class="muted">no evidence</p>'}</div>${recordPanel(record)}</div>`,
     actor,
   );
+}
+
+/** What the UI reads of a picture's meta (robots/capture-picture/picture-job.ts PictureMeta). */
+interface PictureMetaView {
+  derivedFrom?: string;
+  derivedFromSeq?: number;
+  renderer?: { name?: string; version?: string; chromium?: string };
+  renderedAs?: string;
+  problem?: string | null;
+  width?: number;
+  height?: number;
+  blockedRequests?: number;
+  parser?: string | null;
+  fields?: Array<{ field: string; value: string | null; box?: { x: number; y: number; width: number; height: number }; rule?: string; notLocated?: string }>;
+}
+
+const pct = (v: number, of: number | undefined) => `${((v / (of || 1)) * 100).toFixed(3)}%`;
+
+/** A picture with its traced fields boxed (numbered as in the list beside it; hover shows the value). */
+function pictureView(it: EvidenceItem, blob: string): string {
+  const m = (it.meta ?? {}) as PictureMetaView;
+  const boxes = (m.fields ?? []).filter((f) => f.box).map((f, i) => {
+    const b = f.box!;
+    return `<span class="box" data-field="${esc(f.field)}" title="${esc(`${f.field}: ${f.value ?? '—'}`)}" style="left:${pct(b.x, m.width)};top:${pct(b.y, m.height)};width:${pct(b.width, m.width)};height:${pct(b.height, m.height)}"><b>${i + 1}</b></span>`;
+  }).join('');
+  return `<div class="pic"><a href="${esc(blob)}"><img class="picture" src="${esc(blob)}" alt="picture of capture #${esc(m.derivedFromSeq)}" loading="lazy"></a>${boxes}</div>`;
+}
+
+/** Beside a picture: what it was drawn from and by, and each traced field with its value and where it was read. */
+function pictureFields(it: EvidenceItem): string {
+  const m = (it.meta ?? {}) as PictureMetaView;
+  let n = 0;
+  const rows = (m.fields ?? []).map((f) => {
+    const where = f.box
+      ? `box ${++n}`
+      : f.rule
+        ? `<span class="rule">by rule: ${esc(f.rule)}</span>`
+        : `<span class="notlocated">not located: ${esc(f.notLocated ?? 'no place on the page')}</span>`;
+    return `<tr class="field" data-field="${esc(f.field)}" data-located="${f.box ? 'box' : f.rule ? 'rule' : 'no'}"><td><code>${esc(f.field)}</code></td><td>${esc(f.value ?? '—')}</td><td>${where}</td></tr>`;
+  }).join('');
+  return `<p>drawn offline from <a href="#seq-${esc(m.derivedFromSeq)}">#${esc(m.derivedFromSeq)}</a> (body <code>${esc(String(m.derivedFrom ?? '').slice(0, 16))}…</code>) by ${esc(m.renderer?.name)} ${esc(m.renderer?.version)}, Chromium ${esc(m.renderer?.chromium)}, JavaScript off, ${esc(m.blockedRequests ?? 0)} requests blocked${m.problem ? `<br><span class="bad picture-problem">${esc(m.problem)}</span>` : ''}</p>
+${m.parser ? `<table class="fields"><thead><tr><th>field</th><th>parsed value</th><th>where</th></tr></thead><tbody>${rows}</tbody></table>` : '<p class="muted">no traced parser reads this page: no field is located on it</p>'}`;
 }
 
 /** The audit log, newest first. */

@@ -11,3 +11,5 @@ export { mapColumns } from './columns.ts';
 export { errorForPageKind, ANTI_BRUTEFORCE_RETRY_MS } from './page-kind-error.ts';
 export type { PageKindErrorContext } from './page-kind-error.ts';
 export { parserTag, parserOfTag, type ParserRef } from './parser-ref.ts';
+export { TraceCollector, elementPath, TRACE_LOAD_OPTIONS } from './trace.ts';
+export type { FieldTrace, ParseTrace, ElementTrace, RuleTrace, NotLocatedTrace } from './trace.ts';

@@ -22,6 +22,7 @@ import { normalizeRole } from '../common/party-role.ts';
 import { findRuDate, parseRuDate, parseTime } from '../common/ru-date.ts';
 import { elementText, headerKey, textOrNull } from '../common/text.ts';
 import { hostOf } from '../sudrf/sudrf-url.ts';
+import { TRACE_LOAD_OPTIONS, TraceCollector, type ParseTrace } from '../common/trace.ts';
 import { msudrfCaseId, sectionOfHost } from './msudrf-url.ts';
 
 /** Which layout a card uses: C if labels are `<b>` in cells, B if `<h2>` in non-colspan cells. */
@@ -58,9 +59,23 @@ const ARRIVAL_EVENT = /^(?:регистрация\s+(?:иска|заявлени
 
 /** Parses a msudrf card (either layout) into the common court-case record. */
 export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
-  const $ = cheerio.load(html);
+  return readCard(cheerio.load(html), html, ctx);
+}
+
+/**
+ * The same parse with where each field was read (issue 19 §2); element paths valid in the
+ * JavaScript-off page the offline renderer draws.
+ */
+export function traceMsudrfCaseCard(html: string, ctx: ParseContext = {}): { record: CourtCaseRecord; trace: ParseTrace } {
+  const tr = new TraceCollector();
+  const record = readCard(cheerio.load(html, TRACE_LOAD_OPTIONS), html, ctx, tr);
+  return { record, trace: tr.trace };
+}
+
+function readCard($: CheerioAPI, html: string, ctx: ParseContext, tr?: TraceCollector): CourtCaseRecord {
   const shell = $('div.lawcase-content').first();
-  const heading = elementText($, shell.children('h2').get(0) ?? shell.find('h2').get(0));
+  const headingNode = shell.children('h2').get(0) ?? shell.find('h2').get(0);
+  const heading = elementText($, headingNode);
   const numberMatch = /(?:ДЕЛО|МАТЕРИАЛ)\s*№\s*(.+)$/i.exec(heading);
   const panes = $('div#contentt > div.tab-content').toArray();
   if (!numberMatch || panes.length === 0) {
@@ -73,8 +88,10 @@ export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): Court
     const i = tabs.findIndex((t) => re.test(t));
     return i >= 0 ? panes[i] : undefined;
   };
-  const fields = labelled(readFields($, paneOf(/^дело$/) ?? panes[0]!));
-  const events = readEvents($, paneOf(/движение/));
+  const labelCells = new Map<string, Element>();
+  const fields = labelled(readFields($, paneOf(/^дело$/) ?? panes[0]!, labelCells));
+  const eventCells: Array<Record<string, Element | undefined>> = [];
+  const events = readEvents($, paneOf(/движение/), eventCells);
   // Criminal cards have «ЛИЦА» (the accused, with the outcome per person) besides «СТОРОНЫ».
   const partyPanes = tabs.map((t, i) => ({ t, pane: panes[i] })).filter((x) => /стороны|лица|участники/.test(x.t) && x.pane);
   const parties = partyPanes.flatMap((x) => readParties($, x.pane, /^лица$/.test(x.t) ? 'ЛИЦА' : ''));
@@ -116,6 +133,40 @@ export function parseMsudrfCaseCard(html: string, ctx: ParseContext = {}): Court
     template: `msudrf-${layout}`,
   };
   record.status = deriveCaseStatus({ decisionResult: decision.result, decisionDate: decision.date, effectiveAt, registeredAt, events });
+  if (tr) {
+    const cellOf = (field: CardField) => labelCells.get(labelled(new Map([...labelCells.keys()].map((k) => [k, k]))).get(field) ?? '');
+    tr.at('caseNumber', headingNode, heading);
+    for (const f of ['uid', 'category', 'judge'] as const) {
+      if (record[f]) tr.at(f, cellOf(f), elementText($, cellOf(f)), `no «${f}» row in the «ДЕЛО» pane`);
+      else tr.notLocated(f, `no «${f}» row in the «ДЕЛО» pane`);
+    }
+    events.forEach((_e, i) => {
+      const c = eventCells[i] ?? {};
+      tr.at(`events[${i}].name`, c.name, elementText($, c.name));
+      tr.at(`events[${i}].date`, c.date, elementText($, c.date));
+      if (elementText($, c.result)) tr.at(`events[${i}].result`, c.result, elementText($, c.result));
+    });
+    if (fields.get('registeredAt') && registeredAt) tr.at('registeredAt', cellOf('registeredAt'), fields.get('registeredAt'));
+    else if (registeredAt) {
+      const i = events.findIndex((e) => ARRIVAL_EVENT.test(e.name));
+      tr.at('registeredAt', eventCells[i]?.date, elementText($, eventCells[i]?.date), 'no arrival event');
+    } else tr.notLocated('registeredAt', 'no «Дата поступления» row and no arrival event');
+    if (effectiveAt && findRuDate(fields.get('effectiveAt'))) tr.at('effectiveAt', cellOf('effectiveAt'), fields.get('effectiveAt'));
+    else if (effectiveAt) tr.rule('effectiveAt', 'the date of the last event «вступило в законную силу»', ['events']);
+    else tr.notLocated('effectiveAt', 'the card shows no «Дата вступления в законную силу» and no such event');
+    if (findRuDate(fields.get('decisionDate')) || fields.get('decisionResult')) {
+      for (const [path, f] of [['decision.date', 'decisionDate'], ['decision.result', 'decisionResult']] as const) {
+        if (fields.get(f)) tr.at(path, cellOf(f), fields.get(f));
+        else tr.notLocated(path, `no «${f}» row in the «ДЕЛО» pane`);
+      }
+    } else if (decision.result || decision.date) {
+      tr.rule('decision.result', 'the latest outcome among the events («Принято решение: …», msudrf OUTCOMES), or the per-person outcome', ['events']);
+      tr.rule('decision.date', 'the date of that event', ['events']);
+    } else for (const f of ['decision.date', 'decision.result']) tr.notLocated(f, 'no decision row and no outcome event');
+    tr.rule('status', 'derived from the decision, the entry into force and the events (parsers/common/case-status.ts deriveCaseStatus)', ['decision.result', 'decision.date', 'effectiveAt', 'registeredAt', 'events']);
+    if (record.caseId) tr.rule('caseId', 'read from the query string of the page URL (case_id), not from the page');
+    else tr.notLocated('caseId', 'the page URL names no case_id');
+  }
   return record;
 }
 
@@ -145,21 +196,24 @@ function labelled(raw: Map<string, string>): Map<CardField, string> {
 }
 
 /** Label → value of the «ДЕЛО» pane; labels lower-cased, section rows (colspan) skipped. */
-function readFields($: CheerioAPI, pane: Element): Map<string, string> {
+function readFields($: CheerioAPI, pane: Element, valueCells?: Map<string, Element>): Map<string, string> {
   const out = new Map<string, string>();
   for (const tr of $(pane).find('tr').toArray()) {
     const cells = $(tr).children('td').toArray();
     if (cells.length < 2 || $(cells[0]).attr('colspan')) continue;
     const label = headerKey(elementText($, cells[0]));
     const value = textOrNull(elementText($, cells[1]));
-    if (label && value && !out.has(label)) out.set(label, value);
+    if (label && value && !out.has(label)) {
+      out.set(label, value);
+      valueCells?.set(label, cells[1]!);
+    }
   }
   return out;
 }
 
 /** Rows of a table as header texts + data rows: the `<thead>` (B) or the first all-`<b>` row (C). */
-function table($: CheerioAPI, pane: Element | undefined): { headers: string[]; rows: string[][] } {
-  if (!pane) return { headers: [], rows: [] };
+function table($: CheerioAPI, pane: Element | undefined): { headers: string[]; rows: string[][]; rowCells: Element[][] } {
+  if (!pane) return { headers: [], rows: [], rowCells: [] };
   const trs = $(pane).find('tr').toArray();
   const cellsOf = (tr: Element) => $(tr).children('td, th').toArray();
   const isHeader = (tr: Element) => {
@@ -167,21 +221,22 @@ function table($: CheerioAPI, pane: Element | undefined): { headers: string[]; r
     return cells.length > 1 && cells.every((c) => $(c).children('h2, b').length > 0 || $(c).is('th'));
   };
   const h = trs.findIndex(isHeader);
-  if (h < 0) return { headers: [], rows: [] };
+  if (h < 0) return { headers: [], rows: [], rowCells: [] };
   const headers = cellsOf(trs[h]!).map((c) => elementText($, c));
-  const rows = trs.slice(h + 1)
+  const rowCells = trs.slice(h + 1)
     .map((tr) => cellsOf(tr))
-    .filter((cells) => cells.length > 1 && !$(cells[0]).attr('colspan'))
-    .map((cells) => cells.map((c) => elementText($, c)));
-  return { headers, rows };
+    .filter((cells) => cells.length > 1 && !$(cells[0]).attr('colspan'));
+  const rows = rowCells.map((cells) => cells.map((c) => elementText($, c)));
+  return { headers, rows, rowCells };
 }
 
-function readEvents($: CheerioAPI, pane: Element | undefined): CaseEvent[] {
-  const { headers, rows } = table($, pane);
+/** The events; `cells`, when given, receives each kept event's cells by field (same order). */
+function readEvents($: CheerioAPI, pane: Element | undefined, cells?: Array<Record<string, Element | undefined>>): CaseEvent[] {
+  const { headers, rows, rowCells } = table($, pane);
   const col = mapColumns(headers, EVENT_COLUMNS);
   if (col.name === undefined) return [];
   const get = (row: string[], i: number | undefined) => (i === undefined ? null : textOrNull(row[i]));
-  return rows.map((row) => ({
+  const events = rows.map((row) => ({
     name: get(row, col.name) ?? '',
     date: parseRuDate(get(row, col.date)),
     time: parseTime(get(row, col.time)),
@@ -191,7 +246,10 @@ function readEvents($: CheerioAPI, pane: Element | undefined): CaseEvent[] {
     // Type C's «Судья» column: «Решение принял: ФИО».
     note: get(row, col.judge),
     publishedAt: parseRuDate(get(row, col.publishedAt)),
-  })).filter((e) => e.name);
+  }));
+  const kept = events.map((e, i) => ({ e, i })).filter((x) => x.e.name);
+  if (cells) for (const { i } of kept) cells.push(Object.fromEntries(Object.entries(col).map(([k, c]) => [k, c === undefined ? undefined : rowCells[i]![c]])));
+  return kept.map((x) => x.e);
 }
 
 /**

@@ -5,3 +5,4 @@ export { classifyMsudrfPage, MSUDRF_COUNT_RE } from './page-kind.ts';
 export { isMsudrfHost, sectionOfHost, msudrfCaseId } from './msudrf-url.ts';
 /** The msudrf parsers; bump `version` when their output changes for the same page. */
 export const MSUDRF_PARSER = { name: 'msudrf', version: '1.0.0' } as const;
+export { traceMsudrfCaseCard } from './case-card.parser.ts';

@@ -59,8 +59,11 @@ const CASE_LABELS = {
 /** The «ДЕЛО» pane as raw strings keyed by field; absent labels are null. */
 export type CaseFields = Record<keyof typeof CASE_LABELS, string | null>;
 
-/** Reads the label/value table of the «ДЕЛО» pane. */
-export function readCaseFields($: CheerioAPI, table: AnyNode): CaseFields {
+/**
+ * Reads the label/value table of the «ДЕЛО» pane. `cells`, when given, receives the value cell of
+ * each field found (for the parse trace).
+ */
+export function readCaseFields($: CheerioAPI, table: AnyNode, cells?: Partial<Record<keyof CaseFields, Element>>): CaseFields {
   const bold = readPairs($, table);
   const pairs = bold.length > 0 ? bold : readPairs($, table, true);
   const index = mapColumns(pairs.map(([label]) => label), CASE_LABELS, { allowSubstring: false });
@@ -69,6 +72,7 @@ export function readCaseFields($: CheerioAPI, table: AnyNode): CaseFields {
     const i = index[field];
     const pair = i === undefined ? undefined : pairs[i];
     out[field] = pair ? textOrNull(elementText($, pair[1])) : null;
+    if (pair && cells) cells[field] = pair[1];
   }
   return out;
 }
@@ -84,8 +88,14 @@ function gridOrDrift($: CheerioAPI, table: AnyNode, pane: string, aliases: Reado
   return grid;
 }
 
-/** Every row of an events table («ДВИЖЕНИЕ ДЕЛА», «СЛУШАНИЯ»). */
-export function readEvents($: CheerioAPI, table: AnyNode, pane: string): CaseEvent[] {
+/** A row's cells by field (undefined = no such column), for the parse trace. */
+export type RowCells = Record<string, Element | undefined>;
+
+const rowCells = (row: Element[], col: Record<string, number | undefined>): RowCells =>
+  Object.fromEntries(Object.entries(col).map(([k, i]) => [k, i === undefined ? undefined : row[i]]));
+
+/** Every row of an events table («ДВИЖЕНИЕ ДЕЛА», «СЛУШАНИЯ»); `onRow` receives each row's cells by field. */
+export function readEvents($: CheerioAPI, table: AnyNode, pane: string, onRow?: (cells: RowCells) => void): CaseEvent[] {
   const grid = gridOrDrift($, table, pane, EVENT_COLUMNS);
   const col = mapColumns(grid.headers, EVENT_COLUMNS);
   if (col.name === undefined || col.date === undefined) {
@@ -94,6 +104,7 @@ export function readEvents($: CheerioAPI, table: AnyNode, pane: string): CaseEve
       details: { headers: grid.headers },
     });
   }
+  if (onRow) for (const row of grid.rows) onRow(rowCells(row, col));
   return grid.rows.map((row) => ({
     name: cellAt($, row, col.name),
     date: parseRuDate(cellAt($, row, col.date)),
@@ -110,7 +121,7 @@ export function readEvents($: CheerioAPI, table: AnyNode, pane: string): CaseEve
  * Every row of a parties table. A table without a role column (criminal «ЛИЦА»: the accused)
  * gets the pane title as its role.
  */
-export function readParties($: CheerioAPI, table: AnyNode, pane: string): CaseParty[] {
+export function readParties($: CheerioAPI, table: AnyNode, pane: string, onRow?: (cells: RowCells) => void): CaseParty[] {
   const grid = gridOrDrift($, table, pane, PARTY_COLUMNS);
   const col = mapColumns(grid.headers, PARTY_COLUMNS);
   if (col.name === undefined) {
@@ -119,6 +130,7 @@ export function readParties($: CheerioAPI, table: AnyNode, pane: string): CasePa
       details: { headers: grid.headers },
     });
   }
+  if (onRow) for (const row of grid.rows) onRow(rowCells(row, col));
   return grid.rows.map((row: Element[]) => {
     const role = col.role === undefined ? pane : cellAt($, row, col.role);
     let ogrn = textOrNull(cellAt($, row, col.ogrn));

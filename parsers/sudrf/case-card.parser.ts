@@ -16,7 +16,9 @@ import { findCourtUid, splitCaseNumber } from '../common/case-number.ts';
 import { deriveCaseStatus } from '../common/case-status.ts';
 import { findRuDate, parseRuDate } from '../common/ru-date.ts';
 import { elementText, normalizeSpace, textOrNull } from '../common/text.ts';
-import { emptyCaseFields, looksLikeCaseTable, readCaseFields, readEvents, readExecutionDocuments, readParties } from './card-sections.ts';
+import { emptyCaseFields, looksLikeCaseTable, readCaseFields, readEvents, readExecutionDocuments, readParties, type CaseFields, type RowCells } from './card-sections.ts';
+import { TRACE_LOAD_OPTIONS, TraceCollector, type ParseTrace } from '../common/trace.ts';
+import type { Element } from 'domhandler';
 import { readSudrfAppeals } from './appeals.reader.ts';
 import { hostOf, sudrfCaseIds } from './sudrf-url.ts';
 
@@ -119,7 +121,21 @@ function decisionFromEvents(events: CaseEvent[]): CourtCaseRecord['decision'] {
  * @example parseSudrfCaseCard(decodeHtml(body), { url: 'https://syktsud--komi.sudrf.ru/modules.php?…&case_id=1&case_uid=…' })
  */
 export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtCaseRecord {
-  const $ = cheerio.load(html);
+  return readCard(cheerio.load(html), html, ctx);
+}
+
+/**
+ * The same parse, with where each field was read (issue 19 §2): element paths valid in a browser
+ * that parsed the page with JavaScript off (the offline renderer), rules for derived fields.
+ * @throws what {@link parseSudrfCaseCard} throws.
+ */
+export function traceSudrfCaseCard(html: string, ctx: ParseContext = {}): { record: CourtCaseRecord; trace: ParseTrace } {
+  const trace = new TraceCollector();
+  const record = readCard(cheerio.load(html, TRACE_LOAD_OPTIONS), html, ctx, trace);
+  return { record, trace: trace.trace };
+}
+
+function readCard($: CheerioAPI, html: string, ctx: ParseContext, tr?: TraceCollector): CourtCaseRecord {
   const template = detectCardTemplate($);
   if (!template) {
     throw new LayoutDriftError('sudrf card: neither template recognised (no case number header)', {
@@ -127,7 +143,8 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
       url: ctx.url ?? undefined,
     });
   }
-  const numberText = elementText($, $(template === 'sudrf-old' ? 'div.casenumber' : 'div.case-num').toArray()[0]);
+  const numberNode = $(template === 'sudrf-old' ? 'div.casenumber' : 'div.case-num').toArray()[0];
+  const numberText = elementText($, numberNode);
   const number = splitCaseNumber(numberText);
   if (!number.caseNumber) {
     throw new LayoutDriftError('sudrf card: empty case number header', { selector: 'div.casenumber | div.case-num', url: ctx.url ?? undefined });
@@ -142,15 +159,18 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
       url: ctx.url ?? undefined,
     });
   }
-  const fields = casePane?.table ? readCaseFields($, casePane.table) : emptyCaseFields();
+  const fieldCells: Partial<Record<keyof CaseFields, Element>> = {};
+  const fields = casePane?.table ? readCaseFields($, casePane.table, fieldCells) : emptyCaseFields();
 
   const events: CaseEvent[] = [];
   const parties: CaseParty[] = [];
   const executionDocuments: ExecutionDocument[] = [];
+  const eventCells: RowCells[] = [];
+  const partyCells: RowCells[] = [];
   for (const pane of panes) {
     if (!pane.table) continue;
-    if (pane.kind === 'events') events.push(...readEvents($, pane.table, pane.label));
-    if (pane.kind === 'parties') parties.push(...readParties($, pane.table, pane.label));
+    if (pane.kind === 'events') events.push(...readEvents($, pane.table, pane.label, tr && ((c) => eventCells.push(c))));
+    if (pane.kind === 'parties') parties.push(...readParties($, pane.table, pane.label, tr && ((c) => partyCells.push(c))));
     if (pane.kind === 'execution') executionDocuments.push(...readExecutionDocuments($, pane.table));
   }
 
@@ -177,6 +197,57 @@ export function parseSudrfCaseCard(html: string, ctx: ParseContext = {}): CourtC
   // (immediate execution, card_oldtpl_syktyvkar_2-7212-2025: decided 18.08, writ 21.08.2025).
   const ids = sudrfCaseIds(ctx.url);
   const instanceText = template === 'sudrf-old' ? $('div.title').toArray()[0] : $('div.name-instanse').toArray()[0];
+  if (tr) {
+    const fieldAt = (path: string, field: keyof CaseFields, value: unknown) =>
+      value == null ? tr.notLocated(path, casePane ? `no «${field}» row in the «ДЕЛО» pane` : 'the card shows no «ДЕЛО» pane') : tr.at(path, fieldCells[field], fields[field]);
+    const title = $('title').first().toArray()[0];
+    tr.at('court.name', title, $(title).text(), 'the page has no <title>');
+    tr.at('caseNumber', numberNode, numberText);
+    tr.at('instance', instanceText, elementText($, instanceText), 'no instance header');
+    fieldAt('uid', 'uid', uid);
+    fieldAt('category', 'category', fields.category);
+    fieldAt('judge', 'judge', fields.judge);
+    for (const f of ['caseId', 'caseUid'] as const) {
+      if (ids[f]) tr.rule(f, 'read from the query string of the page URL (case_id / case_uid), not from the page');
+      else tr.notLocated(f, 'the page URL names no case_id / case_uid');
+    }
+    events.forEach((_e, i) => {
+      const c = eventCells[i] ?? {};
+      tr.at(`events[${i}].name`, c.name, elementText($, c.name));
+      tr.at(`events[${i}].date`, c.date, elementText($, c.date));
+      if (elementText($, c.result)) tr.at(`events[${i}].result`, c.result, elementText($, c.result));
+    });
+    parties.forEach((_p, i) => {
+      const c = partyCells[i] ?? {};
+      tr.at(`parties[${i}].name`, c.name, elementText($, c.name));
+      if (c.role) tr.at(`parties[${i}].role`, c.role, elementText($, c.role));
+      else tr.rule(`parties[${i}].role`, 'the table has no role column: the pane title is the role');
+    });
+    // The fields below may come from the «ДЕЛО» pane or, without it, from the movement events.
+    const fromEvent = (path: string, i: number, cell: 'date' | 'result', rule: string) => {
+      const c = eventCells[i]?.[cell];
+      tr.at(path, c, elementText($, c), rule);
+    };
+    if (casePane) {
+      fieldAt('decision.date', 'decisionDate', decision.date);
+      fieldAt('decision.result', 'decisionResult', decision.result);
+    } else {
+      const i = events.findLastIndex((e) => DECISION_RESULT.test(e.result ?? ''));
+      if (i >= 0) {
+        fromEvent('decision.result', i, 'result', 'no decision event');
+        fromEvent('decision.date', i, 'date', 'no decision event');
+      } else for (const f of ['decision.date', 'decision.result']) tr.notLocated(f, 'no «ДЕЛО» pane and no event whose result is the decision');
+    }
+    if (registeredAt && fields.registeredAt) tr.at('registeredAt', fieldCells.registeredAt, fields.registeredAt);
+    else if (registeredAt) fromEvent('registeredAt', events.findIndex((e) => REGISTRATION_EVENT.test(e.name)), 'date', 'no registration event');
+    else tr.notLocated('registeredAt', 'no «Дата поступления» row and no registration event');
+    if (effectiveAt && findRuDate(fields.effectiveAt)) tr.at('effectiveAt', fieldCells.effectiveAt, fields.effectiveAt);
+    else if (effectiveAt) {
+      const i = events.findLastIndex((e) => IN_FORCE_EVENT.test(`${e.name} ${e.result ?? ''}`) && e.date);
+      fromEvent('effectiveAt', i, 'date', 'no in-force event');
+    } else tr.notLocated('effectiveAt', 'the card shows no «Дата вступления в законную силу» and no event «вступило в законную силу»');
+    tr.rule('status', 'derived from the decision, the entry into force and the events (parsers/common/case-status.ts deriveCaseStatus)', ['decision.result', 'decision.date', 'effectiveAt', 'registeredAt', 'events']);
+  }
 
   return {
     court: {

@@ -7,3 +7,4 @@ export { readExecutionDocuments, readEvents, readParties, readCaseFields } from 
 export { sudrfCaseIds, absoluteUrl, hostOf } from './sudrf-url.ts';
 /** The sudrf parsers (cards and search results); bump `version` when their output changes for the same page. */
 export const SUDRF_PARSER = { name: 'sudrf', version: '1.1.0' } as const;
+export { traceSudrfCaseCard } from './case-card.parser.ts';

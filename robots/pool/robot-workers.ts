@@ -34,11 +34,13 @@ export async function startRobotWorkers(options: {
   robotId: string;
   log: Logger;
   onFinished?: (lookup: LookupDoc) => Promise<void>;
+  /** Called when an attempt ends (not one put back on its queue), whatever its outcome: e.g. queue the pictures of its captures. Must not throw. */
+  onAttemptEnded?: (lookupId: string, attempt: number) => Promise<void>;
 }): Promise<RobotWorkers> {
   const { config, heartbeat, log } = options;
   const requeued = new Set<string>();
   const tracked = <H extends (ctx: never) => Promise<unknown>>(h: H): H =>
-    (async (ctx: { lookupId: string }) => {
+    (async (ctx: { lookupId: string; attempt: number }) => {
       heartbeat?.jobStarted(ctx.lookupId);
       try {
         // One escalation memory per job attempt: a captcha solver the site refused is passed over.
@@ -49,6 +51,7 @@ export async function startRobotWorkers(options: {
         throw error;
       } finally {
         heartbeat?.jobEnded(ctx.lookupId);
+        if (options.onAttemptEnded && !requeued.has(ctx.lookupId)) await options.onAttemptEnded(ctx.lookupId, ctx.attempt);
       }
     }) as unknown as H;
   const workers = options.queueNames.map((name) =>

@@ -24,7 +24,15 @@ export interface BundleManifest {
     chainFile: string;
     /** Every manifest of the job (shortest first) with the files an outsider checks its signature with. */
     signedManifests: Array<{ id: string; itemCount: number; manifestHash: string; keyId: string | null; messageFile: string | null; signatureFile: string | null; keyFile: string | null }>;
-    items: Array<Pick<EvidenceItem, '_id' | 'seq' | 'step' | 'kind' | 'url' | 'contentType' | 'sha256' | 'size' | 'prevHash' | 'hash' | 'robot'> & { at: string; file: string; missing: boolean; /** Covered by the job's last (signed) manifest; false = appended after it. */ sealed: boolean }>;
+    items: Array<Pick<EvidenceItem, '_id' | 'seq' | 'step' | 'kind' | 'url' | 'contentType' | 'sha256' | 'size' | 'prevHash' | 'hash' | 'robot'> & {
+      at: string; file: string; missing: boolean;
+      /** Covered by the job's last (signed) manifest; false = appended after it. */
+      sealed: boolean;
+      /** A picture: SHA-256 of the captured body it was drawn from (its step `picture-of-<seq>` names that item). */
+      derivedFrom?: string;
+      /** A picture: the renderer that drew it (name, version, Chromium), to draw it again. */
+      renderer?: unknown;
+    }>;
   }>;
 }
 
@@ -33,6 +41,9 @@ const VERIFY_TXT_HEAD = `How to verify this evidence bundle
 
 Every file under files/ is a body a robot captured: a raw HTTP response, a screenshot or a
 page's HTML. Its SHA-256 was recorded when it was captured and is listed in SHA256SUMS.
+A "picture" file (JPEG) is derived: an HTTP response drawn by Chromium offline (JavaScript off,
+no network), named picture-of-<seq> after the response it was drawn from; manifest.json gives
+that response's SHA-256 (derivedFrom) and the renderer (name, version, Chromium) to draw it again.
 
 1. Unzip the bundle and, in its folder, run:
 
@@ -144,7 +155,7 @@ export async function exportEvidenceBundle(
       const file = `files/${safeJob}/${String(item.seq).padStart(3, '0')}-${item.step.replace(/[^A-Za-z0-9_-]/g, '_')}-${item.kind}.${extOf(item)}`;
       const body = await src.evidence.readBody(item.sha256);
       if (body) {
-        zip.addBuffer(body, file, { mtime, compress: item.kind !== 'screenshot' });
+        zip.addBuffer(body, file, { mtime, compress: item.kind !== 'screenshot' && item.kind !== 'picture' });
         summary.files += 1;
         summary.bytes += body.length;
       } else summary.missing += 1;
@@ -154,6 +165,7 @@ export async function exportEvidenceBundle(
       entry.items.push({
         _id: item._id, seq: item.seq, step: item.step, kind: item.kind, url: item.url, contentType: item.contentType, robot: item.robot,
         at: item.at.toISOString(), sha256: item.sha256, size: item.size, prevHash: item.prevHash, hash: item.hash, file, missing: !body, sealed: item.seq <= (stored?.itemCount ?? 0),
+        ...(item.kind === 'picture' ? { derivedFrom: String(item.meta?.derivedFrom ?? ''), renderer: item.meta?.renderer } : {}),
       });
     }
     manifest.jobs.push(entry);

@@ -19,11 +19,13 @@ import { checkSignature, manifestMessage } from './signing.ts';
  * - `unsigned`: a manifest, seal record or process head without a signature (rewritten, or from before signing);
  * - `key_unknown`: signed with a key id verify has no public key for (EVIDENCE_VERIFY_KEYS after a rotation);
  * - `signature_invalid`: the signature does not match the signed bytes (a field changed after signing);
- * - `process_chain_broken`: a robot process's seal log has a gap, a bad link, or ends before its signed head.
+ * - `process_chain_broken`: a robot process's seal log has a gap, a bad link, or ends before its signed head;
+ * - `picture_source`: a picture whose step (`picture-of-<seq>`) names no earlier HTTP capture of
+ *   the chain, or whose `meta.derivedFrom` is not that capture's SHA-256.
  */
 export type FindingKind =
   | 'changed' | 'missing' | 'purged' | 'link_mismatch' | 'chain_broken' | 'seq_gap' | 'manifest_mismatch' | 'manifest_missing'
-  | 'manifest_deleted' | 'unsealed' | 'unsigned' | 'key_unknown' | 'signature_invalid' | 'process_chain_broken';
+  | 'manifest_deleted' | 'unsealed' | 'unsigned' | 'key_unknown' | 'signature_invalid' | 'process_chain_broken' | 'picture_source';
 
 /** Findings that are not errors (exit code 0 with only these). */
 export const INFO_FINDINGS: ReadonlySet<FindingKind> = new Set(['purged', 'manifest_missing', 'unsealed']);
@@ -103,6 +105,14 @@ export async function checkJob(store: MongoEvidenceStore, jobId: string, ev: Job
     if (item.prevHash !== prev) add('chain_broken', item, `prevHash of seq ${item.seq} is not the link of the item before it`);
     prev = item.hash;
   });
+  // A picture points at the capture it was drawn from: by seq in its (hashed) step, by body hash in its meta.
+  for (const item of items) {
+    if (item.kind !== 'picture') continue;
+    const seq = Number(/^picture-of-(\d+)$/.exec(item.step)?.[1] ?? NaN);
+    const source = items.find((i) => i.seq === seq);
+    if (!source || source.kind !== 'http_response' || source.seq >= item.seq) add('picture_source', item, `picture seq ${item.seq} names no earlier HTTP capture (step ${item.step})`);
+    else if (item.meta?.derivedFrom !== source.sha256) add('picture_source', item, `picture seq ${item.seq} says it was drawn from ${String(item.meta?.derivedFrom ?? '').slice(0, 12)}…, capture seq ${seq} is ${source.sha256.slice(0, 12)}…`);
+  }
   // Bodies are read a few at a time (I/O-bound) and checked in chain order; one already re-hashed in this run is not read again.
   for (let i = 0; i < items.length; i += READ_AHEAD) {
     const batch = items.slice(i, i + READ_AHEAD);

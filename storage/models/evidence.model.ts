@@ -10,7 +10,7 @@ export const evidenceSchema = new Schema<EvidenceItem>(
     robot: { type: String, required: true },
     seq: { type: Number, required: true },
     step: { type: String, required: true },
-    kind: { type: String, required: true, enum: ['http_response', 'screenshot', 'html'] },
+    kind: { type: String, required: true, enum: ['http_response', 'screenshot', 'html', 'picture'] },
     url: { type: String, required: true },
     contentType: { type: String, required: true },
     at: { type: Date, required: true },

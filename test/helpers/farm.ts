@@ -50,6 +50,8 @@ const TEST_ENV: Record<string, string> = {
   LOG_LEVEL: 'silent',
   // Local OCR alone (it then guesses and retries a new picture): these tests are about the robots, not the chain.
   CAPTCHA_CHAIN: 'local',
+  // Pictures append to chains after a lookup ends; tests that list a chain's steps turn them on themselves.
+  EVIDENCE_PICTURES: 'false',
 };
 
 /** Starts storage, sandbox and robot pool; see TestFarm. */
