@@ -79,6 +79,15 @@ describe('court.search on the Moscow and St Petersburg magistrates', () => {
     const stored = await Promise.all(done.map((d) => courtCase(d.result!.id)));
     expect(stored.map((s) => s.caseNumber).sort()).toEqual(['2-1501/463/2026', '2-1877/463/2026']);
     await fanInCompleted(parent!);
+    // In a browser, within участок 463 and by surname alone: the same two cases, already queued (no new child).
+    const [again] = await farm.submitAndWait([
+      { type: 'court.search', input: { court: 'mos-sud.ru', section: '463', party: 'Кондратьева', registeredFrom: '2026-01-01', registeredTo: '2026-06-15', mode: 'browser' } },
+    ]);
+    expect(again!.status, JSON.stringify(again!.error)).toBe('succeeded');
+    expect(again!.result).toMatchObject({ count: 2 });
+    expect(new Set(again!.result!.ids)).toEqual(new Set(children.map((c) => c._id)));
+    expect(await storage.lookups.list({ batchId: again!._id })).toHaveLength(0);
+    expect((await storage.evidence.listByJob(again!._id)).map((e) => e.kind)).toContain('screenshot');
     // Within another участок the same search finds nothing.
     const [other] = await farm.submitAndWait([
       { type: 'court.search', input: { court: 'mos-sud.ru', section: '464', party: 'Кондратьева Зинаида Павловна', registeredFrom: '2026-01-01', registeredTo: '2026-06-15' } },
