@@ -33,7 +33,7 @@ export function registerSubmit(program: Command): void {
     .option('--uid <uid>', 'case UID, e.g. 02RS0004-01-2025-001234-56')
     .option('--case-id <id>', "the site's case_id (sudrf: with --case-uid; msudrf: alone)")
     .option('--case-uid <uuid>', "the site's case_uid (with --case-id)")
-    .option('--section <n>', 'magistrate участок on mirsud.spb.ru (with --number) or mos-sud.ru (with --case-uid)')
+    .option('--section <n>', 'magistrate участок on mirsud.spb.ru (with --number) or mos-sud.ru (with --case-uid, or optional with --number)')
     .option('--mode <mode>', 'http | browser (default: the target config)')
     .option('--client-key <key>', 'idempotency key: the same key twice returns the first lookup')
     .option('--file <csv>', 'CSV batch instead of the flags')

@@ -34,6 +34,14 @@ describe('court.case input', () => {
 });
 
 describe('court.case input on magistrate portals', () => {
+  it('takes a mos-sud.ru case by number, with or without its участок, but not with a uid or card UUID besides', () => {
+    expect(courtCaseInputSchema.parse({ court: 'mos-sud.ru', number: '2-1877/463/2026' })).toEqual({ court: 'mos-sud.ru', number: '2-1877/463/2026' });
+    expect(courtCaseInputSchema.parse({ court: 'mos-sud.ru', number: 'M-2210/463/2026', section: '463' })).toEqual({ court: 'mos-sud.ru', number: 'М-2210/463/2026', section: '463' });
+    expect(messages({ court: 'mos-sud.ru', number: '2-1877/463/2026', uid: '77MS0466-01-2026-001877-40' })[0]).toMatch(/mos-sud.ru needs uid, or number/);
+    expect(messages({ court: 'mos-sud.ru', number: '2-1877/463/2026', section: '463', caseUid: '5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c02' })[0]).toMatch(/mos-sud.ru needs/);
+    expect(messages({ court: 'mos-sud.ru', section: '463' })[0]).toMatch(/mos-sud.ru needs/);
+  });
+
   it('addresses an msudrf card by caseId alone, but sudrf still needs caseId + caseUid', () => {
     expect(courtCaseInputSchema.parse({ court: '5.mo.msudrf.ru', caseId: '12345' })).toEqual({ court: '5.mo.msudrf.ru', caseId: '12345' });
     expect(messages({ court: 'a.bkr.sudrf.ru', caseId: '12345' })[0]).toMatch(/caseUid: caseId and caseUid go together/);

@@ -33,7 +33,8 @@ export const courtCaseInputSchema = z
     caseUid: z.string().trim().toLowerCase().regex(UUID_RE, 'malformed caseUid: expected the lowercase UUID case_uid of the site').optional(),
     /**
      * Magistrate участок number where one host serves many courts: mirsud.spb.ru (with `number`,
-     * e.g. section 98 + «2-2976/2026-98») and mos-sud.ru (with `caseUid`, the card's UUID).
+     * e.g. section 98 + «2-2976/2026-98») and mos-sud.ru (with `caseUid`, the card's UUID, or
+     * optionally with `number` to pick that участок's case among the search results).
      */
     section: z.string().trim().regex(/^\d{1,4}$/, 'malformed section: expected the участок number, e.g. 98').optional(),
     /** Overrides the configured mode of the target for this lookup. */
@@ -60,7 +61,7 @@ export const courtCaseInputSchema = z
 
 export type CourtCaseInput = z.output<typeof courtCaseInputSchema>;
 
-/** mirsud.spb.ru: section + number; mos-sud.ru: uid, or section + caseUid (the card UUID). */
+/** mirsud.spb.ru: section + number; mos-sud.ru: uid, or number (+ section), or section + caseUid (the card UUID). */
 function magistrateRules(
   portal: 'mirsud-spb' | 'mos-sud',
   v: { number?: string; uid?: string; caseId?: string; caseUid?: string; section?: string },
@@ -73,9 +74,11 @@ function magistrateRules(
     }
     return;
   }
-  const byUid = v.uid !== undefined && v.section === undefined && v.caseUid === undefined;
-  const byCard = v.uid === undefined && v.section !== undefined && v.caseUid !== undefined;
-  if (v.number !== undefined || !(byUid || byCard)) {
-    ctx.addIssue({ code: 'custom', path: ['uid'], message: 'mos-sud.ru needs uid, or section (участок) + caseUid (the card UUID)' });
+  const byUid = v.uid !== undefined && v.number === undefined && v.section === undefined && v.caseUid === undefined;
+  const byCard = v.uid === undefined && v.number === undefined && v.section !== undefined && v.caseUid !== undefined;
+  // By number through the portal's search form; the участок, when given, narrows the results.
+  const byNumber = v.number !== undefined && v.uid === undefined && v.caseUid === undefined;
+  if (!(byUid || byCard || byNumber)) {
+    ctx.addIssue({ code: 'custom', path: ['uid'], message: 'mos-sud.ru needs uid, or number (section optional), or section (участок) + caseUid (the card UUID)' });
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { courtPortalOf } from '../core/identifiers.ts';
 import { courtHostSchema } from './host-name.ts';
 
 const RU_DATE = /^(\d{2})\.(\d{2})\.(\d{4})$/;
@@ -28,9 +29,13 @@ export const courtSearchInputSchema = z
     registeredFrom: date('registeredFrom'),
     registeredTo: date('registeredTo'),
     mode: z.enum(['http', 'browser']).optional(),
+    /** Участок on a single-host magistrate portal (mirsud.spb.ru, mos-sud.ru); without it the whole portal is searched. */
+    section: z.string().trim().regex(/^\d{1,4}$/, 'malformed section: expected the участок number, e.g. 98').optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
+    const portal = courtPortalOf(v.court);
+    if (v.section !== undefined && portal !== 'mirsud-spb' && portal !== 'mos-sud') ctx.addIssue({ code: 'custom', path: ['section'], message: 'section is only for mirsud.spb.ru and mos-sud.ru' });
     if (v.registeredFrom > v.registeredTo) ctx.addIssue({ code: 'custom', path: ['registeredTo'], message: 'registeredTo is before registeredFrom' });
   });
 

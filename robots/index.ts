@@ -10,7 +10,7 @@ import { sudrfCaseRobot } from './court-sudrf/index.ts';
 import { msudrfCaseRobot } from './court-msudrf/index.ts';
 import { mirsudCaseRobot } from './court-mirsud-spb/index.ts';
 import { mosSudCaseRobot } from './court-mos-sud/index.ts';
-import { courtSearchFanInRobot, msudrfSearchRobot, sudrfSearchRobot } from './court-search/index.ts';
+import { courtSearchFanInRobot, mirsudSearchRobot, mosSudSearchRobot, msudrfSearchRobot, sudrfSearchRobot } from './court-search/index.ts';
 import { fsspSearchRobot } from './fssp/index.ts';
 import { epguInboxRobot, epguRequestRobot } from './epgu/index.ts';
 import { postTrackingRobot } from './post-tracking/index.ts';
@@ -30,6 +30,8 @@ export const ROBOTS = [
   courtSearchFanInRobot,
   sudrfSearchRobot,
   msudrfSearchRobot,
+  mosSudSearchRobot,
+  mirsudSearchRobot,
   fsspSearchRobot,
   epguRequestRobot,
   epguInboxRobot,

@@ -10,7 +10,10 @@ import { courtPortalOf } from '../../core/identifiers.ts';
 import { courtCaseInputSchema } from '../../queues/court-case.payload.ts';
 import { lookupJobOptions, type JobOptionsConfig } from '../../queues/job-options.ts';
 import type { LookupStore } from '../../storage/lookups.types.ts';
-import type { FoundCase } from '../court-sudrf/search.flow.ts';
+import type { FoundCase as SiteFoundCase } from '../court-sudrf/search.flow.ts';
+
+/** A found case; on single-host magistrate portals (mirsud.spb.ru, mos-sud.ru) with its участок. */
+export type FoundCase = SiteFoundCase & { section?: string };
 
 export interface FanOutResult {
   /** Distinct cases in the search results. */
@@ -23,15 +26,21 @@ export interface FanOutResult {
 
 /** Identity of a found case within its court: the site's case id, else its number. */
 export function foundCaseKey(c: FoundCase): string {
-  return `${c.court}|${c.caseId ? `id:${c.caseId}` : `no:${c.caseNumber}`}`;
+  const court = c.section ? `${c.court}/${c.section}` : c.court;
+  return `${court}|${c.caseId ? `id:${c.caseId}` : c.caseUid && !c.caseId && c.section ? `uuid:${c.caseUid}` : `no:${c.caseNumber}`}`;
 }
 
 /**
- * How the child `court.case` finds the case: msudrf cards open by `case_id` alone; sudrf by
+ * How the child `court.case` finds the case: mirsud.spb.ru by участок + number, mos-sud.ru by
+ * участок + card UUID; msudrf cards open by `case_id` alone; sudrf by
  * `case_id` + `case_uid` on srv_num=1 only (a case kept on another server is found by number).
  */
-function childLocator(c: FoundCase): { caseId: string } | { caseId: string; caseUid: string } | { number: string } {
-  if (c.caseId && courtPortalOf(c.court) === 'msudrf') return { caseId: c.caseId };
+function childLocator(c: FoundCase): { caseId: string } | { caseId: string; caseUid: string } | { number: string } | { section: string; number: string } | { section: string; caseUid: string } {
+  const portal = courtPortalOf(c.court);
+  // mirsud.spb.ru cards open by участок + number; mos-sud.ru cards by участок + card UUID.
+  if (portal === 'mirsud-spb' && c.section) return { section: c.section, number: c.caseNumber };
+  if (portal === 'mos-sud' && c.section && c.caseUid) return { section: c.section, caseUid: c.caseUid };
+  if (c.caseId && portal === 'msudrf') return { caseId: c.caseId };
   if (c.caseId && c.caseUid && c.srvNum === 1) return { caseId: c.caseId, caseUid: c.caseUid };
   return { number: c.caseNumber.split(/\s*[~(]/)[0] ?? c.caseNumber };
 }

@@ -1,7 +1,8 @@
 /**
  * The `court.search` robot: runs the portal's search by party name and registration dates, then
  * fans out one `court.case` per distinct case found (fan-out.ts). One robot per portal with a
- * search — sudrf (HTTP or browser) and msudrf (browser only: the kcaptcha gate) — and the fan-in.
+ * search — sudrf (HTTP or browser), msudrf (browser only: the kcaptcha gate), mos-sud.ru and
+ * mirsud.spb.ru (HTTP or browser; optional `section` = участок) — and the fan-in.
  */
 import type { Page } from 'playwright';
 
@@ -10,11 +11,13 @@ import { courtPortalOf } from '../../core/identifiers.ts';
 import { courtSearchInputSchema } from '../../queues/court-search.payload.ts';
 import { BrowserPageFetcher, type PageFetcher } from '../runtime/page-fetcher.ts';
 import { defineRobot, type RobotContext, type RobotResult, type RobotWiring } from '../runtime/robot-definition.ts';
-import { CourtSearchFanOut } from './fan-out.ts';
-import { searchSudrfByParty, type FoundCase } from '../court-sudrf/search.flow.ts';
+import { CourtSearchFanOut, type FoundCase } from './fan-out.ts';
+import { searchSudrfByParty } from '../court-sudrf/search.flow.ts';
+import { searchMosSudByParty } from '../court-mos-sud/search.flow.ts';
+import { searchMirsudByParty } from '../court-mirsud-spb/search.flow.ts';
 import { searchMsudrfOnPage } from '../court-msudrf/index.ts';
 
-export { CourtSearchFanOut, fanInJobId, foundCaseKey, type FanOutResult } from './fan-out.ts';
+export { CourtSearchFanOut, fanInJobId, foundCaseKey, type FanOutResult, type FoundCase } from './fan-out.ts';
 
 /** The portal of a `court.search` input's court (fan-in inputs have no court). */
 const portalOfInput = (input: { court?: unknown }) => courtPortalOf(String(input.court ?? ''));
@@ -93,5 +96,31 @@ export const msudrfSearchRobot = defineRobot({
     }),
 });
 
+/** `court.search` on mos-sud.ru (Moscow magistrates): the full search form, all участки or `section`'s. */
+export const mosSudSearchRobot = defineRobot({
+  job: 'court.search',
+  target: 'court-mos-sud',
+  input: courtSearchInputSchema,
+  modes: ['http', 'browser'],
+  stores: ['lookups'],
+  parser: null,
+  handles: (input) => portalOfInput(input) === 'mos-sud',
+  wire: wireFanOut,
+  run: (ctx) => searchAndFanOut(ctx, (fetcher) => searchMosSudByParty({ fetcher, router: ctx.services.router }, ctx.input)),
+});
+
+/** `court.search` on mirsud.spb.ru (St Petersburg magistrates): the server-rendered case search, all участки or `section`'s. */
+export const mirsudSearchRobot = defineRobot({
+  job: 'court.search',
+  target: 'court-mirsud-spb',
+  input: courtSearchInputSchema,
+  modes: ['http', 'browser'],
+  stores: ['lookups'],
+  parser: null,
+  handles: (input) => portalOfInput(input) === 'mirsud-spb',
+  wire: wireFanOut,
+  run: (ctx) => searchAndFanOut(ctx, (fetcher) => searchMirsudByParty({ fetcher, router: ctx.services.router }, ctx.input)),
+});
+
 /** The `court.search` robots: the fan-in first (its input has no court), then one per portal with a search. */
-export const COURT_SEARCH_ROBOTS = [courtSearchFanInRobot, sudrfSearchRobot, msudrfSearchRobot] as const;
+export const COURT_SEARCH_ROBOTS = [courtSearchFanInRobot, sudrfSearchRobot, msudrfSearchRobot, mosSudSearchRobot, mirsudSearchRobot] as const;

@@ -74,7 +74,8 @@ export interface MirsudDataOptions {
 export function generateMirsudData(world: SandboxWorld, options: MirsudDataOptions = {}): MirsudData {
   const { sections: count = 8, casesPerSection = 6 } = options;
   const rng = createPrng(deriveSeed(world.seed, 'mirsud-spb'));
-  const used = new Set<number>();
+  // The hand-written участок (PLANTED_MIRSUD_SECTION below) is never drawn again.
+  const used = new Set<number>([PLANTED_MIRSUD_SECTION.section]);
   const sections: MirsudSection[] = [];
   while (sections.length < count) {
     const section = rng.int(3, 211);
@@ -92,6 +93,10 @@ export function generateMirsudData(world: SandboxWorld, options: MirsudDataOptio
     let no = rng.int(500, 2500);
     for (let i = 0; i < casesPerSection; i++) cases.push(drawCase(rng, world, s, year, (no += rng.int(1, 40)), (uidSeq += rng.int(1, 30))));
   }
+  // The hand-written участок and its cases come on top of the drawn ones.
+  sections.push(structuredClone(PLANTED_MIRSUD_SECTION));
+  sections.sort((a, b) => a.section - b.section);
+  cases.push(...structuredClone(PLANTED_MIRSUD_CASES));
   return { sections, cases };
 }
 
@@ -157,3 +162,97 @@ export const MIRSUD_EVENT_TEXT: Record<OrderStepAt['step'], string> = {
 export function findMirsudCase(data: MirsudData, section: number, id: string): MirsudCase | undefined {
   return data.cases.find((c) => c.section === section && c.caseNumber === id.trim());
 }
+
+// ---------------------------------------------------------------------------
+
+/**
+ * A fixed part of the mirsud.spb.ru world, written by hand (not drawn from the seed), so that a
+ * test of the search by party can state its expected answer literally: участок 98 (code 78MS0096)
+ * with three court-order cases of «Кондратьева Зинаида Павловна» and one of another defendant.
+ */
+
+export const PLANTED_MIRSUD_PARTY = 'Кондратьева Зинаида Павловна';
+
+export const PLANTED_MIRSUD_SECTION: MirsudSection = {
+  section: 98,
+  code: '78MS0096',
+  name: 'Судебный участок № 98 Санкт-Петербурга',
+  district: 'Невский',
+  judge: 'Седова О. Н.',
+};
+
+const PLANTED_CREDITOR = 'ООО «Жилкомсервис № 2 Невского района»';
+const plantedBase = { section: 98, code: '78MS0096', category: 'О взыскании задолженности по оплате жилищно-коммунальных услуг', judge: 'Седова О. Н.' } as const;
+const plantedParties = (defendant: string) => [
+  { role: 'Истец', roleNorm: 'claimant' as const, name: PLANTED_CREDITOR },
+  { role: 'Ответчик', roleNorm: 'debtor' as const, name: defendant },
+];
+
+export const PLANTED_MIRSUD_CASES: MirsudCase[] = [
+  {
+    ...plantedBase,
+    caseNumber: '2-2976/2026-98',
+    uid: '78MS0096-01-2026-003970-97',
+    registeredAt: '2026-03-02',
+    acceptedAt: '2026-03-04',
+    issuedAt: '2026-03-16',
+    effectiveAt: null,
+    status: 'order_issued',
+    statusText: 'Судебный приказ',
+    parties: plantedParties(PLANTED_MIRSUD_PARTY),
+    steps: [
+      { step: 'registered', date: '2026-03-02', time: '10:00' },
+      { step: 'accepted', date: '2026-03-04', time: '11:30' },
+      { step: 'issued', date: '2026-03-16', time: '12:00' },
+    ],
+  },
+  {
+    ...plantedBase,
+    caseNumber: '2-3310/2026-98',
+    uid: '78MS0096-01-2026-004402-15',
+    registeredAt: '2026-05-12',
+    acceptedAt: '2026-05-14',
+    issuedAt: null,
+    effectiveAt: null,
+    status: 'accepted',
+    statusText: 'Рассмотрение',
+    parties: plantedParties(PLANTED_MIRSUD_PARTY),
+    steps: [
+      { step: 'registered', date: '2026-05-12', time: '09:20' },
+      { step: 'accepted', date: '2026-05-14', time: '10:10' },
+    ],
+  },
+  {
+    ...plantedBase,
+    caseNumber: '2-412/2025-98',
+    uid: '78MS0096-01-2025-000530-44',
+    registeredAt: '2025-10-01',
+    acceptedAt: '2025-10-03',
+    issuedAt: '2025-10-15',
+    effectiveAt: null,
+    status: 'order_issued',
+    statusText: 'Судебный приказ',
+    parties: plantedParties(PLANTED_MIRSUD_PARTY),
+    steps: [
+      { step: 'registered', date: '2025-10-01', time: '09:00' },
+      { step: 'accepted', date: '2025-10-03', time: '10:00' },
+      { step: 'issued', date: '2025-10-15', time: '11:00' },
+    ],
+  },
+  {
+    ...plantedBase,
+    caseNumber: '2-2977/2026-98',
+    uid: '78MS0096-01-2026-003971-50',
+    registeredAt: '2026-03-02',
+    acceptedAt: '2026-03-04',
+    issuedAt: null,
+    effectiveAt: null,
+    status: 'accepted',
+    statusText: 'Рассмотрение',
+    parties: plantedParties('Лаврентьев Олег Игоревич'),
+    steps: [
+      { step: 'registered', date: '2026-03-02', time: '10:05' },
+      { step: 'accepted', date: '2026-03-04', time: '11:35' },
+    ],
+  },
+];

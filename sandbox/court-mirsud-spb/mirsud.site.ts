@@ -6,9 +6,12 @@
  *   `taskMs`), then `{ finished: true, result: { html } }` with the screen view and the print form.
  *   Both API routes answer 403 without the in-page XHR headers (`X-Requested-With: XMLHttpRequest`
  *   and `X-CSRFToken` equal to the `csrftoken` cookie).
- * - `/cases/?id=<case no>&court_site_id=<участок>` — server-rendered search (`table.rwd-table`).
+ * - `/cases/?id=<case no>&full_name=<party>&date_from=&date_to=<DD.MM.YYYY>&court_site_id=<участок>` —
+ *   server-rendered search (`table.rwd-table`): every given field must match (a party by substring,
+ *   registration dates inclusive); no `id` and no `full_name` lists nothing. One page, no paging.
  * Assumptions (not observed byte for byte): the API returns ready HTML rather than JSON fields, and
- * the search page is server-rendered. Everything is UTF-8.
+ * the search page is server-rendered, and its party/date field names
+ * (`full_name`, `date_from`, `date_to`) are this replica's. Everything is UTF-8.
  */
 import { randomBytes } from 'node:crypto';
 import type { SandboxContext, SandboxSite, SiteRequest, SiteResponse } from '../site.ts';
@@ -25,6 +28,9 @@ export interface MirsudSiteOptions {
   /** How often the shell polls for the result; default 400 ms (the real portal: 5 s). */
   pollMs?: number;
 }
+
+const norm = (v: string) => v.toLocaleLowerCase('ru').replace(/ё/g, 'е').replace(/\s+/g, ' ').trim();
+const isoOf = (ru: string) => (/^\d{2}\.\d{2}\.\d{4}$/.test(ru.trim()) ? ru.trim().split('.').reverse().join('-') : null);
 
 const HTML = { 'content-type': 'text/html; charset=utf-8' };
 const html = (status: number, body: string, headers: Record<string, string> = {}): SiteResponse => ({ status, headers: { ...HTML, ...headers }, body: Buffer.from(body, 'utf8') });
@@ -83,7 +89,17 @@ export function mirsudSite(shared: SandboxContext, options: MirsudSiteOptions = 
     if (req.path === '/cases/' || req.path === '/cases') {
       const id = (q.get('id') ?? '').trim();
       const section = Number(q.get('court_site_id') ?? '') || null;
-      const rows = id ? data.cases.filter((c) => c.caseNumber === id && (section === null || c.section === section)) : [];
+      const name = norm(q.get('full_name') ?? '');
+      const from = isoOf(q.get('date_from') ?? '');
+      const to = isoOf(q.get('date_to') ?? '');
+      const rows = id || name
+        ? data.cases.filter((c) =>
+          (!id || c.caseNumber === id)
+          && (section === null || c.section === section)
+          && (!name || c.parties.some((p) => norm(p.name).includes(name)))
+          && (!from || c.registeredAt >= from)
+          && (!to || c.registeredAt <= to))
+        : [];
       return html(200, renderSearch(rows));
     }
     if (req.path === '/') return html(200, renderHome(data.sections));

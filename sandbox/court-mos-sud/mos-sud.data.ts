@@ -94,7 +94,8 @@ export function generateMosSudData(world: SandboxWorld, options: { sections?: nu
   const { sections: count = 8, casesPerSection = 6 } = options;
   const rng = createPrng(deriveSeed(world.seed, 'mos-sud'));
   const districts = DISTRICTS.map((name, i) => ({ n: i + 1, name }));
-  const used = new Set<number>();
+  // The hand-written участок (PLANTED_MOS_SUD_SECTION below) is never drawn again.
+  const used = new Set<number>([PLANTED_MOS_SUD_SECTION.section]);
   const sections: MosSudSection[] = [];
   while (sections.length < count) {
     const section = rng.int(1, 470);
@@ -117,6 +118,10 @@ export function generateMosSudData(world: SandboxWorld, options: { sections?: nu
     let no = rng.int(100, 3000);
     for (let i = 0; i < casesPerSection; i++) cases.push(drawCase(rng, world, s, (no += rng.int(1, 40)), (uidSeq += rng.int(1, 30))));
   }
+  // The hand-written участок and its cases come on top of the drawn ones.
+  sections.push(structuredClone(PLANTED_MOS_SUD_SECTION));
+  sections.sort((a, b) => a.section - b.section);
+  cases.push(...structuredClone(PLANTED_MOS_SUD_CASES));
   return { districts, sections, cases };
 }
 
@@ -158,3 +163,121 @@ function drawCase(rng: Prng, world: SandboxWorld, s: MosSudSection, no: number, 
     executionDocuments,
   };
 }
+
+// ---------------------------------------------------------------------------
+
+/**
+ * A fixed part of the mos-sud.ru world, written by hand (not drawn from the seed), so that tests of
+ * the search by number and by party can state their expected answers literally: участок 463
+ * (code 77MS0466, as on the real portal: участок digits ≠ code digits) with three court-order cases
+ * of the debtor «Кондратьева Зинаида Павловна» and one of another debtor.
+ */
+
+export const PLANTED_MOS_SUD_PARTY = 'Кондратьева Зинаида Павловна';
+
+export const PLANTED_MOS_SUD_SECTION: MosSudSection = {
+  section: 463,
+  code: '77MS0466',
+  district: 1,
+  name: 'Судебный участок мирового судьи № 463 района Савеловский',
+  judge: 'Абрамова Е. В.',
+  id: 463466,
+};
+
+const PLANTED_CREDITOR = 'ГБУ «Жилищник района Савеловский»';
+const plantedBase = { section: 463, code: '77MS0466', category: CATEGORY, judge: 'Абрамова Е. В.' } as const;
+const plantedParties = (debtor: string) => [
+  { role: 'Взыскатель' as const, roleNorm: 'claimant' as const, name: PLANTED_CREDITOR },
+  { role: 'Должник' as const, roleNorm: 'debtor' as const, name: debtor },
+];
+
+export const PLANTED_MOS_SUD_CASES: MosSudCase[] = [
+  {
+    ...plantedBase,
+    uuid: '5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c01',
+    caseNumber: '2-1501/463/2026',
+    materialNumber: 'М-1893/463/2026',
+    uid: '77MS0466-01-2026-001501-17',
+    registeredAt: '2026-02-10',
+    issuedAt: '2026-02-20',
+    effectiveAt: '2026-03-20',
+    status: 'in_force',
+    parties: plantedParties(PLANTED_MOS_SUD_PARTY),
+    steps: [
+      { step: 'registered', date: '2026-02-10', time: '10:15' },
+      { step: 'accepted', date: '2026-02-12', time: '11:00' },
+      { step: 'issued', date: '2026-02-20', time: '09:30' },
+      { step: 'notified', date: '2026-02-25', time: '14:10' },
+      { step: 'in_force', date: '2026-03-20', time: '09:00' },
+    ],
+    executionDocuments: [{
+      title: 'Судебный приказ от 20.02.2026 № 2-1501/463/2026',
+      issuedAt: '2026-03-20',
+      subject: 'Взыскание задолженности по оплате жилищно-коммунальных услуг',
+      electronicId: '77MS0466#2-1501/463/2026#1',
+      status: 'Направлен взыскателю',
+      recipient: PLANTED_CREDITOR,
+    }],
+  },
+  {
+    ...plantedBase,
+    uuid: '5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c02',
+    caseNumber: '2-1877/463/2026',
+    materialNumber: 'М-2210/463/2026',
+    uid: '77MS0466-01-2026-001877-40',
+    registeredAt: '2026-04-03',
+    issuedAt: '2026-04-14',
+    effectiveAt: null,
+    status: 'order_issued',
+    parties: plantedParties(PLANTED_MOS_SUD_PARTY),
+    steps: [
+      { step: 'registered', date: '2026-04-03', time: '12:40' },
+      { step: 'accepted', date: '2026-04-06', time: '10:05' },
+      { step: 'issued', date: '2026-04-14', time: '15:20' },
+    ],
+    executionDocuments: [],
+  },
+  {
+    ...plantedBase,
+    uuid: '5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c03',
+    caseNumber: '2-950/463/2025',
+    materialNumber: 'М-1204/463/2025',
+    uid: '77MS0466-01-2025-000950-08',
+    registeredAt: '2025-11-20',
+    issuedAt: '2025-12-01',
+    effectiveAt: '2026-01-10',
+    status: 'in_force',
+    parties: plantedParties(PLANTED_MOS_SUD_PARTY),
+    steps: [
+      { step: 'registered', date: '2025-11-20', time: '09:45' },
+      { step: 'accepted', date: '2025-11-21', time: '10:30' },
+      { step: 'issued', date: '2025-12-01', time: '11:15' },
+      { step: 'in_force', date: '2026-01-10', time: '09:00' },
+    ],
+    executionDocuments: [{
+      title: 'Судебный приказ от 01.12.2025 № 2-950/463/2025',
+      issuedAt: '2026-01-10',
+      subject: 'Взыскание задолженности по оплате жилищно-коммунальных услуг',
+      electronicId: '77MS0466#2-950/463/2025#1',
+      status: 'Направлен взыскателю',
+      recipient: PLANTED_CREDITOR,
+    }],
+  },
+  {
+    ...plantedBase,
+    uuid: '5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c04',
+    caseNumber: '2-1502/463/2026',
+    materialNumber: 'М-1894/463/2026',
+    uid: '77MS0466-01-2026-001502-63',
+    registeredAt: '2026-02-11',
+    issuedAt: null,
+    effectiveAt: null,
+    status: 'accepted',
+    parties: plantedParties('Лаврентьев Олег Игоревич'),
+    steps: [
+      { step: 'registered', date: '2026-02-11', time: '10:20' },
+      { step: 'accepted', date: '2026-02-13', time: '11:40' },
+    ],
+    executionDocuments: [],
+  },
+];

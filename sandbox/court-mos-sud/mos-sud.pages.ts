@@ -117,19 +117,33 @@ ${clones}`;
   return layout(title, inner, { court: courtState(s) });
 }
 
-/** `/search[?uid=…]`: the form, and the results when a UID was given. */
-export function renderSearch(uid: string | null, found: Array<{ s: MosSudSection; c: MosSudCase }>): string {
+/** Fields of the portal's search form (`/search?formType=shortForm|fullForm&…`), as the URL carries them. */
+export const MOS_SUD_SEARCH_FIELDS = ['courtAlias', 'uid', 'caseNumber', 'participant', 'caseDateFrom', 'caseDateTo'] as const;
+export type MosSudSearchFields = Partial<Record<(typeof MOS_SUD_SEARCH_FIELDS)[number] | 'formType', string>>;
+
+/**
+ * `/search[?…]`: the form, and the results when a search was made — by `uid` (the UID form) or by
+ * the form's fields (`fields`: formType, courtAlias, caseNumber, participant, caseDateFrom/To).
+ */
+export function renderSearch(uid: string | null, found: Array<{ s: MosSudSection; c: MosSudCase }>, fields?: MosSudSearchFields): string {
+  const value = (name: string) => esc(fields?.[name as keyof MosSudSearchFields] ?? (name === 'uid' ? uid ?? '' : ''));
   const form = `<form id="case-index-search-form" action="/search" method="get">
-<input type="text" name="uid" value="${esc(uid ?? '')}" placeholder="Уникальный идентификатор дела">
+<input type="hidden" name="formType" value="${value('formType') || 'shortForm'}">
+<input type="text" name="courtAlias" value="${value('courtAlias')}" placeholder="Суд">
+<input type="text" name="uid" value="${value('uid')}" placeholder="Уникальный идентификатор дела">
+<input type="text" name="caseNumber" value="${value('caseNumber')}" placeholder="Номер дела, материала">
+<input type="text" name="participant" value="${value('participant')}" placeholder="Участник процесса">
+<input type="text" name="caseDateFrom" value="${value('caseDateFrom')}" placeholder="Дата поступления с">
+<input type="text" name="caseDateTo" value="${value('caseDateTo')}" placeholder="Дата поступления по">
 <button type="submit" id="case-index-search-form-btn">Найти</button>
 </form>`;
   let results = '';
-  if (uid !== null) {
+  if (uid !== null || fields) {
     results = found.length
       ? `<div class="wrapper-search-tables">\n${searchTable(found)}\n</div>\n`
       : `<div class="wrapper-search-tables"><p class="search-empty">${MOS_SUD_SEARCH_EMPTY}</p></div>`;
   }
-  return layout('Поиск по делам', `<h1>Поиск по делам</h1>\n${form}\n${results}`, { search: { uid } });
+  return layout('Поиск по делам', `<h1>Поиск по делам</h1>\n${form}\n${results}`, { search: { uid, ...fields } });
 }
 
 /**

@@ -60,3 +60,40 @@ describe('mos-sud.ru replica', () => {
     expect(JSON.parse(spbAdmin.text).cases).toHaveLength(generateMirsudData(sandbox.world).cases.length);
   });
 });
+
+describe('mos-sud.ru search form (by number, by participant and dates)', () => {
+  // Expected rows: the hand-written участок 463 of mos-sud.data.ts (PLANTED_MOS_SUD_CASES).
+  const rowsOf = (text: string) => [...text.matchAll(/<tr data-href="(\/\d+\/cases\/details\/[0-9a-f-]+)"/g)].map((m) => m[1]);
+  it('short form by number lists that case (by its material number too); another участок alias or an unknown number lists nothing', async () => {
+    const byNo = await getAs(sandbox.port, 'mos-sud.ru', '/search?formType=shortForm&courtAlias=&uid=&caseNumber=2-1877%2F463%2F2026');
+    expect(rowsOf(byNo.text)).toEqual(['/463/cases/details/5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c02']);
+    expect(byNo.text).toMatch(/<input type="text" name="caseNumber" value="2-1877\/463\/2026"/);
+    const byMaterial = await getAs(sandbox.port, 'mos-sud.ru', '/search?formType=shortForm&caseNumber=%D0%9C-2210%2F463%2F2026');
+    expect(rowsOf(byMaterial.text)).toEqual(['/463/cases/details/5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c02']);
+    expect(rowsOf((await getAs(sandbox.port, 'mos-sud.ru', '/search?formType=shortForm&courtAlias=ms463&caseNumber=2-1877%2F463%2F2026')).text)).toHaveLength(1);
+    const elsewhere = await getAs(sandbox.port, 'mos-sud.ru', '/search?formType=shortForm&courtAlias=ms464&caseNumber=2-1877%2F463%2F2026');
+    expect(classifyMosSudPage(elsewhere.text)).toBe('search_empty');
+    expect(classifyMosSudPage((await getAs(sandbox.port, 'mos-sud.ru', '/search?formType=shortForm&caseNumber=2-9999%2F463%2F2026')).text)).toBe('search_empty');
+  });
+
+  it('full form by participant (substring, any case) and registration dates (inclusive)', async () => {
+    const q = (party: string, from: string, to: string) => `/search?formType=fullForm&courtAlias=&participant=${encodeURIComponent(party)}&caseDateFrom=${from}&caseDateTo=${to}`;
+    const all = await getAs(sandbox.port, 'mos-sud.ru', q('кондратьева зинаида', '', ''));
+    expect(rowsOf(all.text).sort()).toEqual(['01', '02', '03'].map((n) => `/463/cases/details/5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c${n}`));
+    const in2026 = await getAs(sandbox.port, 'mos-sud.ru', q('Кондратьева Зинаида Павловна', '01.01.2026', '03.04.2026'));
+    expect(rowsOf(in2026.text).sort()).toEqual(['01', '02'].map((n) => `/463/cases/details/5b2c8f0e-4a1d-4c3e-9f21-7d6e0a1b2c${n}`));
+    const parsed = parseMosSudSearchResults(in2026.text, { url: 'https://mos-sud.ru/search' });
+    expect(parsed.cases.map((c) => c.caseNumber).sort()).toEqual(['2-1501/463/2026', '2-1877/463/2026']);
+    expect(rowsOf((await getAs(sandbox.port, 'mos-sud.ru', q('Кондратьева Зинаида Павловна', '04.04.2026', '15.06.2026'))).text)).toEqual([]);
+  });
+});
+
+describe('mirsud.spb.ru case search by party and dates', () => {
+  it('lists the party\'s cases of a участок within the dates (expected rows: PLANTED_MIRSUD_CASES of mirsud.data.ts)', async () => {
+    const q = (section: string, from: string) => `/cases/?id=&full_name=${encodeURIComponent('Кондратьева Зинаида')}&date_from=${from}&date_to=15.06.2026&court_site_id=${section}`;
+    const rows = (text: string) => [...text.matchAll(/href="(\/cases\/detail\/\d+\/\?id=[^"]+)"/g)].map((m) => decodeURIComponent(m[1]!));
+    expect(rows((await getAs(sandbox.port, 'mirsud.spb.ru', q('98', '01.01.2026'))).text).sort()).toEqual(['/cases/detail/98/?id=2-2976/2026-98', '/cases/detail/98/?id=2-3310/2026-98']);
+    expect(rows((await getAs(sandbox.port, 'mirsud.spb.ru', q('', '01.01.2020'))).text)).toHaveLength(3);
+    expect((await getAs(sandbox.port, 'mirsud.spb.ru', q('97', '01.01.2020'))).text).toContain('Судебные дела, удовлетворяющие запросу, не найдены');
+  });
+});

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { classifyPage, decodeHtml, parsePage } from '../../parsers/index.ts';
 import type { CourtCaseRecord, CourtSearchResult } from '../../core/records.ts';
+import { pickMosSudResult } from '../../robots/court-mos-sud/index.ts';
 
 const DIR = new URL('../../../shared/fixtures/real/mosgorsud/', import.meta.url);
 const exists = existsSync(fileURLToPath(DIR));
@@ -89,5 +90,14 @@ describe.skipIf(!exists)('mos-sud parsers on real mos-gorsud pages', () => {
     expect(res.total).toBe(rows);
     expect(res.cases[0]!.caseNumber).toMatch(/^3а-\d+\/\d{4}$/);
     expect(res.cases.every((c) => /^https:\/\/mos-gorsud\.ru\/mgs\/services\/cases\/.+\/details\/[0-9a-f-]{36}/.test(c.url ?? ''))).toBe(true);
+  });
+
+  it('picks the row of a case number from the real list, as the by-number lookup does', () => {
+    const url = 'https://mos-gorsud.ru/search?formType=shortForm&caseNumber=x';
+    const res = parsePage('court-search', bytes('search_mos-gorsud_participant.html'), { url }) as CourtSearchResult;
+    // First row of the page: «3а-2719/2023», card df043061-… (read from the page).
+    expect(pickMosSudResult(res, '3а-2719/2023')).toMatch(/\/details\/df043061-4638-11ed-8d08-f17fce8d2817\?/);
+    expect(pickMosSudResult(res, '3А-2719/2023')).toMatch(/df043061-4638-11ed-8d08-f17fce8d2817/);
+    expect(pickMosSudResult(res, '3а-2719/2024')).toBeNull();
   });
 });

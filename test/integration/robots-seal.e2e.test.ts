@@ -71,6 +71,9 @@ function jobsOfEveryRobot(): Record<string, SubmitRequest> {
     'court.case court-mos-sud': { type: 'court.case', input: { court: 'mos-sud.ru', section: String(msk.section), caseUid: msk.uuid } },
     'court.search court-sudrf': { type: 'court.search', input: { court: searched.host, party: claimant.name, registeredFrom: searched.registeredAt, registeredTo: searched.registeredAt } },
     'court.search court-msudrf': { type: 'court.search', input: { court: msSearch.host, party: msSearch.creditor.name, registeredFrom: msSearch.registeredAt, registeredTo: msSearch.registeredAt } },
+    // The hand-written участки of the sandbox world (PLANTED_* of mos-sud.data.ts / mirsud.data.ts): other cases than the court.case jobs'.
+    'court.search court-mos-sud': { type: 'court.search', input: { court: 'mos-sud.ru', party: 'Кондратьева Зинаида Павловна', registeredFrom: '2026-01-01', registeredTo: '2026-06-15' } },
+    'court.search court-mirsud-spb': { type: 'court.search', input: { court: 'mirsud.spb.ru', section: '98', party: 'Кондратьева Зинаида Павловна', registeredFrom: '2026-01-01', registeredTo: '2026-06-15' } },
     'fssp.search fssp': { type: 'fssp.search', input: { kind: 'ip', ipNumber: ip[0]!.ipNumber } },
     'epgu.request epgu': { type: 'epgu.request', input: { account: 'totp', ipNumber: ip[1]!.ipNumber, kind: 'info_progress' } },
     'epgu.inbox epgu': { type: 'epgu.inbox', input: { account: 'totp' } },
