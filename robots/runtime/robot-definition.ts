@@ -46,7 +46,8 @@ export interface RobotContext<N extends RobotJobName = RobotJobName> {
    */
   withFetcher<T>(fn: (fetcher: PageFetcher, page: Page | null) => Promise<T>, options?: { session?: HttpSession }): Promise<T>;
   /** Runs `fn` on a leased browser page whatever the mode (a login that needs the site's script). */
-  withBrowser<T>(fn: (fetcher: BrowserPageFetcher, page: Page) => Promise<T>): Promise<T>;
+  /** `host` picks the proxy pool (PROXY_POOLS) of the page's egress session; default: the job input's `court`. */
+  withBrowser<T>(fn: (fetcher: BrowserPageFetcher, page: Page) => Promise<T>, host?: string): Promise<T>;
   /**
    * The `source` of a record read from `page`: its URL (or `url`, the address the record is known
    * by), when it was fetched, its evidence, this robot's parser (`<name>-<version>`) and the lookup.
