@@ -90,6 +90,9 @@ export class RobotBrowserPool {
     if (options.hostResolverRules) args.push(`--host-resolver-rules=${options.hostResolverRules}`);
     // Chromium ignores unknown switches; this one only names the pool in /proc (see killProcesses).
     args.push(this.tag);
+    // Russian locale for the page's Intl and navigator; the Accept-Language list is the fingerprint's
+    // (Playwright's `locale` would send the single tag `ru-RU` and override it).
+    args.push('--lang=ru-RU', '--accept-lang=ru-RU,ru');
     this.pool = new BrowserPool({
       browserPlugins: [
         new PlaywrightPlugin(chromium, {
@@ -118,7 +121,6 @@ export class RobotBrowserPool {
           launchContext.extend({ konveyerFingerprint: fingerprint });
           if (launchContext.launchOptions) {
             launchContext.launchOptions.userAgent = fingerprint.fingerprint.navigator.userAgent;
-            launchContext.launchOptions.locale = 'ru-RU';
             launchContext.launchOptions.extraHTTPHeaders = { 'accept-language': RU_ACCEPT_LANGUAGE };
           }
         },

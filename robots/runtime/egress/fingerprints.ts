@@ -77,8 +77,8 @@ function claimVersion(fp: BrowserFingerprint, version: string, major: number): v
   }
 }
 
-/** What tells two fingerprints apart at a glance (user agent, screen, cores, memory, GPU). */
+/** What tells two fingerprints apart at a glance (user agent, screen, cores, memory), as a page reads them. */
 export function fingerprintSignature(fp: BrowserFingerprint): string {
   const f = fp.fingerprint;
-  return [f.navigator.userAgent, f.screen.width, f.screen.height, f.navigator.hardwareConcurrency, f.navigator.deviceMemory, f.videoCard?.renderer].join('|');
+  return [f.navigator.userAgent, f.screen.width, f.screen.height, f.navigator.hardwareConcurrency, f.navigator.deviceMemory].join('|');
 }
