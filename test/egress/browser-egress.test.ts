@@ -14,6 +14,8 @@ import { loadConfig } from '../../config/index.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { EgressPool } from '../../robots/runtime/egress/egress-pool.ts';
 import { RobotBrowserPool } from '../../robots/runtime/browser-pool.ts';
+import { LeasedBrowsers } from '../../robots/pool/leased-browsers.ts';
+import { TargetRouter } from '../../robots/runtime/targets.ts';
 import { startTestProxy, type TestProxy } from './test-proxy.ts';
 
 /** A proxy whose DNS sends *.sudrf.ru to the sandbox; `refuse` answers 407 to everyone. */
@@ -139,4 +141,26 @@ describe('browser fingerprints of egress sessions', () => {
       await egress.close();
     }
   }, 180_000);
+});
+
+describe('browser jobs pick the proxy pool of their host', () => {
+  it('the robot process\'s browsers (LeasedBrowsers) pass the job\'s host through: a sudrf host goes through the sudrf pool, no host through the default pool', async () => {
+    const sudrfProxy = await startProxy('127.0.0.14');
+    const defaultProxy = await startProxy('127.0.0.15');
+    proxies.push(sudrfProxy, defaultProxy);
+    const config = loadConfig({});
+    const egress = new EgressPool({ proxyUrls: [defaultProxy.url], pools: { '*.sudrf.ru': [sudrfProxy.url] }, restSecs: 60, perProxyConcurrency: 4 });
+    const leased = new LeasedBrowsers({ config, router: new TargetRouter({ hosts: ['*.sudrf.ru'] }), egress, log: pino({ level: 'silent' }) });
+    const open = (page: import('playwright').Page) => page.goto(`http://${host}:${sandbox.port}/`, { timeout: 15_000 }).then((r) => r?.status());
+    try {
+      expect(await leased.pool().withPage(open, host)).toBe(200);
+      expect(sudrfProxy.seen).toContain(host);
+      expect(defaultProxy.seen).toEqual([]);
+      expect(await leased.pool().withPage(open)).toBe(200);
+      expect(defaultProxy.seen).toContain(host);
+    } finally {
+      await leased.close(10_000);
+      await egress.close();
+    }
+  }, 120_000);
 });
