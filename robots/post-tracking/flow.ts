@@ -163,7 +163,7 @@ async function readAnswer(
     postTrackingCalls.inc({ method, result: describeError(error).code });
     throw error;
   });
-  const page: FetchedPage = { url: call.response.url, status: call.response.status, html: call.response.body.toString('utf8'), evidenceId: call.evidenceId, fetchedAt: new Date() };
+  const page: FetchedPage = { url: call.response.url, status: call.response.status, html: call.response.body.toString('utf8'), evidenceId: call.evidenceId, fetchedAt: call.receivedAt ?? new Date() };
   try {
     const answer = parseWithEvidence(page, () => parsePostTracking(page.html, { barcode }));
     postTrackingCalls.inc({ method: answer.kind === 'ticket' ? 'getTicket' : answer.kind === 'batch' ? 'getResponseByTicket' : 'getOperationHistory', result: answer.ticketState === 'not_ready' ? 'not_ready' : 'answer' });

@@ -27,6 +27,8 @@ export interface SoapCall {
   /** Set by the transport: the raw answer and the id of its evidence. */
   response?: HttpResponse;
   evidenceId?: string;
+  /** When the answer arrived (a record's `source.fetchedAt`). */
+  receivedAt?: Date;
 }
 
 interface TransportDeps {
@@ -57,6 +59,7 @@ class FarmSoapHttp {
       );
       if (call) {
         call.response = res;
+        call.receivedAt = new Date();
         // The request is not kept: it holds the account's password.
         const item = await call.evidence.record(call.step, 'http_response', { url: res.url, contentType: res.contentType, body: res.body, meta: { status: res.status, soap: true } });
         call.evidenceId = item._id;

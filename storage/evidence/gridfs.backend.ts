@@ -33,7 +33,12 @@ export class GridFsBlobBackend implements BlobBackend {
     const n = Math.ceil(body.length / CHUNK_BYTES);
     for (let i = 0; i < n; i++) {
       const chunk = { _id: `${sha256}/${i}`, files_id: sha256, n: i, data: body.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES) };
-      await this.chunks.replaceOne({ _id: chunk._id as never }, chunk, { upsert: true });
+      // Two robots storing the same body at once race on the upsert: the loser gets E11000 and
+      // writes again over the winner's chunk (the same bytes: the name is their hash).
+      await this.chunks.replaceOne({ _id: chunk._id as never }, chunk, { upsert: true }).catch(async (error: { code?: number }) => {
+        if (error.code !== 11000) throw error;
+        await this.chunks.replaceOne({ _id: chunk._id as never }, chunk, { upsert: true });
+      });
     }
     // The file document last: it is what marks the body complete.
     const file = { _id: sha256, filename: sha256, length: body.length, chunkSize: CHUNK_BYTES, uploadDate: new Date(), metadata: { contentType, size: body.length } };

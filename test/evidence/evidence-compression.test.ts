@@ -74,6 +74,15 @@ describe('evidence bodies stored compressed', () => {
     expect((await verifyJob(storage.evidence, jobId)).findings.map((f) => f.kind)).toEqual(['changed']);
   });
 
+  it('stores one body written by many robots at once without a duplicate-key failure', async () => {
+    // Two jobs fetching the same page at the same moment store the same body: the upserts race.
+    const page = cardPage(randomUUID());
+    const sha256 = sha256Hex(page);
+    await Promise.all(Array.from({ length: 8 }, () => storage.evidence.backend.put(sha256, page, 'text/html')));
+    expect((await storage.evidence.readBody(sha256))!.equals(page)).toBe(true);
+    expect(await storage.conn.db!.collection('evidence.files').countDocuments({ _id: sha256 as never })).toBe(1);
+  });
+
   it('reads a body stored raw before compression existed', async () => {
     const page = cardPage(randomUUID());
     const sha256 = sha256Hex(page);

@@ -129,7 +129,7 @@ describe('every robot of the list', () => {
           expect(parserOfTag(r.source.parserVersion), `${k}: source.parserVersion`).toEqual({ name: robot.parser.name, version: robot.parser.version });
           expect(items.map((i) => i._id), `${k}: source.evidenceId`).toContain(r.source.evidenceId);
           // fetchedAt is when the page was read: within the job's evidence, not when the record was saved.
-          expect(new Date(r.source.fetchedAt).getTime()).toBeLessThanOrEqual(Math.max(...items.map((i) => new Date(i.at).getTime())) + 1000);
+          expect(new Date(r.source.fetchedAt).getTime(), `${k}: source.fetchedAt after the job's last evidence`).toBeLessThanOrEqual(Math.max(...items.map((i) => new Date(i.at).getTime())) + 1000);
         }
       } else {
         expect(records, `${k}: a robot without a parser stores no parsed records`).toEqual([]);
