@@ -1185,6 +1185,7 @@ export interface operations {
                         party: string;
                         registeredFrom: string;
                         registeredTo: string;
+                        section?: string;
                     };
                     /** @enum {string} */
                     type: "court.search";
@@ -1463,6 +1464,7 @@ export interface operations {
                         party: string;
                         registeredFrom: string;
                         registeredTo: string;
+                        section?: string;
                     };
                     /** @enum {string} */
                     type: "court.search";

@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FarmSeriesPayload } from '../../api/ops/farm-charts.ts';
@@ -19,6 +18,7 @@ import { createApiServer } from '../../api/server.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { JobName } from '../../queues/names.ts';
+import { createQueueCache } from '../../queues/queue-cache.ts';
 import { createRedis } from '../../queues/redis.ts';
 import { submitLookups } from '../../queues/submit.ts';
 import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
@@ -42,12 +42,8 @@ let promUrl: string;
 let dir: string;
 let token: string;
 const redis = createRedis(serviceUrls().redisUrl);
-const queues = new Map<JobName, Queue>();
-const queueFor = (name: JobName) => {
-  let q = queues.get(name);
-  if (!q) queues.set(name, (q = new Queue(name, { connection: redis, prefix: config.queue.prefix })));
-  return q;
-};
+const queues = createQueueCache({ connection: redis, prefix: () => config.queue.prefix });
+const queueFor = (name: JobName) => queues.queueFor(name);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -113,7 +109,7 @@ afterAll(async () => {
   prometheus?.kill('SIGTERM');
   await api?.close();
   await pool?.close(5000);
-  for (const q of queues.values()) await q.close();
+  await queues.close();
   redis.disconnect();
   await sandbox?.close();
   if (storage) await dropStorage(storage);

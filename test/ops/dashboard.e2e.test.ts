@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { createApiServer } from '../../api/server.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { createLogger } from '../../core/logger.ts';
 import type { JobName } from '../../queues/names.ts';
+import { createQueueCache } from '../../queues/queue-cache.ts';
 import { createRedis } from '../../queues/redis.ts';
 import { submitLookups, type SubmitRequest } from '../../queues/submit.ts';
 import { startRobotPool, type RobotPool } from '../../robots/pool.ts';
@@ -38,12 +38,8 @@ let browser: Browser;
 let page: Page;
 let token: string;
 const redis = createRedis(serviceUrls().redisUrl);
-const queues = new Map<JobName, Queue>();
-const queueFor = (name: JobName) => {
-  let q = queues.get(name);
-  if (!q) queues.set(name, (q = new Queue(name, { connection: redis, prefix: config.queue.prefix })));
-  return q;
-};
+const queues = createQueueCache({ connection: redis, prefix: () => config.queue.prefix });
+const queueFor = (name: JobName) => queues.queueFor(name);
 
 beforeAll(async () => {
   storage = await openTestStorage();
@@ -85,7 +81,7 @@ afterAll(async () => {
   await browser?.close();
   await api?.close();
   await pool?.close(5000);
-  for (const q of queues.values()) await q.close();
+  await queues.close();
   redis.disconnect();
   await sandbox?.close();
   await dropStorage(storage);
