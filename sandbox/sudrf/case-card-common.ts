@@ -27,7 +27,10 @@ export function caseRows(world: SandboxWorld, court: SudrfCourt, c: SandboxCase,
   const rows: CaseRow[] = [
     { label: 'Уникальный идентификатор дела', valueHtml: uidLinkHtml },
     { label: 'Дата поступления', valueHtml: ruDate(c.registeredAt) },
-    { label: 'Категория дела', valueHtml: c.categoryChain.map(esc).join('&nbsp;&rarr;<br>') },
+    // A КоАП card has no category row but the protocol's number (real card_oldtpl_leninsky_kirov_5-174-2026_koap.html).
+    c.cartoteka === 'koap' || c.cartoteka === 'koap2'
+      ? { label: 'Номер протокола об АП', valueHtml: `${String(c.caseId).slice(-8)}-АП` }
+      : { label: 'Категория дела', valueHtml: c.categoryChain.map(esc).join('&nbsp;&rarr;<br>') },
     { label: 'Судья', valueHtml: esc(c.judge) },
   ];
   if (c.decision.date) rows.push({ label: 'Дата рассмотрения', valueHtml: ruDate(c.decision.date) });
