@@ -18,7 +18,7 @@ const get = (c: SudrfCourt, path: string) => getAs(sb.port, c.host, path);
 const NO_DATA = 'Данных по запросу не обнаружено';
 
 beforeAll(async () => {
-  sb = await startSandbox({ world: generateWorld({ seed: 42, sudrfCourts: 6, casesPerCourt: 20 }) });
+  sb = await startSandbox({ world: generateWorld({ seed: 42, sudrfCourts: 6, casesPerCourt: 60 }) });
   primary = sb.world.courts[0]!;
   vnkod = sb.world.courts[5]!;
 });
@@ -87,6 +87,15 @@ describe('sudrf cartotekas and URL forms', () => {
       expect($('div.name-instanse').text().trim()).toBe('Гражданские и административные дела - апелляция');
       expect($('#resultTable a.open-lawcase').text().trim()).toBe(number);
     }
+  });
+
+  it('pages the vnkod form with `_page`, as its search link starts', async () => {
+    const total = [...sb.world.cases, ...sb.world.cartotekaCases].filter((c) => c.host === vnkod.host && c.srvNum === 1 && c.cartoteka === 'civil1').length;
+    expect(total).toBeGreaterThan(25);
+    const p1 = await get(vnkod, vnkodSearch(vnkod.code, ['1540005', '0', '0'], '', await solvedPair(vnkod)));
+    expect(p1.text).toContain('_page=2');
+    const p2 = await get(vnkod, vnkodSearch(vnkod.code, ['1540005', '0', '0'], '', await solvedPair(vnkod)).replace('_page=1', '_page=2'));
+    expect(p2.text.replace(/<\/?b>/g, '')).toMatch(new RegExp(`найдено - ${total}\\.[\\s\\S]*?с 26 по ${Math.min(50, total)}\\.`));
   });
 
   it('counts searches per court and register', async () => {

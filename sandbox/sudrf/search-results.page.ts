@@ -24,6 +24,8 @@ export interface ResultsPage {
   baseQuery: string;
   /** The register searched (its title heads the list); civil first instance by default. */
   cartoteka?: SudrfCartotekaKey;
+  /** The paging parameter of the court's URL form (`page`, or `_page` in the vnkod form). */
+  pageParam?: 'page' | '_page';
 }
 
 function info(c: SandboxCase, sep: string): string {
@@ -43,7 +45,7 @@ export function renderSearchResults(court: SudrfCourt, r: ResultsPage): string {
   const rows = r.matches.slice(from, from + PAGE_SIZE);
   const first = rows.length ? from + 1 : 0;
   const last = from + rows.length;
-  const link = (p: number): string => `./modules.php?${r.baseQuery}&page=${p}`;
+  const link = (p: number): string => `./modules.php?${r.baseQuery}&${r.pageParam ?? 'page'}=${p}`;
   const title = esc(titleOf(r.cartoteka ?? 'civil1', court.urlForm));
   return court.template === 'old' ? old() : fresh();
 

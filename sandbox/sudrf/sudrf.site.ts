@@ -123,9 +123,10 @@ export async function handleSudrf(
   if (!query.ok) return page(court, world, renderBadRequest());
   const matches = searchCases(serverCases, query);
   if (matches.length === 0) return page(court, world, renderNoData(srvNum));
-  const pageNo = Math.max(1, Math.floor(Number(q.get('page') ?? '1')) || 1);
-  const baseQuery = rawQuery.split('&').filter((kv) => kv && !/^page=/i.test(kv)).join('&');
-  return page(court, world, renderSearchResults(court, { matches, page: pageNo, baseQuery, cartoteka: matches[0]!.cartoteka }));
+  // The vnkod form pages with `_page` (its search link starts at `_page=1`), the primary form with `page`.
+  const pageNo = Math.max(1, Math.floor(Number(q.get(asked.form === 'vnkod' ? '_page' : 'page') ?? '1')) || 1);
+  const baseQuery = rawQuery.split('&').filter((kv) => kv && !/^_?page=/i.test(kv)).join('&');
+  return page(court, world, renderSearchResults(court, { matches, page: pageNo, baseQuery, cartoteka: matches[0]!.cartoteka, pageParam: asked.form === 'vnkod' ? '_page' : 'page' }));
 }
 
 async function formContent(ctx: SudrfSiteContext, court: SudrfCourt, srvNum: number, key: SudrfCartotekaKey = 'civil1'): Promise<string> {
