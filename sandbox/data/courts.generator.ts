@@ -61,6 +61,9 @@ export function generateCourts(rng: Prng, count: number): SudrfCourt[] {
       // Alternation guarantees both templates and both captcha modes even for 2 courts.
       template: n % 2 === 0 ? 'old' : 'new',
       hasSearchCaptcha: Math.floor(n / 2) % 2 === 1 ? n % 2 === 0 : n % 2 === 1,
+      // The sixth court (and every sixth after) answers the vnkod form, as the real Samara new UI; a new-template court with a captcha.
+      urlForm: n % 6 === 5 ? 'vnkod' : 'primary',
+      cartotekas: ['civil1', 'civil2', 'kas1', 'kas2', 'koap', 'koap2', 'material'],
       srvNum: rng.chance(0.25) ? 2 : 1,
       judges: Array.from({ length: rng.int(3, 6) }, () => generateName(rng).shortName),
       bailiffDepartments: [

@@ -76,4 +76,24 @@ describe('generateWorld', () => {
     expect(findCase(world, c.host, { caseId: String(c.caseId) })).toBe(c);
     expect(findCase(world, 'nowhere.sudrf.ru', { uid: c.uid })).toBeUndefined();
   });
+
+  it('gives every court cases of every cartoteka with the fixed numbers, ids and UIDs no other case of the court has', () => {
+    expect(world.courts.map((c) => c.urlForm)).toEqual(['primary', 'primary', 'primary', 'primary', 'primary', 'vnkod']);
+    const court = world.courts[2]!;
+    const mine = world.cartotekaCases.filter((c) => c.host === court.host);
+    expect(mine.map((c) => [c.cartoteka, c.caseNumber])).toEqual([
+      ['civil1', '2-7021/2026'], ['civil1', '2-7022/2026'], ['civil2', '33-7021/2026'], ['civil2', '33-7022/2026'],
+      ['kas1', '2а-7021/2026'], ['kas1', '2а-7022/2026'], ['kas2', '33а-7021/2026'], ['kas2', '33а-7022/2026'],
+      ['koap', '5-7021/2026'], ['koap', '5-7022/2026'], ['koap2', '12-7021/2026'], ['koap2', '12-7022/2026'],
+      ['material', 'М-7021/2026'], ['material', 'М-7022/2026'], ['material', '13-7021/2026'], ['material', '13-7022/2026'],
+    ]);
+    const all = [...world.cases, ...world.cartotekaCases].filter((c) => c.host === court.host);
+    expect(new Set(all.map((c) => c.caseId)).size).toBe(all.length);
+    expect(new Set(all.map((c) => c.uid)).size).toBe(all.length);
+    expect(new Set(all.flatMap((c) => [c.caseNumber, c.materialNumber].filter(Boolean))).size).toBe(all.length + all.filter((c) => c.materialNumber).length);
+    for (const c of mine) {
+      expect(c.uid).toMatch(COURT_UID_PATTERN);
+      expect(c.decision.date! <= world.asOf && c.registeredAt <= c.decision.date!).toBe(true);
+    }
+  });
 });

@@ -5,6 +5,7 @@
 import type { PartyRoleNorm } from '../../core/records.ts';
 import { generateCourts } from './courts.generator.ts';
 import { addDays, addWorkingDays, daysBetween } from './dates.ts';
+import { generateCartotekaCases } from './cartoteka-cases.generator.ts';
 import { courtUid, writBlank } from './identifiers.ts';
 import { drawOutcome, planLifeCycle } from './life-cycle.ts';
 import { generateName } from './names.ts';
@@ -46,13 +47,15 @@ function party(role: string, name: string, org?: Creditor): SandboxParty {
 export function generateWorld(options: GenerateWorldOptions = {}): SandboxWorld {
   const { seed = 42, sudrfCourts = 6, casesPerCourt = 120, asOf = '2026-06-15' } = options;
   const courts = generateCourts(createPrng(deriveSeed(seed, 'courts')), sudrfCourts);
-  const world: SandboxWorld = { seed, asOf, courts, creditors: [], debtors: [], cases: [] };
+  const world: SandboxWorld = { seed, asOf, courts, creditors: [], debtors: [], cases: [], cartotekaCases: [] };
   for (const court of courts) {
     const rng = createPrng(deriveSeed(seed, `court:${court.host}`));
     const creditors = generateCreditors(rng, court, 5, court.code);
     world.creditors.push(...creditors);
     world.cases.push(...generateCourtCases(rng, court, creditors, world.debtors, casesPerCourt, asOf));
   }
+  // Own PRNG stream per court: the civil world above stays what it was before other cartotekas existed.
+  courts.forEach((court, i) => world.cartotekaCases.push(...generateCartotekaCases(createPrng(deriveSeed(seed, `cartoteka:${court.host}`)), court, i, asOf)));
   return world;
 }
 
@@ -99,7 +102,7 @@ function generateCourtCases(
       parties.push(party('ТРЕТЬЕ ЛИЦО', rng.chance(0.5) ? generateName(rng).fullName : `Государственная жилищная инспекция (${court.regionName})`));
     }
     cases.push({
-      host: court.host, courtCode: court.code, kind, deloId: 1540005,
+      host: court.host, courtCode: court.code, kind, cartoteka: 'civil1',
       srvNum: court.srvNum > 1 && rng.chance(0.35) ? 2 : 1,
       caseNumber, materialNumber, previousNumbers, displayNumber,
       uid: courtUid(court.code, year, s.uid, rng.int(0, 99)),
@@ -147,7 +150,7 @@ export type CaseKey = { caseNumber: string } | { uid: string } | { caseId: numbe
 /** Find one case of a court (`host` without port). Case numbers match the number, material or display form. */
 export function findCase(world: SandboxWorld, host: string, key: CaseKey): SandboxCase | undefined {
   const bare = host.replace(/:\d+$/, '').toLowerCase();
-  return world.cases.find((c) => {
+  return [...world.cases, ...world.cartotekaCases].find((c) => {
     if (c.host !== bare) return false;
     if ('caseNumber' in key) return [c.caseNumber, c.materialNumber, c.displayNumber].includes(key.caseNumber.trim());
     if ('uid' in key) return c.uid === key.uid.trim();

@@ -5,6 +5,20 @@
 import type { CaseStatus, PartyRoleNorm } from '../../core/records.ts';
 import type { Gender } from './names.ts';
 
+/**
+ * A sudrf cartoteka (case register): civil first instance / appeal, КАС first instance / appeal,
+ * КоАП first instance, КоАП complaints (12-…), materials (М-…, 13-…). sandbox/sudrf/cartotekas.ts
+ * names their ids in both URL forms.
+ */
+export type SudrfCartotekaKey = 'civil1' | 'civil2' | 'kas1' | 'kas2' | 'koap' | 'koap2' | 'material';
+
+/**
+ * The URL form a court answers (a real court answers one, the other gets «Данных по запросу не
+ * обнаружено»): `primary` (`delo_id=…&new=…`, `case_id/case_uid`, `g1_case__…` fields) or `vnkod`
+ * (the new UI: `_deloId/case__case_type/_new`, `_id/_uid`, `case__…` fields and the court code).
+ */
+export type SudrfUrlFormKind = 'primary' | 'vnkod';
+
 /** Which sudrf page template a court's site uses (TARGETS.md §1.4). */
 export type SudrfTemplate = 'old' | 'new';
 
@@ -23,6 +37,10 @@ export interface SudrfCourt {
   template: SudrfTemplate;
   /** Whether `name_op=r` searches need a solved captcha (cards never do). */
   hasSearchCaptcha: boolean;
+  /** URL form the court answers; the other form gets the empty answer. */
+  urlForm: SudrfUrlFormKind;
+  /** Cartotekas the court keeps (searched in another, a number gets the empty answer). */
+  cartotekas: SudrfCartotekaKey[];
   /** Number of database servers (`srv_num` 1..srvNum); each case lives on exactly one. */
   srvNum: number;
   /** Judges as «Фамилия И.О.». */
@@ -101,12 +119,13 @@ export interface SandboxExecutionDocument {
 /** What a case is: an application for a court order (приказное производство) or a claim (иск). */
 export type SandboxCaseKind = 'court_order' | 'claim';
 
-/** One civil first-instance case (`delo_id=1540005`) of one court. */
+/** One case of one court: civil first instance (`delo_id=1540005`) in `world.cases`, the other cartotekas in `world.cartotekaCases`. */
 export interface SandboxCase {
   host: string;
   courtCode: string;
   kind: SandboxCaseKind;
-  deloId: 1540005;
+  /** The register it is kept in (`civil1` for every case of `world.cases`). */
+  cartoteka: SudrfCartotekaKey;
   /** Server the case lives on (`srv_num`). */
   srvNum: number;
   /** «2-1234/2025». */
@@ -157,5 +176,11 @@ export interface SandboxWorld {
   courts: SudrfCourt[];
   creditors: Creditor[];
   debtors: Debtor[];
+  /** Civil first-instance ЖКХ cases (what FSSP, EPGU and the other replicas derive from). */
   cases: SandboxCase[];
+  /**
+   * Cases of every cartoteka with fixed numbers, so a test can name them by hand (cartoteka-cases.generator.ts):
+   * on court `i` (0-based, world order) the k-th (k = 1, 2) case of a kind is `<prefix>-<7000 + 10·i + k>/2026`.
+   */
+  cartotekaCases: SandboxCase[];
 }

@@ -6,6 +6,7 @@
  */
 import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
 import { caseRows } from './case-card-common.ts';
+import { titleOf } from './cartotekas.ts';
 import { esc, ruDate } from './html.ts';
 
 const TD = (v: string | null | undefined, cls = 'vert-align'): string => `<td class="${cls}">${esc(v)}</td>`;
@@ -61,7 +62,7 @@ export function renderCaseCardNew(world: SandboxWorld, court: SudrfCourt, c: San
   const conts = panes.map((p, i) =>
     `<div class="lawcase-tab-content" id="tab_content_${p.id}"${i === 0 ? '' : ' style="display: none;"'}>${p.html}</div>`).join('\n');
   return `<div class="name-instanse">
-		Гражданские дела - первая инстанция	</div>
+		${esc(titleOf(c.cartoteka, court.urlForm))}	</div>
 	<hr>
 	<div class="container" id="case_window">
 		<div class="case-num">ДЕЛО № ${esc(c.displayNumber)}</div>

@@ -6,6 +6,7 @@
 import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
 import type { CourtLayoutVariant } from '../sandbox-state.ts';
 import { caseRows } from './case-card-common.ts';
+import { titleOf } from './cartotekas.ts';
 import { esc, ruDate } from './html.ts';
 
 const TD = (v: string | null | undefined): string => `<td>${esc(v)}</td>`;
@@ -71,7 +72,7 @@ ${caseRows(world, court, c, uidLink).map((r) => `			<tr>
   return `<div id="content">
 	<div id="line"></div>
 <div align="center" class="title">
-	Гражданские дела - первая инстанция</div>
+	${esc(titleOf(c.cartoteka, court.urlForm))}</div>
 <div id="line"></div>
 <div align="center" class="casenumber">
 	ДЕЛО № ${esc(c.displayNumber)}</div>

@@ -1,5 +1,5 @@
 /**
- * The `name_op=r` query of the civil first-instance cartoteka, read from the CP1251 query:
+ * The `name_op=r` query of one cartoteka, read from the CP1251 query:
  * number exact (number, material or display form), party name by case-insensitive substring,
  * UID exact, registration date range inclusive. Aliases of the "vnkod" new UI are accepted too.
  */
@@ -19,18 +19,20 @@ const pick = (q: Map<string, string>, ...keys: string[]): string => {
   return '';
 };
 
-/** Read the search fields from a parsed query (keys lower-cased). */
-export function readCaseQuery(q: Map<string, string>): CaseQuery {
-  const fromText = pick(q, 'g1_case__ENTRY_DATE1D', 'case__entry_date1d');
-  const toText = pick(q, 'g1_case__ENTRY_DATE2D', 'case__entry_date2d');
+/** Read the search fields from a parsed query (keys lower-cased); `table` is the register's field prefix in the primary form (`g1_case`, `adm_case`). */
+export function readCaseQuery(q: Map<string, string>, table = 'g1_case'): CaseQuery {
+  const t = table;
+  const parts = `${t.replace(/_case$/, '')}_PARTS__NAMESS`;
+  const fromText = pick(q, `${t}__ENTRY_DATE1D`, 'case__entry_date1d');
+  const toText = pick(q, `${t}__ENTRY_DATE2D`, 'case__entry_date2d');
   const from = fromText ? fromRuDate(fromText) : null;
   const to = toText ? fromRuDate(toText) : null;
   if ((fromText && !from) || (toText && !to)) return { ok: false, reason: 'date' };
   return {
     ok: true,
-    number: pick(q, 'g1_case__CASE_NUMBERSS', 'case__case_numberss'),
-    name: pick(q, 'G1_PARTS__NAMESS', 'parts__namess', 'part__namess'),
-    uid: pick(q, 'g1_case__JUDICIAL_UIDSS', 'case__judicial_uidss'),
+    number: pick(q, `${t}__CASE_NUMBERSS`, 'case__case_numberss'),
+    name: pick(q, parts, 'parts__namess', 'part__namess'),
+    uid: pick(q, `${t}__JUDICIAL_UIDSS`, 'case__judicial_uidss'),
     from,
     to,
   };

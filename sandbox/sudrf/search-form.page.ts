@@ -6,6 +6,7 @@
  * `<input name="captchaid" type="hidden">`). The form is the civil first-instance one (`g1_case`).
  * Assumption: new-template courts get the same form inside their own chrome (no saved new form).
  */
+import { CARTOTEKAS, type SandboxCartoteka } from './cartotekas.ts';
 import { esc } from './html.ts';
 
 /** A captcha to show in the form. */
@@ -14,8 +15,43 @@ export interface FormCaptcha {
   png: Buffer;
 }
 
-/** The `div#content` with the search form; `captcha` adds the «Проверочный код» row. */
-export function renderSearchForm(captcha: FormCaptcha | null, srvNum = 1): string {
+/** Which register's form, in which URL form (`vnkod`: the court code; the new UI names fields `case__…`). */
+export interface FormRegister {
+  cartoteka?: SandboxCartoteka;
+  vnkod?: string | null;
+}
+
+/**
+ * The `div#content` with the search form; `captcha` adds the «Проверочный код» row. The register's
+ * ids and field prefix (`g1_case__…`, `adm_case__…`) fill the primary form; a vnkod court's form
+ * carries `_deloId/case__case_type/_new`, the court code in `vnkod` and `case__…` fields (field names
+ * as in the real Samara new-UI search link; no saved new-UI form page, so its markup is assumed).
+ */
+export function renderSearchForm(captcha: FormCaptcha | null, srvNum = 1, register: FormRegister = {}): string {
+  const k = register.cartoteka ?? CARTOTEKAS[0]!;
+  const vnkod = register.vnkod ?? null;
+  const html = primaryForm(captcha, srvNum, k);
+  if (!vnkod) return html;
+  const [deloId, caseType, newId] = k.vnkod;
+  return html
+    .replace(/\t<input name="delo_id"[^\n]*\n\t<input name="case_type"[^\n]*\n\t<input name="new"[^\n]*\n/, `\t<input name="vnkod" type="hidden" value="${esc(vnkod)}">
+	<input name="_deloId" type="hidden" value="${deloId}">
+	<input name="case__case_type" type="hidden" value="${caseType}">
+	<input name="_new" type="hidden" value="${newId}">
+	<input name="case__vnkod" type="hidden" value="${esc(vnkod)}">
+	<input name="case__num_build" type="hidden" value="1">
+`)
+    .replace(/\s*<input name="delo_table"[^>]*>/, '')
+    .replaceAll(`${k.table.replace(/_case$/, '').toUpperCase()}_PARTS__NAMESS`, 'part__namess')
+    .replaceAll(`${k.table}__CASE_NUMBERSS`, 'case__case_numberss')
+    .replaceAll(`${k.table}__JUDICIAL_UIDSS`, 'case__judicial_uidss')
+    .replaceAll(`${k.table}__ENTRY_DATE1D`, 'case__entry_date1d')
+    .replaceAll(`${k.table}__ENTRY_DATE2D`, 'case__entry_date2d');
+}
+
+function primaryForm(captcha: FormCaptcha | null, srvNum: number, k: SandboxCartoteka): string {
+  const t = k.table;
+  const parts = `${t.replace(/_case$/, '').toUpperCase()}_PARTS__NAMESS`;
   const captchaRow = captcha
     ? `
 					<tr>
@@ -31,15 +67,15 @@ export function renderSearchForm(captcha: FormCaptcha | null, srvNum = 1): strin
 	<input name="name" type="hidden" value="sud_delo">
 	<input name="srv_num" type="hidden" value="${srvNum}">
 	<input name="name_op" type="hidden" value="r">
-	<input name="delo_id" type="hidden" value="1540005">
+	<input name="delo_id" type="hidden" value="${k.deloId}">
 	<input name="case_type" type="hidden" value="0">
-	<input name="new" type="hidden" value="0">
+	<input name="new" type="hidden" value="${k.newId}">
   	  	<table width="100%" cellpadding=0 cellspacing=0 border=0>
 		<tr>
       		<td style="width:50%; border: 1px solid #CECECE;" align="center">
       			<div id="case_type" style="font: 14px Tahoma; color: #555;">
     	  			Выбрана картотека поиска:<br>
-        			<div style="color:#006699; font-size:20px">Гражданские дела - первая инстанция</div>
+        			<div style="color:#006699; font-size:20px">${esc(k.title)}</div>
     			</div>
     		</td>
   		</tr>
@@ -48,15 +84,15 @@ export function renderSearchForm(captcha: FormCaptcha | null, srvNum = 1): strin
       			<table width="100%" cellpadding=0 cellspacing=2 border=0>
         			<tr>
     	 				<td style="width:10%;" align="right">Фамилия</td>
-    	   				<td style="width:40%;"><input name='G1_PARTS__NAMESS' type='text' class='Lookup' size=70></td>
+    	   				<td style="width:40%;"><input name='${parts}' type='text' class='Lookup' size=70></td>
         			</tr>
         			<tr>
          				<td style="width:10%;" align="right">Номер дела (материала)</td>
-   	    				<td style="width:40%;"><input name='g1_case__CASE_NUMBERSS' type='text' class='Lookup' size=70></td>
+   	    				<td style="width:40%;"><input name='${t}__CASE_NUMBERSS' type='text' class='Lookup' size=70></td>
     	  			</tr>
         			<tr>
          				<td style="width:10%;" align="right">Уникальный идентификатор дела</td>
-   	    				<td style="width:40%;"><input name='g1_case__JUDICIAL_UIDSS' type='text' class='Lookup masked' size=70
+   	    				<td style="width:40%;"><input name='${t}__JUDICIAL_UIDSS' type='text' class='Lookup masked' size=70
 									id='case__JUDICIAL_UIDSS'
 									data-placeholder='XXXXXXXX-XX-YYYY-XXXXXX-XX'
 									pattern='^\\d{2}(VS|KJ|AJ|OS|RS|KV|AV|OV|GV|AO|AA|AS|UD|KS|US|GU|MS|IC)\\d{4}-0[1-9]{1}-(19|20)\\d{2}-\\d{6}-\\d{2}$'
@@ -68,7 +104,7 @@ export function renderSearchForm(captcha: FormCaptcha | null, srvNum = 1): strin
     		</td>
    		</tr>
     </table>
-	  	<input name="delo_table" type="hidden" value="g1_case">
+	  	<input name="delo_table" type="hidden" value="${t}">
     <div id=line></div>
     <div style="font: 14px Tahoma; color: #555; text-align: center;">Дополнительные параметры поиска</div>
     <div id=line></div>
@@ -77,8 +113,8 @@ export function renderSearchForm(captcha: FormCaptcha | null, srvNum = 1): strin
         <tr>
         	<td style="width:30%" valign="bottom" align="right">Дата поступления</td>
 	        <td style="width:70%">
-				с <nobr><input name='g1_case__ENTRY_DATE1D' type='text' size=10 class='Lookup'>
-					 по <input name='g1_case__ENTRY_DATE2D' type='text'  size=10 class='Lookup'></nobr>
+				с <nobr><input name='${t}__ENTRY_DATE1D' type='text' size=10 class='Lookup'>
+					 по <input name='${t}__ENTRY_DATE2D' type='text'  size=10 class='Lookup'></nobr>
        		</td>
      	</tr>
     </table>

@@ -6,7 +6,9 @@
  * `div#resultTable table.law-case-table.line-hover`, card links in the `_id/_uid/_deloId` form.
  */
 import type { SandboxCase, SudrfCourt } from '../data/world.types.ts';
+import type { SudrfCartotekaKey } from '../data/world.types.ts';
 import { cardHref } from './case-card-common.ts';
+import { titleOf } from './cartotekas.ts';
 import { esc, ruDate } from './html.ts';
 
 /** Rows per results page on sudrf. */
@@ -20,6 +22,10 @@ export interface ResultsPage {
   page: number;
   /** The request's query string without `page=` (kept CP1251-encoded), for paging links. */
   baseQuery: string;
+  /** The register searched (its title heads the list); civil first instance by default. */
+  cartoteka?: SudrfCartotekaKey;
+  /** The paging parameter of the court's URL form (`page`, or `_page` in the vnkod form). */
+  pageParam?: 'page' | '_page';
 }
 
 function info(c: SandboxCase, sep: string): string {
@@ -30,9 +36,6 @@ function info(c: SandboxCase, sep: string): string {
     .concat(others ? [`ЛИЦА: ${others}`] : []).join(sep);
 }
 
-function newCardHref(c: SandboxCase): string {
-  return `/modules.php?name=sud_delo&name_op=case&_id=${c.caseId}&_uid=${c.caseUid}&_deloId=1540005&_caseType=0&_new=0&srv_num=${c.srvNum}`;
-}
 
 /** Render the results block for the court's template. */
 export function renderSearchResults(court: SudrfCourt, r: ResultsPage): string {
@@ -42,7 +45,8 @@ export function renderSearchResults(court: SudrfCourt, r: ResultsPage): string {
   const rows = r.matches.slice(from, from + PAGE_SIZE);
   const first = rows.length ? from + 1 : 0;
   const last = from + rows.length;
-  const link = (p: number): string => `./modules.php?${r.baseQuery}&page=${p}`;
+  const link = (p: number): string => `./modules.php?${r.baseQuery}&${r.pageParam ?? 'page'}=${p}`;
+  const title = esc(titleOf(r.cartoteka ?? 'civil1', court.urlForm));
   return court.template === 'old' ? old() : fresh();
 
   function old(): string {
@@ -55,7 +59,7 @@ export function renderSearchResults(court: SudrfCourt, r: ResultsPage): string {
     return `<div id='content'>
 		<div id=line></div>
 	<div align='center' class='title'>
-		Гражданские дела - первая инстанция		<br>
+		${title}		<br>
 	</div>
 	<div id=line></div>
 	<table width="100%" border="0">
@@ -71,7 +75,7 @@ export function renderSearchResults(court: SudrfCourt, r: ResultsPage): string {
 		<tr>
 			${heads.map((h) => `<th style="text-align: center" >${h}</th>`).join('')}		</tr>
 ${rows.map((c) => `			<tr valign="top">
-				<td title="Для получения справки по делу, нажмите на номер дела" style="width:6%;cursor: pointer;"><a href='${cardHref(c)}'>${esc(c.displayNumber)}</a><br></td>
+				<td title="Для получения справки по делу, нажмите на номер дела" style="width:6%;cursor: pointer;"><a href='${cardHref(c, court.urlForm)}'>${esc(c.displayNumber)}</a><br></td>
 				<td align="center" style="width:3%">&nbsp;${ruDate(c.registeredAt)}				</td>
 				<td style="width:50%">${info(c, '<br />')}				</td>
 				<td>${esc(c.judge)}				</td>
@@ -90,7 +94,7 @@ ${rows.map((c) => `			<tr valign="top">
         + (r.page < pages ? `<a href="${esc(link(r.page + 1))}" class="page-link next">Следующая</a>` : '')
       : '';
     return `<div class="name-instanse">
-		Гражданские дела - первая инстанция
+		${title}
 	</div>
 	<hr>
 		<div class="lawcase-paging light-theme simple-pagination">${paging}</div>
@@ -114,7 +118,7 @@ ${rows.map((c) => `			<tr valign="top">
 			</thead>
 			<tbody>
 ${rows.map((c) => `				<tr>
-					<td class="lawcase-number-td"><a href="${esc(newCardHref(c))}" class="dashed open-lawcase">${esc(c.displayNumber)}</a></td>
+					<td class="lawcase-number-td"><a href="${esc(cardHref(c, court.urlForm))}" class="dashed open-lawcase">${esc(c.displayNumber)}</a></td>
 					<td class="text-center vert-align">${ruDate(c.registeredAt)}</td>
 					<td class="vert-align">${info(c, '<br>')}</td>
 					<td class="vert-align">${esc(c.judge)}</td>
@@ -135,15 +139,15 @@ ${rows.map((c) => `				<tr>
  * «Всего по запросу найдено - N», `table.law-case-table.line-hover#tablcont` whose first column is
  * «Суд» and whose card links are absolute, to each court's own host. No entry-into-force column.
  */
-export function renderUidResults(rows: Array<{ courtName: string; c: SandboxCase }>): string {
+export function renderUidResults(rows: Array<{ courtName: string; c: SandboxCase; form?: 'primary' | 'vnkod' }>): string {
   const heads = ['Суд', 'Номер дела', 'Дата поступления', 'Информация по делу', 'Судья', 'Дата решения', 'Решение', 'Судебные акты'];
   return `<div id='content'>
 <p>Всего по запросу найдено - ${rows.length}</p>
 <table class="law-case-table line-hover" id="tablcont">
 <tr>${heads.map((h) => `<td>${h}</td>`).join('')}</tr>
-${rows.map(({ courtName, c }) => `<tr>
+${rows.map(({ courtName, c, form }) => `<tr>
 <td>${esc(courtName)}</td>
-<td><a href="http://${esc(c.host)}${esc(cardHref(c).replace('&new=0', `&case_type=0&new=0`))}">${esc(c.displayNumber)}</a></td>
+<td><a href="http://${esc(c.host)}${esc(form === 'vnkod' ? cardHref(c, form) : cardHref(c).replace(/&new=(\d+)$/, '&case_type=0&new=$1'))}">${esc(c.displayNumber)}</a></td>
 <td>${ruDate(c.registeredAt)}</td><td>${info(c, '<br>')}</td><td>${esc(c.judge)}</td><td>${ruDate(c.decision.date)}</td><td>${esc(c.decision.result)}</td><td>&nbsp;</td>
 </tr>`).join('\n')}
 </table>

@@ -13,7 +13,9 @@ const SUBMIT = '&Submit=%CD%E0%E9%F2%E8';
 let sb: RunningSandbox;
 const court = (template: 'old' | 'new', gated: boolean): SudrfCourt =>
   sb.world.courts.find((c) => c.template === template && c.hasSearchCaptcha === gated)!;
-const casesOf = (c: SudrfCourt, srv = 1): SandboxCase[] => sb.world.cases.filter((k) => k.host === c.host && k.srvNum === srv);
+/** The court's civil first-instance register on one server: the ЖКХ docket and the fixed-number civil cases. */
+const casesOf = (c: SudrfCourt, srv = 1): SandboxCase[] =>
+  [...sb.world.cases, ...sb.world.cartotekaCases].filter((k) => k.host === c.host && k.srvNum === srv && k.cartoteka === 'civil1');
 const get = (c: SudrfCourt | string, path: string) => getAs(sb.port, typeof c === 'string' ? c : c.host, path);
 const search = (c: SudrfCourt, params: string, srv = 1) => get(c, `${SEARCH}&srv_num=${srv}${params}${SUBMIT}`);
 

@@ -8,7 +8,12 @@
  * Answers to odd requests (documented assumptions, not observed byte for byte):
  * - `name=sud_delo` without `name_op`: the search form (the module's start page).
  * - `srv_num` not a server of the court: «Указанный сервер СДП не найден.» (wording seen in scrapers).
- * - `name_op=r` with another `delo_id`: the honest empty answer (the sandbox holds civil cases only).
+ * - cartotekas (cartotekas.ts): `delo_id` (+`new`) names the register in the primary form, `_deloId`
+ *   `case__case_type` `_new` in the vnkod form; a register the court does not keep or an unknown id: the
+ *   honest empty answer. Each court answers ONE URL form (`SudrfCourt.urlForm`): a search or card asked
+ *   in the other form gets «Данных по запросу не обнаружено», as a real court answers a URL it does not
+ *   serve. The search form (`name_op=sf`) is the court's own form whatever was asked (the robot reads
+ *   the court's URL form off it). Searches are counted per court and register (`/__sandbox/sudrf/searches`).
  * - `name_op=r` with a malformed date: «НЕВЕРНЫЙ ФОРМАТ ЗАПРОСА!».
  * - `name_op=r` without `captcha`/`captchaid` on a gated court: the search form with a fresh captcha;
  *   with a wrong, burnt, foreign or expired pair: the real «Неверно указан проверочный код с картинки.» page.
@@ -20,7 +25,8 @@
  * for a request without `srv_num` (`serverChoice`), and the cards' real layout variants (`layoutVariant`).
  */
 import type { CaptchaLedger } from '../captcha-ledger.ts';
-import type { SandboxCase, SandboxWorld, SudrfCourt } from '../data/world.types.ts';
+import type { SandboxCase, SandboxWorld, SudrfCartotekaKey, SudrfCourt } from '../data/world.types.ts';
+import { cartotekaByKey, readCartotekaRequest } from './cartotekas.ts';
 import { drawSudrfCaptcha } from './captcha-image.ts';
 import { CaptchaStore } from './captcha.store.ts';
 import { renderCaseCardNew } from './case-card-new.page.ts';
@@ -54,6 +60,8 @@ export interface SudrfSiteContext {
   isServerChoice?(host: string): boolean;
   /** Where the captcha pictures sent are noted (the sandbox's solving-service replica reads them). */
   captchaLedger?: CaptchaLedger;
+  /** Notes one answered search (past the captcha gate) of `host` in the registers it named. */
+  noteSearch?(host: string, keys: readonly SudrfCartotekaKey[]): void;
 }
 
 const HTML_HEADERS = { 'content-type': 'text/html; charset=windows-1251' };
@@ -82,16 +90,19 @@ export async function handleSudrf(
   }
   if (q.get('name_op') === 'r_juid') {
     const uid = (q.get('judicial_uid') ?? '').trim().toUpperCase();
-    const rows = world.cases.filter((c) => uid && c.uid === uid)
-      .map((c) => ({ courtName: world.courts.find((k) => k.host === c.host)!.name, c }));
+    const rows = [...world.cases, ...world.cartotekaCases].filter((c) => uid && c.uid === uid)
+      .map((c) => { const k = world.courts.find((x) => x.host === c.host)!; return { courtName: k.name, c, form: k.urlForm }; });
     return page(court, world, rows.length ? renderUidResults(rows) : renderNoData());
   }
   const srvNum = Number(q.get('srv_num') ?? '1');
   const op = q.get('name_op') ?? 'sf';
   if (!Number.isInteger(srvNum) || srvNum < 1 || srvNum > court.srvNum) return page(court, world, renderNoServer());
-  const serverCases = world.cases.filter((c) => c.host === court.host && c.srvNum === srvNum);
+  const asked = readCartotekaRequest(q);
+  // A register the court keeps, asked in the court's own URL form; anything else finds nothing.
+  const keys = asked.form === court.urlForm ? asked.keys.filter((k) => court.cartotekas.includes(k)) : [];
+  const serverCases = [...world.cases, ...world.cartotekaCases].filter((c) => c.host === court.host && c.srvNum === srvNum && keys.includes(c.cartoteka));
 
-  if (op === 'sf') return page(court, world, await formContent(ctx, court, srvNum));
+  if (op === 'sf') return page(court, world, await formContent(ctx, court, srvNum, asked.keys[0]));
   if (op === 'case') {
     const c = findCard(serverCases, q);
     if (!c) return page(court, world, `<div id='content'><div align='center'>Данных по запросу не обнаружено</div></div>`);
@@ -103,26 +114,28 @@ export async function handleSudrf(
 
   if (court.hasSearchCaptcha) {
     const verdict = ctx.captchas.check(court.host, q.get('captchaid'), q.get('captcha'));
-    if (verdict === 'missing') return page(court, world, await formContent(ctx, court, srvNum));
+    if (verdict === 'missing') return page(court, world, await formContent(ctx, court, srvNum, asked.keys[0]));
     if (verdict === 'wrong') return page(court, world, renderWrongCode(srvNum));
   }
-  const deloId = q.get('delo_id') ?? q.get('_deloid') ?? '1540005';
-  if (deloId !== '1540005') return page(court, world, renderNoData(srvNum));
-  const query = readCaseQuery(q);
+  ctx.noteSearch?.(court.host, keys);
+  if (keys.length === 0) return page(court, world, renderNoData(srvNum));
+  const query = readCaseQuery(q, asked.table ?? 'g1_case');
   if (!query.ok) return page(court, world, renderBadRequest());
   const matches = searchCases(serverCases, query);
   if (matches.length === 0) return page(court, world, renderNoData(srvNum));
-  const pageNo = Math.max(1, Math.floor(Number(q.get('page') ?? '1')) || 1);
-  const baseQuery = rawQuery.split('&').filter((kv) => kv && !/^page=/i.test(kv)).join('&');
-  return page(court, world, renderSearchResults(court, { matches, page: pageNo, baseQuery }));
+  // The vnkod form pages with `_page` (its search link starts at `_page=1`), the primary form with `page`.
+  const pageNo = Math.max(1, Math.floor(Number(q.get(asked.form === 'vnkod' ? '_page' : 'page') ?? '1')) || 1);
+  const baseQuery = rawQuery.split('&').filter((kv) => kv && !/^_?page=/i.test(kv)).join('&');
+  return page(court, world, renderSearchResults(court, { matches, page: pageNo, baseQuery, cartoteka: matches[0]!.cartoteka, pageParam: asked.form === 'vnkod' ? '_page' : 'page' }));
 }
 
-async function formContent(ctx: SudrfSiteContext, court: SudrfCourt, srvNum: number): Promise<string> {
-  if (!court.hasSearchCaptcha) return renderSearchForm(null, srvNum);
+async function formContent(ctx: SudrfSiteContext, court: SudrfCourt, srvNum: number, key: SudrfCartotekaKey = 'civil1'): Promise<string> {
+  const register = { cartoteka: cartotekaByKey(court.cartotekas.includes(key) ? key : 'civil1'), vnkod: court.urlForm === 'vnkod' ? court.code : null };
+  if (!court.hasSearchCaptcha) return renderSearchForm(null, srvNum, register);
   const { id, answer } = ctx.captchas.issue(court.host);
   const png = await drawSudrfCaptcha(answer);
   ctx.captchaLedger?.note(png, answer);
-  return renderSearchForm({ id, png }, srvNum);
+  return renderSearchForm({ id, png }, srvNum, register);
 }
 
 function findCard(cases: SandboxCase[], q: Map<string, string>): SandboxCase | undefined {
@@ -152,10 +165,11 @@ function homeContent(court: SudrfCourt): string {
 }
 
 /** The sudrf replica as a sandbox site: every generated court on its own host. */
-export function sudrfSite(shared: SandboxContext): SandboxSite & { captchas: CaptchaStore } {
+export function sudrfSite(shared: SandboxContext): SandboxSite & { captchas: CaptchaStore; searches: SearchCounter } {
   const captchas = new CaptchaStore({ seed: deriveSeed(shared.world.seed, 'captcha'), now: shared.now });
   const courts = new Map(shared.world.courts.map((c) => [c.host, c]));
   const unavailable = createPrng(deriveSeed(shared.world.seed, 'sudrf-anti-bruteforce'));
+  const searches = new SearchCounter();
   const ctx: SudrfSiteContext = {
     world: shared.world,
     captchas,
@@ -167,20 +181,39 @@ export function sudrfSite(shared: SandboxContext): SandboxSite & { captchas: Cap
     },
     isServerChoice: (h) => shared.faults.get(h).serverChoice,
     captchaLedger: shared.captchaLedger,
+    noteSearch: (h, keys) => searches.note(h, keys),
   };
   return {
     name: 'court-sudrf',
     captchas,
+    searches,
     matches: (vhost) => courts.has(vhost),
     async handle(req) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' }, body: Buffer.alloc(0) };
       return handleSudrf(ctx, courts.get(req.vhost)!, req.path, req.rawQuery);
     },
     async admin(path) {
+      if (path === '/sudrf/searches') return jsonResponse(200, searches.snapshot());
       const m = /^\/captcha\/([a-z0-9]+)$/.exec(path);
       if (!m) return null;
       const answer = captchas.answer(m[1] as string);
       return answer ? jsonResponse(200, { id: m[1], answer }) : jsonResponse(404, { error: 'unknown captcha id' });
     },
   };
+}
+
+/**
+ * Searches answered (past the captcha gate) per court host and register: a robot that reports a
+ * number not found must have asked every register the court keeps. `GET /__sandbox/sudrf/searches`.
+ */
+export class SearchCounter {
+  readonly #byHost = new Map<string, Map<SudrfCartotekaKey, number>>();
+  note(host: string, keys: readonly SudrfCartotekaKey[]): void {
+    let m = this.#byHost.get(host);
+    if (!m) this.#byHost.set(host, (m = new Map()));
+    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  snapshot(): Record<string, Partial<Record<SudrfCartotekaKey, number>>> {
+    return Object.fromEntries([...this.#byHost].map(([h, m]) => [h, Object.fromEntries(m)]));
+  }
 }
