@@ -42,14 +42,21 @@ const batches = 100;
 const batchIds = Array.from({ length: batches }, () => randomUUID());
 const statuses = ['succeeded', 'succeeded', 'succeeded', 'not_found', 'failed'];
 const seedStarted = performance.now();
-const caseIds: string[] = [];
+const caseIds = Array.from({ length: cases }, (_, j) => `cc-${j.toString().padStart(7, '0')}`);
+const clientOf = (j: number) => (j % 10 === 9 ? 'other' : 'acme');
+// The clients whose lookups reached each case, as the farm records them when a lookup finishes (`clientIds`).
+const reachedBy = new Map<string, Set<string>>();
+for (let j = 0; j < lookups; j++) {
+  if (statuses[j % statuses.length] !== 'succeeded') continue;
+  const id = caseIds[j % cases]!;
+  (reachedBy.get(id) ?? reachedBy.set(id, new Set()).get(id)!).add(clientOf(j));
+}
 for (let i = 0; i < cases; i += 1000) {
   const docs = [];
   for (let j = i; j < Math.min(cases, i + 1000); j++) {
-    const _id = `cc-${j.toString().padStart(7, '0')}`;
-    caseIds.push(_id);
+    const _id = caseIds[j]!;
     docs.push({
-      _id, caseNumber: `2-${j}/2026`, uid: randomUUID(), court: { host: `court${j % 40}--spb.sudrf.ru`, name: 'Районный суд' }, status: j % 3 ? 'open' : 'decided',
+      _id, clientIds: [...(reachedBy.get(_id) ?? [])], caseNumber: `2-${j}/2026`, uid: randomUUID(), court: { host: `court${j % 40}--spb.sudrf.ru`, name: 'Районный суд' }, status: j % 3 ? 'open' : 'decided',
       parties: [{ role: 'истец', name: 'ООО «Управляющая компания»' }, { role: 'ответчик', name: `Должник ${j}` }], events: Array.from({ length: 6 }, (_, k) => ({ date: new Date(2026, 0, k + 1), name: `Событие ${k}` })),
       source: { url: 'http://court.sudrf.ru/card', fetchedAt: new Date(), parserVersion: 'bench' }, checkedAt: new Date(),
     });
@@ -61,7 +68,7 @@ for (let i = 0; i < lookups; i += 1000) {
   const docs = [];
   for (let j = i; j < Math.min(lookups, i + 1000); j++) {
     const _id = randomUUID();
-    const clientId = j % 10 === 9 ? 'other' : 'acme';
+    const clientId = clientOf(j);
     if (clientId === 'acme') lookupIds.push(_id);
     const status = statuses[j % statuses.length]!;
     docs.push({
@@ -72,7 +79,7 @@ for (let i = 0; i < lookups; i += 1000) {
   await storage.conn.collection('lookups').insertMany(docs as never[], { ordered: false });
 }
 const seedSecs = (performance.now() - seedStarted) / 1000;
-const reachedCases = [...new Set(Array.from({ length: lookups }, (_, j) => (j % 10 !== 9 && statuses[j % statuses.length] === 'succeeded' ? caseIds[j % cases]! : null)).filter((x): x is string => x !== null))];
+const reachedCases = [...reachedBy].filter(([, clients]) => clients.has('acme')).map(([id]) => id);
 
 const keys = {
   'all-clients': (await storage.apiKeys.create({ name: 'bench-all', scopes: ['read', 'all-clients'] })).token,

@@ -84,6 +84,9 @@ export const FAST_ROBOT_ENV: Record<string, string> = {
   LOG_LEVEL: 'info',
   // Local OCR alone: it guesses and retries, never parks a lookup for a person.
   CAPTCHA_CHAIN: 'local',
+  // No pictures of captures: they are a separate low-priority job (test/picture/ covers them), and a
+  // Chromium drawing pictures in every robot child would only add CPU load to what is measured here.
+  EVIDENCE_PICTURES: 'false',
 };
 
 /** Opens a fresh farm: its own database, queue prefix and sandbox. */
