@@ -244,8 +244,10 @@ export const settings = {
     })),
     /** How long a proxy rests after it failed (dead, 407, blocked), seconds. */
     restSecs: from('PROXY_REST_SECS', int(300, 1, 86_400)),
-    /** Requests in flight through one proxy, across all target hosts of this process. */
+    /** Requests (browser jobs) in flight through one proxy, across all target hosts and every robot process of the farm (Redis). */
     perProxyConcurrency: from('PROXY_CONCURRENCY', int(8, 1, 1024)),
+    /** Request starts per second through one proxy, across the farm (Redis, like POLITENESS_RPS per host). */
+    perProxyRps: from('PROXY_RPS', z.coerce.number().positive().max(1000).default(10)),
   },
   politeness: {
     default: {

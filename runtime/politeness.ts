@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { HostPausedError } from '../core/errors.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
@@ -24,6 +24,8 @@ export interface PolitenessOptions {
   breaker?: CircuitBreaker;
   /** How long limits set at run time (`setLimit`, stored in Redis) are cached; default 2000 ms. */
   limitsCacheMs?: number;
+  /** The limit of each egress proxy across the farm (PROXY_RPS / PROXY_CONCURRENCY); unset = proxies are not limited here. */
+  proxyLimit?: HostLimit;
 }
 
 /**
@@ -89,9 +91,24 @@ export class Politeness {
   /** Waits for a slot on `host`; returns the release function. Throws HostPausedError when paused. */
   async acquire(host: string, signal?: AbortSignal): Promise<() => Promise<void>> {
     await this.refreshLimits();
-    const { concurrency, rps } = this.limitFor(host);
+    return this.acquireKeys(this.keys(host), this.limitFor(host), signal, () => new HostPausedError(`target host ${host} is paused`, this.options.pausedRetryMs ?? 30_000, { target: host }));
+  }
+
+  /**
+   * Waits for a slot on the egress proxy `proxyUrl` under `proxyLimit`, shared by every robot
+   * process of the farm like a host's; returns the release function. The Redis key names the proxy
+   * by a hash ({@link proxyId}), never by its URL (which carries credentials).
+   */
+  async acquireProxy(proxyUrl: string, signal?: AbortSignal): Promise<() => Promise<void>> {
+    const limit = this.options.proxyLimit;
+    if (!limit) return async () => undefined;
+    const id = proxyId(proxyUrl);
+    return this.acquireKeys(this.proxyKeys(id), limit, signal, () => new HostPausedError(`egress proxy ${id} is paused`, this.options.pausedRetryMs ?? 30_000, { details: { proxy: id } }));
+  }
+
+  private async acquireKeys(keys: { inflight: string; next: string; paused: string }, limit: HostLimit, signal: AbortSignal | undefined, paused: () => Error): Promise<() => Promise<void>> {
+    const { concurrency, rps } = limit;
     const leaseId = randomUUID();
-    const keys = this.keys(host);
     const intervalMs = 1000 / rps;
     for (;;) {
       signal?.throwIfAborted();
@@ -108,7 +125,7 @@ export class Politeness {
           await this.options.redis.zrem(keys.inflight, leaseId);
         };
       }
-      if (wait < 0) throw new HostPausedError(`target host ${host} is paused`, this.options.pausedRetryMs ?? 30_000, { target: host });
+      if (wait < 0) throw paused();
       // A little jitter so waiting robots do not all ask again at the same millisecond.
       await sleep(Math.ceil(wait) + Math.floor(Math.random() * 5));
     }
@@ -145,7 +162,15 @@ export class Politeness {
     const base = `${this.options.prefix}:polite:{${host}}`;
     return { inflight: `${base}:inflight`, next: `${base}:next`, paused: `${base}:paused` };
   }
+
+  private proxyKeys(id: string) {
+    const base = `${this.options.prefix}:polite:proxy:{${id}}`;
+    return { inflight: `${base}:inflight`, next: `${base}:next`, paused: `${base}:paused` };
+  }
 }
+
+/** A proxy's id in Redis keys, logs and metrics: a hash of its URL, so credentials never leave the process. */
+export const proxyId = (proxyUrl: string): string => `p_${createHash('sha256').update(proxyUrl).digest('hex').slice(0, 16)}`;
 
 /** Redis hash of per-host limits set while the farm runs: host → "rps/concurrency". */
 export const limitsKey = (prefix: string) => `${prefix}:polite:limits`;

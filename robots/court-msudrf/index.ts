@@ -37,13 +37,13 @@ function flowContext(services: RobotServices, job: { lookupId: string; log: Logg
 }
 
 /** A search outside a job of the runtime (its own recorder, sealed at the end like a job's). */
-async function withFlow<T>(services: RobotServices, job: { lookupId: string; log: Logger }, fn: (ctx: MsudrfFlowContext) => Promise<T>): Promise<T> {
+async function withFlow<T>(services: RobotServices, job: { lookupId: string; log: Logger }, host: string, fn: (ctx: MsudrfFlowContext) => Promise<T>): Promise<T> {
   const evidence = new EvidenceRecorder(services.evidence, { jobId: job.lookupId, lookupId: job.lookupId, robot: services.robotId });
   try {
     return await services.browsers().withPage((page) => {
       const fetcher = new BrowserPageFetcher(page, { router: services.router, politeness: services.politeness, evidence }, services.browserFetch);
       return fn(flowContext(services, { lookupId: job.lookupId, log: job.log.child({ target: TARGET }) }, page, fetcher));
-    });
+    }, host);
   } finally {
     await evidence.seal().catch((err: unknown) => job.log.warn({ err }, 'evidence manifest not written'));
   }
@@ -55,7 +55,7 @@ async function withFlow<T>(services: RobotServices, job: { lookupId: string; log
  * Evidence of every page goes to the job `job.lookupId`.
  */
 export async function searchMsudrf(services: RobotServices, job: { lookupId: string; log: Logger }, input: MsudrfSearchInput): Promise<CourtSearchRow[]> {
-  return withFlow(services, job, (ctx) => searchAllPages(ctx, input.host, input));
+  return withFlow(services, job, input.host, (ctx) => searchAllPages(ctx, input.host, input));
 }
 
 /**

@@ -17,7 +17,7 @@ import { defineRobot, type RobotContext, type RobotWiring } from '../runtime/rob
 import { buildEpguServices } from './epgu-services.ts';
 import type { EpguRobotServices, RobotServices } from '../runtime/robot-services.ts';
 import { ensureLoggedIn } from './esia-login.flow.ts';
-import { TARGET } from './epgu-urls.ts';
+import { PORTAL_HOST, TARGET } from './epgu-urls.ts';
 import { EPGU_FEED_PARSER, readFeed, refreshStatuses } from './inbox.flow.ts';
 import { submitOrReconcile } from './request.flow.ts';
 import { loadCookies, putIntoJar } from './session-vault.ts';
@@ -65,6 +65,8 @@ const wireEpgu: RobotWiring = ({ config, stores, redis }) => {
 export const epguRequestRobot = defineRobot({
   job: 'epgu.request',
   target: TARGET,
+  // Its browser session goes through the gosuslugi proxy pool (PROXY_POOLS), when one is configured.
+  host: PORTAL_HOST,
   input: epguRequestInputSchema,
   modes: ['browser'],
   stores: ['epgu_requests'],

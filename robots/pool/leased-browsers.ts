@@ -80,11 +80,12 @@ export class LeasedBrowsers {
     });
     this.made.push(created);
     const withPage = created.withPage.bind(created);
-    created.withPage = async (fn) => {
+    // The target host goes through to the pool: it picks the proxy pool (PROXY_POOLS) of the page's session.
+    created.withPage = async (fn, host) => {
       this.leases.set(created, (this.leases.get(created) ?? 0) + 1);
       browserPages.inc();
       try {
-        return await withPage(fn);
+        return await withPage(fn, host);
       } finally {
         this.leases.set(created, (this.leases.get(created) ?? 1) - 1);
       }

@@ -40,16 +40,19 @@ export function buildRobotServices(options: {
   const { config, stores, redis, log } = options;
   const router = new TargetRouter({ hosts: config.targets.hosts, sandboxOrigin: config.targets.sandboxOrigin });
   // Proxies (PROXY_URLS / PROXY_POOLS); none configured = direct. Optional chaining: configs built by older tests lack `egress`.
-  const egress = new EgressPool(config.egress ?? { proxyUrls: [], pools: {}, restSecs: 300, perProxyConcurrency: 8 });
-  const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs, egress });
-  const browsers = new LeasedBrowsers({ config, router, egress, log });
+  const egressConfig = config.egress ?? { proxyUrls: [], pools: {}, restSecs: 300, perProxyConcurrency: 8, perProxyRps: 10 };
   const politeness = new Politeness({
     redis,
     prefix: config.queue.prefix,
     defaultLimit: config.politeness.default,
     hostLimits: config.politeness.hosts,
     breaker: new CircuitBreaker({ redis, prefix: config.queue.prefix, failureThreshold: config.ops.circuitFailures, cooldownMs: config.ops.circuitCooldownMs }),
+    // Each proxy's limit holds across every robot process (Redis), like a target host's.
+    proxyLimit: { rps: egressConfig.perProxyRps ?? 10, concurrency: egressConfig.perProxyConcurrency },
   });
+  const egress = new EgressPool({ ...egressConfig, limiter: politeness });
+  const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs, egress });
+  const browsers = new LeasedBrowsers({ config, router, egress, log });
   const services: RobotServices = {
     epgu: null,
     robotId: options.robotId,

@@ -4,7 +4,9 @@ import { chromium, type Page } from 'playwright';
 import type { Logger } from '../../core/logger.ts';
 import { descendantsOf } from '../../runtime/heartbeat.ts';
 import type { EgressPool, EgressSession } from './egress/egress-pool.ts';
+import { FingerprintInjector } from 'fingerprint-injector';
 import { NetworkError } from '../../core/errors.ts';
+import { browserFingerprint, chromiumVersion, fingerprintSignature, RU_ACCEPT_LANGUAGE, type BrowserFingerprint } from './egress/fingerprints.ts';
 import { redactProxy } from './http-client.ts';
 
 /** Chromium flags that keep it quiet on a closed network and inside containers (SPIKE.md). */
@@ -35,7 +37,6 @@ export interface RobotBrowserPoolOptions {
   pageReuse: number;
   /** `--host-resolver-rules` (sandbox mode). */
   hostResolverRules?: string;
-  userAgent?: string;
   /** Proxies (PROXY_URLS / PROXY_POOLS): each page runs in a browser launched through its session's proxy. */
   egress?: EgressPool;
   log: Logger;
@@ -48,13 +49,18 @@ interface PooledPage {
   proxyUrl: string | null;
 }
 
+const injector = new FingerprintInjector();
+
 /** Chromium's net errors that mean the proxy, not the site, failed. */
 const PROXY_FAILURE = /ERR_PROXY|ERR_TUNNEL_CONNECTION_FAILED|ERR_NO_SUPPORTED_PROXIES|ERR_PROXY_AUTH|ERR_MANDATORY_PROXY|\b407\b/;
 
 /**
- * The browser side of a robot process: Crawlee's BrowserPool launches, tracks and retires Chromium
- * (fingerprints off, a UA that matches the real browser), and this class keeps a small set of pages
- * that jobs reuse — opening a page per request costs ~2.5× here (SPIKE.md §2).
+ * The browser side of a robot process: Crawlee's BrowserPool launches, tracks and retires Chromium,
+ * and this class keeps a small set of pages that jobs reuse — opening a page per request costs
+ * ~2.5× here (SPIKE.md §2). Each browser wears one fingerprint from Crawlee's fingerprint suite
+ * (desktop Chrome of the real Chromium's version, Russian locale and Accept-Language), injected
+ * with fingerprint-injector: through a proxy it is the egress session's, which the proxy's browser
+ * keeps for the session's life (the browser's cookies are the session's cookie jar).
  */
 export class RobotBrowserPool {
   readonly pool: BrowserPool;
@@ -69,12 +75,24 @@ export class RobotBrowserPool {
   private readonly jobsByBrowser = new WeakMap<object, number>();
   /** Browsers retired for the jobs they served (Crawlee closes each once its last page is closed). */
   browsersRetired = 0;
+  /** The real Chromium's version, which every fingerprint claims. */
+  private readonly chromeVersion: string | null;
+  /** The fingerprint each page id being opened launches its browser with (read by the pre-launch hook). */
+  private readonly launchFingerprints = new Map<string, BrowserFingerprint>();
+  /** The egress session whose browser each proxy's browser is (session affinity), by proxy URL. */
+  private readonly boundSessions = new Map<string, EgressSession>();
+  /** Signatures of the fingerprints in use, so two live sessions never look alike. */
+  private readonly signatures = new Set<string>();
 
   constructor(private readonly options: RobotBrowserPoolOptions) {
+    this.chromeVersion = chromiumVersion(options.executablePath ?? chromium.executablePath());
     const args = [...CHROMIUM_ARGS];
     if (options.hostResolverRules) args.push(`--host-resolver-rules=${options.hostResolverRules}`);
     // Chromium ignores unknown switches; this one only names the pool in /proc (see killProcesses).
     args.push(this.tag);
+    // Russian locale for the page's Intl and navigator; the Accept-Language list is the fingerprint's
+    // (Playwright's `locale` would send the single tag `ru-RU` and override it).
+    args.push('--lang=ru-RU', '--accept-lang=ru-RU,ru');
     this.pool = new BrowserPool({
       browserPlugins: [
         new PlaywrightPlugin(chromium, {
@@ -85,7 +103,6 @@ export class RobotBrowserPool {
             // Crawlee puts a local proxy in front of every browser (for per-context proxies); we
             // use none, and a proxy would also bypass --host-resolver-rules. Bypass it for all hosts.
             proxy: { server: 'http://127.0.0.1:9', bypass: '*' },
-            userAgent: options.userAgent,
             viewport: { width: 1280, height: 900 },
             ignoreHTTPSErrors: true,
           } as never,
@@ -96,11 +113,27 @@ export class RobotBrowserPool {
       ],
       useFingerprints: false,
       // A browser launched for a proxy goes through it: drop the bypass-everything dummy (above).
+      // Every browser wears the fingerprint of the session it is launched for (or a fresh one, direct).
       preLaunchHooks: [
-        (_pageId: string, launchContext: { proxyUrl?: string; launchOptions?: { proxy?: unknown } }) => {
+        (pageId: string, launchContext: { proxyUrl?: string; launchOptions?: Record<string, unknown>; extend(f: Record<string, unknown>): void }) => {
           if (launchContext.proxyUrl && launchContext.launchOptions) launchContext.launchOptions.proxy = undefined;
+          const fingerprint = this.launchFingerprints.get(pageId) ?? this.freshFingerprint();
+          launchContext.extend({ konveyerFingerprint: fingerprint });
+          if (launchContext.launchOptions) {
+            launchContext.launchOptions.userAgent = fingerprint.fingerprint.navigator.userAgent;
+            launchContext.launchOptions.extraHTTPHeaders = { 'accept-language': RU_ACCEPT_LANGUAGE };
+          }
         },
-      ],
+      ] as never,
+      // One persistent context per browser: inject its fingerprint once, before the first navigation.
+      postPageCreateHooks: [
+        async (page: unknown, controller: { launchContext: { extend(f: Record<string, unknown>): void } & Record<string, unknown> }) => {
+          const ctx = controller.launchContext;
+          if (ctx.konveyerFingerprintInjected) return;
+          ctx.extend({ konveyerFingerprintInjected: true });
+          await injector.attachFingerprintToPlaywright((page as Page).context(), ctx.konveyerFingerprint as BrowserFingerprint);
+        },
+      ] as never,
       maxOpenPagesPerBrowser: options.maxPages * 2,
       retireBrowserAfterPageCount: options.retireBrowserAfterPages,
       closeInactiveBrowserAfterSecs: 300,
@@ -114,8 +147,8 @@ export class RobotBrowserPool {
    */
   async withPage<T>(fn: (page: Page) => Promise<T>, host?: string): Promise<T> {
     const egress = this.options.egress;
-    const session: EgressSession | null = egress?.enabled ? await egress.sessionFor(host ?? '') : null;
-    const pooled = await this.lease(session?.proxyUrl ?? null);
+    const session = egress?.enabled ? this.affine(await egress.sessionFor(host ?? '')) : null;
+    const pooled = await this.lease(session?.proxyUrl ?? null, session ? this.fingerprintOf(session) : undefined);
     let healthy = false;
     // Crawlee's local proxy in front of Chromium answers 590–599 when the upstream proxy fails
     // (597: it refused our credentials with 407, 595: refused the connection): that page is the proxy's, not the site's.
@@ -125,10 +158,10 @@ export class RobotBrowserPool {
     };
     pooled.page.on('response', onResponse);
     try {
-      const result = await fn(pooled.page);
+      // Through a proxy the job holds one of the proxy's farm-wide slots (PROXY_CONCURRENCY / PROXY_RPS).
+      const result = egress && pooled.proxyUrl ? await egress.withSlot(pooled.proxyUrl, () => fn(pooled.page)) : await fn(pooled.page);
       if (proxyStatus) throw new NetworkError(`proxy ${redactProxy(pooled.proxyUrl ?? '')} failed (HTTP ${proxyStatus} from the browser's proxy chain)`, { details: { status: proxyStatus } });
       healthy = true;
-      egress?.count(pooled.proxyUrl);
       return result;
     } catch (error) {
       if (session && (proxyStatus || PROXY_FAILURE.test(String((error as Error)?.message ?? '')))) {
@@ -143,7 +176,42 @@ export class RobotBrowserPool {
     }
   }
 
-  private async lease(proxyUrl: string | null = null): Promise<PooledPage> {
+  /**
+   * Session affinity: a proxy's browser is one egress session (its fingerprint, its cookies). A job
+   * handed another session of that proxy stays in the browser's session while it is usable; once
+   * that one is retired, the proxy's browser is retired too and the new session gets its own.
+   */
+  private affine(session: EgressSession): EgressSession {
+    const proxyUrl = session.proxyUrl;
+    if (!proxyUrl || !session.crawlee) return session;
+    const bound = this.boundSessions.get(proxyUrl);
+    if (bound?.crawlee?.id === session.crawlee.id) return session;
+    if (bound?.crawlee?.isUsable() && !this.options.egress?.isResting(proxyUrl)) return bound;
+    if (bound) {
+      this.signatures.delete(fingerprintSignature(this.fingerprintOf(bound)));
+      for (const c of this.pool.activeBrowserControllers as Set<{ launchContext: { proxyUrl?: string } }>) {
+        if (c.launchContext.proxyUrl === proxyUrl) this.pool.retireBrowserController(c as never);
+      }
+    }
+    this.boundSessions.set(proxyUrl, session);
+    return session;
+  }
+
+  /** The session's fingerprint, made on first use and kept in the Crawlee session for its life. */
+  private fingerprintOf(session: EgressSession): BrowserFingerprint {
+    const data = (session.crawlee?.userData ?? {}) as { fingerprint?: BrowserFingerprint };
+    return (data.fingerprint ??= this.freshFingerprint());
+  }
+
+  /** A new fingerprint unlike any in use here (a few tries; the generator rarely repeats itself). */
+  private freshFingerprint(): BrowserFingerprint {
+    let fp = browserFingerprint(this.chromeVersion);
+    for (let i = 0; i < 20 && this.signatures.has(fingerprintSignature(fp)); i++) fp = browserFingerprint(this.chromeVersion);
+    this.signatures.add(fingerprintSignature(fp));
+    return fp;
+  }
+
+  private async lease(proxyUrl: string | null = null, fingerprint?: BrowserFingerprint): Promise<PooledPage> {
     if (this.closed) throw new Error('browser pool is closed');
     while (this.leased >= this.options.maxPages) await new Promise<void>((r) => this.waiters.push(r));
     // Closed while this job waited for a page: launching a browser now would outlive the pool.
@@ -159,7 +227,9 @@ export class RobotBrowserPool {
     }
     try {
       // With a proxy Crawlee launches (or reuses) a browser for exactly that proxy.
-      const page = (await this.pool.newPage(proxyUrl ? { proxyUrl } : {})) as Page;
+      const id = randomUUID();
+      if (fingerprint) this.launchFingerprints.set(id, fingerprint);
+      const page = (await this.pool.newPage(proxyUrl ? { id, proxyUrl } : { id }).finally(() => this.launchFingerprints.delete(id))) as Page;
       // Closed during the launch: close what the launch started rather than leave it running.
       if (this.closed) {
         await this.pool.destroy().catch(() => undefined);

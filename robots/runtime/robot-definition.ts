@@ -46,7 +46,8 @@ export interface RobotContext<N extends RobotJobName = RobotJobName> {
    */
   withFetcher<T>(fn: (fetcher: PageFetcher, page: Page | null) => Promise<T>, options?: { session?: HttpSession }): Promise<T>;
   /** Runs `fn` on a leased browser page whatever the mode (a login that needs the site's script). */
-  withBrowser<T>(fn: (fetcher: BrowserPageFetcher, page: Page) => Promise<T>): Promise<T>;
+  /** `host` picks the proxy pool (PROXY_POOLS) of the page's egress session; default: the job input's `court`, else the robot's `host`. */
+  withBrowser<T>(fn: (fetcher: BrowserPageFetcher, page: Page) => Promise<T>, host?: string): Promise<T>;
   /**
    * The `source` of a record read from `page`: its URL (or `url`, the address the record is known
    * by), when it was fetched, its evidence, this robot's parser (`<name>-<version>`) and the lookup.
@@ -67,6 +68,8 @@ export interface RobotDefinition<N extends RobotJobName = RobotJobName> {
   target: string;
   /** The job's input schema (what submit validates against). */
   input: (typeof INPUT_SCHEMAS)[N];
+  /** The one target host of a single-site robot (EPGU): picks its browser jobs' proxy pool (PROXY_POOLS) when the input names no `court`. */
+  host?: string;
   /** Modes it runs in, the default first; a lookup's or the configured mode outside these is ignored. */
   modes: readonly [FetchMode, ...FetchMode[]];
   /** Collections its results go to. */

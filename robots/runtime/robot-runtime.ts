@@ -26,8 +26,10 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
   const log = job.log.child({ target: definition.target, mode });
   const evidence = new EvidenceRecorder(services.evidence, { jobId: job.lookupId, lookupId: job.lookupId, robot: services.robotId });
   const deps = { router: services.router, politeness: services.politeness, evidence };
-  const withBrowser: RobotContext<N>['withBrowser'] = (fn) =>
-    services.browsers().withPage((page) => fn(new BrowserPageFetcher(page, deps, services.browserFetch), page));
+  // The target host of the job (a court's host) picks the browser's proxy pool; robots of one host may name it.
+  const inputHost = typeof (input as { court?: unknown }).court === 'string' ? (input as { court: string }).court : definition.host;
+  const withBrowser: RobotContext<N>['withBrowser'] = (fn, host = inputHost) =>
+    services.browsers().withPage((page) => fn(new BrowserPageFetcher(page, deps, services.browserFetch), page), host);
   const ctx: RobotContext<N> = {
     lookupId: job.lookupId,
     input,

@@ -6,6 +6,7 @@
  * names to the sandbox (its own DNS, as a proxy host's hosts file would), because Chromium hands
  * the target name to its proxy and never resolves it itself.
  */
+import { execFileSync } from 'node:child_process';
 import { lookup as dnsLookup } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -13,6 +14,8 @@ import { loadConfig } from '../../config/index.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
 import { EgressPool } from '../../robots/runtime/egress/egress-pool.ts';
 import { RobotBrowserPool } from '../../robots/runtime/browser-pool.ts';
+import { LeasedBrowsers } from '../../robots/pool/leased-browsers.ts';
+import { TargetRouter } from '../../robots/runtime/targets.ts';
 import { startTestProxy, type TestProxy } from './test-proxy.ts';
 
 /** A proxy whose DNS sends *.sudrf.ru to the sandbox; `refuse` answers 407 to everyone. */
@@ -37,14 +40,13 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-function browserPoolWith(proxyUrls: string[]): { browsers: RobotBrowserPool; egress: EgressPool } {
+function browserPoolWith(proxyUrls: string[], reuse = { retireBrowserAfterPages: 50, pageReuse: 10 }): { browsers: RobotBrowserPool; egress: EgressPool } {
   const egress = new EgressPool({ proxyUrls, pools: {}, restSecs: 60, perProxyConcurrency: 4 });
   const browsers = new RobotBrowserPool({
     executablePath: loadConfig({}).browser.executablePath,
     headless: true,
     maxPages: 1,
-    retireBrowserAfterPages: 50,
-    pageReuse: 10,
+    ...reuse,
     egress,
     log: pino({ level: 'silent' }),
   });
@@ -80,6 +82,84 @@ describe('browser egress through proxies', () => {
     } finally {
       sandbox.setFaults({});
       await browsers.close();
+      await egress.close();
+    }
+  }, 120_000);
+});
+
+describe('browser fingerprints of egress sessions', () => {
+  it('a job sends its session\'s fingerprint (user agent of the real Chromium, ru Accept-Language): the same for every job of the session, another for another session', async () => {
+    const a = await startProxy('127.0.0.12');
+    const b = await startProxy('127.0.0.13');
+    proxies.push(a, b);
+    // The Chromium version, as the binary itself states it: the user agent must claim this major.
+    const executablePath = loadConfig({}).browser.executablePath ?? '/usr/bin/chromium';
+    const major = /(\d+)\.\d+\.\d+\.\d+/.exec(execFileSync(executablePath, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))![1]!;
+    // Pages replaced after 2 jobs, browsers after 3: the fingerprint outlives both (it is the session's).
+    const { browsers, egress } = browserPoolWith([a.url, b.url], { retireBrowserAfterPages: 3, pageReuse: 2 });
+    const jobs: Array<{ proxy: 'a' | 'b'; ua: string; headerUa: string; acceptLanguage: string; page: string }> = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const before = { a: a.headers.length, b: b.headers.length };
+        const seen = await browsers.withPage(async (page) => {
+          const res = await page.goto(`http://${host}:${sandbox.port}/`, { timeout: 15_000 });
+          expect(res?.status()).toBe(200);
+          return page.evaluate(() => ({
+            ua: navigator.userAgent,
+            language: navigator.language,
+            languages: [...navigator.languages],
+            screen: `${screen.width}x${screen.height}`,
+            cores: navigator.hardwareConcurrency,
+            memory: (navigator as unknown as { deviceMemory?: number }).deviceMemory,
+            intl: Intl.DateTimeFormat().resolvedOptions().locale,
+          }));
+        }, host);
+        const via = a.headers.length > before.a ? 'a' : 'b';
+        const proxy = via === 'a' ? a : b;
+        const document = proxy.headers.slice(via === 'a' ? before.a : before.b).find((h) => h.host === host)!;
+        expect(document).toBeDefined();
+        expect(seen.language).toBe('ru-RU');
+        expect(seen.languages[0]).toBe('ru-RU');
+        expect(seen.intl).toMatch(/^ru/);
+        jobs.push({ proxy: via, ua: seen.ua, headerUa: document.userAgent, acceptLanguage: document.acceptLanguage, page: JSON.stringify(seen) });
+      }
+      for (const j of jobs) {
+        // What the site receives is what the page's scripts see: one fingerprint, not two.
+        expect(j.headerUa).toBe(j.ua);
+        expect(j.ua).toMatch(new RegExp(`^Mozilla/5\\.0 \\((Windows NT 10\\.0; Win64; x64|X11; Linux x86_64)\\) AppleWebKit/537\\.36 \\(KHTML, like Gecko\\) Chrome/${major}\\.0\\.0\\.0 Safari/537\\.36$`));
+        expect(j.ua).not.toMatch(/HeadlessChrome/);
+        expect(j.acceptLanguage).toMatch(/^ru-RU,ru/);
+      }
+      const byProxy = (p: 'a' | 'b') => new Set(jobs.filter((j) => j.proxy === p).map((j) => j.page));
+      // Both sessions served jobs; each kept one fingerprint across page and browser replacements.
+      expect(byProxy('a').size).toBe(1);
+      expect(byProxy('b').size).toBe(1);
+      expect([...byProxy('a')][0]).not.toBe([...byProxy('b')][0]);
+      expect(browsers.browsersRetired).toBeGreaterThanOrEqual(1);
+    } finally {
+      await browsers.close();
+      await egress.close();
+    }
+  }, 180_000);
+});
+
+describe('browser jobs pick the proxy pool of their host', () => {
+  it('the robot process\'s browsers (LeasedBrowsers) pass the job\'s host through: a sudrf host goes through the sudrf pool, no host through the default pool', async () => {
+    const sudrfProxy = await startProxy('127.0.0.14');
+    const defaultProxy = await startProxy('127.0.0.15');
+    proxies.push(sudrfProxy, defaultProxy);
+    const config = loadConfig({});
+    const egress = new EgressPool({ proxyUrls: [defaultProxy.url], pools: { '*.sudrf.ru': [sudrfProxy.url] }, restSecs: 60, perProxyConcurrency: 4 });
+    const leased = new LeasedBrowsers({ config, router: new TargetRouter({ hosts: ['*.sudrf.ru'] }), egress, log: pino({ level: 'silent' }) });
+    const open = (page: import('playwright').Page) => page.goto(`http://${host}:${sandbox.port}/`, { timeout: 15_000 }).then((r) => r?.status());
+    try {
+      expect(await leased.pool().withPage(open, host)).toBe(200);
+      expect(sudrfProxy.seen).toContain(host);
+      expect(defaultProxy.seen).toEqual([]);
+      expect(await leased.pool().withPage(open)).toBe(200);
+      expect(defaultProxy.seen).toContain(host);
+    } finally {
+      await leased.close(10_000);
       await egress.close();
     }
   }, 120_000);

@@ -8,9 +8,17 @@ export interface EgressOptions {
   proxyUrls: string[];
   pools: Record<string, string[]>;
   restSecs: number;
+  /** In flight per proxy: across the farm when `limiter` is given, else within this process. */
   perProxyConcurrency: number;
+  /** The farm-wide per-proxy limit (runtime/politeness.ts `acquireProxy`, shared through Redis). */
+  limiter?: ProxyLimiter;
   /** Clock, ms (tests of resting). */
   now?: () => number;
+}
+
+/** Grants a slot on a proxy across every robot process (Politeness.acquireProxy); returns the release. */
+export interface ProxyLimiter {
+  acquireProxy(proxyUrl: string, signal?: AbortSignal): Promise<() => Promise<void>>;
 }
 
 /** One site session: a proxy (null = direct), the Crawlee session behind it and its fingerprint headers. */
@@ -141,9 +149,20 @@ export class EgressPool {
     if (proxyUrl) this.requestsByProxy.set(proxyUrl, (this.requestsByProxy.get(proxyUrl) ?? 0) + 1);
   }
 
-  /** Runs `fn` holding one of the proxy's `perProxyConcurrency` slots (direct traffic is not limited here). */
+  /** Runs `fn` holding one of the proxy's slots: farm-wide through `limiter`, else one of this process's `perProxyConcurrency` (direct traffic is not limited here). */
   async withSlot<T>(proxyUrl: string | null, fn: () => Promise<T>): Promise<T> {
     if (!proxyUrl) return fn();
+    const limiter = this.options.limiter;
+    if (limiter) {
+      // Farm-wide: the slot (and the proxy's rate) is shared through Redis with every robot process.
+      const release = await limiter.acquireProxy(proxyUrl);
+      this.count(proxyUrl);
+      try {
+        return await fn();
+      } finally {
+        await release();
+      }
+    }
     const limit = this.options.perProxyConcurrency;
     while ((this.inFlight.get(proxyUrl) ?? 0) >= limit) await new Promise<void>((r) => this.slotWaiters.push(r));
     this.inFlight.set(proxyUrl, (this.inFlight.get(proxyUrl) ?? 0) + 1);
