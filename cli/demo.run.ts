@@ -145,7 +145,7 @@ async function exportSampleEvidence(farm: Awaited<ReturnType<typeof openFarm>>, 
     for (const item of items) {
       const body = await farm.storage.evidence.readBody(item.sha256);
       if (!body) continue;
-      const ext = item.contentType.startsWith('image/') ? (item.contentType.includes('jpeg') ? 'jpg' : 'png') : 'html';
+      const ext = item.contentType.startsWith('image/') ? (item.contentType.split(/[/;]/)[1] ?? 'img').replace('jpeg', 'jpg') : 'html';
       writeFileSync(join(sub, `${String(item.seq).padStart(2, '0')}-${item.step}-${item.kind}.${ext}`), body);
     }
   }
@@ -157,10 +157,13 @@ async function waitForPictures(farm: Awaited<ReturnType<typeof openFarm>>, out: 
   const t0 = Date.now();
   const queue = pictureQueue(farm.redis, farm.config.queue.prefix);
   try {
-    let last = -1;
+    // One line every 10 s at most: the pictures take minutes after the batch.
+    let printedAt = 0;
     for (let pending = await picturesPending(queue); pending > 0; pending = await picturesPending(queue)) {
-      if (pending !== last) out.write(`pictures: ${pending} lookups still to draw\n`);
-      last = pending;
+      if (Date.now() - printedAt >= 10_000) {
+        out.write(`pictures: ${pending} lookups still to draw\n`);
+        printedAt = Date.now();
+      }
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {
