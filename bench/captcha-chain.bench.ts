@@ -1,22 +1,28 @@
 /**
  * Figures of the captcha chain (issue 15 §2): answers sent per lookup, share of lookups solved by
- * local OCR / the service / an operator, service cost per 1 000 lookups, operator hand-offs.
+ * local OCR / the service / an operator, service cost per 1 000 lookups (RUCAPTCHA_PRICE_RUB),
+ * operator hand-offs, and the time a lookup waits for an operator (p50 / p95 of those that reached one).
  *
- *   npx tsx bench/captcha-chain.bench.ts [lookups=60] [serviceAccuracy=0.9] [operatorResponseSecs=30]
+ *   npx tsx bench/captcha-chain.bench.ts [lookups=60] [serviceAccuracy=0.9] [operatorDelaySecs=5] [rounds=1]
  *
  * A "lookup" is a site that draws a new captcha after every wrong answer (sudrf, FSSP, kcaptcha all
  * do), answered through the product's chain as the pool builds it (buildCaptchaChain: CAPTCHA_CHAIN,
  * CAPTCHA_LOCAL_MIN_CONFIDENCE, CAPTCHA_MAX_TRIES, RUCAPTCHA_PRICE_RUB from the environment),
  * inside one escalation scope per lookup. Local OCR is the real solver; the service is the
  * rucaptcha HTTP API (a local fake whose worker is right with probability `serviceAccuracy`, an
- * assumption: the real one is paid); the operator is a stand-in that is always right. The operator's
- * response time is not measured here (a person): the wait per lookup is modelled as
- * hand-offs × `operatorResponseSecs`. Populations: sandbox sudrf and FSSP pictures, and the real
- * labelled sudrf captchas (../shared/fixtures/real/sudrf/captcha, the redraws cycle through them).
+ * assumption: the real one is paid); the operator is the product's own member (OperatorSolver over
+ * `captcha_tasks` in the embedded MongoDB-wire server, waiting CAPTCHA_OPERATOR_WAIT_SECS
+ * in-process), answered by a fake of a person: a dashboard that looks for open tasks every 500 ms
+ * and answers each `operatorDelaySecs` after it was opened, always right. A lookup's operator
+ * wait is the time its captchas spent with the operator member, measured; a wait past
+ * CAPTCHA_OPERATOR_WAIT_SECS would park the lookup (counted as parked). Populations: sandbox sudrf
+ * and FSSP pictures, and the real labelled sudrf captchas (../shared/fixtures/real/sudrf/captcha,
+ * the redraws cycle through them).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/index.ts';
 import { createLogger } from '../core/logger.ts';
 import { createPrng } from '../sandbox/data/prng.ts';
@@ -25,11 +31,14 @@ import { withCaptchaEscalation, type CaptchaKind, type CaptchaSolution, type Cap
 import { drawFsspCaptcha, fsspCaptchaAnswer } from '../sandbox/fssp/captcha-image.ts';
 import { drawSudrfCaptcha, sudrfCaptchaAnswer } from '../sandbox/sudrf/captcha-image.ts';
 import { startFakeRucaptcha } from '../test/fakes/rucaptcha.fake.ts';
+import { openStorage } from '../storage/index.ts';
+import { startBenchServices } from './support/farm.ts';
 import { figureOf, type BenchReport, type Figure } from './support/report.ts';
 
 const lookups = Number(process.argv[2] ?? 60);
 const serviceAccuracy = Number(process.argv[3] ?? 0.9);
-const operatorResponseSecs = Number(process.argv[4] ?? 30);
+const operatorDelaySecs = Number(process.argv[4] ?? 5);
+const rounds = Math.max(1, Number(process.argv[5] ?? 1));
 
 interface Picture {
   image: Buffer;
@@ -50,20 +59,45 @@ const fake = await startFakeRucaptcha({
   },
 });
 
-/** The operator stand-in: answers what the picture shows. */
-class OperatorStandIn implements CaptchaSolver {
-  readonly name = 'operator';
-  async solve(task: CaptchaTask): Promise<CaptchaSolution | null> {
-    const answer = known.get(task.image.toString('base64'));
-    return answer ? { answer, solver: this.name, confidence: 1 } : null;
-  }
-}
-
 const config = loadConfig({ ...process.env, RUCAPTCHA_KEY: 'bench-key', RUCAPTCHA_URL: fake.url, RUCAPTCHA_POLL_MS: '10', LOG_LEVEL: 'silent' });
 const log = createLogger({ level: 'silent' });
-// No captcha_tasks store here: the stand-in is the operator, asked last (as `extraSolvers` are).
-const chainConfig = { ...config.captcha, chain: config.captcha.chain.filter((m) => m !== 'operator') };
-const withOperator = config.captcha.chain.includes('operator');
+const chainConfig = config.captcha;
+
+// The operator member's tasks live in the embedded MongoDB-wire server (a database of this run).
+const services = await startBenchServices();
+const db = `bench_captcha_${randomUUID().slice(0, 8)}`;
+const storage = await openStorage({ uri: services.mongoUri, db });
+
+/** The fake of a person at the dashboard: looks for open tasks every 500 ms, answers each `operatorDelaySecs` after it opened. */
+let personOn = true;
+const person = (async () => {
+  while (personOn) {
+    for (const task of await storage.captchaTasks.list({ status: 'open' }).catch(() => [])) {
+      if (Date.now() - new Date(task.createdAt).getTime() < operatorDelaySecs * 1000) continue;
+      const answer = known.get(task.imageBase64);
+      if (answer) await storage.captchaTasks.answer(task._id, answer, 'bench-person').catch(() => undefined);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+})();
+
+/** Times the operator member: what the current lookup spent waiting for a person. */
+let operatorMsThisLookup = 0;
+function timedOperator(solver: CaptchaSolver): CaptchaSolver {
+  if (solver.name !== 'operator') return solver;
+  return {
+    name: solver.name,
+    async solve(task: CaptchaTask): Promise<CaptchaSolution | null> {
+      const started = performance.now();
+      try {
+        return await solver.solve(task);
+      } finally {
+        operatorMsThisLookup += performance.now() - started;
+      }
+    },
+    report: solver.report?.bind(solver),
+  };
+}
 
 interface Run {
   label: string;
@@ -74,21 +108,32 @@ interface Run {
   serviceAnswers: number;
   serviceBad: number;
   handoffs: number;
+  /** Seconds each lookup that reached the operator waited for one (all its hand-offs). */
+  operatorWaits: number[];
+  /** Lookups whose operator did not answer within CAPTCHA_OPERATOR_WAIT_SECS (they would park). */
+  parked: number;
   ms: number;
 }
 
 async function run(label: string, kind: CaptchaKind, draw: Draw, n: number): Promise<Run> {
-  const built = await buildCaptchaChain(chainConfig, { log, extraSolvers: withOperator ? [new OperatorStandIn()] : [] });
-  const out: Run = { label, lookups: n, answers: 0, solvedBy: {}, failed: 0, serviceAnswers: 0, serviceBad: 0, handoffs: 0, ms: 0 };
+  const built = await buildCaptchaChain(chainConfig, { log, captchaTasks: storage.captchaTasks, wrap: timedOperator });
+  const out: Run = { label, lookups: n, answers: 0, solvedBy: {}, failed: 0, serviceAnswers: 0, serviceBad: 0, handoffs: 0, operatorWaits: [], parked: 0, ms: 0 };
   const started = performance.now();
   try {
     for (let i = 0; i < n; i++) {
+      operatorMsThisLookup = 0;
+      let reachedOperator = false;
       await withCaptchaEscalation(async () => {
         for (let attempt = 0; attempt < config.captcha.maxTries; attempt++) {
           const picture = await draw(i, attempt);
           known.set(picture.image.toString('base64'), picture.answer);
+          const asked = operatorMsThisLookup;
           const solution = await built.chain.solve({ image: picture.image, kind });
-          if (!solution) break;
+          if (operatorMsThisLookup > asked) reachedOperator = true;
+          if (!solution) {
+            if (reachedOperator) out.parked++;
+            break;
+          }
           out.answers++;
           if (solution.solver === 'operator') out.handoffs++;
           const ok = solution.answer === picture.answer;
@@ -100,6 +145,7 @@ async function run(label: string, kind: CaptchaKind, draw: Draw, n: number): Pro
         }
         out.failed++;
       });
+      if (reachedOperator) out.operatorWaits.push(operatorMsThisLookup / 1000);
     }
     const stats = built.chain.stats();
     out.serviceAnswers = stats.rucaptcha?.answered ?? 0;
@@ -112,54 +158,83 @@ async function run(label: string, kind: CaptchaKind, draw: Draw, n: number): Pro
 }
 
 const runs: Run[] = [];
-runs.push(await run('sandbox sudrf', 'digits5', async (i, a) => {
-  const seed = 50_000 + i * 100 + a;
-  const answer = sudrfCaptchaAnswer(seed);
-  return { image: await drawSudrfCaptcha(answer, seed), answer };
-}, lookups));
-runs.push(await run('sandbox fssp', 'cyrillic5', async (i, a) => {
-  const answer = fsspCaptchaAnswer(createPrng(70_000 + i * 100 + a));
-  return { image: await drawFsspCaptcha(answer, 70_000 + i * 100 + a), answer };
-}, lookups));
 const dir = fileURLToPath(new URL('../../shared/fixtures/real/sudrf/captcha/', import.meta.url));
-if (existsSync(join(dir, 'labels.csv'))) {
-  const [, ...rows] = readFileSync(join(dir, 'labels.csv'), 'utf8').trim().split(/\r?\n/);
-  const real = rows.map((row) => {
+const real = existsSync(join(dir, 'labels.csv'))
+  ? readFileSync(join(dir, 'labels.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((row) => {
     const [file, answer] = row.split(',');
     return { image: readFileSync(join(dir, file!)), answer: answer! };
-  });
-  runs.push(await run('real sudrf (labelled)', 'digits5', async (i, a) => real[(i + a) % real.length]!, real.length));
+  })
+  : [];
+try {
+  // Each round draws other pictures (seeds moved by the round), so rounds are samples, not repeats.
+  for (let round = 0; round < rounds; round++) {
+    const base = round * 1_000_000;
+    runs.push(await run('sandbox sudrf', 'digits5', async (i, a) => {
+      const seed = 50_000 + base + i * 100 + a;
+      const answer = sudrfCaptchaAnswer(seed);
+      return { image: await drawSudrfCaptcha(answer, seed), answer };
+    }, lookups));
+    runs.push(await run('sandbox fssp', 'cyrillic5', async (i, a) => {
+      const seed = 70_000 + base + i * 100 + a;
+      const answer = fsspCaptchaAnswer(createPrng(seed));
+      return { image: await drawFsspCaptcha(answer, seed), answer };
+    }, lookups));
+    if (real.length) runs.push(await run('real sudrf (labelled)', 'digits5', async (i, a) => real[(i + a + round) % real.length]!, real.length));
+  }
+} finally {
+  personOn = false;
+  await person;
+  await fake.close();
+  await storage.conn.dropDatabase().catch(() => undefined);
+  await storage.close();
+  await services.stop();
 }
-await fake.close();
 
 const price = config.captcha.servicePriceRub;
+const waitSecs = config.captcha.operator.waitMs / 1000;
+/** The q-quantile (nearest rank) of `values`, or NaN when there are none. */
+const quantile = (values: number[], q: number): number => {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+};
 const figures: Figure[] = [];
-console.log(`chain ${config.captcha.chain.join(',')}, local min confidence ${config.captcha.localMinConfidence}, max tries ${config.captcha.maxTries}, service accuracy ${serviceAccuracy} (assumed), price ${price} RUB/solve`);
+console.log(`chain ${config.captcha.chain.join(',')}, local min confidence ${config.captcha.localMinConfidence}, max tries ${config.captcha.maxTries}, service accuracy ${serviceAccuracy} (assumed), price ${price} RUB/solve, operator answers after ${operatorDelaySecs} s (fake person), in-process wait ${waitSecs} s, ${rounds} round(s)`);
+const costOf = (r: Run) => ((r.serviceAnswers - r.serviceBad) * price * 1000) / r.lookups; // reportbad is refunded
 for (const r of runs) {
   const share = (s: string) => (r.solvedBy[s] ?? 0) / r.lookups;
-  // Answers reported bad are refunded by the service (rucaptcha's reportbad).
-  const costPer1000 = ((r.serviceAnswers - r.serviceBad) * price * 1000) / r.lookups;
-  const handoffsPerLookup = r.handoffs / r.lookups;
+  const w = r.operatorWaits;
   console.log(
     `${r.label.padEnd(22)} lookups ${String(r.lookups).padStart(4)}  answers/lookup ${(r.answers / r.lookups).toFixed(2)}  ` +
       `solved: local ${(share('local-ocr') * 100).toFixed(0)}%  service ${(share('rucaptcha') * 100).toFixed(0)}%  operator ${(share('operator') * 100).toFixed(0)}%  failed ${((r.failed / r.lookups) * 100).toFixed(0)}%  ` +
-      `service ${costPer1000.toFixed(1)} RUB/1000 lookups  operator hand-offs ${handoffsPerLookup.toFixed(2)}/lookup ≈ ${(handoffsPerLookup * operatorResponseSecs).toFixed(1)} s wait/lookup  ${(r.ms / r.lookups).toFixed(0)} ms/lookup`,
+      `service ${costOf(r).toFixed(1)} RUB/1000 lookups  operator hand-offs ${(r.handoffs / r.lookups).toFixed(2)}/lookup  ` +
+      `operator wait (${w.length} lookups reached one) p50 ${quantile(w, 0.5).toFixed(1)} s p95 ${quantile(w, 0.95).toFixed(1)} s, parked ${r.parked}  ${(r.ms / r.lookups).toFixed(0)} ms/lookup`,
   );
-  const tag = r.label;
-  figures.push(figureOf(`${tag}: captcha answers per lookup`, 'answers', [r.answers / r.lookups]));
-  figures.push(figureOf(`${tag}: solved by local OCR`, '%', [share('local-ocr') * 100]));
-  figures.push(figureOf(`${tag}: solved by the service`, '%', [share('rucaptcha') * 100]));
-  figures.push(figureOf(`${tag}: solved by an operator`, '%', [share('operator') * 100]));
-  figures.push(figureOf(`${tag}: service cost per 1000 lookups`, 'RUB', [costPer1000]));
-  figures.push(figureOf(`${tag}: operator wait per lookup (modelled)`, 's', [handoffsPerLookup * operatorResponseSecs]));
+}
+for (const label of [...new Set(runs.map((r) => r.label))]) {
+  const of = runs.filter((r) => r.label === label);
+  const share = (r: Run, s: string) => ((r.solvedBy[s] ?? 0) / r.lookups) * 100;
+  const withWaits = of.filter((r) => r.operatorWaits.length > 0);
+  figures.push(figureOf(`${label}: captcha answers per lookup`, 'answers', of.map((r) => r.answers / r.lookups)));
+  figures.push(figureOf(`${label}: solved by local OCR`, '%', of.map((r) => share(r, 'local-ocr'))));
+  figures.push(figureOf(`${label}: solved by the service`, '%', of.map((r) => share(r, 'rucaptcha'))));
+  figures.push(figureOf(`${label}: solved by an operator`, '%', of.map((r) => share(r, 'operator'))));
+  figures.push(figureOf(`${label}: service cost per 1000 lookups`, 'RUB', of.map(costOf)));
+  figures.push(figureOf(`${label}: operator hand-offs per lookup`, 'hand-offs', of.map((r) => r.handoffs / r.lookups)));
+  if (withWaits.length) {
+    figures.push(figureOf(`${label}: wait for an operator, p50 of lookups that reached one`, 's', withWaits.map((r) => quantile(r.operatorWaits, 0.5))));
+    figures.push(figureOf(`${label}: wait for an operator, p95 of lookups that reached one`, 's', withWaits.map((r) => quantile(r.operatorWaits, 0.95))));
+    const pooled = of.flatMap((r) => r.operatorWaits);
+    console.log(`${label.padEnd(22)} all rounds: ${pooled.length} lookups reached an operator, wait p50 ${quantile(pooled, 0.5).toFixed(1)} s p95 ${quantile(pooled, 0.95).toFixed(1)} s max ${Math.max(...pooled).toFixed(1)} s; service ${Math.min(...of.map(costOf)).toFixed(1)}–${Math.max(...of.map(costOf)).toFixed(1)} RUB/1000 lookups`);
+  }
 }
 const report: BenchReport = {
   bench: 'captcha-chain',
   figures,
   notes: [
     `chain ${config.captcha.chain.join(',')}; CAPTCHA_LOCAL_MIN_CONFIDENCE ${config.captcha.localMinConfidence}; CAPTCHA_MAX_TRIES ${config.captcha.maxTries}`,
-    `service: local fake of the rucaptcha API, worker right with p=${serviceAccuracy} (assumed); ${price} RUB per solve, reportbad refunded`,
-    `operator wait modelled as hand-offs × ${operatorResponseSecs} s (a person's response time is not measured here)`,
+    `service: local fake of the rucaptcha API, worker right with p=${serviceAccuracy} (assumed); ${price} RUB per solve (RUCAPTCHA_PRICE_RUB), reportbad refunded`,
+    `operator: the product's OperatorSolver over captcha_tasks (embedded MongoDB-wire server), in-process wait ${waitSecs} s; a fake person answers ${operatorDelaySecs} s after a task opens, looking every 500 ms`,
   ],
   rounds: runs,
 };

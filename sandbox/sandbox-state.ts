@@ -63,9 +63,38 @@ const NO_FAULTS: Required<Omit<FaultSpec, 'host'>> = {
   layoutDrift: false, geoBlockAddresses: [], errorRate: 0, latencyMs: 0, ...NO_TRANSPORT_FAULTS, layoutVariant: 'none', antiBruteforceRate: 0, serverChoice: false,
 };
 
-/** Counts requests per host. */
+/**
+ * Who asked, as a site sees it: the source address and the headers that make a client's
+ * fingerprint (`GET /__sandbox/clients`; one per request, the last {@link CLIENT_LOG_SIZE} kept).
+ */
+export interface SeenClient {
+  host: string;
+  path: string;
+  source: string;
+  userAgent: string;
+  acceptLanguage: string;
+  secChUa: string;
+  secChUaPlatform: string;
+}
+
+/** Requests kept in the client log (oldest dropped first). */
+export const CLIENT_LOG_SIZE = 5000;
+
+/** Counts requests per host, and keeps who asked. */
 export class StatsRecorder {
   readonly #hosts = new Map<string, HostStats & { recent: number[] }>();
+  readonly #clients: SeenClient[] = [];
+
+  /** Note who sent a request. */
+  client(seen: SeenClient): void {
+    this.#clients.push(seen);
+    if (this.#clients.length > CLIENT_LOG_SIZE) this.#clients.splice(0, this.#clients.length - CLIENT_LOG_SIZE);
+  }
+
+  /** The client log, oldest first (a copy). */
+  clients(): SeenClient[] {
+    return this.#clients.map((c) => ({ ...c }));
+  }
 
   /** Note a request start; call the returned function when it ends. */
   begin(host: string, nowMs: number): () => void {

@@ -3,7 +3,7 @@
  * (`<court>.sudrf.ru[:port]` → that court's sudrf site; unknown host → 404). Robots connect to
  * 127.0.0.1:<port> and send `Host: <court host>:<port>`.
  *
- * Admin routes on any host: `GET /__sandbox/world`, `GET /__sandbox/stats`,
+ * Admin routes on any host: `GET /__sandbox/world`, `GET /__sandbox/stats`, `GET /__sandbox/clients`,
  * `POST /__sandbox/faults` (JSON {@link FaultSpec}; `{}` clears), `GET /__sandbox/captcha/<id>`;
  * `/__sandbox/rucaptcha/…` a replica of the captcha-solving service (sandbox/rucaptcha/).
  */
@@ -14,7 +14,7 @@ import { generateWorld } from './data/world.generator.ts';
 import type { SandboxWorld } from './data/world.types.ts';
 import { pickTransportFault, rateLimitedResponse, slowDelayMs, spoilCaptchaAnswers } from './faults/site-faults.ts';
 import { CaptchaLedger } from './captcha-ledger.ts';
-import { FaultBoard, StatsRecorder, type FaultSpec, type HostStats } from './sandbox-state.ts';
+import { FaultBoard, StatsRecorder, type FaultSpec, type HostStats, type SeenClient } from './sandbox-state.ts';
 import { jsonResponse as json, type SandboxSite, type SiteRequest, type SiteResponse } from './site.ts';
 import { SITE_FACTORIES } from './sites.ts';
 
@@ -42,6 +42,8 @@ export interface RunningSandbox {
   close(): Promise<void>;
   /** Requests per host, max per second, max concurrent. */
   stats(): Record<string, HostStats>;
+  /** Who sent each recent request (source address, user agent, client hints, Accept-Language), oldest first. */
+  clients(): SeenClient[];
   /** Set faults, as `POST /__sandbox/faults` does. */
   setFaults(spec: FaultSpec): void;
   /** The answer of an issued captcha (tests only). */
@@ -79,6 +81,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       if (!site) return send({ status: 404, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from(`<html><body><h1>404 Not Found</h1><p>Unknown host ${escapeHtml(vhost)}</p></body></html>`) });
       const fault = faults.get(vhost);
       const source = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+      const header = (name: string) => String(req.headers[name] ?? '');
+      stats.client({ host: vhost, path, source, userAgent: header('user-agent'), acceptLanguage: header('accept-language'), secChUa: header('sec-ch-ua'), secChUaPlatform: header('sec-ch-ua-platform') });
       if (fault.geoBlockAddresses.includes(source)) {
         return send({ status: 403, headers: { 'content-type': 'text/html; charset=utf-8' }, body: Buffer.from('<html><body><h1>403 Forbidden</h1><p>Доступ к ресурсу ограничен для вашего региона.</p></body></html>') });
       }
@@ -110,6 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     const { method, path } = req;
     if (method === 'GET' && path === '/__sandbox/world') return json(200, worldSummary(world));
     if (method === 'GET' && path === '/__sandbox/stats') return json(200, stats.snapshot());
+    if (method === 'GET' && path === '/__sandbox/clients') return json(200, stats.clients());
     if (method === 'GET' && path === '/__sandbox/faults') return json(200, faults.list());
     if (method === 'POST' && path === '/__sandbox/faults') {
       const text = req.body.toString('utf8').trim();
@@ -143,6 +148,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       server.close(() => resolve());
     }),
     stats: () => stats.snapshot(),
+    clients: () => stats.clients(),
     setFaults: (spec) => faults.set(spec),
     readCaptcha: (image) => captchaLedger.read(image),
     captchaAnswer: (id) => sites.map((site) => (site as { captchas?: { answer(id: string): string | undefined } }).captchas?.answer(id)).find(Boolean),

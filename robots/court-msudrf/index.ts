@@ -60,14 +60,18 @@ export async function searchMsudrf(services: RobotServices, job: { lookupId: str
 
 /**
  * {@link searchMsudrf} on a page the caller already holds (`court.search` takes one page from the pool
- * and records the evidence of every step with its own recorder, through `fetcher`).
+ * and records the evidence of every step with its own recorder, through `fetcher`). Every result
+ * page is opened on that page, so in the site session the gate was passed in (its cookies, its
+ * proxy). With `jobName`, a gate no solver passed parks the lookup with that session and the
+ * operator's answer resumes the search there (kcaptcha-handoff.ts), as `court.case` does.
  */
 export async function searchMsudrfOnPage(
   services: RobotServices,
-  job: { lookupId: string; log: Logger; page: Page; fetcher: BrowserPageFetcher },
+  job: { lookupId: string; log: Logger; page: Page; fetcher: BrowserPageFetcher; jobName?: string },
   input: MsudrfSearchInput,
 ): Promise<CourtSearchRow[]> {
-  return searchAllPages(flowContext(services, job, job.page, job.fetcher), input.host, input);
+  const gateHandoff = job.jobName && services.captchaTasks ? { captchaTasks: services.captchaTasks, jobName: job.jobName } : undefined;
+  return searchAllPages({ ...flowContext(services, job, job.page, job.fetcher), gateHandoff }, input.host, input);
 }
 
 /** The `court.case` robot for msudrf hosts (browser only: the kcaptcha gate). */

@@ -88,7 +88,8 @@ export const msudrfSearchRobot = defineRobot({
     searchAndFanOut(ctx, async (fetcher, page) => {
       if (!page || !(fetcher instanceof BrowserPageFetcher)) throw new BadInputError('msudrf is searched in browser mode only');
       const { input } = ctx;
-      const rows = await searchMsudrfOnPage(ctx.services, { lookupId: ctx.lookupId, log: ctx.log, page, fetcher }, {
+      // A gate no solver passed parks this search with its session; the operator's answer resumes it there.
+      const rows = await searchMsudrfOnPage(ctx.services, { lookupId: ctx.lookupId, log: ctx.log, page, fetcher, jobName: 'court.search' }, {
         host: input.court, partyName: input.party, registeredFrom: input.registeredFrom, registeredTo: input.registeredTo,
       });
       // Cards are opened by case_id alone (no case_uid on msudrf); one server per site.

@@ -4,7 +4,9 @@ import type { Logger } from '../../core/logger.ts';
 import { CaptchaTokenCache } from '../runtime/captcha-tokens.ts';
 import type { CaptchaChain } from '../runtime/captcha/index.ts';
 import { CircuitBreaker } from '../../runtime/circuit-breaker.ts';
+import { chromium } from 'playwright';
 import { EgressPool } from '../runtime/egress/egress-pool.ts';
+import { chromiumVersion } from '../runtime/egress/fingerprints.ts';
 import { HttpClient } from '../runtime/http-client.ts';
 import { Politeness } from '../../runtime/politeness.ts';
 import type { AnyRobotDefinition, RobotStores } from '../runtime/robot-definition.ts';
@@ -50,7 +52,9 @@ export function buildRobotServices(options: {
     // Each proxy's limit holds across every robot process (Redis), like a target host's.
     proxyLimit: { rps: egressConfig.perProxyRps ?? 10, concurrency: egressConfig.perProxyConcurrency },
   });
-  const egress = new EgressPool({ ...egressConfig, limiter: politeness });
+  // Every session's fingerprint claims the Chromium its browser runs (asked once, on the first session).
+  const browserVersion = () => chromiumVersion(config.browser.executablePath ?? chromium.executablePath());
+  const egress = new EgressPool({ ...egressConfig, limiter: politeness, browserVersion });
   const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs, egress });
   const browsers = new LeasedBrowsers({ config, router, egress, log });
   const services: RobotServices = {

@@ -188,7 +188,6 @@ export class RobotBrowserPool {
     if (bound?.crawlee?.id === session.crawlee.id) return session;
     if (bound?.crawlee?.isUsable() && !this.options.egress?.isResting(proxyUrl)) return bound;
     if (bound) {
-      this.signatures.delete(fingerprintSignature(this.fingerprintOf(bound)));
       for (const c of this.pool.activeBrowserControllers as Set<{ launchContext: { proxyUrl?: string } }>) {
         if (c.launchContext.proxyUrl === proxyUrl) this.pool.retireBrowserController(c as never);
       }
@@ -197,13 +196,12 @@ export class RobotBrowserPool {
     return session;
   }
 
-  /** The session's fingerprint, made on first use and kept in the Crawlee session for its life. */
+  /** The session's one fingerprint (made with it by the egress pool; its HTTP requests send its headers). */
   private fingerprintOf(session: EgressSession): BrowserFingerprint {
-    const data = (session.crawlee?.userData ?? {}) as { fingerprint?: BrowserFingerprint };
-    return (data.fingerprint ??= this.freshFingerprint());
+    return session.fingerprint;
   }
 
-  /** A new fingerprint unlike any in use here (a few tries; the generator rarely repeats itself). */
+  /** A direct browser's fingerprint, unlike any in use here (a few tries; the generator rarely repeats itself). */
   private freshFingerprint(): BrowserFingerprint {
     let fp = browserFingerprint(this.chromeVersion);
     for (let i = 0; i < 20 && this.signatures.has(fingerprintSignature(fp)); i++) fp = browserFingerprint(this.chromeVersion);

@@ -10,7 +10,8 @@ import {
   TimeoutError,
 } from '../../core/errors.ts';
 import type { TargetRouter } from './targets.ts';
-import { fingerprintHeaders, type EgressPool, type EgressSession } from './egress/egress-pool.ts';
+import type { EgressPool, EgressSession } from './egress/egress-pool.ts';
+import { browserFingerprint, sessionHeaders } from './egress/fingerprints.ts';
 
 export interface HttpResponse {
   /** Final URL after redirects. */
@@ -34,6 +35,7 @@ export interface HttpRequestOptions {
 export interface HttpClientOptions {
   router: TargetRouter;
   timeoutMs: number;
+  /** A fixed user agent instead of the session fingerprint's (default: the fingerprint's). */
   userAgent?: string;
   /** Connections kept per origin. */
   connectionsPerOrigin?: number;
@@ -101,7 +103,7 @@ export class HttpSession {
   readonly jar = new CookieJar();
   /** Egress session per host group, kept for the life of this session (site state lives in it). */
   private readonly egress = new Map<string, EgressSession>();
-  /** Fingerprint headers of a direct session. */
+  /** Fingerprint headers of a direct session (made on its first request, kept for its life). */
   private directHeaders: Record<string, string> | null = null;
   constructor(private readonly client: HttpClient) {}
 
@@ -131,7 +133,8 @@ export class HttpSession {
       const es = await this.egressFor(target.hostname);
       const proxyUrl = es?.proxyUrl ?? null;
       let url: URL | string = target;
-      const headers = { ...(es ? es.headers : (this.directHeaders ??= fingerprintHeaders())), ...init.headers };
+      // The egress session's fingerprint: the headers its browser sends too (one client per session).
+      const headers = { ...(es ? es.headers : this.ownHeaders()), ...init.headers };
       if (this.client.options.userAgent) headers['user-agent'] = this.client.options.userAgent;
       const sandboxAddress = proxyUrl ? router.addressFor(target.hostname) : null;
       if (sandboxAddress) {
@@ -180,6 +183,17 @@ export class HttpSession {
       if (es && res.statusCode === 429) pool!.markBad(es);
       return res;
     }
+  }
+
+  /** The fingerprint headers of this session's requests to `host` (what the site sees of it). */
+  async headersFor(host: string): Promise<Record<string, string>> {
+    return (await this.egressFor(host))?.headers ?? this.ownHeaders();
+  }
+
+  /** A direct session's headers: a fingerprint of its own, like an egress session's. */
+  private ownHeaders(): Record<string, string> {
+    const pool = this.client.options.egress;
+    return (this.directHeaders ??= pool ? pool.directSession().headers : sessionHeaders(browserFingerprint(null)));
   }
 
   async request(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {

@@ -186,4 +186,39 @@ describe('operator hand-off past the in-process wait', () => {
     expect(steps.filter((s) => /after-kcaptcha-/.test(s))).toEqual([]);
     expect(await storage.captchaTasks.list({ lookupId: parked!._id })).toHaveLength(1);
   });
+
+  it('parks an msudrf court.search at the kcaptcha gate with its session; resumed, every result page stays in that session', { timeout: 240_000 }, async () => {
+    const { sandbox, storage } = parkFarm;
+    const ms = msudrfWorld(sandbox.world);
+    const norm = (v: string) => v.toLocaleLowerCase('ru').replace(/ё/g, 'е');
+    // A creditor word with the most cases in one gated court: its list runs over several pages.
+    const best = ms.courts.filter((c) => c.hasGate).flatMap((court) => {
+      const inCourt = ms.cases.filter((c) => c.host === court.host);
+      const words = new Set(inCourt.map((c) => (c.creditor.name.split('"')[1] ?? '').trim()).filter((w) => w.length >= 3));
+      return [...words].map((word) => ({ court, word, cases: inCourt.filter((c) => c.parties.some((p) => norm(p.name).includes(norm(word)))) }));
+    }).sort((a, b) => b.cases.length - a.cases.length)[0]!;
+    expect(best.cases.length * 2).toBeGreaterThan(20);
+    const [parked] = await parkFarm.submitAndWait([{ type: 'court.search', input: { court: best.court.host, party: best.word, registeredFrom: '2020-01-01', registeredTo: ms.asOf } }]);
+    expect(parked!.status, JSON.stringify(parked!.error)).toBe('needs_human');
+    const [task] = await storage.captchaTasks.list({ lookupId: parked!._id, status: 'open' });
+    // Parked with the site session, as court.case is (it used to park without one).
+    expect(task).toMatchObject({ kind: 'text', target: best.court.host, jobName: 'court.search' });
+    const sid = (task!.session!.cookies as Array<{ name: string; value: string }>).find((c) => c.name === 'PHPSESSID')!.value;
+    const answer = (await sandbox.readCaptcha(Buffer.from(task!.imageBase64, 'base64')))!;
+    const current = (await (await fetch(`${sandbox.url}/__sandbox/answer?host=${best.court.host}&sid=${sid}`)).json()) as { answer: string };
+    expect(answer).toBe(current.answer);
+    const deps = { captchaTasks: storage.captchaTasks, lookups: storage.lookups, queueFor: parkFarm.queueFor, jobOptions: { attempts: parkFarm.config.queue.attempts, backoffMs: parkFarm.config.queue.backoffMs } };
+    expect((await answerCaptchaTask(deps, task!._id, answer, { by: 'tester' })).resumed).toBe(true);
+    const [done] = await waitForFinal(storage.lookups, [parked!._id], 120_000, 200);
+    expect(done!.status, JSON.stringify(done!.error)).toBe('succeeded');
+    expect(done!.result).toMatchObject({ collection: 'lookups', count: best.cases.length });
+    expect(await storage.captchaTasks.get(task!._id)).toMatchObject({ status: 'answered', answer, accepted: true });
+    const steps = (await storage.evidence.listByJob(parked!._id)).map((e) => e.step);
+    // The gate passed once, with the operator's answer; the later pages came in that session: no
+    // other gate (a lost cookie shows the gate again, and with the operator alone it parks again).
+    expect(steps.filter((s) => /after-operator-kcaptcha/.test(s))).toHaveLength(1);
+    expect(steps.filter((s) => /after-kcaptcha-|after-gate-wait/.test(s))).toEqual([]);
+    expect(steps.some((s) => /^search-page-2$/.test(s))).toBe(true);
+    expect(await storage.captchaTasks.list({ lookupId: parked!._id })).toHaveLength(1);
+  });
 });

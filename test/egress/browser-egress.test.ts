@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { loadConfig } from '../../config/index.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server.ts';
+import { chromium } from 'playwright';
 import { EgressPool } from '../../robots/runtime/egress/egress-pool.ts';
+import { chromiumVersion } from '../../robots/runtime/egress/fingerprints.ts';
 import { RobotBrowserPool } from '../../robots/runtime/browser-pool.ts';
 import { LeasedBrowsers } from '../../robots/pool/leased-browsers.ts';
 import { TargetRouter } from '../../robots/runtime/targets.ts';
@@ -41,9 +43,11 @@ afterAll(async () => {
 });
 
 function browserPoolWith(proxyUrls: string[], reuse = { retireBrowserAfterPages: 50, pageReuse: 10 }): { browsers: RobotBrowserPool; egress: EgressPool } {
-  const egress = new EgressPool({ proxyUrls, pools: {}, restSecs: 60, perProxyConcurrency: 4 });
+  const executablePath = loadConfig({}).browser.executablePath;
+  // As the robot process builds it (robot-services.build.ts): sessions claim the Chromium that wears them.
+  const egress = new EgressPool({ proxyUrls, pools: {}, restSecs: 60, perProxyConcurrency: 4, browserVersion: () => chromiumVersion(executablePath ?? chromium.executablePath()) });
   const browsers = new RobotBrowserPool({
-    executablePath: loadConfig({}).browser.executablePath,
+    executablePath,
     headless: true,
     maxPages: 1,
     ...reuse,

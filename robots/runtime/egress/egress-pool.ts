@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProxyConfiguration, Session, SessionPool } from '@crawlee/core';
-import { HeaderGenerator } from 'header-generator';
 import { NoEgressError } from '../../../core/errors.ts';
+import { browserFingerprint, fingerprintOs, fingerprintSignature, headerIdentity, sessionHeaders, type BrowserFingerprint } from './fingerprints.ts';
 
 /** Egress settings (config.egress): default pool, pools by host pattern, rest time, per-proxy limit. */
 export interface EgressOptions {
@@ -12,6 +12,11 @@ export interface EgressOptions {
   perProxyConcurrency: number;
   /** The farm-wide per-proxy limit (runtime/politeness.ts `acquireProxy`, shared through Redis). */
   limiter?: ProxyLimiter;
+  /**
+   * The Chromium version every session's fingerprint claims (`156.0.8078.114`; fingerprints.ts
+   * `chromiumVersion`), asked once on the first session; null or absent = the generator's own.
+   */
+  browserVersion?: string | null | (() => string | null);
   /** Clock, ms (tests of resting). */
   now?: () => number;
 }
@@ -21,35 +26,26 @@ export interface ProxyLimiter {
   acquireProxy(proxyUrl: string, signal?: AbortSignal): Promise<() => Promise<void>>;
 }
 
-/** One site session: a proxy (null = direct), the Crawlee session behind it and its fingerprint headers. */
+/**
+ * One site session: a proxy (null = direct), the Crawlee session behind it and its one fingerprint.
+ * The HTTP client sends `headers` and the session's browser wears `fingerprint`: the same user
+ * agent, client hints and Accept-Language, so the site sees one client on that proxy.
+ */
 export interface EgressSession {
   /** Pool (host group) this session belongs to: the PROXY_POOLS pattern or `default`. */
   group: string;
   proxyUrl: string | null;
-  /** Browser-like headers from Crawlee's header-generator (Accept-Language ru), fixed for the session. */
+  /** Crawlee's fingerprint suite (fingerprint-generator, header-generator): made once for the session. */
+  fingerprint: BrowserFingerprint;
+  /** The fingerprint's headers an HTTP request of this session sends (fingerprints.ts `sessionHeaders`). */
   headers: Record<string, string>;
   crawlee: Session | null;
 }
 
-const headerGenerator = new HeaderGenerator({
-  browsers: [{ name: 'chrome', minVersion: 120 }],
-  devices: ['desktop'],
-  operatingSystems: ['windows', 'linux'],
-  locales: ['ru-RU', 'ru'],
-});
-
-/** Fresh browser-like headers (user agent, sec-ch-ua, accept…) with a Russian Accept-Language. */
-export function fingerprintHeaders(): Record<string, string> {
-  const generated = headerGenerator.getHeaders() as Record<string, string>;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(generated)) {
-    const key = k.toLowerCase();
-    // Transport-level headers are the client's business, not the fingerprint's.
-    if (['connection', 'accept-encoding', 'host', 'upgrade-insecure-requests', 'te'].includes(key)) continue;
-    out[key] = v;
-  }
-  out['accept-language'] = 'ru-RU,ru;q=0.9';
-  return out;
+/** What a Crawlee session of the pool carries. */
+interface SessionData {
+  proxyUrl: string | null;
+  fingerprint: BrowserFingerprint;
 }
 
 interface Group {
@@ -71,6 +67,13 @@ export class EgressPool {
   private readonly now: () => number;
   private readonly inFlight = new Map<string, number>();
   private slotWaiters: Array<() => void> = [];
+  /** The live Crawlee session on each proxy: one per proxy, so one fingerprint per egress address. */
+  private readonly liveOnProxy = new Map<string, Session>();
+  /** Signatures of the fingerprints handed out and not yet retired, so two sessions never look alike. */
+  private readonly signatures = new Map<string, number>();
+  /** What the site saw of the last session on each proxy (headerIdentity), which the next one must not repeat. */
+  private readonly lastIdentity = new Map<string, string>();
+  private version: string | null | undefined;
   /** Requests counted per proxy URL (observability and tests). */
   readonly requestsByProxy = new Map<string, number>();
 
@@ -82,7 +85,8 @@ export class EgressPool {
       const proxies = new ProxyConfiguration({ proxyUrls: urls });
       const group: Group = { pattern, urls, proxies, sessions: null as never };
       group.sessions = SessionPool.open({
-        maxPoolSize: Math.max(2, urls.length * 2),
+        // One session per proxy: an egress address wears one fingerprint (its HTTP and its browser alike).
+        maxPoolSize: urls.length,
         persistenceOptions: { enable: false },
         // Blocked statuses are judged by the client (403/451 and the geo-block page), not by Crawlee.
         blockedStatusCodes: [],
@@ -110,7 +114,7 @@ export class EgressPool {
   /** A usable session for `host`: a live Crawlee session on a proxy that is not resting; `no_egress` if none. */
   async sessionFor(host: string): Promise<EgressSession> {
     const group = this.groupFor(host);
-    if (!group) return { group: 'direct', proxyUrl: null, headers: fingerprintHeaders(), crawlee: null };
+    if (!group) return this.directSession();
     const pool = await group.sessions;
     for (let tries = 0; tries < group.urls.length * 4 + 4; tries++) {
       const session = await pool.getSession().catch((error: unknown) => {
@@ -121,16 +125,44 @@ export class EgressPool {
       const proxyUrl = (session.userData as { proxyUrl?: string }).proxyUrl ?? null;
       if (proxyUrl && this.isResting(proxyUrl)) {
         session.retire();
+        this.forget(session);
         continue;
       }
-      return { group: group.pattern, proxyUrl, headers: (session.userData as { headers: Record<string, string> }).headers, crawlee: session };
+      const { fingerprint } = session.userData as unknown as SessionData;
+      return { group: group.pattern, proxyUrl, fingerprint, headers: sessionHeaders(fingerprint), crawlee: session };
     }
     throw this.noEgress(group, host);
+  }
+
+  /** A session of no proxy (direct egress): its own fresh fingerprint, kept by whoever holds it. */
+  directSession(): EgressSession {
+    const fingerprint = this.freshFingerprint();
+    return { group: 'direct', proxyUrl: null, fingerprint, headers: sessionHeaders(fingerprint), crawlee: null };
+  }
+
+  /**
+   * A new fingerprint of desktop Chrome claiming `browserVersion`, unlike any session's in use here
+   * (a few tries; the generator rarely repeats itself) and, given `unlike` (a headerIdentity), one
+   * the site tells apart from it on every request: on the other system when the first draw repeats it.
+   */
+  freshFingerprint(unlike?: string): BrowserFingerprint {
+    if (this.version === undefined) {
+      const v = this.options.browserVersion;
+      this.version = typeof v === 'function' ? v() : (v ?? null);
+    }
+    let fp = browserFingerprint(this.version);
+    for (let i = 0; i < 20 && this.signatures.has(fingerprintSignature(fp)); i++) fp = browserFingerprint(this.version);
+    if (unlike && headerIdentity(fp) === unlike) {
+      const other = fingerprintOs(fp) === 'windows' ? 'linux' : 'windows';
+      for (let i = 0; i < 20 && (headerIdentity(fp) === unlike || this.signatures.has(fingerprintSignature(fp))); i++) fp = browserFingerprint(this.version, [other]);
+    }
+    return fp;
   }
 
   /** The proxy failed (dead, 407, blocked for this host group): the session is retired and the proxy rests. */
   retire(session: EgressSession, reason: string): void {
     session.crawlee?.retire();
+    this.forget(session.crawlee);
     if (session.proxyUrl) this.restedUntil.set(session.proxyUrl, this.now() + this.options.restSecs * 1000);
     void reason;
   }
@@ -186,14 +218,49 @@ export class EgressPool {
   }
 
   private async createSession(group: Group, pool: SessionPool, sessionOptions: object): Promise<Session> {
-    // ProxyConfiguration hands proxies round-robin to new session ids; skip the resting ones.
+    // ProxyConfiguration hands proxies round-robin to new session ids: take the first that neither
+    // rests nor has a live session already (else the least bad: one that only has a session).
+    let shared: { id: string; proxyUrl: string } | null = null;
     for (let i = 0; i < group.urls.length; i++) {
       const id = `s_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
       const proxyUrl = await group.proxies.newUrl(id);
-      if (proxyUrl && this.isResting(proxyUrl)) continue;
-      return new Session({ ...sessionOptions, id, sessionPool: pool, userData: { proxyUrl, headers: fingerprintHeaders() } });
+      if (!proxyUrl || this.isResting(proxyUrl)) continue;
+      if (this.liveOnProxy.get(proxyUrl)?.isUsable()) {
+        shared ??= { id, proxyUrl };
+        continue;
+      }
+      return this.newSession(pool, sessionOptions, id, proxyUrl);
     }
+    if (shared) return this.newSession(pool, sessionOptions, shared.id, shared.proxyUrl);
     throw this.noEgress(group, group.pattern);
+  }
+
+  /** A Crawlee session on `proxyUrl` with a fingerprint of its own for its whole life. */
+  private newSession(pool: SessionPool, sessionOptions: object, id: string, proxyUrl: string): Session {
+    const previous = this.liveOnProxy.get(proxyUrl);
+    if (previous && !previous.isUsable()) this.forget(previous);
+    // A session replacing a retired one on this proxy must not look like it: that client was turned away.
+    const fingerprint = this.freshFingerprint(this.lastIdentity.get(proxyUrl));
+    this.lastIdentity.set(proxyUrl, headerIdentity(fingerprint));
+    const signature = fingerprintSignature(fingerprint);
+    this.signatures.set(signature, (this.signatures.get(signature) ?? 0) + 1);
+    const data: SessionData = { proxyUrl, fingerprint };
+    const session = new Session({ ...sessionOptions, id, sessionPool: pool, userData: data as unknown as Record<string, unknown> });
+    this.liveOnProxy.set(proxyUrl, session);
+    return session;
+  }
+
+  /** Drops a retired session's fingerprint from those in use (once). */
+  private forget(session: Session | null): void {
+    if (!session) return;
+    const data = session.userData as Partial<SessionData> & { forgotten?: boolean };
+    if (!data.fingerprint || data.forgotten) return;
+    data.forgotten = true;
+    const signature = fingerprintSignature(data.fingerprint);
+    const n = (this.signatures.get(signature) ?? 1) - 1;
+    if (n > 0) this.signatures.set(signature, n);
+    else this.signatures.delete(signature);
+    if (data.proxyUrl && this.liveOnProxy.get(data.proxyUrl) === session) this.liveOnProxy.delete(data.proxyUrl);
   }
 
   private noEgress(group: Group, host: string): NoEgressError {

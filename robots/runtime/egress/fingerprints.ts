@@ -22,10 +22,14 @@ export function chromiumVersion(executablePath: string | undefined): string | nu
   }
 }
 
-const options = (minVersion: number) => ({
+/** The desktop systems a fingerprint claims. */
+export type FingerprintOs = 'windows' | 'linux';
+const ALL_OS: FingerprintOs[] = ['windows', 'linux'];
+
+const options = (minVersion: number, operatingSystems: FingerprintOs[] = ALL_OS) => ({
   browsers: [{ name: 'chrome' as const, minVersion }],
   devices: ['desktop' as const],
-  operatingSystems: ['windows' as const, 'linux' as const],
+  operatingSystems,
   locales: ['ru-RU', 'ru'],
   strict: true,
 });
@@ -34,9 +38,9 @@ const options = (minVersion: number) => ({
  * A fresh fingerprint of desktop Chrome on Windows or Linux with a Russian locale, claiming the
  * version of the Chromium that will wear it (`version`, e.g. `156.0.8078.114`): the generator's
  * data may stop at an older Chrome, so its version numbers are rewritten to the real one — a user
- * agent that disagrees with the engine is itself a tell.
+ * agent that disagrees with the engine is itself a tell. `os` narrows the systems claimed.
  */
-export function browserFingerprint(version: string | null): BrowserFingerprint {
+export function browserFingerprint(version: string | null, os: FingerprintOs[] = ALL_OS): BrowserFingerprint {
   const major = Number(version?.split('.')[0] ?? 0);
   if (dataMajor === null) {
     dataMajor = 0;
@@ -50,7 +54,7 @@ export function browserFingerprint(version: string | null): BrowserFingerprint {
       }
     }
   }
-  const fp = generator.getFingerprint(dataMajor ? options(dataMajor) : { ...options(100), strict: false });
+  const fp = generator.getFingerprint(dataMajor ? options(dataMajor, os) : { ...options(100, os), strict: false });
   if (version && major) claimVersion(fp, version, major);
   fp.headers['accept-language'] = RU_ACCEPT_LANGUAGE;
   fp.fingerprint.navigator.language = 'ru-RU';
@@ -67,18 +71,55 @@ function claimVersion(fp: BrowserFingerprint, version: string, major: number): v
   for (const k of Object.keys(fp.headers)) if (k.toLowerCase() === 'user-agent') fp.headers[k] = ua(fp.headers[k]!);
   const data = nav.userAgentData as unknown as { brands?: Array<{ brand: string; version: string }>; fullVersionList?: Array<{ brand: string; version: string }>; uaFullVersion?: string } | undefined;
   if (data) {
-    const chrome = (b: { brand: string }) => /Chrom/.test(b.brand);
+    // Every brand but the GREASE one ("Not.A/Brand"): Chromium, Google Chrome, Brave, Edge run one engine.
+    const chrome = (b: { brand: string }) => !/Brand/.test(b.brand);
     for (const b of data.brands ?? []) if (chrome(b)) b.version = String(major);
     for (const b of data.fullVersionList ?? []) if (chrome(b)) b.version = version;
     if (data.uaFullVersion) data.uaFullVersion = version;
   }
   for (const k of Object.keys(fp.headers)) {
-    if (k.toLowerCase() === 'sec-ch-ua') fp.headers[k] = fp.headers[k]!.replace(/("(?:Chromium|Google Chrome)";v=")\d+"/g, `$1${major}"`);
+    if (k.toLowerCase() === 'sec-ch-ua') fp.headers[k] = fp.headers[k]!.replace(/("(?:(?!Brand)[^"])+";v=")\d+"/g, `$1${major}"`);
   }
+}
+
+/**
+ * What a site reads of a fingerprint on every request: user agent, client hints, platform. Chrome's
+ * reduced user agent makes this the same for most people on one Chrome version and system, so two
+ * fingerprints differ here mostly by the system they claim.
+ */
+export function headerIdentity(fp: BrowserFingerprint): string {
+  const h = sessionHeaders(fp);
+  return [h['user-agent'], h['sec-ch-ua'], h['sec-ch-ua-platform']].join('|');
+}
+
+/** The system a fingerprint claims, read off its user agent. */
+export function fingerprintOs(fp: BrowserFingerprint): FingerprintOs {
+  return /Windows/.test(fp.fingerprint.navigator.userAgent) ? 'windows' : 'linux';
 }
 
 /** What tells two fingerprints apart at a glance (user agent, screen, cores, memory), as a page reads them. */
 export function fingerprintSignature(fp: BrowserFingerprint): string {
   const f = fp.fingerprint;
   return [f.navigator.userAgent, f.screen.width, f.screen.height, f.navigator.hardwareConcurrency, f.navigator.deviceMemory].join('|');
+}
+
+/**
+ * Headers a request-level client sends are the browser's own (fingerprint-injector leaves them to
+ * Chromium per request); transport headers are the HTTP client's. Neither belongs to a session.
+ */
+const PER_REQUEST_HEADERS = new Set(['connection', 'accept-encoding', 'host', 'te', 'sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-user', 'sec-fetch-dest']);
+
+/**
+ * The headers the HTTP client sends for a session wearing `fp`: what its browser sends on every
+ * request (user agent, `sec-ch-ua*`, Accept-Language ru) plus the navigation `accept`, so a
+ * session's HTTP requests and its browser's look like one client.
+ */
+export function sessionHeaders(fp: BrowserFingerprint): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fp.headers)) {
+    const key = k.toLowerCase();
+    if (!PER_REQUEST_HEADERS.has(key)) out[key] = v;
+  }
+  out['accept-language'] = RU_ACCEPT_LANGUAGE;
+  return out;
 }
