@@ -16,7 +16,7 @@ import { parseMsudrfCaseCard, parseSudrfCaseCard } from '../../parsers/index.ts'
 import { msudrfCardPath } from '../../robots/court-msudrf/msudrf-urls.ts';
 import { sudrfCardPath } from '../../robots/court-sudrf/sudrf-urls.ts';
 import { CHROMIUM_ARGS } from '../../robots/runtime/browser-pool.ts';
-import { captureFullPage } from '../../robots/runtime/screenshot.ts';
+import { captureFullPage, WEBP_MAX_PX } from '../../robots/runtime/screenshot.ts';
 import { msudrfWorld } from '../../sandbox/court-msudrf/msudrf.data.ts';
 import { startSandbox } from '../../sandbox/server.ts';
 
@@ -66,8 +66,8 @@ async function draw(card: Card): Promise<{ wanted: string[]; png: Buffer; compac
   return { wanted: [record.caseNumber!, ...record.parties.map((p) => p.name)], png, compact: compact.body, contentType: compact.contentType, worst };
 }
 
-describe('browser evidence screenshots by default', () => {
-  it('are WebP, at most half the PNG, and read the case number and party names as the PNG does', async () => {
+describe('browser evidence screenshots', () => {
+  it('are WebP by default, at most half the PNG, and read the case number and party names as the PNG does', async () => {
     expect(config.evidence.screenshotFormat).toBe('webp');
     let pngRead = 0;
     let worstLost = 0;
@@ -89,4 +89,14 @@ describe('browser evidence screenshots by default', () => {
     // Quality 1 loses text somewhere: this check tells a readable picture from an unreadable one.
     expect(worstLost).toBeGreaterThan(0);
   }, 240_000);
+
+  it('draw a page taller than WebP allows as a full-page JPEG instead', async () => {
+    await page.setContent(`<body style="margin:0"><div style="height:${WEBP_MAX_PX + 500}px;background:linear-gradient(#fff,#036)">long list</div></body>`);
+    const shot = await captureFullPage(page, { format: 'webp', jpegQuality: 40, webpQuality: 30 });
+    expect(shot).toMatchObject({ format: 'jpeg', contentType: 'image/jpeg' });
+    expect([...shot.body.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    // The whole page, not the viewport: JPEG's height field (SOF0) says so.
+    const sof = shot.body.indexOf(Buffer.from([0xff, 0xc0]));
+    expect(shot.body.readUInt16BE(sof + 5)).toBe(WEBP_MAX_PX + 500);
+  });
 });
