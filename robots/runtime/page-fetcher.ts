@@ -4,7 +4,7 @@ import { statusError, type HttpSession } from './http-client.ts';
 import type { EvidenceRecorder } from './evidence-recorder.ts';
 import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from './targets.ts';
-import { captureFullPage, type ScreenshotFormat } from './screenshot.ts';
+import { captureFullPage, type Screenshot, type ScreenshotFormat } from './screenshot.ts';
 
 /** A page as a robot step sees it, with the id of the evidence that proves it. */
 export interface FetchedPage {
@@ -129,7 +129,7 @@ export class BrowserPageFetcher implements PageFetcher {
     return { url, status: 0, html, evidenceId: dom._id, fetchedAt };
   }
 
-  private screenshot() {
+  private screenshot(): Promise<Screenshot> {
     const { screenshotFormat: format, jpegQuality, webpQuality } = this.options;
     return captureFullPage(this.page, { format, jpegQuality, webpQuality });
   }
