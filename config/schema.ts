@@ -340,7 +340,7 @@ export const settings = {
      * WebP quality of `webp` screenshots; the default is the lowest at which OCR still reads a card's
      * case number and party names as from the PNG (test/evidence/screenshot-legibility.e2e.test.ts).
      */
-    webpQuality: from('EVIDENCE_WEBP_QUALITY', int(30, 1, 100)),
+    webpQuality: from('EVIDENCE_WEBP_QUALITY', int(10, 1, 100)),
     /** Where evidence bodies go: MongoDB GridFS (bucket `evidence`) or a folder (`EVIDENCE_DIR`). S3: see storage/evidence/s3.backend.ts. */
     store: from('EVIDENCE_STORE', z.enum(['gridfs', 'fs']).default('gridfs')),
     /** Folder of the `fs` evidence store. */
