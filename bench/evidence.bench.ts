@@ -1,6 +1,6 @@
 /**
- * Evidence figures: bytes of evidence per lookup in HTTP and browser mode (PNG, and JPEG at quality
- * 30/60/90) — raw, and as stored (Brotli where it shrinks a body, storage/evidence/compressed.backend.ts) —,
+ * Evidence figures: bytes of evidence per lookup in HTTP and browser mode (PNG, JPEG at quality
+ * 30/50/70, WebP at 10/20/30 — the default is WebP, EVIDENCE_WEBP_QUALITY) — raw, and as stored (Brotli where it shrinks a body, storage/evidence/compressed.backend.ts) —,
  * the stored/raw ratio on the real court pages of ../shared/fixtures/real where that folder exists, and verify speed in items per second (re-read from GridFS + re-hash + chain + manifest).
  *
  *   npx tsx bench/evidence.bench.ts [lookupsPerVariant=6] [syntheticJobs=200]
@@ -40,12 +40,12 @@ const courts = new Map(sandbox.world.courts.map((c) => [c.host, c]));
 const cases = sandbox.world.cases.filter((c) => !courts.get(c.host)!.hasSearchCaptcha);
 let next = 0;
 
-async function variant(name: string, mode: 'http' | 'browser', format: 'png' | 'jpeg', quality: number): Promise<void> {
+async function variant(name: string, mode: 'http' | 'browser', format: 'png' | 'jpeg' | 'webp', quality: number): Promise<void> {
   const prefix = `${db}-${name}`;
   const config = loadConfig({
     REDIS_URL: services.redisUrl, MONGODB_URI: services.mongoUri, MONGODB_DB: db, QUEUE_PREFIX: prefix, SANDBOX_ORIGIN: sandbox.url,
     POLITENESS_RPS: '100', POLITENESS_CONCURRENCY: '8', ROBOT_CONCURRENCY: '4', ROBOT_BROWSER_PAGES: '2', LOG_LEVEL: 'silent',
-    EVIDENCE_SCREENSHOT_FORMAT: format, EVIDENCE_JPEG_QUALITY: String(quality),
+    EVIDENCE_SCREENSHOT_FORMAT: format, EVIDENCE_JPEG_QUALITY: String(quality), EVIDENCE_WEBP_QUALITY: String(quality),
     // Local OCR alone (guessing, never a person): these figures are of the robots, as before the chain escalated (bench/captcha-chain.bench.ts has the chain's).
     CAPTCHA_CHAIN: 'local',
   });
@@ -72,20 +72,33 @@ async function variant(name: string, mode: 'http' | 'browser', format: 'png' | '
   const shas = [...new Set(items.map((i) => i.sha256))];
   const files = await storage.conn.db!.collection('evidence.files').find({ _id: { $in: shas as never[] } }, { projection: { length: 1 } }).toArray();
   const storedPerLookup = files.reduce((n, f) => n + Number(f.length), 0) / ids.length;
+  // Stored bytes by item kind (a body shared by two kinds counts for the first that names it).
+  const storedOf = new Map(files.map((f) => [String(f._id), Number(f.length)]));
+  const byKind = new Map<string, number>();
+  for (const i of items) {
+    const n = storedOf.get(i.sha256);
+    if (n === undefined) continue;
+    storedOf.delete(i.sha256);
+    byKind.set(i.kind, (byKind.get(i.kind) ?? 0) + n);
+  }
+  const kib = (kind: string) => ((byKind.get(kind) ?? 0) / ids.length / 1024).toFixed(1);
   figures[`bytes_per_lookup_${name}`] = Math.round(perLookup);
   figures[`stored_bytes_per_lookup_${name}`] = Math.round(storedPerLookup);
-  rows.push([name, String(ids.length), (items.length / ids.length).toFixed(1), (perLookup / 1024).toFixed(1), (storedPerLookup / 1024).toFixed(1), shots.length ? (shotBytes / shots.length / 1024).toFixed(1) : '-']);
+  for (const [kind, n] of byKind) figures[`stored_${kind}_bytes_per_lookup_${name}`] = Math.round(n / ids.length);
+  rows.push([name, String(ids.length), (items.length / ids.length).toFixed(1), (perLookup / 1024).toFixed(1), (storedPerLookup / 1024).toFixed(1),
+    shots.length ? (shotBytes / shots.length / 1024).toFixed(1) : '-', kib('screenshot'), kib('html'), kib('http_response')]);
 }
 
 // 0 lookups per variant = only the verify figures.
 if (perVariant > 0) {
   await variant('http', 'http', 'png', 70);
   await variant('browser-png', 'browser', 'png', 70);
-  for (const q of [30, 60, 90]) await variant(`browser-jpeg-q${q}`, 'browser', 'jpeg', q);
+  for (const q of [30, 50, 70]) await variant(`browser-jpeg-q${q}`, 'browser', 'jpeg', q);
+  for (const q of [10, 20, 30]) await variant(`browser-webp-q${q}`, 'browser', 'webp', q);
 }
 
 console.log('\nevidence bytes per lookup (court.case on the sandbox, no captcha courts)');
-console.log(['variant', 'lookups', 'items/lookup', 'KiB/lookup raw', 'KiB/lookup stored', 'KiB/screenshot'].join('\t'));
+console.log(['variant', 'lookups', 'items/lookup', 'KiB/lookup raw', 'KiB/lookup stored', 'KiB/screenshot', 'stored KiB/lookup: screenshot', 'html', 'http_response'].join('\t'));
 for (const r of rows) console.log(r.join('\t'));
 
 // The same encoding on real court pages (other people's published pages, read where they are).

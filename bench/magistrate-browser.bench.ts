@@ -72,6 +72,14 @@ const heapAfterLastMarkCompact = (robot: RobotProcess): number | null => {
   }
   return null;
 };
+/** The robot's last `process.memoryUsage()` in MB (bench/support/memory-report.preload.mjs prints one a second). */
+const memoryUsageOf = (robot: RobotProcess): Record<'rss' | 'heapTotal' | 'heapUsed' | 'external' | 'arrayBuffers', number> | null => {
+  const line = robot.child.stdoutLines().findLast((l) => l.startsWith('memusage '));
+  if (!line) return null;
+  const m = JSON.parse(line.slice('memusage '.length)) as Record<string, number>;
+  const mb = (k: string) => m[k]! / 2 ** 20;
+  return { rss: mb('rss'), heapTotal: mb('heapTotal'), heapUsed: mb('heapUsed'), external: mb('external'), arrayBuffers: mb('arrayBuffers') };
+};
 const gateAnswers = (robot: RobotProcess): Promise<number> =>
   robot.storage.conn.collection('evidence').countDocuments({ kind: 'html', step: { $regex: 'after-kcaptcha' } });
 const chromiumPss = (pid: number): number => descendantsNamed(pid, 'chrom').reduce((s, p) => s + pssMb(p), 0);
@@ -199,9 +207,10 @@ try {
   if (PARTS.has('memory')) {
     // Checkpoints every 100 jobs (the goal's first point), finer on a short run so the slope has points.
     const step = MEM_JOBS >= 1000 ? 100 : Math.max(10, Math.min(100, Math.round(MEM_JOBS / 8)));
-    const points: Array<{ jobs: number; rssMb: number; heapMb: number | null; chromiumPssMb: number; seconds: number }> = [];
-    // --trace-gc: the live heap after each full GC tells a leak from a heap V8 has not collected yet.
-    const robot = await startRobot('memory', PAGES, ['--trace-gc']);
+    const points: Array<{ jobs: number; rssMb: number; heapMb: number | null; chromiumPssMb: number; seconds: number; usage: ReturnType<typeof memoryUsageOf> }> = [];
+    // --trace-gc: the live heap after each full GC tells a leak from a heap V8 has not collected yet;
+    // the preload prints process.memoryUsage() (external, arrayBuffers: Buffers such as screenshots).
+    const robot = await startRobot('memory', PAGES, ['--trace-gc', '--import', './bench/support/memory-report.preload.mjs']);
     try {
       const t0 = performance.now();
       let failed = 0;
@@ -216,9 +225,10 @@ try {
           readings.push(vmRssMb(robot.child.pid) ?? 0);
           await new Promise((r) => setTimeout(r, 200));
         }
-        points.push({ jobs, rssMb: median(readings), heapMb: heapAfterLastMarkCompact(robot), chromiumPssMb: chromiumPss(robot.child.pid), seconds: (performance.now() - t0) / 1000 });
+        points.push({ jobs, rssMb: median(readings), heapMb: heapAfterLastMarkCompact(robot), chromiumPssMb: chromiumPss(robot.child.pid), seconds: (performance.now() - t0) / 1000, usage: memoryUsageOf(robot) });
         const p = points.at(-1)!;
-        console.log(`memory: ${jobs} jobs, robot RSS ${fmt(p.rssMb)} MB, heap after last full GC ${p.heapMb === null ? '-' : fmt(p.heapMb)} MB, Chromium PSS ${fmt(p.chromiumPssMb)} MB, ${fmt(jobs / p.seconds)} lookups/s`);
+        const u = p.usage ? `, heapUsed ${fmt(p.usage.heapUsed)} heapTotal ${fmt(p.usage.heapTotal)} external ${fmt(p.usage.external)} arrayBuffers ${fmt(p.usage.arrayBuffers)} MB` : '';
+        console.log(`memory: ${jobs} jobs, robot RSS ${fmt(p.rssMb)} MB, heap after last full GC ${p.heapMb === null ? '-' : fmt(p.heapMb)} MB${u}, Chromium PSS ${fmt(p.chromiumPssMb)} MB, ${fmt(jobs / p.seconds)} lookups/s`);
       }
       const first = points.find((p) => p.jobs >= 100) ?? points[0]!;
       const last = points.at(-1)!;
@@ -236,6 +246,16 @@ try {
       figures.push(figureOf('magistrate robot RSS slope', 'MB/1000 jobs', [slope]));
       if (first.heapMb !== null && last.heapMb !== null) {
         figures.push(figureOf(`magistrate robot V8 heap after full GC, ${last.jobs} jobs`, 'MB', [last.heapMb], { baseline: `after ${first.jobs}`, baselineValues: [first.heapMb] }));
+      }
+      if (first.usage && last.usage) {
+        for (const k of ['heapUsed', 'heapTotal', 'external', 'arrayBuffers'] as const) {
+          figures.push(figureOf(`magistrate robot ${k} (process.memoryUsage) after ${last.jobs} jobs`, 'MB', [last.usage[k]], { baseline: `after ${first.jobs}`, baselineValues: [first.usage[k]] }));
+        }
+      }
+      // Native = RSS not accounted for by the V8 heap (as reserved: heapTotal) and Buffers: malloc arenas, code, stacks.
+      const native = (p: (typeof points)[number]) => (p.usage ? p.usage.rss - p.usage.heapTotal - p.usage.external : null);
+      if (native(first) !== null && native(last) !== null) {
+        figures.push(figureOf(`magistrate robot RSS − heapTotal − external after ${last.jobs} jobs`, 'MB', [native(last)!], { baseline: `after ${first.jobs}`, baselineValues: [native(first)!] }));
       }
       figures.push(figureOf(`magistrate robot Chromium PSS after ${last.jobs} jobs`, 'MB', [last.chromiumPssMb], { baseline: `after ${first.jobs}`, baselineValues: [first.chromiumPssMb] }));
       notes.push(`memory: ${MEM_JOBS} browser lookups in chunks of ${step} on one robot (4 pages, default page reuse / browser retirement), ${failed} not succeeded, ` +

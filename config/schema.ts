@@ -329,10 +329,18 @@ export const settings = {
     renderDpi: from('OCR_RENDER_DPI', int(300, 72, 600)),
   },
   evidence: {
-    /** Screenshot format for browser evidence. */
-    screenshotFormat: from('EVIDENCE_SCREENSHOT_FORMAT', z.enum(['png', 'jpeg']).default('png')),
-    /** JPEG quality of `jpeg` screenshots. */
+    /**
+     * Screenshot format for browser evidence: `webp` (CDP, full page; a page beyond 16 383 px is
+     * drawn as JPEG at EVIDENCE_JPEG_QUALITY), `jpeg` or lossless `png`.
+     */
+    screenshotFormat: from('EVIDENCE_SCREENSHOT_FORMAT', z.enum(['png', 'jpeg', 'webp']).default('webp')),
+    /** JPEG quality of `jpeg` screenshots (and of pictures of HTTP captures). */
     jpegQuality: from('EVIDENCE_JPEG_QUALITY', int(70, 1, 100)),
+    /**
+     * WebP quality of `webp` screenshots; the default is the lowest at which OCR still reads a card's
+     * case number and party names as from the PNG (test/evidence/screenshot-legibility.e2e.test.ts).
+     */
+    webpQuality: from('EVIDENCE_WEBP_QUALITY', int(10, 1, 100)),
     /** Where evidence bodies go: MongoDB GridFS (bucket `evidence`) or a folder (`EVIDENCE_DIR`). S3: see storage/evidence/s3.backend.ts. */
     store: from('EVIDENCE_STORE', z.enum(['gridfs', 'fs']).default('gridfs')),
     /** Folder of the `fs` evidence store. */

@@ -123,7 +123,7 @@ export function auditorPlugin(deps: AuditorDeps): FastifyPluginAsync {
       if (!item || !body) return reply.code(404).send({ error: { code: 'not_found', message: 'no such evidence body' } });
       await audit(who, req, 'view.blob', sha, { job: str(req.query.job) ?? null, kind: item.kind });
       // Captured pages are shown as inert text: a robot's page must never run in the auditor's browser.
-      const type = (item.kind === 'screenshot' || item.kind === 'picture') && /^image\/(png|jpeg)$/.test(item.contentType) ? item.contentType : 'text/plain';
+      const type = (item.kind === 'screenshot' || item.kind === 'picture') && /^image\/(png|jpeg|webp)$/.test(item.contentType) ? item.contentType : 'text/plain';
       return reply
         .header('content-security-policy', "default-src 'none'; img-src 'self'; sandbox")
         .header('x-content-type-options', 'nosniff')

@@ -75,6 +75,7 @@ export function buildRobotServices(options: {
     browserFetch: {
       screenshotFormat: config.evidence.screenshotFormat,
       jpegQuality: config.evidence.jpegQuality,
+      webpQuality: config.evidence.webpQuality,
       timeoutMs: config.http.timeoutMs,
     },
   };

@@ -4,6 +4,7 @@ import { statusError, type HttpSession } from './http-client.ts';
 import type { EvidenceRecorder } from './evidence-recorder.ts';
 import type { Politeness } from '../../runtime/politeness.ts';
 import type { TargetRouter } from './targets.ts';
+import { captureFullPage, type Screenshot, type ScreenshotFormat } from './screenshot.ts';
 
 /** A page as a robot step sees it, with the id of the evidence that proves it. */
 export interface FetchedPage {
@@ -66,8 +67,9 @@ export class HttpPageFetcher implements PageFetcher {
 }
 
 export interface BrowserFetcherOptions {
-  screenshotFormat: 'png' | 'jpeg';
+  screenshotFormat: ScreenshotFormat;
   jpegQuality: number;
+  webpQuality: number;
   timeoutMs: number;
 }
 
@@ -98,9 +100,8 @@ export class BrowserPageFetcher implements PageFetcher {
         for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
       }, options.reveal);
     }
-    const { screenshotFormat: type, jpegQuality } = this.options;
-    const shot = await this.page.screenshot({ type, fullPage: true, ...(type === 'jpeg' ? { quality: jpegQuality } : {}) });
-    await this.deps.evidence.record(step, 'screenshot', { url: finalUrl, contentType: `image/${type}`, body: shot, meta: { status } });
+    const shot = await this.screenshot();
+    await this.deps.evidence.record(step, 'screenshot', { url: finalUrl, contentType: shot.contentType, body: shot.body, meta: { status } });
     const dom = await this.deps.evidence.record(step, 'html', { url: finalUrl, contentType: 'text/html; charset=utf-8', body: Buffer.from(html, 'utf8'), meta: { status } });
     if (status >= 400) {
       throw statusError({ url: finalUrl, status, headers: (await response?.allHeaders()) ?? {}, body: Buffer.alloc(0), contentType: '' });
@@ -122,11 +123,15 @@ export class BrowserPageFetcher implements PageFetcher {
         for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
       }, options.reveal);
     }
-    const { screenshotFormat: type, jpegQuality } = this.options;
-    const shot = await this.page.screenshot({ type, fullPage: true, ...(type === 'jpeg' ? { quality: jpegQuality } : {}) });
-    await this.deps.evidence.record(step, 'screenshot', { url, contentType: `image/${type}`, body: shot, meta: { inPage: true } });
+    const shot = await this.screenshot();
+    await this.deps.evidence.record(step, 'screenshot', { url, contentType: shot.contentType, body: shot.body, meta: { inPage: true } });
     const dom = await this.deps.evidence.record(step, 'html', { url, contentType: 'text/html; charset=utf-8', body: Buffer.from(html, 'utf8'), meta: { inPage: true } });
     return { url, status: 0, html, evidenceId: dom._id, fetchedAt };
+  }
+
+  private screenshot(): Promise<Screenshot> {
+    const { screenshotFormat: format, jpegQuality, webpQuality } = this.options;
+    return captureFullPage(this.page, { format, jpegQuality, webpQuality });
   }
 }
 

@@ -23,11 +23,22 @@ const MIN_BYTES = 256;
 /** Compressed only when it saves at least this share of the bytes. */
 const MIN_SAVING = 0.1;
 
+/**
+ * PNG, JPEG and WebP pictures: already compressed, Brotli never saves a tenth of them, so they are
+ * stored raw without trying (a Brotli pass over every screenshot cost CPU and native memory for nothing).
+ */
+export function isCompressedImage(body: Buffer): boolean {
+  if (body.length < 12) return false;
+  if (body[0] === 0x89 && body.subarray(1, 4).toString('latin1') === 'PNG') return true;
+  if (body[0] === 0xff && body[1] === 0xd8 && body[2] === 0xff) return true;
+  return body.subarray(0, 4).toString('latin1') === 'RIFF' && body.subarray(8, 12).toString('latin1') === 'WEBP';
+}
+
 /** The bytes to store for `body`: the envelope when Brotli shrinks it enough, else `body` itself. */
 export async function encodeBody(body: Buffer): Promise<Buffer> {
   // A raw body that happens to start with the magic is always wrapped, so reading is unambiguous.
   const mustWrap = body.subarray(0, COMPRESSED_MAGIC.length).equals(COMPRESSED_MAGIC);
-  if (body.length < MIN_BYTES && !mustWrap) return body;
+  if ((body.length < MIN_BYTES || isCompressedImage(body)) && !mustWrap) return body;
   const packed = await compress(body, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } });
   if (!mustWrap && packed.length + COMPRESSED_MAGIC.length > body.length * (1 - MIN_SAVING)) return body;
   return Buffer.concat([COMPRESSED_MAGIC, packed]);

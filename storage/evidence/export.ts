@@ -8,7 +8,7 @@ import type { EvidenceItem } from '../evidence.types.ts';
 import type { LookupDoc } from '../lookups.types.ts';
 import { jobsOfScope, type AuditScope, type AuditScopeSource } from './scope.ts';
 
-const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'application/json': 'json' };
+const EXT: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'application/json': 'json' };
 const extOf = (item: EvidenceItem) =>
   EXT[item.contentType.split(';')[0]!.trim()] ?? (item.contentType.includes('html') ? 'html' : item.kind === 'screenshot' ? 'img' : 'bin');
 

@@ -121,6 +121,11 @@ describe('auditor UI in Chromium', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('img.shot')].every((i) => (i as HTMLImageElement).complete));
     const widths = await shots.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
     expect(Math.min(...widths)).toBeGreaterThan(100);
+    // Browser evidence is WebP by default, and the blob route serves it as WebP (not as inert text).
+    const screenshot = (await storage.evidence.listByJob(job._id)).find((i) => i.kind === 'screenshot')!;
+    expect(screenshot.contentType).toBe('image/webp');
+    const blob = await ctx.request.get(`${base}/audit/blobs/${screenshot.sha256}?job=${job._id}`);
+    expect(blob.headers()['content-type']).toBe('image/webp');
     expect(await page.locator('#record').innerText()).toContain(caseNumber);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
@@ -130,6 +135,7 @@ describe('auditor UI in Chromium', () => {
     const out = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: join(tmp, 'bundle') }).toString();
     expect(out.trim().split('\n').length).toBe(job.evidenceCount + 1);
     expect(out).not.toMatch(/FAILED/);
+    expect(out).toMatch(/\.webp: OK/);
     await ctx.close();
 
     const log = await storage.auditLog.list({ target: job._id });

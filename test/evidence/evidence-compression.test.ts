@@ -59,6 +59,21 @@ describe('evidence bodies stored compressed', () => {
     expect((await storedBytes(sha256)).equals(png)).toBe(true);
   });
 
+  it('stores PNG, JPEG and WebP pictures raw without trying Brotli, even where it would shrink them', async () => {
+    // Long runs of one byte after each format's signature: Brotli would shrink these 100×, so only the skip keeps them raw.
+    const webp = Buffer.concat([Buffer.from('RIFF\0\0\0\0WEBPVP8 ', 'latin1'), Buffer.alloc(40_000, 7)]);
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(40_000, 7)]);
+    const png = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(40_000, 7)]);
+    for (const [body, type] of [[webp, 'image/webp'], [jpeg, 'image/jpeg'], [png, 'image/png']] as const) {
+      const { sha256 } = await record(body, type);
+      expect((await storedBytes(sha256)).equals(body), type).toBe(true);
+      expect((await storage.evidence.readBody(sha256))!.equals(body)).toBe(true);
+    }
+    // The same bytes without a picture's signature are compressed.
+    const { sha256 } = await record(Buffer.concat([Buffer.from('plain text '), Buffer.alloc(40_000, 7)]), 'text/plain');
+    expect((await storedBytes(sha256)).subarray(0, COMPRESSED_MAGIC.length).equals(COMPRESSED_MAGIC)).toBe(true);
+  });
+
   it('wraps a raw body that itself starts with the envelope bytes, so it reads back unchanged', async () => {
     const tricky = Buffer.concat([COMPRESSED_MAGIC, randomBytes(1000)]);
     const { jobId, sha256 } = await record(tricky, 'application/octet-stream');

@@ -207,8 +207,10 @@ describe('court.case on sudrf, browser mode', () => {
     const items = await storage.evidence.listByJob(doc!._id);
     const shots = items.filter((i) => i.kind === 'screenshot');
     expect(shots.length).toBeGreaterThanOrEqual(2);
-    const png = await storage.evidence.readBody(shots[0]!.sha256);
-    expect(png!.subarray(1, 4).toString()).toBe('PNG');
+    // WebP by default (EVIDENCE_SCREENSHOT_FORMAT), stored and read back as the picture Chromium drew.
+    const shot = await storage.evidence.readBody(shots[0]!.sha256);
+    expect(shot!.subarray(8, 12).toString('latin1')).toBe('WEBP');
+    expect(shots.map((s) => s.contentType)).toEqual(shots.map(() => 'image/webp'));
     expect(items.filter((i) => i.kind === 'html')).toHaveLength(shots.length);
     const stored = await storage.courtCases.get(doc!.result!.id);
     expect(stored).toMatchObject({ caseNumber: c.caseNumber, uid: c.uid, template: 'sudrf-new' });
