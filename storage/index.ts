@@ -127,7 +127,12 @@ export async function openStorage(
   // Keys, webhooks and lookups from before clients existed move to the default client (idempotent).
   await migrateToClients(conn);
   return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, uiSessions, postalItems, close: async () => {
-    await conn.close();
-    commandStats?.stop();
+    try {
+      // Seal records still queued (storage/evidence/seal-log.ts) are written before the connection goes.
+      await evidence.sealLog.close();
+    } finally {
+      await conn.close();
+      commandStats?.stop();
+    }
   } };
 }
