@@ -5,7 +5,6 @@
  * read yet still lands after items a stalled attempt left. `evidence verify` stays clean throughout.
  */
 import { randomUUID } from 'node:crypto';
-import type { mongo } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EvidenceRecorder } from '../../robots/runtime/evidence-recorder.ts';
 import { generateSigningKeyPem, keyringFromPems, openStorage, type Storage } from '../../storage/index.ts';
@@ -29,8 +28,8 @@ async function counted(db = `t_seal_${randomUUID().slice(0, 8)}`): Promise<{ s: 
   const s = await openStorage({ uri: dbUri(db), db: 'unused', evidenceKeyring: keyring, monitorCommands: true });
   opened.push(s);
   const commands = new Map<string, number>();
-  s.conn.getClient().on('commandStarted', (e: mongo.CommandStartedEvent) => {
-    const coll = (e.command as Record<string, unknown>)[e.commandName];
+  s.conn.getClient().on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
+    const coll = e.command[e.commandName];
     const key = `${e.commandName} ${typeof coll === 'string' ? coll : ''}`.trim();
     commands.set(key, (commands.get(key) ?? 0) + 1);
   });
