@@ -1,7 +1,7 @@
 /**
  * HTTP mode end to end against its baselines, on the same card pages, side by side in each round.
  *
- *   npx tsx bench/http-mode.bench.ts [N=300] [rounds=3]      (BENCH_CPU_PROF=<dir> profiles the robot)
+ *   npx tsx bench/http-mode.bench.ts [N=300] [rounds=3] [--profile]   (BENCH_CPU_PROF=<dir> profiles the robot)
  *
  * - e2e: N `court.case` lookups by caseId+caseUid (one card page each) submitted to a robot pool in
  *   a child process (`konveyer robots --concurrency 16`); lookups/s from the submit call to the last
@@ -10,18 +10,48 @@
  * - (b) Crawlee CheerioCrawler (in memory, 16 at once) fetching and parsing the same URLs.
  * Goals: e2e/bare ≥ 0.5, e2e/cheerio ≥ 1.5. Also the robot process's peak RSS and the CPU time
  * per lookup of the robot and of the MongoDB-wire server.
+ *
+ * `--profile` (or BENCH_PROFILE=1) also prints, per lookup: the robot's MongoDB commands by command
+ * and collection and the bytes it wrote per collection (MONGODB_COMMAND_STATS_FILE of the robot
+ * process), the Redis commands by name (`INFO commandstats` of the bench's Redis before/after the
+ * batch: the robot's, the submit's and this bench's queue polls every 100 ms), and the top 15
+ * self-time entries of the robot's CPU profile (`--cpu-prof`, the whole process life).
  */
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SandboxCase } from '../sandbox/data/world.types.ts';
+import { createRedis } from '../queues/redis.ts';
+import { profileLines, summariseProfile } from './profile-summary.tool.ts';
 import { BENCH_POLITENESS, dropDatabases, startBenchServices, startRobotProcess, type BatchResult } from './support/farm.ts';
 import { runBareLoop, runCheerioCrawler, type BaselineResult } from './support/http-baselines.ts';
 import { cpuSeconds, descendantsNamed, MemorySampler } from './support/proc-stats.ts';
 import { figureOf, finish, fmt, printTable, type Figure } from './support/report.ts';
+import { perLookup, rangeRows, readCommandStats, redisClientAddr, redisCommandCalls, sumOf, watchRedisCommands } from './support/round-trips.ts';
 import { cardOnlyCases, sandboxRequestCount, startSandboxProcess } from './support/sandbox-process.ts';
 
-const N = Number(process.argv[2] ?? 300);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const N = Number(positional[0] ?? 300);
+const ROUNDS = Number(positional[1] ?? 3);
 const CONCURRENCY = 16;
-const profileDir = process.env.BENCH_CPU_PROF;
+const profileMode = process.argv.includes('--profile') || process.env.BENCH_PROFILE === '1';
+const profileDir = process.env.BENCH_CPU_PROF ?? (profileMode ? mkdtempSync(join(tmpdir(), 'konveyer-http-prof-')) : undefined);
+
+/** Round trips of one batch, per lookup (profile mode). */
+interface Trips {
+  mongo: Record<string, number>;
+  mongoBytes: Record<string, number>;
+  /** Commands Redis ran (`INFO commandstats`: inside scripts too, and the bench's). */
+  redis: Record<string, number>;
+  /** Top-level Redis commands the robot process sent (MONITOR), by name: its round trips. */
+  redisTrips: Record<string, number>;
+  /** Per lookup: commands run inside Lua scripts; the bench's own commands (submit, polls). */
+  redisInScripts: number;
+  redisBench: number;
+  /** The robot's `.cpuprofile` of this round. */
+  cpuProfile: string | null;
+}
+const trips: Trips[] = [];
 
 interface Round {
   round: number;
@@ -33,6 +63,7 @@ interface Round {
 
 const sandbox = await startSandboxProcess(42, Math.ceil((N * ROUNDS) / 3) + 10);
 const services = await startBenchServices();
+const statsRedis = createRedis(services.redisUrl);
 const mongoPids = [...descendantsNamed(process.pid, 'ferretdb'), ...descendantsNamed(process.pid, 'mongod')];
 const cases = cardOnlyCases(sandbox.world);
 if (cases.length < N * ROUNDS) throw new Error(`only ${cases.length} card-only cases for ${N}×${ROUNDS}`);
@@ -44,8 +75,22 @@ const newDb = (round: number): string => {
   return dbs.at(-1)!;
 };
 
+/** The robot's main-thread profile of a round: the largest one written since (tsx's loader thread writes a small one too). */
+const mainThreadProfile = (since: number): string | null => {
+  if (!profileDir) return null;
+  const files = readdirSync(profileDir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(profileDir, f))
+    .filter((f) => statSync(f).mtimeMs >= since)
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  return files[0] ?? null;
+};
+
 async function e2e(round: number, batch: SandboxCase[]): Promise<Round['e2e']> {
+  const statsFile = profileMode ? join(profileDir!, `commands-r${round + 1}-${Date.now()}.json`) : null;
+  const startedAt = Date.now();
   const robot = await startRobotProcess({
+    env: statsFile ? { MONGODB_COMMAND_STATS_FILE: statsFile } : {},
     services,
     sandboxUrl: sandbox.url,
     db: newDb(round),
@@ -58,11 +103,28 @@ async function e2e(round: number, batch: SandboxCase[]): Promise<Round['e2e']> {
     const robotCpu0 = cpuSeconds(robot.child.pid);
     const mongoCpu0 = mongoPids.reduce((s, p) => s + cpuSeconds(p), 0);
     const requests0 = await sandboxRequestCount(sandbox.url);
+    const mongo0 = statsFile ? await readCommandStats(statsFile) : null;
+    const redis0 = profileMode ? await redisCommandCalls(statsRedis) : null;
+    const watch = profileMode ? await watchRedisCommands(statsRedis) : null;
     const result = await robot.submit(batch.map((c) => ({ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } })));
     const cardRequests = (await sandboxRequestCount(sandbox.url)) - requests0;
     const robotCpu = cpuSeconds(robot.child.pid) - robotCpu0;
     const mongoCpu = mongoPids.reduce((s, p) => s + cpuSeconds(p), 0) - mongoCpu0;
     const peak = memory.stop();
+    if (statsFile && mongo0 && redis0 && watch) {
+      const mongo1 = await readCommandStats(statsFile);
+      const redis1 = await redisCommandCalls(statsRedis);
+      const watched = await watch.stop(new Set([await redisClientAddr(robot.redis), await redisClientAddr(statsRedis)]));
+      trips.push({
+        redisTrips: perLookup({}, watched.topLevel, result.lookups),
+        redisInScripts: watched.inScripts / result.lookups,
+        redisBench: watched.excluded / result.lookups,
+        mongo: perLookup(mongo0.commands, mongo1.commands, result.lookups),
+        mongoBytes: perLookup(mongo0.bytesWritten, mongo1.bytesWritten, result.lookups),
+        redis: perLookup(redis0, redis1, result.lookups),
+        cpuProfile: null,
+      });
+    }
     return {
       ...result,
       perSecond: result.lookups / result.seconds,
@@ -73,6 +135,8 @@ async function e2e(round: number, batch: SandboxCase[]): Promise<Round['e2e']> {
     };
   } finally {
     await robot.stop();
+    // The profile is written when the robot process exits.
+    if (profileMode && trips.length > 0 && trips.at(-1)!.cpuProfile === null) trips.at(-1)!.cpuProfile = mainThreadProfile(startedAt);
   }
 }
 
@@ -108,6 +172,7 @@ try {
   }
 } finally {
   if (rounds.length === 0) process.exitCode = 1;
+  statsRedis.disconnect();
   await dropDatabases(services, dbs);
   await services.stop();
   await sandbox.stop();
@@ -131,6 +196,27 @@ printTable(
   ]),
 );
 
+if (profileMode && trips.length > 0) {
+  console.log(`\nper lookup, mean (min–max) over ${trips.length} round(s) of ${N}:`);
+  console.log('\nMongoDB commands sent by the robot (command collection):');
+  printTable(['command', 'per lookup'], rangeRows(trips.map((t) => t.mongo)));
+  console.log('\nbytes written by the robot per collection (BSON of inserted/updated documents):');
+  printTable(['collection', 'bytes per lookup'], rangeRows(trips.map((t) => t.mongoBytes), 0));
+  console.log('\nRedis round trips of the robot process (top-level commands it sent, MONITOR):');
+  printTable(['command', 'per lookup'], rangeRows(trips.map((t) => t.redisTrips)));
+  console.log(
+    `  plus per lookup: ${trips.map((t) => fmt(t.redisInScripts)).join(' / ')} commands inside Lua scripts; ` +
+      `${trips.map((t) => fmt(t.redisBench)).join(' / ')} sent by this bench (submit, polls every 100 ms)`,
+  );
+  console.log('\nRedis commands run, whole server (INFO commandstats: inside scripts too, and the bench\'s):');
+  printTable(['command', 'per lookup'], rangeRows(trips.map((t) => t.redis)).slice(0, 16));
+  const last = trips.findLast((t) => t.cpuProfile);
+  if (last?.cpuProfile) {
+    console.log(`\nrobot CPU profile (${last.cpuProfile}), whole process life:`);
+    console.log(profileLines(summariseProfile(last.cpuProfile, 15)).join('\n'));
+  }
+}
+
 const e2eRates = rounds.map((r) => r.e2e.perSecond);
 const failedLookups = rounds.reduce((s, r) => s + (r.e2e.lookups - r.e2e.statuses.succeeded), 0);
 const wrongPages = rounds.reduce((s, r) => s + r.bare.wrong + r.cheerio.wrong, 0);
@@ -153,4 +239,9 @@ finish({
     `lookups not succeeded: ${failedLookups}; baseline pages with a wrong or unparsed card: ${wrongPages}`,
   ],
   rounds,
+  ...(profileMode
+    ? {
+        roundTrips: trips.map((t) => ({ mongo: sumOf(t.mongo), redis: sumOf(t.redisTrips), redisRun: sumOf(t.redis), redisByTrip: t.redisTrips, mongoBytes: sumOf(t.mongoBytes), byCommand: t.mongo, redisByCommand: t.redis, bytesByCollection: t.mongoBytes })),
+      }
+    : {}),
 });

@@ -167,6 +167,11 @@ export const settings = {
     uri: from('MONGODB_URI', z.string().regex(/^mongodb(\+srv)?:\/\//, 'a mongodb:// or mongodb+srv:// URI').optional()),
     /** Database name used when the URI names none. */
     db: from('MONGODB_DB', z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('konveyer')),
+    /**
+     * Diagnostics: a file this process rewrites (every 0.5 s while they change) with the MongoDB commands it sent by
+     * command and collection, and the bytes it wrote per collection (JSON). Unset = not counted. `bench/http-mode.bench.ts --profile` sets it.
+     */
+    commandStatsFile: from('MONGODB_COMMAND_STATS_FILE', z.string().min(1).optional()),
   },
   queue: {
     /** BullMQ key prefix; tests use one per file. */

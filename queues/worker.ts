@@ -67,10 +67,11 @@ export class JobRequeuedError extends Error {
  */
 export function startLookupWorker<N extends JobName>(options: LookupWorkerOptions<N>): Worker<JobData<N>> {
   const { lookups, handler, robotId } = options;
-  const notifyFinished = async (lookupId: string, log: Logger): Promise<void> => {
+  /** `stored`: the lookup as markFinished answered it (spares a read); undefined = read it. */
+  const notifyFinished = async (lookupId: string, log: Logger, stored?: LookupDoc | null): Promise<void> => {
     if (!options.onFinished) return;
     try {
-      const doc = await lookups.get(lookupId);
+      const doc = stored !== undefined ? stored : await lookups.get(lookupId);
       if (doc) await options.onFinished(doc);
     } catch (err) {
       log.error({ err }, 'onFinished hook failed');
@@ -87,7 +88,8 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       const attempt = job.attemptsMade + 1;
       const lookupId = job.data.lookupId;
       const log = options.log.child({ jobId: job.id, queue: options.name, robot: robotId, attempt });
-      await lookups.markRunning(lookupId, attempt, robotId);
+      // The lookup's client, answered by the same round trip: markFinished needs it for the records.
+      const clientId = (await lookups.markRunning(lookupId, attempt, robotId))?.clientId;
       // Prometheus (issue 8): attempts by type/outcome/code and their duration; no personal data in labels.
       const startedAt = performance.now();
       const count = (outcome: string, code = '') => {
@@ -98,8 +100,8 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
       try {
         const out = await handler({ lookupId, input: job.data.input, attempt, log });
         count(out.status);
-        await lookups.markFinished(lookupId, out.status, { result: out.result, evidenceCount: out.evidenceCount });
-        await notifyFinished(lookupId, log);
+        const stored = await lookups.markFinished(lookupId, out.status, { result: out.result, evidenceCount: out.evidenceCount, clientId });
+        await notifyFinished(lookupId, log, stored);
         log.info({ status: out.status }, 'lookup finished');
         return { status: out.status };
       } catch (error) {
@@ -114,16 +116,18 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
         log.warn({ err: described, outcome: outcome.action }, 'lookup attempt failed');
         count(outcome.action === 'park' ? 'needs_human' : outcome.action === 'fail' ? 'failed' : outcome.action, described.code);
         switch (outcome.action) {
-          case 'park':
-            await lookups.markFinished(lookupId, 'needs_human', { error: described });
+          case 'park': {
+            const parked = await lookups.markFinished(lookupId, 'needs_human', { error: described, clientId });
             if (job.id) finishedByHandler.add(job.id);
-            await notifyFinished(lookupId, log);
+            await notifyFinished(lookupId, log, parked);
             throw new UnrecoverableError(described.message);
-          case 'fail':
-            await lookups.markFinished(lookupId, 'failed', { error: { ...described, details: { ...described.details, exhausted: outcome.exhausted } } });
+          }
+          case 'fail': {
+            const failed = await lookups.markFinished(lookupId, 'failed', { error: { ...described, details: { ...described.details, exhausted: outcome.exhausted } }, clientId });
             if (job.id) finishedByHandler.add(job.id);
-            await notifyFinished(lookupId, log);
+            await notifyFinished(lookupId, log, failed);
             throw new UnrecoverableError(described.message);
+          }
           case 'delay':
             await lookups.markRetrying(lookupId, described);
             await job.updateData({ ...job.data, delays: delays + 1 } as JobData<N>);

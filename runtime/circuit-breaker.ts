@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { HostPausedError, describeError } from '../core/errors.ts';
 import { hostLatency, hostRequests } from '../core/metrics.ts';
 import { addHostRequest } from '../queues/farm-series.ts';
@@ -116,34 +116,37 @@ export class CircuitBreaker {
   }
 
   /** Runs `fn` and records its outcome against `host`, without asking first (the caller did: `assertAllowed`). */
-  async observe<T>(host: string, fn: () => Promise<T>, isFailure?: (result: T) => boolean): Promise<T> {
+  /** `also` adds the caller's commands to the MULTI that records the outcome (e.g. politeness giving its slot back): one round trip for both. */
+  async observe<T>(host: string, fn: () => Promise<T>, isFailure?: (result: T) => boolean, also?: (multi: ChainableCommander) => void): Promise<T> {
     const started = performance.now();
     let result: T;
     try {
       result = await fn();
     } catch (error) {
-      if (countsAgainstHost(error)) await this.recordFailure(host, started);
-      else await this.recordSuccess(host, started);
+      if (countsAgainstHost(error)) await this.recordFailure(host, started, also);
+      else await this.recordSuccess(host, started, also);
       throw error;
     }
-    if (isFailure?.(result)) await this.recordFailure(host, started);
-    else await this.recordSuccess(host, started);
+    if (isFailure?.(result)) await this.recordFailure(host, started, also);
+    else await this.recordSuccess(host, started, also);
     return result;
   }
 
   /** The host answered: the circuit closes and the failure count restarts. */
-  async recordSuccess(host: string, startedAt?: number): Promise<void> {
+  async recordSuccess(host: string, startedAt?: number, also?: (multi: ChainableCommander) => void): Promise<void> {
     const multi = this.options.redis.multi().hset(this.key(host), 'state', 'closed', 'failures', '0');
     this.countHealth(multi, host, 'ok', startedAt);
+    also?.(multi);
     await multi.exec();
     hostRequests.inc({ host, result: 'ok' });
   }
 
   /** The host failed (5xx, network, timeout). Returns the state after it. */
-  async recordFailure(host: string, startedAt?: number): Promise<CircuitState> {
+  async recordFailure(host: string, startedAt?: number, also?: (multi: ChainableCommander) => void): Promise<CircuitState> {
     const state = String(await this.cmd('konveyerCircuitFail')(this.key(host), this.failureThreshold, this.cooldownMs)) as CircuitState;
     const multi = this.options.redis.multi();
     this.countHealth(multi, host, 'fail', startedAt);
+    also?.(multi);
     await multi.exec();
     hostRequests.inc({ host, result: 'failure' });
     return state;

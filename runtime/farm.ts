@@ -86,6 +86,7 @@ export async function openFarm(baseConfig: Config, options: OpenFarmOptions = {}
     evidenceKeyring,
     lock: new RedisKeyLock(redis, config.queue.prefix),
     evidence: backendOptionsFromConfig(config.evidence),
+    commandStatsFile: config.mongo.commandStatsFile,
   });
   watchMongoConnection(storage.conn, log, role);
   // Connection errors are logged once per state change by the watcher above.

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostPausedError } from '../core/errors.ts';
 import { testPrefix, testRedis } from '../test/helpers/services.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
 import { Politeness } from './politeness.ts';
 
 let a: Redis;
@@ -66,5 +67,34 @@ describe('Politeness (shared through Redis)', () => {
     const t0 = Date.now();
     await alive.run('lease.sudrf.ru', async () => undefined);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+  });
+
+  it('with a circuit breaker, the slot goes back in the breaker\'s MULTI (no round trip of its own), also when the request throws', async () => {
+    const host = 'breaker.sudrf.ru';
+    const breaker = new CircuitBreaker({ redis: a, prefix });
+    const limiter = new Politeness({ prefix, defaultLimit: { rps: 1000, concurrency: 1 }, redis: a, breaker });
+    const inflight = `${prefix}:polite:{${host}}:inflight`;
+    const sent: string[] = [];
+    // Only what connection `a` sends (other test files share this Redis).
+    const addr = /\baddr=(\S+)/.exec(String(await a.call('CLIENT', 'INFO')))![1];
+    const monitor = await b.monitor();
+    monitor.on('monitor', (_t: string, args: string[], source: string) => {
+      if (source === addr) sent.push(String(args[0]).toLowerCase());
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await limiter.run(host, async () => 'ok')).toBe('ok');
+    await new Promise((r) => setTimeout(r, 100));
+    monitor.disconnect();
+    // ZREM only inside MULTI … EXEC: the breaker's write carried it.
+    const exec = sent.indexOf('exec');
+    expect(sent.lastIndexOf('zrem')).toBeGreaterThan(sent.indexOf('multi'));
+    expect(sent.lastIndexOf('zrem')).toBeLessThan(exec);
+    expect(sent.filter((c) => c === 'zrem')).toHaveLength(1);
+    expect(await a.zcard(inflight)).toBe(0);
+    // A failing request (a network error counts against the host) gives its slot back too: the next one runs at concurrency 1.
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'network' });
+    await expect(limiter.run(host, async () => Promise.reject(refused))).rejects.toThrow('ECONNREFUSED');
+    expect(await a.zcard(inflight)).toBe(0);
+    expect(await limiter.run(host, async () => 'again')).toBe('again');
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { HostPausedError } from '../core/errors.ts';
 import type { CircuitBreaker } from './circuit-breaker.ts';
 
@@ -89,7 +89,7 @@ export class Politeness {
   }
 
   /** Waits for a slot on `host`; returns the release function. Throws HostPausedError when paused. */
-  async acquire(host: string, signal?: AbortSignal): Promise<() => Promise<void>> {
+  async acquire(host: string, signal?: AbortSignal): Promise<Release> {
     await this.refreshLimits();
     return this.acquireKeys(this.keys(host), this.limitFor(host), signal, () => new HostPausedError(`target host ${host} is paused`, this.options.pausedRetryMs ?? 30_000, { target: host }));
   }
@@ -106,7 +106,7 @@ export class Politeness {
     return this.acquireKeys(this.proxyKeys(id), limit, signal, () => new HostPausedError(`egress proxy ${id} is paused`, this.options.pausedRetryMs ?? 30_000, { details: { proxy: id } }));
   }
 
-  private async acquireKeys(keys: { inflight: string; next: string; paused: string }, limit: HostLimit, signal: AbortSignal | undefined, paused: () => Error): Promise<() => Promise<void>> {
+  private async acquireKeys(keys: { inflight: string; next: string; paused: string }, limit: HostLimit, signal: AbortSignal | undefined, paused: () => Error): Promise<Release> {
     const { concurrency, rps } = limit;
     const leaseId = randomUUID();
     const intervalMs = 1000 / rps;
@@ -119,11 +119,17 @@ export class Politeness {
       );
       if (wait === 0) {
         let released = false;
-        return async () => {
+        const release = async () => {
           if (released) return;
           released = true;
           await this.options.redis.zrem(keys.inflight, leaseId);
         };
+        return Object.assign(release, {
+          into(multi: ChainableCommander) {
+            // Not marked released: if the MULTI fails, release() still gives the slot back (a second ZREM is harmless).
+            if (!released) multi.zrem(keys.inflight, leaseId);
+          },
+        });
       }
       if (wait < 0) throw paused();
       // A little jitter so waiting robots do not all ask again at the same millisecond.
@@ -139,10 +145,16 @@ export class Politeness {
     // An open circuit refuses before a slot is taken, so a dead host does not hold leases.
     await this.options.breaker?.assertAllowed(host);
     const release = await this.acquire(host, signal);
+    let releasedByBreaker = false;
     try {
-      return this.options.breaker ? await this.options.breaker.observe(host, fn, isFailure) : await fn();
+      if (!this.options.breaker) return await fn();
+      // The lease goes back in the breaker's own round trip (the MULTI recording the outcome), not one of its own.
+      const result = await this.options.breaker.observe(host, fn, isFailure, (multi) => release.into(multi));
+      releasedByBreaker = true;
+      return result;
     } finally {
-      await release();
+      // Without a breaker, or when fn or the breaker's write threw (then the MULTI may not have run).
+      if (!releasedByBreaker) await release();
     }
   }
 
@@ -168,6 +180,9 @@ export class Politeness {
     return { inflight: `${base}:inflight`, next: `${base}:next`, paused: `${base}:paused` };
   }
 }
+
+/** Gives a slot back: by itself (one round trip, once), or `into` a MULTI the caller runs (none of its own). */
+export type Release = (() => Promise<void>) & { into(multi: ChainableCommander): void };
 
 /** A proxy's id in Redis keys, logs and metrics: a hash of its URL, so credentials never leave the process. */
 export const proxyId = (proxyUrl: string): string => `p_${createHash('sha256').update(proxyUrl).digest('hex').slice(0, 16)}`;

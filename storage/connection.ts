@@ -6,6 +6,8 @@ export interface MongoOptions {
   db: string;
   /** Fail fast when the server is not there. */
   serverSelectionTimeoutMs?: number;
+  /** Emit the driver's command events (`commandStarted` …), e.g. for storage/command-stats.ts; default false. */
+  monitorCommands?: boolean;
 }
 
 /**
@@ -19,6 +21,7 @@ export async function connectMongo(options: MongoOptions): Promise<Connection> {
     // FerretDB 1.x and MongoDB both speak retryable writes over OP_MSG; keep the driver defaults.
     autoIndex: false,
     maxPoolSize: 20,
+    monitorCommands: options.monitorCommands ?? false,
   });
   await conn.asPromise();
   return conn;

@@ -20,6 +20,7 @@ import { MongoEpguSessionStore } from './epgu-sessions.repo.ts';
 import { MongoDocumentStore } from './documents.repo.ts';
 import { MongoUiSessionStore } from './ui-sessions.repo.ts';
 import { MongoPostalItemStore } from './postal-items.repo.ts';
+import { recordCommandStats } from './command-stats.ts';
 
 export * from './lookups.types.ts';
 export * from './court-cases.types.ts';
@@ -36,6 +37,7 @@ export * from './documents.types.ts';
 export * from './robots.types.ts';
 export * from './postal-items.types.ts';
 export { connectMongo } from './connection.ts';
+export type { CommandStatsSnapshot } from './command-stats.ts';
 export { watchMongoConnection } from './connection-watch.ts';
 export { KeyLock, type Locker } from './key-lock.ts';
 export { courtCaseKey, diffCase, MongoCourtCaseStore } from './court-cases.repo.ts';
@@ -90,8 +92,17 @@ export interface Storage {
 }
 
 /** Connects, creates the indexes every repository relies on (idempotent), returns the stores. */
-export async function openStorage(options: MongoOptions & { evidence?: EvidenceBackendOptions; lock?: Locker; evidenceKeyring?: EvidenceKeyring }): Promise<Storage> {
-  const conn = await connectMongo(options);
+export async function openStorage(
+  options: MongoOptions & {
+    evidence?: EvidenceBackendOptions;
+    lock?: Locker;
+    evidenceKeyring?: EvidenceKeyring;
+    /** Count this process's MongoDB commands and written bytes into this JSON file (storage/command-stats.ts); default off. */
+    commandStatsFile?: string;
+  },
+): Promise<Storage> {
+  const conn = await connectMongo({ ...options, monitorCommands: options.monitorCommands ?? Boolean(options.commandStatsFile) });
+  const commandStats = options.commandStatsFile ? recordCommandStats(conn, options.commandStatsFile) : null;
   const lookups = new MongoLookupStore(conn);
   // Per-key serialization of saves; a Redis lock (queues/redis-lock.ts) saves two MongoDB round trips.
   const lock = options.lock;
@@ -115,5 +126,13 @@ export async function openStorage(options: MongoOptions & { evidence?: EvidenceB
   await uiSessions.model.createIndexes();
   // Keys, webhooks and lookups from before clients existed move to the default client (idempotent).
   await migrateToClients(conn);
-  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, uiSessions, postalItems, close: () => conn.close() };
+  return { conn, lookups, courtCases, evidence, auditLog, apiKeys, webhooks, readModels: new MongoReadModelStore(conn), enforcementProceedings, captchaTasks, schedules: new MongoScheduleStore(conn), epguRequests, epguSessions, documents, uiSessions, postalItems, close: async () => {
+    try {
+      // Seal records still queued (storage/evidence/seal-log.ts) are written before the connection goes.
+      await evidence.sealLog.close();
+    } finally {
+      await conn.close();
+      commandStats?.stop();
+    }
+  } };
 }

@@ -66,28 +66,35 @@ export class MongoLookupStore implements LookupStore {
     return this.model.findById(id).lean<LookupDoc>();
   }
 
-  async markRunning(id: string, attempt: number, robot: string): Promise<void> {
-    await this.model.updateOne(
-      { _id: id },
-      { $set: { status: 'running', attempts: attempt, robot, startedAt: new Date(), updatedAt: new Date() } },
-    );
+  async markRunning(id: string, attempt: number, robot: string): Promise<{ clientId: string } | null> {
+    // findAndModify rather than update: the same round trip also answers the lookup's client
+    // (the whole document: FerretDB 1.24 has no projection, `fields`, on findAndModify).
+    const doc = await this.model
+      .findOneAndUpdate({ _id: id }, { $set: { status: 'running', attempts: attempt, robot, startedAt: new Date(), updatedAt: new Date() } }, { new: true })
+      .lean<{ clientId?: string }>();
+    return doc ? { clientId: doc.clientId ?? DEFAULT_CLIENT_ID } : null;
   }
 
   async markFinished(
     id: string,
     status: Exclude<LookupStatus, 'queued' | 'running'>,
-    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number },
-  ): Promise<void> {
+    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number; clientId?: string },
+  ): Promise<LookupDoc | null> {
     const set: Record<string, unknown> = { status, finishedAt: new Date(), updatedAt: new Date(), error: outcome.error ?? null };
     if (outcome.result !== undefined) set.result = outcome.result;
     if (outcome.evidenceCount !== undefined) set.evidenceCount = outcome.evidenceCount;
     // The records the lookup reached carry its client before the lookup says it is done, so a client
     // that reads the record on the lookup's answer finds it (api/client-scope.ts reads `clientIds`).
     if (outcome.result && isRecordCollection(outcome.result.collection)) {
-      const owner = await this.model.findById(id).select({ clientId: 1 }).lean<{ clientId?: string }>();
-      if (owner) await addClientToRecords(this.model.db, owner.clientId ?? DEFAULT_CLIENT_ID, outcome.result);
+      let clientId = outcome.clientId;
+      if (clientId === undefined) {
+        const owner = await this.model.findById(id).select({ clientId: 1 }).lean<{ clientId?: string }>();
+        if (owner) clientId = owner.clientId ?? DEFAULT_CLIENT_ID;
+      }
+      if (clientId !== undefined) await addClientToRecords(this.model.db, clientId, outcome.result);
     }
-    await this.model.updateOne({ _id: id }, { $set: set });
+    // One round trip for the update and the stored lookup (the webhook notifier reads it next).
+    return this.model.findOneAndUpdate({ _id: id }, { $set: set }, { new: true }).lean<LookupDoc>();
   }
 
   async markRetrying(id: string, error: LookupError): Promise<void> {

@@ -52,12 +52,18 @@ export interface LookupStore {
   /** The lookups of one client carrying these client keys (`<type>:<key>` as stored). */
   findByClientKeys?(clientId: string, clientKeys: string[]): Promise<LookupDoc[]>;
   get(id: string): Promise<LookupDoc | null>;
-  markRunning(id: string, attempt: number, robot: string): Promise<void>;
+  /** Marks an attempt running; answers the lookup's client (what markFinished needs), null when there is no such lookup. One round trip. */
+  markRunning(id: string, attempt: number, robot: string): Promise<{ clientId: string } | null>;
+  /**
+   * Records the final status and answers the lookup as stored after it (null when there is none).
+   * A result in a record collection first adds the lookup's client to the records it names; pass
+   * `clientId` (from markRunning) to spare reading it.
+   */
   markFinished(
     id: string,
     status: Exclude<LookupStatus, 'queued' | 'running'>,
-    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number },
-  ): Promise<void>;
+    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number; clientId?: string },
+  ): Promise<LookupDoc | null>;
   /** Puts a lookup back to `queued` (a retry is scheduled) keeping the last error. */
   markRetrying(id: string, error: LookupError): Promise<void>;
   countByStatus(filter?: { batchId?: string; type?: string }): Promise<Record<LookupStatus, number>>;

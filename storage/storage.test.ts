@@ -48,6 +48,19 @@ describe('lookups', () => {
     expect(await storage.lookups.countByStatus({ batchId })).toMatchObject({ queued: 1, running: 1, failed: 1 });
     expect(await storage.lookups.errorsByCode({ batchId })).toEqual({ layout_drift: 1 });
   });
+
+  it('markRunning answers the client; markFinished given it adds the client to the record and answers the stored lookup', async () => {
+    const id = randomUUID();
+    await storage.lookups.insertMany([{ _id: id, type: 'court.case', input: { court: 'a' }, clientId: 'client-7' }]);
+    expect(await storage.lookups.markRunning(id, 2, 'r1')).toEqual({ clientId: 'client-7' });
+    expect(await storage.lookups.markRunning(randomUUID(), 1, 'r1')).toBeNull();
+    const saved = await storage.courtCases.save(record({ caseId: '4242' }), source(id));
+    const stored = await storage.lookups.markFinished(id, 'succeeded', { result: { collection: 'court_cases', id: saved.id }, evidenceCount: 1, clientId: 'client-7' });
+    expect(stored).toMatchObject({ _id: id, status: 'succeeded', attempts: 2, robot: 'r1', evidenceCount: 1, result: { collection: 'court_cases', id: saved.id } });
+    expect(stored?.finishedAt).toBeInstanceOf(Date);
+    const doc = await storage.courtCases.model.findById(saved.id).lean<{ clientIds?: string[] }>();
+    expect(doc?.clientIds).toContain('client-7');
+  });
 });
 
 describe('court cases', () => {

@@ -48,12 +48,16 @@ export interface RobotProcessOptions {
    * (default 4 rps / 2 in flight) so that it does not throttle: it still costs its Redis round trip.
    */
   politeness?: { rps: number; concurrency: number };
+  /** More environment of the robot process (product variables, e.g. MONGODB_COMMAND_STATS_FILE). */
+  env?: Record<string, string>;
 }
 
 /** A robot pool in a child process, plus what the benchmark needs to feed it and watch it. */
 export interface RobotProcess {
   child: Child;
   storage: Storage;
+  /** The bench's own Redis connection (submit and queue polls), not the robot's. */
+  redis: Redis;
   submit(requests: SubmitRequest[]): Promise<BatchResult>;
   stop(): Promise<void>;
 }
@@ -92,6 +96,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
     // Local OCR alone (guessing, never a person): these figures are of the robots, as before the chain escalated (bench/captcha-chain.bench.ts has the chain's).
     CAPTCHA_CHAIN: 'local',
     KONVEYER_RUN_DIR: join(REPO_ROOT, '.run', `bench-${process.pid}`),
+    ...options.env,
   };
   const child = spawnChild(process.execPath, [...(options.nodeArgs ?? []), 'bin/konveyer.mjs', 'robots', '--only', 'court', '--concurrency', String(options.concurrency)], env);
   const storage = await openStorage({ uri: services.mongoUri, db });
@@ -107,6 +112,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
   return {
     child,
     storage,
+    redis,
     async submit(requests) {
       const started = Date.now();
       const { batchId } = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: 5, backoffMs: 2000 } }, requests);

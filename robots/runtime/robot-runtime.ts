@@ -24,7 +24,7 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
   const input = job.input as JobInput<N>;
   const mode = modeOf(definition, services, input);
   const log = job.log.child({ target: definition.target, mode });
-  const evidence = new EvidenceRecorder(services.evidence, { jobId: job.lookupId, lookupId: job.lookupId, robot: services.robotId });
+  const evidence = new EvidenceRecorder(services.evidence, { jobId: job.lookupId, lookupId: job.lookupId, robot: services.robotId }, { isNewChain: job.attempt === 1 });
   const deps = { router: services.router, politeness: services.politeness, evidence };
   // The target host of the job (a court's host) picks the browser's proxy pool; robots of one host may name it.
   const inputHost = typeof (input as { court?: unknown }).court === 'string' ? (input as { court: string }).court : definition.host;
