@@ -21,6 +21,7 @@ export interface SourceFile {
 export const MONGOOSE_EXCEPTIONS: Record<string, string> = {
   'scripts/mongo-compat.ts': 'reports which MongoDB features the server offers to mongoose itself, before any store exists',
   'test/setup/services.test.ts': 'checks the embedded MongoDB-wire server answers a plain driver, without the storage layer',
+  'test/setup/mongo-wire-server.test.ts': 'drives a MongoDB-wire server of its own with more client connections than its SQLite pool, without the storage layer',
   'test/evidence/evidence-store.test.ts': 'proves the evidence bodies are standard GridFS by reading them with a plain GridFSBucket',
 };
 
