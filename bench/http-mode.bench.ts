@@ -12,28 +12,28 @@
  * per lookup of the robot and of the MongoDB-wire server.
  */
 import type { SandboxCase } from '../sandbox/data/world.types.ts';
-import { BENCH_POLITENESS, dropDatabases, startBenchServices, startRobotProcess, type BatchResult } from './support/farm.ts';
+import { BENCH_POLITENESS, dropDatabases, startBenchServices } from './support/farm.ts';
 import { runBareLoop, runCheerioCrawler, type BaselineResult } from './support/http-baselines.ts';
-import { cpuSeconds, descendantsNamed, MemorySampler } from './support/proc-stats.ts';
+import { HTTP_E2E_CONCURRENCY, mongoServerPids, runHttpE2e, type HttpE2eResult } from './support/http-e2e.ts';
 import { figureOf, finish, fmt, printTable, type Figure } from './support/report.ts';
-import { cardOnlyCases, sandboxRequestCount, startSandboxProcess } from './support/sandbox-process.ts';
+import { cardOnlyCases, startSandboxProcess } from './support/sandbox-process.ts';
 
 const N = Number(process.argv[2] ?? 300);
 const ROUNDS = Number(process.argv[3] ?? 3);
-const CONCURRENCY = 16;
+const CONCURRENCY = HTTP_E2E_CONCURRENCY;
 const profileDir = process.env.BENCH_CPU_PROF;
 
 interface Round {
   round: number;
   order: string[];
-  e2e: BatchResult & { perSecond: number; robotRssMb: number; robotCpuMsPerLookup: number; mongoCpuMsPerLookup: number; cardRequests: number };
+  e2e: HttpE2eResult;
   bare: BaselineResult & { perSecond: number };
   cheerio: BaselineResult & { perSecond: number };
 }
 
 const sandbox = await startSandboxProcess(42, Math.ceil((N * ROUNDS) / 3) + 10);
 const services = await startBenchServices();
-const mongoPids = [...descendantsNamed(process.pid, 'ferretdb'), ...descendantsNamed(process.pid, 'mongod')];
+const mongoPids = mongoServerPids();
 const cases = cardOnlyCases(sandbox.world);
 if (cases.length < N * ROUNDS) throw new Error(`only ${cases.length} card-only cases for ${N}×${ROUNDS}`);
 const rounds: Round[] = [];
@@ -44,37 +44,8 @@ const newDb = (round: number): string => {
   return dbs.at(-1)!;
 };
 
-async function e2e(round: number, batch: SandboxCase[]): Promise<Round['e2e']> {
-  const robot = await startRobotProcess({
-    services,
-    sandboxUrl: sandbox.url,
-    db: newDb(round),
-    concurrency: CONCURRENCY,
-    mode: 'http',
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  });
-  try {
-    const memory = new MemorySampler(robot.child.pid, false);
-    const robotCpu0 = cpuSeconds(robot.child.pid);
-    const mongoCpu0 = mongoPids.reduce((s, p) => s + cpuSeconds(p), 0);
-    const requests0 = await sandboxRequestCount(sandbox.url);
-    const result = await robot.submit(batch.map((c) => ({ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } })));
-    const cardRequests = (await sandboxRequestCount(sandbox.url)) - requests0;
-    const robotCpu = cpuSeconds(robot.child.pid) - robotCpu0;
-    const mongoCpu = mongoPids.reduce((s, p) => s + cpuSeconds(p), 0) - mongoCpu0;
-    const peak = memory.stop();
-    return {
-      ...result,
-      perSecond: result.lookups / result.seconds,
-      robotRssMb: peak.rssMb,
-      robotCpuMsPerLookup: (robotCpu * 1000) / result.lookups,
-      mongoCpuMsPerLookup: (mongoCpu * 1000) / result.lookups,
-      cardRequests,
-    };
-  } finally {
-    await robot.stop();
-  }
-}
+const e2e = (round: number, batch: SandboxCase[]): Promise<Round['e2e']> =>
+  runHttpE2e({ services, sandboxUrl: sandbox.url, db: newDb(round), batch, mongoPids, nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [] });
 
 const withRate = (r: BaselineResult): BaselineResult & { perSecond: number } => ({ ...r, perSecond: r.pages / r.seconds });
 
@@ -149,7 +120,7 @@ finish({
     `${N} lookups per round × ${ROUNDS} rounds, concurrency ${CONCURRENCY}; court.case by caseId+caseUid on courts without search captcha (one card each)`,
     `politeness raised to ${BENCH_POLITENESS.rps} rps / ${BENCH_POLITENESS.concurrency} in flight per host so it does not throttle (max POLITENESS_RPS allows)`,
     `robot = node bin/konveyer.mjs robots in a child process; RSS is that process alone (VmRSS); sandbox and submitter run elsewhere`,
-    `MongoDB-wire server: ${mongoPids.length ? 'embedded (FerretDB/SQLite or mongod)' : 'external, CPU not measured'}; fresh database per round; completion is polled in Redis, not MongoDB`,
+    `MongoDB-wire server: ${mongoPids.length ? 'embedded (FerretDB/SQLite or mongod)' : 'external, CPU not measured'}; fresh database per round; completion is polled in Redis, not MongoDB; MongoDB CPU read when the queue drains (before the bench's own status counts)`,
     `lookups not succeeded: ${failedLookups}; baseline pages with a wrong or unparsed card: ${wrongPages}`,
   ],
   rounds,

@@ -54,7 +54,8 @@ export interface RobotProcessOptions {
 export interface RobotProcess {
   child: Child;
   storage: Storage;
-  submit(requests: SubmitRequest[]): Promise<BatchResult>;
+  /** Submits and waits until every lookup is final; `onDrained` runs once the queue is empty, before the result's own MongoDB queries. */
+  submit(requests: SubmitRequest[], onDrained?: () => void): Promise<BatchResult>;
   stop(): Promise<void>;
 }
 
@@ -107,7 +108,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
   return {
     child,
     storage,
-    async submit(requests) {
+    async submit(requests, onDrained) {
       const started = Date.now();
       const { batchId } = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: 5, backoffMs: 2000 } }, requests);
       const submitSeconds = (Date.now() - started) / 1000;
@@ -120,6 +121,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
         if (Object.values(counts).every((n) => n === 0)) break;
         await new Promise((r) => setTimeout(r, 100));
       }
+      onDrained?.();
       let statuses = await storage.lookups.countByStatus({ batchId });
       while (statuses.queued + statuses.running > 0) {
         // Only if the robot finished a job without finishing its lookup; say so rather than hang.
