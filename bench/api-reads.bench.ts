@@ -54,7 +54,7 @@ const kinds = {
   'lookup by id': pick(lookupIds, 500).map((id) => `/v1/lookups/${id}`),
   'lookups of a batch': batchIds.map((b) => `/v1/lookups?batch=${b}&limit=50`),
   'lookups by status': ['succeeded', 'not_found', 'failed'].map((s) => `/v1/lookups?status=${s}&limit=50`),
-  'court cases (page)': ['/v1/court-cases?limit=50', '/v1/court-cases?status=open&limit=50'],
+  'court cases (page)': ['/v1/court-cases?limit=50', '/v1/court-cases?status=accepted&limit=50'],
   'court case by id': pick(reachedCases, 500).map((id) => `/v1/court-cases/${id}`),
 };
 

@@ -140,5 +140,8 @@ finish({
     ...[...seeds].map(([level, s]) => `seeding ${level} (written ${s.lookups}): ${JSON.stringify(s.written)} in ${s.secs.toFixed(0)} s, ${fmt(s.docsPerSec)} documents/s, MongoDB-wire CPU ${s.mongoCpuSecs.toFixed(0)} s`),
     `MongoDB CPU read when the batch's queue drains (bench/support/http-e2e.ts), so the bench's own status counts are not counted; ratio to 0 within each round`,
   ],
-  rounds: LEVELS.map((level) => ({ level, stored: stored(level), seed: seeds.get(level) ?? null, batches: results.get(level) })),
+  rounds: LEVELS.map((level) => {
+    const { batchIds: _ids, ...seed } = seeds.get(level) ?? { batchIds: [] };
+    return { level, stored: stored(level), seed: seeds.has(level) ? seed : null, batches: results.get(level) };
+  }),
 });

@@ -121,12 +121,12 @@ function courtCaseDoc(c: number, clientIds: string[]): Record<string, unknown> {
   const at = new Date(Date.UTC(2026, 0, 1) + c * 1000);
   const host = `seed${c % 40}--spb.sudrf.ru`;
   return {
-    _id: seededCaseId(c), clientIds, schemaVersion: 1, court: { host, name: 'Районный суд' }, caseNumber: `2-${c}/2026`, materialNumber: null, previousNumbers: [],
+    _id: seededCaseId(c), clientIds, schemaVersion: 1, court: { host, name: 'Районный суд', code: null }, caseNumber: `2-${c}/2026`, materialNumber: null, previousNumbers: [],
     uid: `78RS00${String(c).padStart(8, '0')}-00`, caseId: String(c), caseUid: randomUUID(), instance: 'first', category: 'Иски о взыскании задолженности', judge: 'Иванова И. И.',
-    registeredAt: '2026-01-10', decision: { date: null, result: null }, effectiveAt: null, effectiveAtSource: null, effectiveAtRule: null, status: c % 3 ? 'open' : 'decided',
+    registeredAt: '2026-01-10', decision: { date: null, result: null }, effectiveAt: null, effectiveAtSource: null, effectiveAtRule: null, status: c % 3 ? 'accepted' : 'decided',
     parties: [{ role: 'истец', roleNorm: 'plaintiff', name: 'ООО «Управляющая компания»' }, { role: 'ответчик', roleNorm: 'defendant', name: `Должник ${c}` }],
     events: Array.from({ length: 6 }, (_, k) => ({ date: `2026-01-${String(k + 1).padStart(2, '0')}`, time: null, name: `Событие ${k}`, result: null })),
     executionDocuments: [], template: 'sudrf-v1', source: { url: `http://${host}/modules.php?case_id=${c}`, fetchedAt: at, evidenceId: null, parserVersion: 'seed', lookupId: null },
-    history: [{ at, lookupId: null, evidenceId: null, changes: [{ field: 'created', from: null, to: 'open' }] }], rev: 1, firstSeenAt: at, checkedAt: at,
+    history: [{ at, lookupId: null, evidenceId: null, changes: [{ field: 'created', from: null, to: c % 3 ? 'accepted' : 'decided' }] }], rev: 1, firstSeenAt: at, checkedAt: at,
   };
 }
