@@ -14,7 +14,7 @@
  * N fresh cases on each level, in alternating order (0→max, max→0 …) so that a drift of the VM's
  * speed does not favour one level. The batches add N lookups per round to each level.
  */
-import { dropDatabases, startBenchServices } from './support/farm.ts';
+import { benchDbUri, dropDatabases, startBenchServices } from './support/farm.ts';
 import { mongoServerPids, runHttpE2e, type HttpE2eResult } from './support/http-e2e.ts';
 import { figureOf, finish, fmt, median, printTable, type Figure } from './support/report.ts';
 import { cpuSeconds } from './support/proc-stats.ts';
@@ -44,7 +44,7 @@ const mongoCpu = (): number => mongoPids.reduce((s, p) => s + cpuSeconds(p), 0);
 try {
   for (const level of LEVELS) {
     if (level === 0) continue;
-    const storage = await openStorage({ uri: services.mongoUri, db: dbOf(level) });
+    const storage = await openStorage({ uri: benchDbUri(services.mongoUri, dbOf(level)), db: dbOf(level) });
     const cpu0 = mongoCpu();
     let reported = 0;
     const t0 = performance.now();

@@ -32,6 +32,17 @@ export async function startBenchServices(): Promise<EmbeddedServices> {
   };
 }
 
+/**
+ * The services' MongoDB URI naming database `db`. The embedded URI names one (`/konveyer`), and a
+ * database in the URI wins over MONGODB_DB and openStorage's `db` (storage/connection.ts): without
+ * this every "fresh database" of a benchmark was that one database.
+ */
+export function benchDbUri(mongoUri: string, db: string): string {
+  const uri = new URL(mongoUri);
+  uri.pathname = `/${db}`;
+  return uri.toString();
+}
+
 /** Options of {@link startRobotProcess}. */
 export interface RobotProcessOptions {
   services: EmbeddedServices;
@@ -80,7 +91,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
   const politeness = options.politeness ?? BENCH_POLITENESS;
   const env = {
     REDIS_URL: services.redisUrl,
-    MONGODB_URI: services.mongoUri,
+    MONGODB_URI: benchDbUri(services.mongoUri, db),
     MONGODB_DB: db,
     QUEUE_PREFIX: db,
     SANDBOX_ORIGIN: options.sandboxUrl,
@@ -95,7 +106,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
     KONVEYER_RUN_DIR: join(REPO_ROOT, '.run', `bench-${process.pid}`),
   };
   const child = spawnChild(process.execPath, [...(options.nodeArgs ?? []), 'bin/konveyer.mjs', 'robots', '--only', 'court', '--concurrency', String(options.concurrency)], env);
-  const storage = await openStorage({ uri: services.mongoUri, db });
+  const storage = await openStorage({ uri: benchDbUri(services.mongoUri, db), db });
   const redis: Redis = createRedis(services.redisUrl);
   const queues = new Map<JobName, Queue>();
   const queueFor = (name: JobName): Queue => {
@@ -168,7 +179,7 @@ async function waitForWorkers(queue: Queue, child: Child, timeoutMs = 60_000): P
 /** Drops the benchmark's databases (after all rounds; see RobotProcess.stop). Errors are ignored. */
 export async function dropDatabases(services: EmbeddedServices, dbs: string[]): Promise<void> {
   for (const db of dbs) {
-    const storage = await openStorage({ uri: services.mongoUri, db }).catch(() => null);
+    const storage = await openStorage({ uri: benchDbUri(services.mongoUri, db), db }).catch(() => null);
     await storage?.conn.dropDatabase().catch(() => undefined);
     await storage?.close();
   }

@@ -93,7 +93,7 @@ export async function seedRecords(conn: Connection, options: SeedOptions): Promi
       const ok = status === 'succeeded';
       const c = Math.floor(j / perCase);
       docs.push({
-        _id, type: 'court.case', status, input: { court: `seed${c % 40}--spb.sudrf.ru`, caseId: String(c) }, clientId: clientOf(j), clientKey: null,
+        _id, type: 'court.case', status, input: { court: `seed${c % 40}--spb.sudrf.ru`, caseId: String(c) }, clientId: clientOf(j),
         batchId: batchIds[j % batchIds.length], attempts: 1, error: status === 'failed' ? { code: 'NETWORK', kind: 'retryable', message: 'connect ECONNREFUSED' } : null,
         result: ok ? { collection: 'court_cases', id: seededCaseId(c), changed: true } : null, evidenceCount: ok ? 1 : 0, robot: 'court.case',
         createdAt: at, updatedAt: at, startedAt: at, finishedAt: at,
