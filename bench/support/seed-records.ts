@@ -13,7 +13,10 @@
  * writes do.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Connection } from 'mongoose';
+import type { Storage } from '../../storage/index.ts';
+
+/** The database connection the farm's stores share. */
+type Connection = Storage['conn'];
 
 /** Statuses in turn: 3 of 5 lookups succeeded (and reached a court case). */
 export const SEED_STATUSES = ['succeeded', 'succeeded', 'succeeded', 'not_found', 'failed'] as const;
