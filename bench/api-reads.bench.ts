@@ -21,6 +21,7 @@ import { createRedis } from '../queues/redis.ts';
 import { openStorage } from '../storage/index.ts';
 import { REPO_ROOT, spawnTs } from './support/child.ts';
 import { startBenchServices } from './support/farm.ts';
+import { defaultClientOf, seededCaseId, seededClientsOfCase, seedRecords } from './support/seed-records.ts';
 import { finish, type Figure } from './support/report.ts';
 
 const [lookups = 100_000, connections = 50, seconds = 60] = process.argv.slice(2).map(Number);
@@ -36,54 +37,17 @@ const queueFor = (name: JobName) => queues.get(name) ?? queues.set(name, new Que
 const app = await createApiServer({ storage, queueFor, config, pingRedis: () => redis.ping() });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 
-// ---- data, generated (not through robots) ----
-const cases = Math.floor(lookups / 2);
-const batches = 100;
-const batchIds = Array.from({ length: batches }, () => randomUUID());
-const statuses = ['succeeded', 'succeeded', 'succeeded', 'not_found', 'failed'];
-const seedStarted = performance.now();
-const caseIds = Array.from({ length: cases }, (_, j) => `cc-${j.toString().padStart(7, '0')}`);
-const clientOf = (j: number) => (j % 10 === 9 ? 'other' : 'acme');
-// The clients whose lookups reached each case, as the farm records them when a lookup finishes (`clientIds`).
-const reachedBy = new Map<string, Set<string>>();
-for (let j = 0; j < lookups; j++) {
-  if (statuses[j % statuses.length] !== 'succeeded') continue;
-  const id = caseIds[j % cases]!;
-  (reachedBy.get(id) ?? reachedBy.set(id, new Set()).get(id)!).add(clientOf(j));
-}
-for (let i = 0; i < cases; i += 1000) {
-  const docs = [];
-  for (let j = i; j < Math.min(cases, i + 1000); j++) {
-    const _id = caseIds[j]!;
-    docs.push({
-      _id, clientIds: [...(reachedBy.get(_id) ?? [])], caseNumber: `2-${j}/2026`, uid: randomUUID(), court: { host: `court${j % 40}--spb.sudrf.ru`, name: 'Районный суд' }, status: j % 3 ? 'open' : 'decided',
-      parties: [{ role: 'истец', name: 'ООО «Управляющая компания»' }, { role: 'ответчик', name: `Должник ${j}` }], events: Array.from({ length: 6 }, (_, k) => ({ date: new Date(2026, 0, k + 1), name: `Событие ${k}` })),
-      source: { url: 'http://court.sudrf.ru/card', fetchedAt: new Date(), parserVersion: 'bench' }, checkedAt: new Date(),
-    });
-  }
-  await storage.conn.collection('court_cases').insertMany(docs as never[], { ordered: false });
-}
+// ---- data, generated (not through robots): bench/support/seed-records.ts ----
 const lookupIds: string[] = [];
-for (let i = 0; i < lookups; i += 1000) {
-  const docs = [];
-  for (let j = i; j < Math.min(lookups, i + 1000); j++) {
-    const _id = randomUUID();
-    const clientId = clientOf(j);
-    if (clientId === 'acme') lookupIds.push(_id);
-    const status = statuses[j % statuses.length]!;
-    docs.push({
-      _id, type: 'court.case', clientId, batchId: batchIds[j % batches], status, attempts: 1, input: { court: `court${j % 40}--spb.sudrf.ru`, number: `2-${j % cases}/2026` },
-      result: status === 'succeeded' ? { collection: 'court_cases', id: caseIds[j % cases] } : null, error: null, createdAt: new Date(), updatedAt: new Date(), finishedAt: new Date(),
-    });
-  }
-  await storage.conn.collection('lookups').insertMany(docs as never[], { ordered: false });
-}
-const seedSecs = (performance.now() - seedStarted) / 1000;
+const seed = await seedRecords(storage.conn, { lookups, onLookup: (id, j) => defaultClientOf(j) === 'acme' && lookupIds.push(id) });
+const { batchIds, cases } = seed;
+const batches = batchIds.length;
+const seedSecs = seed.secs;
 // The embedded FerretDB gathers planner statistics every minute (scripts/ferretdb/sqlite-statistics.patch):
 // read the data as a server that has run a minute since it arrived, not in the minute before.
 const buildInfo = await storage.conn.db!.admin().command({ buildInfo: 1 });
 if (typeof buildInfo.ferretdbVersion === 'string') await new Promise((r) => setTimeout(r, 65_000));
-const reachedCases = [...reachedBy].filter(([, clients]) => clients.has('acme')).map(([id]) => id);
+const reachedCases = Array.from({ length: cases }, (_, c) => c).filter((c) => seededClientsOfCase(c, lookups).includes('acme')).map(seededCaseId);
 
 const keys = {
   'all-clients': (await storage.apiKeys.create({ name: 'bench-all', scopes: ['read', 'all-clients'] })).token,
@@ -94,7 +58,7 @@ const kinds = {
   'lookup by id': pick(lookupIds, 500).map((id) => `/v1/lookups/${id}`),
   'lookups of a batch': batchIds.map((b) => `/v1/lookups?batch=${b}&limit=50`),
   'lookups by status': ['succeeded', 'not_found', 'failed'].map((s) => `/v1/lookups?status=${s}&limit=50`),
-  'court cases (page)': ['/v1/court-cases?limit=50', '/v1/court-cases?status=open&limit=50'],
+  'court cases (page)': ['/v1/court-cases?limit=50', '/v1/court-cases?status=accepted&limit=50'],
   'court case by id': pick(reachedCases, 500).map((id) => `/v1/court-cases/${id}`),
 };
 

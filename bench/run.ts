@@ -27,6 +27,8 @@ const BENCHES: BenchSpec[] = [
   { name: 'fssp', script: 'bench/fssp.bench.ts', args: ['60', '1'], quickArgs: ['24', '1'] },
   { name: 'post-tracking', script: 'bench/post-tracking.bench.ts', args: ['200', '2'], quickArgs: ['60', '1'] },
   { name: 'evidence', script: 'bench/evidence.bench.ts', args: ['6', '200'], quickArgs: ['3', '50'] },
+  // Cost as the work grows (issue 18 §5): seeding 1 000 000 lookups (+ cases, evidence) is most of its time.
+  { name: 'growth', script: 'bench/growth.bench.ts', args: ['300', '3', '0,100000,1000000', '5000', '1800'], quickArgs: ['100', '2', '0,100000', '5000', '600'] },
   { name: 'api', script: 'bench/api.bench.ts', args: ['100000', '200', '10'], quickArgs: ['5000', '50', '3'] },
   { name: 'rate-limit', script: 'bench/rate-limit.bench.ts', args: ['5', '50', '5'], quickArgs: ['3', '50', '3'] },
   { name: 'farm-series', script: 'bench/farm-series.bench.ts', args: ['30', '5', '4'], quickArgs: ['30', '2', '4'] },

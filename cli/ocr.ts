@@ -18,7 +18,7 @@ function lazyEngine(workers?: number): { get: () => Promise<OcrEngine>; close: (
       engine ??= (async () => {
         const [{ createOcrEngine }, { loadConfig }] = await Promise.all([import('../ocr/index.ts'), import('../config/index.ts')]);
         const { ocr } = loadConfig();
-        return createOcrEngine({ workers: workers ?? (ocr.workers || undefined), recycleAfterPages: ocr.recycleAfterPages });
+        return createOcrEngine({ workers: workers ?? (ocr.workers || undefined), recycleAfterPages: ocr.recycleAfterPages, pageSegMode: ocr.pageSegMode });
       })();
       return engine;
     },

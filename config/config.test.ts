@@ -38,6 +38,14 @@ describe('loadConfig', () => {
     expect(c.ui).toEqual({ publicOrigins: ['https://farm.example.ru', 'https://ops.example.ru'], sessionHours: 2 });
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
+
+  it('reads the OCR render DPI and page segmentation mode, and refuses a mode the engine does not offer', () => {
+    const d = loadConfig({});
+    expect(d.ocr).toMatchObject({ renderDpi: 300, pageSegMode: '6' });
+    expect(loadConfig({ OCR_RENDER_DPI: '200', OCR_PAGE_SEG_MODE: '4' }).ocr).toMatchObject({ renderDpi: 200, pageSegMode: '4' });
+    expect(() => loadConfig({ OCR_PAGE_SEG_MODE: '7' })).toThrow(/OCR_PAGE_SEG_MODE/);
+    expect(() => loadConfig({ OCR_RENDER_DPI: '50' })).toThrow(/OCR_RENDER_DPI/);
+  });
 });
 
 

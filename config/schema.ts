@@ -332,6 +332,8 @@ export const settings = {
     recycleAfterPages: from('OCR_RECYCLE_AFTER_PAGES', int(200, 1, 100_000)),
     /** Resolution PDF pages are rendered at for OCR. */
     renderDpi: from('OCR_RENDER_DPI', int(300, 72, 600)),
+    /** Tesseract page segmentation mode: 6 one block (default), 4 one column, 3 automatic layout (ocr/ocr-engine.ts). */
+    pageSegMode: from('OCR_PAGE_SEG_MODE', z.enum(['3', '4', '6']).default('6')),
   },
   evidence: {
     /**

@@ -6,7 +6,7 @@
  * worker: new pages go to a fresh scheduler while the old one finishes its pages and terminates.
  */
 import { availableParallelism } from 'node:os';
-import { createScheduler, createWorker, OEM, type Scheduler } from 'tesseract.js';
+import { createScheduler, createWorker, OEM, type PSM, type Scheduler } from 'tesseract.js';
 
 /** Options of `createOcrEngine`. */
 export interface OcrEngineOptions {
@@ -18,7 +18,17 @@ export interface OcrEngineOptions {
   langPath?: string;
   /** Languages; default `['rus', 'eng']`. */
   langs?: string[];
+  /**
+   * Tesseract page segmentation mode: `6` one uniform block of text (the library's default and
+   * tesseract.js's), `4` one column of text of varying sizes, `3` full automatic layout analysis
+   * (the CLI's default). Default `6`; config `OCR_PAGE_SEG_MODE` (bench/ocr.bench.ts measures them).
+   */
+  pageSegMode?: OcrPageSegMode;
 }
+
+/** The page segmentation modes the farm offers (see OcrEngineOptions.pageSegMode). */
+export const OCR_PAGE_SEG_MODES = ['3', '4', '6'] as const;
+export type OcrPageSegMode = (typeof OCR_PAGE_SEG_MODES)[number];
 
 /** What one page gave. `confidence` is 0–1. */
 export interface OcrPageResult {
@@ -58,6 +68,7 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
   const recycleAfter = Math.max(1, options.recycleAfterPages ?? 200);
   const langs = options.langs ?? ['rus', 'eng'];
   const langPath = options.langPath ?? DEBIAN_TESSDATA;
+  const pageSegMode = options.pageSegMode ?? '6';
   let pages = 0;
   let generations = 0;
   let closed = false;
@@ -68,7 +79,10 @@ export async function createOcrEngine(options: OcrEngineOptions = {}): Promise<O
     const started = await Promise.all(Array.from({ length: workers }, () =>
       // gzip:false — Debian ships plain .traineddata; cacheMethod none — nothing written to disk.
       createWorker(langs, OEM.LSTM_ONLY, { langPath, gzip: false, cacheMethod: 'none' })));
-    for (const w of started) scheduler.addWorker(w);
+    for (const w of started) {
+      if (pageSegMode !== '6') await w.setParameters({ tessedit_pageseg_mode: pageSegMode as PSM });
+      scheduler.addWorker(w);
+    }
     generations++;
     let resolveDrained!: () => void;
     const drained = new Promise<void>((r) => { resolveDrained = r; });

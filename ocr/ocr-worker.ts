@@ -72,7 +72,7 @@ export async function startOcrWorker(options: OcrWorkerOptions): Promise<OcrWork
   const getEngine = (): Promise<OcrEngine> => {
     // A handler still running past the shutdown deadline must not start a new engine nobody closes.
     if (engineClosed) return Promise.reject(new Error('the OCR worker is closed'));
-    engine ??= createOcrEngine({ workers, recycleAfterPages, langPath: config.captcha.tessdataDir }).then(
+    engine ??= createOcrEngine({ workers, recycleAfterPages, langPath: config.captcha.tessdataDir, pageSegMode: config.ocr.pageSegMode }).then(
       (e) => {
         stats = () => e.stats();
         log.info({ workers: e.stats().workers, recycleAfterPages }, 'OCR engine started');

@@ -32,6 +32,17 @@ export async function startBenchServices(): Promise<EmbeddedServices> {
   };
 }
 
+/**
+ * The services' MongoDB URI naming database `db`. The embedded URI names one (`/konveyer`), and a
+ * database in the URI wins over MONGODB_DB and openStorage's `db` (storage/connection.ts): without
+ * this every "fresh database" of a benchmark was that one database.
+ */
+export function benchDbUri(mongoUri: string, db: string): string {
+  const uri = new URL(mongoUri);
+  uri.pathname = `/${db}`;
+  return uri.toString();
+}
+
 /** Options of {@link startRobotProcess}. */
 export interface RobotProcessOptions {
   services: EmbeddedServices;
@@ -58,7 +69,8 @@ export interface RobotProcess {
   storage: Storage;
   /** The bench's own Redis connection (submit and queue polls), not the robot's. */
   redis: Redis;
-  submit(requests: SubmitRequest[]): Promise<BatchResult>;
+  /** Submits and waits until every lookup is final; `onDrained` runs once the queue is empty, before the result's own MongoDB queries. */
+  submit(requests: SubmitRequest[], onDrained?: () => void): Promise<BatchResult>;
   stop(): Promise<void>;
 }
 
@@ -83,7 +95,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
   const politeness = options.politeness ?? BENCH_POLITENESS;
   const env = {
     REDIS_URL: services.redisUrl,
-    MONGODB_URI: services.mongoUri,
+    MONGODB_URI: benchDbUri(services.mongoUri, db),
     MONGODB_DB: db,
     QUEUE_PREFIX: db,
     SANDBOX_ORIGIN: options.sandboxUrl,
@@ -99,7 +111,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
     ...options.env,
   };
   const child = spawnChild(process.execPath, [...(options.nodeArgs ?? []), 'bin/konveyer.mjs', 'robots', '--only', 'court', '--concurrency', String(options.concurrency)], env);
-  const storage = await openStorage({ uri: services.mongoUri, db });
+  const storage = await openStorage({ uri: benchDbUri(services.mongoUri, db), db });
   const redis: Redis = createRedis(services.redisUrl);
   const queues = new Map<JobName, Queue>();
   const queueFor = (name: JobName): Queue => {
@@ -113,7 +125,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
     child,
     storage,
     redis,
-    async submit(requests) {
+    async submit(requests, onDrained) {
       const started = Date.now();
       const { batchId } = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: 5, backoffMs: 2000 } }, requests);
       const submitSeconds = (Date.now() - started) / 1000;
@@ -126,6 +138,7 @@ export async function startRobotProcess(options: RobotProcessOptions): Promise<R
         if (Object.values(counts).every((n) => n === 0)) break;
         await new Promise((r) => setTimeout(r, 100));
       }
+      onDrained?.();
       let statuses = await storage.lookups.countByStatus({ batchId });
       while (statuses.queued + statuses.running > 0) {
         // Only if the robot finished a job without finishing its lookup; say so rather than hang.
@@ -172,7 +185,7 @@ async function waitForWorkers(queue: Queue, child: Child, timeoutMs = 60_000): P
 /** Drops the benchmark's databases (after all rounds; see RobotProcess.stop). Errors are ignored. */
 export async function dropDatabases(services: EmbeddedServices, dbs: string[]): Promise<void> {
   for (const db of dbs) {
-    const storage = await openStorage({ uri: services.mongoUri, db }).catch(() => null);
+    const storage = await openStorage({ uri: benchDbUri(services.mongoUri, db), db }).catch(() => null);
     await storage?.conn.dropDatabase().catch(() => undefined);
     await storage?.close();
   }

@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createOcrEngine } from '../../ocr/index.ts';
+import { loadConfig } from '../../config/index.ts';
 
 const [pagesArg, workersArg, recycleArg, ...files] = process.argv.slice(2);
 const total = Number(pagesArg);
@@ -18,7 +19,7 @@ if (!(total > 0) || !(workers > 0) || !(recycleAfterPages > 0) || images.length 
   throw new Error('usage: ocr-rss.child.ts <pages> <workers> <recycleAfterPages> <png…>');
 }
 
-const engine = await createOcrEngine({ workers, recycleAfterPages });
+const engine = await createOcrEngine({ workers, recycleAfterPages, pageSegMode: loadConfig().ocr.pageSegMode });
 const started = performance.now();
 let next = 0;
 let maxRss = process.memoryUsage().rss;

@@ -53,9 +53,15 @@ describe('migration to clients', () => {
     await lookups.insertOne({ _id: 'legacy-lookup', type: 'court.case', status: 'queued', input, clientKey: 'court.case:old-1', batchId: null, attempts: 0, error: null, result: null, evidenceCount: 0, robot: null, startedAt: null, finishedAt: null, createdAt: new Date(), updatedAt: new Date() } as never);
     // The index of the first version: one global key space.
     await lookups.createIndex({ clientKey: 1 }, { unique: true, sparse: true, name: 'clientKey_1' });
+    // As on a database that last ran before clients existed (opening the storage marked this one done).
+    await h.storage.conn.collection('migrations').deleteOne({ _id: 'lookup-client-ids' } as never);
 
     expect(await migrateToClients(h.storage.conn)).toEqual({ apiKeys: 1, webhooks: 1, lookups: 1, idempotencyKeys: 1, droppedGlobalKeyIndex: true, recordClients: 0 });
     expect(await migrateToClients(h.storage.conn)).toEqual({ apiKeys: 0, webhooks: 0, lookups: 0, idempotencyKeys: 0, droppedGlobalKeyIndex: false, recordClients: 0 });
+    // Done once: a lookup without a client written later (no such writer exists now) is not looked for again on every start.
+    await lookups.insertOne({ _id: 'late-legacy', type: 'court.case', status: 'queued', input, batchId: null, attempts: 0, createdAt: new Date(), updatedAt: new Date() } as never);
+    expect((await migrateToClients(h.storage.conn)).lookups).toBe(0);
+    await lookups.deleteOne({ _id: 'late-legacy' } as never);
 
     const same = await post(legacyToken, { type: 'court.case', input, clientKey: 'old-1' });
     expect(same.statusCode).toBe(200);

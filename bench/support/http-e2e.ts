@@ -1,0 +1,67 @@
+/**
+ * One HTTP-mode e2e batch, as bench/http-mode.bench.ts and bench/growth.bench.ts measure it: a fresh
+ * robot process (`konveyer robots --only court`, concurrency 16) on database `db`, N `court.case`
+ * lookups by caseId+caseUid (one card page each), lookups/s from the submit call to the last
+ * `finishedAt`, and the CPU time per lookup of the robot and of the MongoDB-wire server.
+ */
+import type { EmbeddedServices } from '../../storage/embedded/index.ts';
+import type { SandboxCase } from '../../sandbox/data/world.types.ts';
+import { startRobotProcess, type BatchResult } from './farm.ts';
+import { cpuSeconds, descendantsNamed, MemorySampler } from './proc-stats.ts';
+import { sandboxRequestCount } from './sandbox-process.ts';
+
+export const HTTP_E2E_CONCURRENCY = 16;
+
+/** The figures of one batch. */
+export type HttpE2eResult = BatchResult & { perSecond: number; robotRssMb: number; robotCpuMsPerLookup: number; mongoCpuMsPerLookup: number; cardRequests: number };
+
+/** The MongoDB-wire server processes started by this process's embedded services. */
+export const mongoServerPids = (): number[] => [...descendantsNamed(process.pid, 'ferretdb'), ...descendantsNamed(process.pid, 'mongod')];
+
+/** Options of {@link runHttpE2e}. */
+export interface HttpE2eOptions {
+  services: EmbeddedServices;
+  sandboxUrl: string;
+  db: string;
+  batch: SandboxCase[];
+  mongoPids: number[];
+  nodeArgs?: string[];
+}
+
+/**
+ * Runs one batch. The MongoDB CPU is read when the queue drains, before the benchmark's own
+ * statistics (status counts over the batch, the last finishedAt), which scan on FerretDB and would
+ * count as the farm's cost on a database that already holds many lookups.
+ */
+export async function runHttpE2e(options: HttpE2eOptions): Promise<HttpE2eResult> {
+  const { mongoPids, batch } = options;
+  const robot = await startRobotProcess({ services: options.services, sandboxUrl: options.sandboxUrl, db: options.db, concurrency: HTTP_E2E_CONCURRENCY, mode: 'http', nodeArgs: options.nodeArgs ?? [] });
+  try {
+    const memory = new MemorySampler(robot.child.pid, false);
+    const mongoCpuNow = (): number => mongoPids.reduce((s, p) => s + cpuSeconds(p), 0);
+    const robotCpu0 = cpuSeconds(robot.child.pid);
+    const mongoCpu0 = mongoCpuNow();
+    let mongoCpu = 0;
+    let robotCpu = 0;
+    const requests0 = await sandboxRequestCount(options.sandboxUrl);
+    const result = await robot.submit(
+      batch.map((c) => ({ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } })),
+      () => {
+        mongoCpu = mongoCpuNow() - mongoCpu0;
+        robotCpu = cpuSeconds(robot.child.pid) - robotCpu0;
+      },
+    );
+    const cardRequests = (await sandboxRequestCount(options.sandboxUrl)) - requests0;
+    const peak = memory.stop();
+    return {
+      ...result,
+      perSecond: result.lookups / result.seconds,
+      robotRssMb: peak.rssMb,
+      robotCpuMsPerLookup: (robotCpu * 1000) / result.lookups,
+      mongoCpuMsPerLookup: (mongoCpu * 1000) / result.lookups,
+      cardRequests,
+    };
+  } finally {
+    await robot.stop();
+  }
+}
