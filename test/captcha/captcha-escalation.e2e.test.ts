@@ -217,7 +217,7 @@ describe('operator hand-off past the in-process wait', () => {
     const steps = (await storage.evidence.listByJob(parked!._id)).filter((e) => e.kind === 'html').map((e) => e.step);
     // The gate passed once, with the operator's answer; the later pages came in that session: no
     // other gate (a lost cookie shows the gate again, and with the operator alone it parks again).
-    expect(steps.filter((s) => /after-operator-kcaptcha/.test(s))).toHaveLength(1);
+    expect(steps.filter((s) => /after-operator-kcaptcha/.test(s)), steps.join(' ')).toHaveLength(1);
     expect(steps.filter((s) => /after-kcaptcha-|after-gate-wait/.test(s))).toEqual([]);
     expect(steps.some((s) => /^search-page-2$/.test(s))).toBe(true);
     expect(await storage.captchaTasks.list({ lookupId: parked!._id })).toHaveLength(1);
