@@ -23,17 +23,17 @@ import { join } from 'node:path';
 import type { SandboxCase } from '../sandbox/data/world.types.ts';
 import { createRedis } from '../queues/redis.ts';
 import { profileLines, summariseProfile } from './profile-summary.tool.ts';
-import { BENCH_POLITENESS, dropDatabases, startBenchServices, startRobotProcess, type BatchResult } from './support/farm.ts';
+import { BENCH_POLITENESS, dropDatabases, startBenchServices, type BatchResult, type RobotProcess } from './support/farm.ts';
+import { HTTP_E2E_CONCURRENCY, mongoServerPids, runHttpE2e, type HttpE2eResult } from './support/http-e2e.ts';
 import { runBareLoop, runCheerioCrawler, type BaselineResult } from './support/http-baselines.ts';
-import { cpuSeconds, descendantsNamed, MemorySampler } from './support/proc-stats.ts';
 import { figureOf, finish, fmt, printTable, type Figure } from './support/report.ts';
 import { perLookup, rangeRows, readCommandStats, redisClientAddr, redisCommandCalls, sumOf, watchRedisCommands } from './support/round-trips.ts';
-import { cardOnlyCases, sandboxRequestCount, startSandboxProcess } from './support/sandbox-process.ts';
+import { cardOnlyCases, startSandboxProcess } from './support/sandbox-process.ts';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const N = Number(positional[0] ?? 300);
 const ROUNDS = Number(positional[1] ?? 3);
-const CONCURRENCY = 16;
+const CONCURRENCY = HTTP_E2E_CONCURRENCY;
 const profileMode = process.argv.includes('--profile') || process.env.BENCH_PROFILE === '1';
 const profileDir = process.env.BENCH_CPU_PROF ?? (profileMode ? mkdtempSync(join(tmpdir(), 'konveyer-http-prof-')) : undefined);
 
@@ -56,7 +56,7 @@ const trips: Trips[] = [];
 interface Round {
   round: number;
   order: string[];
-  e2e: BatchResult & { perSecond: number; robotRssMb: number; robotCpuMsPerLookup: number; mongoCpuMsPerLookup: number; cardRequests: number };
+  e2e: HttpE2eResult;
   bare: BaselineResult & { perSecond: number };
   cheerio: BaselineResult & { perSecond: number };
 }
@@ -64,7 +64,7 @@ interface Round {
 const sandbox = await startSandboxProcess(42, Math.ceil((N * ROUNDS) / 3) + 10);
 const services = await startBenchServices();
 const statsRedis = createRedis(services.redisUrl);
-const mongoPids = [...descendantsNamed(process.pid, 'ferretdb'), ...descendantsNamed(process.pid, 'mongod')];
+const mongoPids = mongoServerPids();
 const cases = cardOnlyCases(sandbox.world);
 if (cases.length < N * ROUNDS) throw new Error(`only ${cases.length} card-only cases for ${N}×${ROUNDS}`);
 const rounds: Round[] = [];
@@ -89,52 +89,42 @@ const mainThreadProfile = (since: number): string | null => {
 async function e2e(round: number, batch: SandboxCase[]): Promise<Round['e2e']> {
   const statsFile = profileMode ? join(profileDir!, `commands-r${round + 1}-${Date.now()}.json`) : null;
   const startedAt = Date.now();
-  const robot = await startRobotProcess({
-    env: statsFile ? { MONGODB_COMMAND_STATS_FILE: statsFile } : {},
-    services,
-    sandboxUrl: sandbox.url,
-    db: newDb(round),
-    concurrency: CONCURRENCY,
-    mode: 'http',
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  });
+  // Profile mode: the robot's MongoDB commands (its stats file), Redis commands (INFO + MONITOR).
+  const watch = statsFile
+    ? async (robot: RobotProcess) => {
+        const mongo0 = await readCommandStats(statsFile);
+        const redis0 = await redisCommandCalls(statsRedis);
+        const monitor = await watchRedisCommands(statsRedis);
+        return {
+          async end(result: BatchResult) {
+            const mongo1 = await readCommandStats(statsFile);
+            const redis1 = await redisCommandCalls(statsRedis);
+            const watched = await monitor.stop(new Set([await redisClientAddr(robot.redis), await redisClientAddr(statsRedis)]));
+            trips.push({
+              redisTrips: perLookup({}, watched.topLevel, result.lookups),
+              redisInScripts: watched.inScripts / result.lookups,
+              redisBench: watched.excluded / result.lookups,
+              mongo: perLookup(mongo0.commands, mongo1.commands, result.lookups),
+              mongoBytes: perLookup(mongo0.bytesWritten, mongo1.bytesWritten, result.lookups),
+              redis: perLookup(redis0, redis1, result.lookups),
+              cpuProfile: null,
+            });
+          },
+        };
+      }
+    : undefined;
   try {
-    const memory = new MemorySampler(robot.child.pid, false);
-    const robotCpu0 = cpuSeconds(robot.child.pid);
-    const mongoCpu0 = mongoPids.reduce((s, p) => s + cpuSeconds(p), 0);
-    const requests0 = await sandboxRequestCount(sandbox.url);
-    const mongo0 = statsFile ? await readCommandStats(statsFile) : null;
-    const redis0 = profileMode ? await redisCommandCalls(statsRedis) : null;
-    const watch = profileMode ? await watchRedisCommands(statsRedis) : null;
-    const result = await robot.submit(batch.map((c) => ({ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } })));
-    const cardRequests = (await sandboxRequestCount(sandbox.url)) - requests0;
-    const robotCpu = cpuSeconds(robot.child.pid) - robotCpu0;
-    const mongoCpu = mongoPids.reduce((s, p) => s + cpuSeconds(p), 0) - mongoCpu0;
-    const peak = memory.stop();
-    if (statsFile && mongo0 && redis0 && watch) {
-      const mongo1 = await readCommandStats(statsFile);
-      const redis1 = await redisCommandCalls(statsRedis);
-      const watched = await watch.stop(new Set([await redisClientAddr(robot.redis), await redisClientAddr(statsRedis)]));
-      trips.push({
-        redisTrips: perLookup({}, watched.topLevel, result.lookups),
-        redisInScripts: watched.inScripts / result.lookups,
-        redisBench: watched.excluded / result.lookups,
-        mongo: perLookup(mongo0.commands, mongo1.commands, result.lookups),
-        mongoBytes: perLookup(mongo0.bytesWritten, mongo1.bytesWritten, result.lookups),
-        redis: perLookup(redis0, redis1, result.lookups),
-        cpuProfile: null,
-      });
-    }
-    return {
-      ...result,
-      perSecond: result.lookups / result.seconds,
-      robotRssMb: peak.rssMb,
-      robotCpuMsPerLookup: (robotCpu * 1000) / result.lookups,
-      mongoCpuMsPerLookup: (mongoCpu * 1000) / result.lookups,
-      cardRequests,
-    };
+    return await runHttpE2e({
+      services,
+      sandboxUrl: sandbox.url,
+      db: newDb(round),
+      batch,
+      mongoPids,
+      env: statsFile ? { MONGODB_COMMAND_STATS_FILE: statsFile } : {},
+      nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      watch,
+    });
   } finally {
-    await robot.stop();
     // The profile is written when the robot process exits.
     if (profileMode && trips.length > 0 && trips.at(-1)!.cpuProfile === null) trips.at(-1)!.cpuProfile = mainThreadProfile(startedAt);
   }

@@ -6,7 +6,7 @@
  */
 import type { EmbeddedServices } from '../../storage/embedded/index.ts';
 import type { SandboxCase } from '../../sandbox/data/world.types.ts';
-import { startRobotProcess, type BatchResult } from './farm.ts';
+import { startRobotProcess, type BatchResult, type RobotProcess } from './farm.ts';
 import { cpuSeconds, descendantsNamed, MemorySampler } from './proc-stats.ts';
 import { sandboxRequestCount } from './sandbox-process.ts';
 
@@ -26,6 +26,13 @@ export interface HttpE2eOptions {
   batch: SandboxCase[];
   mongoPids: number[];
   nodeArgs?: string[];
+  /** Extra environment of the robot process. */
+  env?: Record<string, string>;
+  /**
+   * Extra measurement around the batch (http-mode's profile counters): started just before the
+   * submit, and `end` called with the result while the robot process still runs.
+   */
+  watch?: (robot: RobotProcess) => Promise<{ end(result: BatchResult): Promise<void> }>;
 }
 
 /**
@@ -35,7 +42,15 @@ export interface HttpE2eOptions {
  */
 export async function runHttpE2e(options: HttpE2eOptions): Promise<HttpE2eResult> {
   const { mongoPids, batch } = options;
-  const robot = await startRobotProcess({ services: options.services, sandboxUrl: options.sandboxUrl, db: options.db, concurrency: HTTP_E2E_CONCURRENCY, mode: 'http', nodeArgs: options.nodeArgs ?? [] });
+  const robot = await startRobotProcess({
+    services: options.services,
+    sandboxUrl: options.sandboxUrl,
+    db: options.db,
+    concurrency: HTTP_E2E_CONCURRENCY,
+    mode: 'http',
+    nodeArgs: options.nodeArgs ?? [],
+    env: options.env ?? {},
+  });
   try {
     const memory = new MemorySampler(robot.child.pid, false);
     const mongoCpuNow = (): number => mongoPids.reduce((s, p) => s + cpuSeconds(p), 0);
@@ -44,6 +59,7 @@ export async function runHttpE2e(options: HttpE2eOptions): Promise<HttpE2eResult
     let mongoCpu = 0;
     let robotCpu = 0;
     const requests0 = await sandboxRequestCount(options.sandboxUrl);
+    const watching = options.watch ? await options.watch(robot) : null;
     const result = await robot.submit(
       batch.map((c) => ({ type: 'court.case', input: { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid } })),
       () => {
@@ -53,6 +69,7 @@ export async function runHttpE2e(options: HttpE2eOptions): Promise<HttpE2eResult
     );
     const cardRequests = (await sandboxRequestCount(options.sandboxUrl)) - requests0;
     const peak = memory.stop();
+    await watching?.end(result);
     return {
       ...result,
       perSecond: result.lookups / result.seconds,
