@@ -19,8 +19,10 @@ export const FSSP_CAPTCHA_HEIGHT = 60;
  * («дт7бж», «п2484», «ж8пж9», «л8м5к», «жд78т», «жсд4л», «пгб86», «лбпж7» …). A subset of the
  * solver's `cyrillic5` alphabet (robots/runtime/captcha/captcha-solver.ts).
  */
-export const FSSP_CAPTCHA_CHARS = 'бвгджклмнпрст2456789';
+export const FSSP_CAPTCHA_CHARS = 'бгджклмпрст2456789';
 
+/** Letters the real images draw as capitals now and then (seen: П, М, Ж, Т). */
+const CAPITAL_FORMS = 'пмжтгк';
 const INK = ['#1d3a5f', '#203d63', '#1a3357'];
 const SHADOW = '#a9cbe6';
 
@@ -45,7 +47,13 @@ export function fsspCaptchaSvg(answer: string, seed: number): string {
   const rng = createPrng(seed);
   const w = FSSP_CAPTCHA_WIDTH;
   const h = FSSP_CAPTCHA_HEIGHT;
-  const parts: string[] = [`<rect width="${w}" height="${h}" fill="#f7f8f9"/>`];
+  // Worn ink: the real strokes have ragged edges (a typewriter face, printed and JPEG'd), made here
+  // by displacing the glyph's outline with fine noise; the pale copy is a little blurred.
+  const defs =
+    `<defs><filter id="rough" x="-10%" y="-10%" width="120%" height="120%"><feTurbulence type="fractalNoise" baseFrequency="0.9" numOctaves="1" seed="${rng.int(1, 999)}"/>` +
+    `<feDisplacementMap in="SourceGraphic" scale="2.2" xChannelSelector="R" yChannelSelector="G"/></filter>` +
+    `<filter id="soft"><feGaussianBlur stdDeviation="0.8"/></filter></defs>`;
+  const parts: string[] = [defs, `<rect width="${w}" height="${h}" fill="#f7f8f9"/>`];
   // Speckle: the real background is a fine grey grain (JPEG noise over a textured fill).
   for (let i = 0; i < 260; i++) {
     const g = rng.int(200, 235);
@@ -56,19 +64,24 @@ export function fsspCaptchaSvg(answer: string, seed: number): string {
   const glyphs: string[] = [];
   for (const ch of answer) {
     const isDigit = /\d/.test(ch);
-    const size = isDigit ? rng.int(26, 36) : rng.int(24, 31);
-    const baseline = rng.int(38, 46);
-    const angle = (rng.next() - 0.5) * 16;
-    const weight = rng.chance(0.5) ? 'bold' : 'normal';
+    // The real letters are slab serifs, several drawn as capitals («П2484», «ПМрлл», «П7жЖТ»);
+    // the digits are a rounder, heavier serif and larger.
+    const capital = !isDigit && CAPITAL_FORMS.includes(ch) && rng.chance(0.5);
+    const family = isDigit ? rng.pick(['DejaVu Serif', 'Liberation Serif']) : rng.pick(['DejaVu Serif', 'DejaVu Serif Condensed']);
+    const size = isDigit ? rng.int(30, 40) : capital ? rng.int(26, 31) : rng.int(28, 34);
+    const baseline = rng.int(40, 46);
+    const angle = (rng.next() - 0.5) * 14;
     const cx = x + size * 0.3;
     const cy = baseline - size * 0.35;
-    const text = (dx: number, dy: number, fill: string) =>
-      `<text x="${(x + dx).toFixed(1)}" y="${(baseline + dy).toFixed(1)}" font-family="DejaVu Serif" font-weight="${weight}" ` +
-      `font-size="${size}" fill="${fill}" transform="rotate(${angle.toFixed(1)} ${cx.toFixed(1)} ${cy.toFixed(1)})">${ch}</text>`;
-    // The pale copy sits a few px up-left of the dark glyph, as on every real image.
-    parts.push(text(-rng.int(2, 4), -rng.int(2, 5), SHADOW));
-    glyphs.push(text(0, 0, ink));
-    x += Math.round(size * (isDigit ? 0.62 : 0.66)) + rng.int(2, 9);
+    const glyph = capital ? ch.toUpperCase() : ch;
+    const text = (dx: number, dy: number, fill: string, filter: string) =>
+      `<text x="${(x + dx).toFixed(1)}" y="${(baseline + dy).toFixed(1)}" font-family="${family}" font-weight="bold" ` +
+      `font-size="${size}" fill="${fill}" filter="url(#${filter})" transform="rotate(${angle.toFixed(1)} ${cx.toFixed(1)} ${cy.toFixed(1)})">${glyph}</text>`;
+    // The pale copy sits a few px up-left of the dark glyph, as on every real image, blurred wider.
+    parts.push(text(-rng.int(2, 4), -rng.int(2, 5), SHADOW, 'soft'));
+    glyphs.push(text(0, 0, ink, 'rough'));
+    const wide = 'жмЖМ'.includes(glyph) ? 1.3 : 1;
+    x += Math.round(size * wide * (isDigit ? 0.64 : capital ? 0.74 : 0.66)) + rng.int(2, 8);
   }
   parts.push(...glyphs);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${parts.join('')}</svg>`;

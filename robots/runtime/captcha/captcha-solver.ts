@@ -41,12 +41,17 @@ export interface CaptchaSolver {
 }
 
 /**
- * Default alphabets by kind. The FSSP set is the lowercase Cyrillic letters without the ones that
- * read like digits or each other (ё й ъ ь) — the answers seen were «дт7бж», «п2484», «ж8пж9».
+ * Default alphabets by kind. The FSSP set is what the real site serves: the 15 answers it accepted
+ * in the cached session of fixtures `fssp/ajax_search_session_index_2021-08-30.json` («длб9т»,
+ * «пр4лм», «п2484», «ж8пж9», «лбпж7», «ллтт2», «джд6д», «ж766т», «л8м5к», «псм7м», «дкбт2», «л4пг7»,
+ * «дт7бж», «пгб86», «жд78т») and «жсд4л» of `fssp/fssp_captcha_screenshot_rpassp.png` use 18 characters, 80 drawn, 1 to 8 times each; no 0, 1, 3 and
+ * no other letter ever appears (a character of a 20-character set would be missing from 80 draws
+ * with probability < 2 %). Allowing the rest of the Cyrillic alphabet made the OCR read «п» as «1»,
+ * «4» as «а», «7» as «1» on the real images.
  */
 export const CAPTCHA_ALPHABETS: Readonly<Record<CaptchaKind, string>> = Object.freeze({
   digits5: '0123456789',
-  cyrillic5: 'абвгдежзиклмнопрстуфхцчшщыэюя0123456789',
+  cyrillic5: 'бгджклмпрст2456789',
   text: '',
 });
 
