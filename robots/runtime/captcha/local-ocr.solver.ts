@@ -198,12 +198,16 @@ function normalise(text: string, alphabet: string): string {
  * The share of the variants read that gave `answer`, when at least three were read: differently
  * cleaned images agreeing is evidence tesseract's own line confidence misses (on the real FSSP
  * captchas it reports 0 for right answers that three of four variants agree on). Measured on 100
- * sandbox FSSP captchas: 3 or 4 of 4 agreeing → 83 % right, 2 of 4 → 50 %.
+ * sandbox FSSP captchas: 3 or 4 of 4 agreeing → 83 % right, 2 of 4 → 50 %. Agreement is never
+ * certainty: all variants agreeing gives {@link MAX_AGREEMENT}, so a threshold of 1 still means "never".
  */
 function agreement(candidates: Candidate[], answer: string, reads: number): number {
   if (reads < 3) return 0;
-  return candidates.filter((c) => c.answer === answer).length / reads;
+  return (MAX_AGREEMENT * candidates.filter((c) => c.answer === answer).length) / reads;
 }
+
+/** The confidence of an answer every variant read alike (see {@link agreement}). */
+const MAX_AGREEMENT = 0.95;
 
 /**
  * The answer with the highest summed confidence over the variants that read it: agreement between
