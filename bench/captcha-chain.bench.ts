@@ -16,8 +16,8 @@
  * and answers each `operatorDelaySecs` after it was opened, always right. A lookup's operator
  * wait is the time its captchas spent with the operator member, measured; a wait past
  * CAPTCHA_OPERATOR_WAIT_SECS would park the lookup (counted as parked). Populations: sandbox sudrf
- * and FSSP pictures, and the real labelled sudrf captchas (../shared/fixtures/real/sudrf/captcha,
- * the redraws cycle through them).
+ * and FSSP pictures, and the real labelled sudrf and FSSP captchas (../shared/fixtures/real/sudrf/captcha,
+ * ../shared/fixtures/real/fssp with test/conformance/fssp-captcha-labels.ts; the redraws cycle through them).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +31,7 @@ import { withCaptchaEscalation, type CaptchaKind, type CaptchaSolution, type Cap
 import { drawFsspCaptcha, fsspCaptchaAnswer } from '../sandbox/fssp/captcha-image.ts';
 import { drawSudrfCaptcha, sudrfCaptchaAnswer } from '../sandbox/sudrf/captcha-image.ts';
 import { startFakeRucaptcha } from '../test/fakes/rucaptcha.fake.ts';
+import { FSSP_CAPTCHA_LABELS } from '../test/conformance/fssp-captcha-labels.ts';
 import { openStorage } from '../storage/index.ts';
 import { startBenchServices } from './support/farm.ts';
 import { figureOf, type BenchReport, type Figure } from './support/report.ts';
@@ -165,6 +166,8 @@ const real = existsSync(join(dir, 'labels.csv'))
     return { image: readFileSync(join(dir, file!)), answer: answer! };
   })
   : [];
+const fsspDir = fileURLToPath(new URL('../../shared/fixtures/real/fssp/', import.meta.url));
+const realFssp = FSSP_CAPTCHA_LABELS.filter((l) => existsSync(join(fsspDir, l.file))).map((l) => ({ image: readFileSync(join(fsspDir, l.file)), answer: l.answer }));
 try {
   // Each round draws other pictures (seeds moved by the round), so rounds are samples, not repeats.
   for (let round = 0; round < rounds; round++) {
@@ -180,6 +183,7 @@ try {
       return { image: await drawFsspCaptcha(answer, seed), answer };
     }, lookups));
     if (real.length) runs.push(await run('real sudrf (labelled)', 'digits5', async (i, a) => real[(i + a + round) % real.length]!, real.length));
+    if (realFssp.length) runs.push(await run('real fssp (labelled)', 'cyrillic5', async (i, a) => realFssp[(i + a + round) % realFssp.length]!, realFssp.length));
   }
 } finally {
   personOn = false;

@@ -3,7 +3,8 @@
  * 200×60 JPEGs the site served, and `fssp/fssp_captcha_screenshot_rpassp.png`). Runs only where
  * ../shared/fixtures/real exists; the images are read at run time and never copied here.
  *
- * Where the answers come from (SOURCES.md says "answers unknown" for the JPEGs):
+ * Where the answers come from (SOURCES.md says "answers unknown" for the JPEGs; the labels are in
+ * fssp-captcha-labels.ts, which bench/captcha-chain.bench.ts reads too):
  * - `server`: the session index (`fssp/ajax_search_session_index_2021-08-30.json`) holds each cached
  *   response's size. A captcha response is a fixed envelope (1 556 bytes: the size of
  *   `ajax_search_captcha_challenge.jsonp` less the base64 of captcha_01, which it carries) plus the
@@ -29,19 +30,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalOcrSolver } from '../../robots/runtime/captcha/index.ts';
+import { FSSP_CAPTCHA_LABELS as LABELS } from './fssp-captcha-labels.ts';
 
 const dir = fileURLToPath(new URL('../../../shared/fixtures/real/fssp/', import.meta.url));
 const hasFixtures = existsSync(join(dir, 'captcha_01_00199042.jpg'));
 
-const LABELS: Array<{ file: string; answer: string; by: 'server' | 'eye' | 'sources' }> = [
-  { file: 'captcha_01_00199042.jpg', answer: 'пгб86', by: 'server' },
-  { file: 'captcha_02_04298cb7.jpg', answer: 'ж766т', by: 'server' },
-  { file: 'captcha_03_0b086d87.jpg', answer: 'п2484', by: 'server' },
-  { file: 'captcha_04_0264bad5.jpg', answer: 'пмрлл', by: 'eye' },
-  { file: 'captcha_05_0295f92a.jpg', answer: 'лкб88', by: 'eye' },
-  { file: 'captcha_06_09bae41f.jpg', answer: 'п7жжт', by: 'eye' },
-  { file: 'fssp_captcha_screenshot_rpassp.png', answer: 'жсд4л', by: 'sources' },
-];
 
 /** The chain's default CAPTCHA_LOCAL_MIN_CONFIDENCE (config/schema.ts). */
 const CHAIN_THRESHOLD = 0.6;
