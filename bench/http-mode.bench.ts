@@ -16,9 +16,15 @@
  * process), the Redis commands by name (`INFO commandstats` of the bench's Redis before/after the
  * batch: the robot's, the submit's and this bench's queue polls every 100 ms), and the top 15
  * self-time entries of the robot's CPU profile (`--cpu-prof`, the whole process life).
+ *
+ * Every run also prints the CPU budget: CPU ms per e2e lookup of each process (robot, MongoDB-wire
+ * server, Redis, sandbox) and per bare-loop page (this process's loop, the sandbox), and the rate
+ * the machine's cores could sustain at that cost. The ratio of the two ceilings is the ratio the
+ * e2e path can reach on this machine when CPU is what limits it; its MongoDB/Redis/sandbox part
+ * alone bounds the ratio whatever the robot does.
  */
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxCase } from '../sandbox/data/world.types.ts';
 import { createRedis } from '../queues/redis.ts';
@@ -29,6 +35,7 @@ import { runBareLoop, runCheerioCrawler, type BaselineResult } from './support/h
 import { figureOf, finish, fmt, printTable, type Figure } from './support/report.ts';
 import { perLookup, rangeRows, readCommandStats, redisClientAddr, redisCommandCalls, sumOf, watchRedisCommands } from './support/round-trips.ts';
 import { cardOnlyCases, startSandboxProcess } from './support/sandbox-process.ts';
+import { cpuSeconds, descendants, descendantsNamed } from './support/proc-stats.ts';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const N = Number(positional[0] ?? 300);
@@ -57,7 +64,7 @@ interface Round {
   round: number;
   order: string[];
   e2e: HttpE2eResult;
-  bare: BaselineResult & { perSecond: number };
+  bare: BaselineResult & { perSecond: number; cpuMsPerPage: { client: number; sandbox: number } };
   cheerio: BaselineResult & { perSecond: number };
 }
 
@@ -65,6 +72,11 @@ const sandbox = await startSandboxProcess(42, Math.ceil((N * ROUNDS) / 3) + 10);
 const services = await startBenchServices();
 const statsRedis = createRedis(services.redisUrl);
 const mongoPids = mongoServerPids();
+const redisPids = descendantsNamed(process.pid, 'redis-server');
+// The sandbox child is tsx's wrapper; the server runs in its node descendant.
+const sandboxPids = [sandbox.child.proc.pid!, ...descendants(sandbox.child.proc.pid!)];
+const cpuOf = (pids: number[]): number => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+const cores = availableParallelism();
 const cases = cardOnlyCases(sandbox.world);
 if (cases.length < N * ROUNDS) throw new Error(`only ${cases.length} card-only cases for ${N}×${ROUNDS}`);
 const rounds: Round[] = [];
@@ -120,6 +132,7 @@ async function e2e(round: number, batch: SandboxCase[]): Promise<Round['e2e']> {
       db: newDb(round),
       batch,
       mongoPids,
+      otherPids: { redis: redisPids, sandbox: sandboxPids },
       env: statsFile ? { MONGODB_COMMAND_STATS_FILE: statsFile } : {},
       nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
       watch,
@@ -131,6 +144,16 @@ async function e2e(round: number, batch: SandboxCase[]): Promise<Round['e2e']> {
 }
 
 const withRate = (r: BaselineResult): BaselineResult & { perSecond: number } => ({ ...r, perSecond: r.pages / r.seconds });
+
+/** The bare loop with its CPU: this process's (the loop alone runs here meanwhile) and the sandbox's, per page. */
+async function bareWithCpu(batch: SandboxCase[]): Promise<Round['bare']> {
+  const client0 = process.cpuUsage();
+  const sandbox0 = cpuOf(sandboxPids);
+  const result = withRate(await runBareLoop(batch, sandbox.port, CONCURRENCY));
+  const client = process.cpuUsage(client0);
+  const sandboxCpu = cpuOf(sandboxPids) - sandbox0;
+  return { ...result, cpuMsPerPage: { client: (client.user + client.system) / 1000 / result.pages, sandbox: (sandboxCpu * 1000) / result.pages } };
+}
 
 try {
   // Warm the baselines' code paths (the robot process warms up inside its own first batch).
@@ -144,7 +167,7 @@ try {
     try {
       for (const step of order) {
         if (step === 'e2e') round.e2e = await e2e(r, batch);
-        if (step === 'bare') round.bare = withRate(await runBareLoop(batch, sandbox.port, CONCURRENCY));
+        if (step === 'bare') round.bare = await bareWithCpu(batch);
         if (step === 'cheerio') round.cheerio = withRate(await runCheerioCrawler(batch, sandbox.port, CONCURRENCY));
       }
     } catch (error) {
@@ -186,6 +209,31 @@ printTable(
   ]),
 );
 
+/** CPU ms of one e2e lookup, all processes, and of one bare page, client and sandbox. */
+const e2eCpu = (r: Round) => r.e2e.robotCpuMsPerLookup + r.e2e.mongoCpuMsPerLookup + (r.e2e.otherCpuMsPerLookup.redis ?? 0) + (r.e2e.otherCpuMsPerLookup.sandbox ?? 0);
+const serviceCpu = (r: Round) => r.e2e.mongoCpuMsPerLookup + (r.e2e.otherCpuMsPerLookup.redis ?? 0) + (r.e2e.otherCpuMsPerLookup.sandbox ?? 0);
+const bareCpu = (r: Round) => r.bare.cpuMsPerPage.client + r.bare.cpuMsPerPage.sandbox;
+console.log(`\nCPU budget (ms of CPU per lookup or page; ceiling = ${cores} cores × 1000 ms / that):`);
+printTable(
+  ['round', 'robot', 'mongo', 'redis', 'sandbox', 'e2e total', 'e2e ceiling/s', 'bare client', 'bare sandbox', 'bare total', 'bare ceiling/s', 'ceiling ratio', 'ratio without the robot'],
+  rounds.map((r) => [
+    String(r.round),
+    fmt(r.e2e.robotCpuMsPerLookup),
+    fmt(r.e2e.mongoCpuMsPerLookup),
+    fmt(r.e2e.otherCpuMsPerLookup.redis ?? 0),
+    fmt(r.e2e.otherCpuMsPerLookup.sandbox ?? 0),
+    fmt(e2eCpu(r)),
+    fmt((cores * 1000) / e2eCpu(r)),
+    fmt(r.bare.cpuMsPerPage.client),
+    fmt(r.bare.cpuMsPerPage.sandbox),
+    fmt(bareCpu(r)),
+    fmt((cores * 1000) / bareCpu(r)),
+    fmt(bareCpu(r) / e2eCpu(r)),
+    // The ratio reached with a robot that costs no more than the bare loop's client.
+    fmt(bareCpu(r) / (serviceCpu(r) + r.bare.cpuMsPerPage.client)),
+  ]),
+);
+
 if (profileMode && trips.length > 0) {
   console.log(`\nper lookup, mean (min–max) over ${trips.length} round(s) of ${N}:`);
   console.log('\nMongoDB commands sent by the robot (command collection):');
@@ -216,6 +264,19 @@ const figures: Figure[] = [
   figureOf('HTTP robot peak RSS (conc 16)', 'MB', rounds.map((r) => r.e2e.robotRssMb)),
   figureOf('HTTP robot CPU per lookup', 'ms', rounds.map((r) => r.e2e.robotCpuMsPerLookup)),
   figureOf('HTTP MongoDB-wire server CPU per lookup', 'ms', rounds.map((r) => r.e2e.mongoCpuMsPerLookup)),
+  figureOf('HTTP Redis server CPU per lookup', 'ms', rounds.map((r) => r.e2e.otherCpuMsPerLookup.redis ?? 0)),
+  figureOf('HTTP sandbox CPU per lookup (e2e) / per page (bare)', 'ms', rounds.map((r) => r.e2e.otherCpuMsPerLookup.sandbox ?? 0), {
+    baseline: 'bare-loop page',
+    baselineValues: rounds.map((r) => r.bare.cpuMsPerPage.sandbox),
+  }),
+  figureOf('HTTP CPU per lookup, all processes', 'ms', rounds.map(e2eCpu), { baseline: 'bare-loop page, client + sandbox', baselineValues: rounds.map(bareCpu) }),
+  // What the e2e/bare ratio could be if the robot cost no more CPU than the bare loop's client: the
+  // database, queue and sandbox share alone; when CPU limits, the 0.5 goal needs this ≥ 0.5.
+  figureOf('HTTP e2e CPU ceiling with a robot as cheap as the bare loop', 'lookups/s', rounds.map((r) => (cores * 1000) / (serviceCpu(r) + r.bare.cpuMsPerPage.client)), {
+    baseline: 'bare-loop CPU ceiling pages/s',
+    baselineValues: rounds.map((r) => (cores * 1000) / bareCpu(r)),
+    goalMin: 0.5,
+  }),
 ];
 finish({
   bench: 'http-mode',

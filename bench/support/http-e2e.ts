@@ -13,7 +13,15 @@ import { sandboxRequestCount } from './sandbox-process.ts';
 export const HTTP_E2E_CONCURRENCY = 16;
 
 /** The figures of one batch. */
-export type HttpE2eResult = BatchResult & { perSecond: number; robotRssMb: number; robotCpuMsPerLookup: number; mongoCpuMsPerLookup: number; cardRequests: number };
+export type HttpE2eResult = BatchResult & {
+  perSecond: number;
+  robotRssMb: number;
+  robotCpuMsPerLookup: number;
+  mongoCpuMsPerLookup: number;
+  /** CPU ms per lookup of each process group in `HttpE2eOptions.otherPids` (Redis, the sandbox), read with the MongoDB CPU. */
+  otherCpuMsPerLookup: Record<string, number>;
+  cardRequests: number;
+};
 
 /** The MongoDB-wire server processes started by this process's embedded services. */
 export const mongoServerPids = (): number[] => [...descendantsNamed(process.pid, 'ferretdb'), ...descendantsNamed(process.pid, 'mongod')];
@@ -25,6 +33,8 @@ export interface HttpE2eOptions {
   db: string;
   batch: SandboxCase[];
   mongoPids: number[];
+  /** More processes whose CPU the batch costs, by name (e.g. `redis`, `sandbox`): the CPU budget of a lookup. */
+  otherPids?: Record<string, number[]>;
   nodeArgs?: string[];
   /** Extra environment of the robot process. */
   env?: Record<string, string>;
@@ -53,11 +63,16 @@ export async function runHttpE2e(options: HttpE2eOptions): Promise<HttpE2eResult
   });
   try {
     const memory = new MemorySampler(robot.child.pid, false);
-    const mongoCpuNow = (): number => mongoPids.reduce((s, p) => s + cpuSeconds(p), 0);
+    const sumCpu = (pids: number[]): number => pids.reduce((s, p) => s + cpuSeconds(p), 0);
+    const mongoCpuNow = (): number => sumCpu(mongoPids);
+    const others = Object.entries(options.otherPids ?? {});
+    const othersNow = (): number[] => others.map(([, pids]) => sumCpu(pids));
     const robotCpu0 = cpuSeconds(robot.child.pid);
     const mongoCpu0 = mongoCpuNow();
+    const othersCpu0 = othersNow();
     let mongoCpu = 0;
     let robotCpu = 0;
+    let othersCpu: number[] = others.map(() => 0);
     const requests0 = await sandboxRequestCount(options.sandboxUrl);
     const watching = options.watch ? await options.watch(robot) : null;
     const result = await robot.submit(
@@ -65,6 +80,7 @@ export async function runHttpE2e(options: HttpE2eOptions): Promise<HttpE2eResult
       () => {
         mongoCpu = mongoCpuNow() - mongoCpu0;
         robotCpu = cpuSeconds(robot.child.pid) - robotCpu0;
+        othersCpu = othersNow().map((v, i) => v - othersCpu0[i]!);
       },
     );
     const cardRequests = (await sandboxRequestCount(options.sandboxUrl)) - requests0;
@@ -76,6 +92,7 @@ export async function runHttpE2e(options: HttpE2eOptions): Promise<HttpE2eResult
       robotRssMb: peak.rssMb,
       robotCpuMsPerLookup: (robotCpu * 1000) / result.lookups,
       mongoCpuMsPerLookup: (mongoCpu * 1000) / result.lookups,
+      otherCpuMsPerLookup: Object.fromEntries(others.map(([name], i) => [name, (othersCpu[i]! * 1000) / result.lookups])),
       cardRequests,
     };
   } finally {
