@@ -85,6 +85,7 @@ export async function verifyEvidence(store: MongoEvidenceStore, scope: { jobIds?
     const manifests = groupBy(store.manifests.collection.find({}).sort({ jobId: 1, itemCount: 1 }) as AsyncIterable<EvidenceManifest>, (m) => m.jobId);
     const records = groupBy(store.sealRecords.collection.find({}).sort({ jobId: 1 }) as AsyncIterable<SealRecord>, (r) => r.jobId);
     for await (const [jobId, i, m, r] of mergeGroups([items, manifests, records] as const)) {
+      await withPictureSources(store, jobId, i);
       take(await checkJob(store, jobId, { items: i, manifests: m, sealRecords: r }, checked));
     }
     const logs = groupBy(store.sealRecords.collection.find({}).sort({ processId: 1, seq: 1 }) as AsyncIterable<SealRecord>, (r) => r.processId);
@@ -102,6 +103,20 @@ export async function verifyEvidence(store: MongoEvidenceStore, scope: { jobIds?
   // A last line only for runs long enough to have printed one.
   if (report.items >= every) progress();
   return report;
+}
+
+/**
+ * The streaming pass reads items without `meta`; a picture's check needs its `meta.derivedFrom`
+ * (the capture body it was drawn from), so a job with pictures reads just that field of them.
+ */
+async function withPictureSources(store: MongoEvidenceStore, jobId: string, items: EvidenceItem[]): Promise<void> {
+  const pictures = new Map(items.filter((i) => i.kind === 'picture').map((i) => [i._id, i]));
+  if (pictures.size === 0) return;
+  const found = store.items.collection.find({ jobId, kind: 'picture' }, { projection: { _id: 1, 'meta.derivedFrom': 1 } });
+  for await (const doc of found) {
+    const item = pictures.get(doc._id as unknown as string);
+    if (item && doc.meta) item.meta = doc.meta as Record<string, unknown>;
+  }
 }
 
 /**

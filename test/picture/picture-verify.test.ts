@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyJob } from '../../storage/evidence/verify.ts';
+import { verifyEvidence, verifyJob } from '../../storage/evidence/verify.ts';
 import type { Storage } from '../../storage/index.ts';
 import { sha256Hex } from '../../storage/evidence.store.ts';
 import { dropStorage, openTestStorage } from '../helpers/services.ts';
@@ -44,5 +44,14 @@ describe('verify: where a picture came from', () => {
       const v = await verifyJob(storage.evidence, await chainWith({ step, derivedFrom: (sha) => sha }));
       expect(v.findings.map((f) => f.kind), step).toEqual(['picture_source']);
     }
+  });
+
+  it('checks the same in a whole-farm verify, which streams items without their meta', async () => {
+    const good = await chainWith({ step: 'picture-of-1', derivedFrom: (sha) => sha });
+    const bad = await chainWith({ step: 'picture-of-1', derivedFrom: sha256Hex('yet another page') });
+    const report = await verifyEvidence(storage.evidence, {});
+    const flagged = new Set(report.findings.filter((f) => f.kind === 'picture_source').map((f) => f.jobId));
+    expect(flagged.has(bad)).toBe(true);
+    expect(flagged.has(good)).toBe(false);
   });
 });
