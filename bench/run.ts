@@ -93,7 +93,10 @@ for (const bench of BENCHES) {
     failures.push(`${bench.name} printed no JSON line`);
     continue;
   }
-  figures.push(...(JSON.parse(last) as BenchReport).figures);
+  const reported = (JSON.parse(last) as BenchReport).figures;
+  // One benchmark's malformed report must not lose the others' figures.
+  if (Array.isArray(reported)) figures.push(...reported);
+  else failures.push(`${bench.name} printed figures that are not a list`);
 }
 
 console.log(`\n=== summary (${((performance.now() - started) / 1000 / 60).toFixed(1)} min) ${'='.repeat(40)}`);
