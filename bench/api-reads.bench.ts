@@ -9,9 +9,16 @@
  *   npx tsx bench/api-reads.bench.ts [lookups=100000] [connections=50] [seconds=60]
  *
  * The server runs in this process; the clients in a child (bench/support/read-load.ts).
+ *
+ * It also prints the CPU per request of the API (this process) and of the MongoDB-wire server, and
+ * what they allow: the clients send their next request as soon as one is answered (a closed loop),
+ * so by Little's law the mean latency is clients ÷ throughput, and throughput is at most
+ * cores × 1000 ms ÷ (CPU ms per request, all processes). The p99 goal needs at least
+ * clients ÷ 0.5 s requests per second of that ceiling (necessary, not enough: the tail needs headroom).
  */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { createApiServer } from '../api/server.ts';
@@ -21,6 +28,7 @@ import { createRedis } from '../queues/redis.ts';
 import { openStorage } from '../storage/index.ts';
 import { REPO_ROOT, spawnTs } from './support/child.ts';
 import { startBenchServices } from './support/farm.ts';
+import { cpuSeconds, descendants, descendantsNamed } from './support/proc-stats.ts';
 import { defaultClientOf, seededCaseId, seededClientsOfCase, seedRecords } from './support/seed-records.ts';
 import { finish, type Figure } from './support/report.ts';
 
@@ -70,8 +78,19 @@ const rounds: unknown[] = [];
 for (const [keyName, token] of Object.entries(keys)) {
   const planFile = join(REPO_ROOT, '.run', `api-reads-${process.pid}-${keyName}.json`);
   writeFileSync(planFile, JSON.stringify({ base, token, connections, seconds, kinds }));
+  const mongoPids = [...descendantsNamed(process.pid, 'ferretdb'), ...descendantsNamed(process.pid, 'mongod')];
+  const mongoCpu = () => mongoPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const api0 = process.cpuUsage();
+  const mongo0 = mongoCpu();
   const child = spawnTs('bench/support/read-load.ts', [planFile]);
+  const clientPids = [child.proc.pid!, ...descendants(child.proc.pid!)];
+  let clientCpu = 0;
+  // The load child's CPU, read while it lives (its own, and that of tsx's node under it).
+  const sampler = setInterval(() => (clientCpu = Math.max(clientCpu, clientPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0))), 500);
   const code = await child.exited;
+  clearInterval(sampler);
+  const apiUsage = process.cpuUsage(api0);
+  const mongoMs = (mongoCpu() - mongo0) * 1000;
   if (code !== 0) throw new Error(`read-load exited ${code}: ${child.stderrTail()}`);
   const load = JSON.parse(child.stdoutLines().at(-1)!) as Load;
   rounds.push({ key: keyName, ...load });
@@ -82,6 +101,18 @@ for (const [keyName, token] of Object.entries(keys)) {
   figures.push(f(`API reads p50, ${keyName} key (${connections} clients)`, 'ms', load.all.p50));
   figures.push(f(`API reads p99, ${keyName} key (${connections} clients)`, 'ms', load.all.p99, '≤ 500', load.all.p99 <= 500 ? 'yes' : 'no'));
   figures.push(f(`API reads/s, ${keyName} key`, 'req/s', load.all.perSec));
+  // CPU per request and the ceiling it sets (see the header): this process served nothing else meanwhile.
+  const perRequest = { api: (apiUsage.user + apiUsage.system) / 1000 / load.all.requests, mongo: mongoMs / load.all.requests, clients: (clientCpu * 1000) / load.all.requests };
+  const cores = availableParallelism();
+  const ceiling = (cores * 1000) / (perRequest.api + perRequest.mongo + perRequest.clients);
+  console.log(
+    `CPU per request: API ${perRequest.api.toFixed(1)} ms, MongoDB-wire server ${perRequest.mongo.toFixed(1)} ms, load clients ${perRequest.clients.toFixed(1)} ms → ` +
+      `at most ${ceiling.toFixed(0)} req/s on ${cores} cores; Little's law: mean latency ${((connections / load.all.perSec) * 1000).toFixed(0)} ms at the measured rate, ` +
+      `${((connections / ceiling) * 1000).toFixed(0)} ms at the ceiling; p99 ≤ 500 ms needs ≥ ${(connections / 0.5).toFixed(0)} req/s`,
+  );
+  figures.push(f(`API reads CPU per request, ${keyName} key: API / MongoDB-wire server`, 'ms', perRequest.api + perRequest.mongo));
+  figures.push(f(`API reads CPU ceiling, ${keyName} key (cores ÷ CPU per request, clients included)`, 'req/s', ceiling, `≥ ${(connections / 0.5).toFixed(0)} for p99 ≤ 500 ms`, ceiling >= connections / 0.5 ? 'yes' : 'no'));
+  notes.push(`${keyName}: CPU per request API ${perRequest.api.toFixed(1)} ms, MongoDB-wire ${perRequest.mongo.toFixed(1)} ms, clients ${perRequest.clients.toFixed(1)} ms`);
   const worst = Object.entries(load.kinds).sort((a, b) => b[1].p99 - a[1].p99)[0]!;
   notes.push(`${keyName}: slowest kind ${worst[0]} p99 ${worst[1].p99.toFixed(0)} ms; non-2xx ${load.all.non2xx}`);
 }

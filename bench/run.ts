@@ -30,6 +30,8 @@ const BENCHES: BenchSpec[] = [
   // Cost as the work grows (issue 18 §5): seeding 1 000 000 lookups (+ cases, evidence) is most of its time.
   { name: 'growth', script: 'bench/growth.bench.ts', args: ['300', '3', '0,100000,1000000', '5000', '1800'], quickArgs: ['100', '2', '0,100000', '5000', '600'] },
   { name: 'api', script: 'bench/api.bench.ts', args: ['100000', '200', '10'], quickArgs: ['5000', '50', '3'] },
+  // API reads under 50 clients (issue 18 §6): ~5 min (seeding, a minute for FerretDB's statistics, 60 s per key).
+  { name: 'api-reads', script: 'bench/api-reads.bench.ts', args: ['20000', '50', '60'], quickArgs: ['5000', '20', '20'] },
   { name: 'rate-limit', script: 'bench/rate-limit.bench.ts', args: ['5', '50', '5'], quickArgs: ['3', '50', '3'] },
   { name: 'farm-series', script: 'bench/farm-series.bench.ts', args: ['30', '5', '4'], quickArgs: ['30', '2', '4'] },
   { name: 'ocr', script: 'bench/ocr.bench.ts', args: ['4', '100', '20'], quickArgs: ['2', '30', '10'] },

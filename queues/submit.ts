@@ -140,6 +140,9 @@ export async function submitLookups(deps: SubmitDeps, requests: SubmitRequest[],
   return submitValidated(deps, valid, batchId);
 }
 
+/** Client keys looked up per query: × every job type × ≤ 128 characters stays ~2 MB, far below 16 MB. */
+const KEY_LOOKUP_CHUNK = 2000;
+
 /** Rows stored and queued per round trip: bounds memory and lets the queue start on big batches. */
 const STORE_CHUNK = 5000;
 
@@ -175,7 +178,13 @@ async function refuseConflicts(deps: SubmitDeps, valid: ValidRequest[]): Promise
   }
   // A key names one request of its client whatever the type: look it up under every type.
   const rawKeys = [...new Set(keyed.map((x) => x.v.clientKey!))];
-  const stored = deps.lookups.findByClientKeys ? await deps.lookups.findByClientKeys(clientId, rawKeys.flatMap((k) => JOB_NAMES.map((t) => `${t}:${k}`))) : [];
+  const stored: LookupDoc[] = [];
+  // In chunks: one `$in` over every key × every type of a 100 000-row batch is a filter of 20+ MB,
+  // past the 16 MB a MongoDB command may be (the driver refuses it, the batch got a 500).
+  for (let start = 0; deps.lookups.findByClientKeys && start < rawKeys.length; start += KEY_LOOKUP_CHUNK) {
+    const typed = rawKeys.slice(start, start + KEY_LOOKUP_CHUNK).flatMap((k) => JOB_NAMES.map((t) => `${t}:${k}`));
+    stored.push(...(await deps.lookups.findByClientKeys(clientId, typed)));
+  }
   const byKey = new Map<string, LookupDoc>();
   for (const d of stored) if (d.clientKey) byKey.set(d.clientKey.slice(d.type.length + 1), d);
   for (const x of keyed) {
