@@ -8,6 +8,7 @@
  * keeps nothing of the first in memory. A proxy rested in the meantime makes the resume fall back
  * to a fresh session (counted), and the lookup still completes. The stored task holds no proxy URL.
  */
+import { randomBytes } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { egressResumes } from '../../core/metrics.ts';
@@ -16,6 +17,7 @@ import type { EgressPool } from '../../robots/runtime/egress/egress-pool.ts';
 import { fingerprintSignature } from '../../robots/runtime/egress/fingerprints.ts';
 import { proxyId } from '../../runtime/politeness.ts';
 import { msudrfWorld } from '../../sandbox/court-msudrf/msudrf.data.ts';
+import { sandboxEpguAccountsEnv, SANDBOX_EPGU_ACCOUNTS } from '../../sandbox/epgu/epgu-accounts.ts';
 import { FsspBank } from '../../sandbox/fssp/fssp.data.ts';
 import type { SeenClient } from '../../sandbox/sandbox-state.ts';
 import type { CaptchaTaskDoc, LookupDoc } from '../../storage/index.ts';
@@ -49,6 +51,9 @@ beforeAll(async () => {
       CAPTCHA_CHAIN: 'operator',
       CAPTCHA_OPERATOR_WAIT_SECS: '0',
       JOB_ATTEMPTS: '1',
+      // EPGU's SMS code goes to the operator the same way (the `sms` account has no TOTP secret).
+      EPGU_ACCOUNTS: sandboxEpguAccountsEnv(),
+      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     },
   });
 }, 180_000);
@@ -58,28 +63,43 @@ afterAll(async () => {
   for (const p of proxies) await p.close().catch(() => undefined);
 });
 
-/** What the site sees of a client on every request: where from, and as whom. */
-const clientOf = (c: SeenClient) => ({ source: c.source, userAgent: c.userAgent, secChUa: c.secChUa, platform: c.secChUaPlatform });
+/** What the site sees of a client: where its requests come from, and as whom (user agent, client hints). */
+interface SeenAs {
+  source: string;
+  userAgent: string;
+  clientHints: string;
+}
 
-/** The one client (source, user agent, client hints) `host` saw since `from` in the sandbox's log; fails on none or several. */
-function oneClientSince(from: number, host: string): ReturnType<typeof clientOf> {
-  const seen = farm.sandbox.clients().slice(from).filter((c) => c.host === host);
-  expect(seen.length, `requests to ${host}`).toBeGreaterThan(0);
-  const distinct = [...new Map(seen.map((c) => [JSON.stringify(clientOf(c)), clientOf(c)])).values()];
-  expect(distinct, `clients ${host} saw`).toHaveLength(1);
-  return distinct[0]!;
+/** The one client the `hosts` saw since `from` in the sandbox's log; fails on none or several. */
+function oneClientSince(from: number, ...hosts: string[]): SeenAs {
+  const seen = farm.sandbox.clients().slice(from).filter((c) => hosts.includes(c.host));
+  expect(seen.length, `requests to ${hosts.join(', ')}`).toBeGreaterThan(0);
+  const one = (values: string[], what: string): string => {
+    const distinct = [...new Set(values)];
+    expect(distinct, `${what} ${hosts.join(', ')} saw`).toHaveLength(1);
+    return distinct[0]!;
+  };
+  return {
+    source: one(seen.map((c) => c.source), 'sources'),
+    userAgent: one(seen.map((c) => c.userAgent), 'user agents'),
+    // A redirect Chromium follows itself (ESIA's after the password) arrives without client hints: the others must agree.
+    clientHints: one(seen.filter((c: SeenClient) => c.secChUa && c.secChUaPlatform).map((c) => `${c.secChUa}|${c.secChUaPlatform}`), 'client hints'),
+  };
 }
 
 async function resumes(result: string): Promise<number> {
   return (await egressResumes.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
 }
 
-/** Parks `request`, checks the stored task holds the egress by id only, and returns both. */
-async function park(request: Parameters<TestFarm['submitAndWait']>[0][number], host: string): Promise<{ lookup: LookupDoc; task: CaptchaTaskDoc; client: ReturnType<typeof clientOf>; proxy: TestProxy }> {
+/**
+ * Parks `request`, checks the stored task holds the egress by id only, and returns both. `host`:
+ * the target the session's egress was picked for; `seen`: the hosts it talked to (default `host`).
+ */
+async function park(request: Parameters<TestFarm['submitAndWait']>[0][number], host: string, seen = [host]): Promise<{ lookup: LookupDoc; task: CaptchaTaskDoc; client: SeenAs; proxy: TestProxy }> {
   const from = farm.sandbox.clients().length;
   const [lookup] = await farm.submitAndWait([request]);
   expect(lookup!.status, JSON.stringify(lookup!.error)).toBe('needs_human');
-  const client = oneClientSince(from, host);
+  const client = oneClientSince(from, ...seen);
   const proxy = proxies[EGRESS_ADDRESSES.indexOf(client.source)]!;
   expect(proxy, `parked on ${client.source}, a proxy's egress`).toBeDefined();
   // The document as stored: the proxy by its id, never its URL, credentials or address.
@@ -153,6 +173,38 @@ describe('a resumed lookup goes out on the proxy and fingerprint it parked with'
     const worn = await sessionOn(egressOf(), FSSP, parked.proxy.url);
     const fingerprint = JSON.parse((await farm.storage.captchaTasks.get(parked.task._id))!.session!.egress!.fingerprint);
     expect(fingerprintSignature(worn.fingerprint)).toBe(fingerprintSignature(fingerprint));
+  });
+
+  it('sudrf search captcha (HTTP), resumed in the process it parked in', { timeout: 300_000 }, async () => {
+    const court = farm.sandbox.world.courts.find((c) => c.hasSearchCaptcha)!;
+    const kase = farm.sandbox.world.cases.find((k) => k.host === court.host && k.srvNum === 1)!;
+    const parked = await park({ type: 'court.case', input: { court: court.host, number: kase.caseNumber } }, court.host);
+    const answer = (await farm.sandbox.readCaptcha(Buffer.from(parked.task.imageBase64, 'base64')))!;
+    const same = await resumes('same');
+    const from = farm.sandbox.clients().length;
+    const done = await answerAndWait(parked, answer);
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    expect(await farm.storage.captchaTasks.get(parked.task._id)).toMatchObject({ accepted: true });
+    expect(oneClientSince(from, court.host)).toEqual(parked.client);
+    expect((await resumes('same')) - same).toBe(1);
+  });
+
+  it('EPGU SMS code (browser, ESIA), resumed in another robot process', { timeout: 300_000 }, async () => {
+    const ip = new FsspBank(farm.sandbox.world).proceedings[5]!.ipNumber;
+    const hosts = ['esia.gosuslugi.ru', 'www.gosuslugi.ru'];
+    // The browser's egress is picked for the portal (the robot's host) and serves ESIA on the same page.
+    const parked = await park({ type: 'epgu.request', input: { account: 'sms', ipNumber: ip, kind: 'copy_opening' } }, 'www.gosuslugi.ru', hosts);
+    expect(parked.task.kind).toBe('sms');
+    expect(JSON.stringify(parked.task)).not.toContain(SANDBOX_EPGU_ACCOUNTS[1]!.password);
+    const sms = (await (await fetch(`${farm.sandbox.url}/__sandbox/epgu/sms/${encodeURIComponent(SANDBOX_EPGU_ACCOUNTS[1]!.login)}`)).json()) as { code: string };
+    await farm.restartRobots();
+    const same = await resumes('same');
+    const from = farm.sandbox.clients().length;
+    const done = await answerAndWait(parked, sms.code);
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    expect(await farm.storage.captchaTasks.get(parked.task._id)).toMatchObject({ accepted: true });
+    expect(oneClientSince(from, ...hosts)).toEqual(parked.client);
+    expect((await resumes('same')) - same).toBe(1);
   });
 
   it('FSSP search whose proxy was rested meanwhile: the resume falls back to another proxy, counted, and completes', { timeout: 300_000 }, async () => {
