@@ -59,6 +59,18 @@ export const captchaAttempts = new Counter({
   registers: [metricsRegistry],
 });
 
+/**
+ * Parked lookups resumed on egress (issue 15): `result` = `same` (the proxy and fingerprint they
+ * parked with) or why they fell back to a fresh session: `proxy_resting`, `proxy_gone` (no longer
+ * configured for the host), `unreadable` (a stored fingerprint that does not parse).
+ */
+export const egressResumes = new Counter({
+  name: 'konveyer_egress_resumes_total',
+  help: 'Resumed lookups by whether they went out on their parked proxy and fingerprint, or why not',
+  labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
+
 /** Browser pages opened by a robot process. */
 export const browserPages = new Counter({
   name: 'konveyer_browser_pages_total',

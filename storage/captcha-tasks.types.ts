@@ -13,6 +13,22 @@ export interface CaptchaTaskSession {
   url: string;
   /** Robot-specific resume state (e.g. the page being walked). */
   state?: Record<string, unknown>;
+  /** The proxy and fingerprint the site saw the session on, worn again on resume; absent = direct. */
+  egress?: ParkedEgress | null;
+}
+
+/**
+ * The egress a parked site session went out on (issue 15 §1), so that its resume, in whichever
+ * robot process, reaches the site from the same proxy as the same client. The proxy is named by
+ * an id, never by its URL: the URL holds the proxy's credentials, which stay in config.
+ */
+export interface ParkedEgress {
+  /** The target host the session's egress was picked for (its PROXY_POOLS pool). */
+  host: string;
+  /** `p_` and 16 hex characters of the SHA-256 of the proxy URL (runtime/politeness.ts `proxyId`, as Redis names it). */
+  proxyId: string;
+  /** The session's fingerprint (fingerprint-generator's, with its headers) as JSON: no secret in it. */
+  fingerprint: string;
 }
 
 /** `captcha_tasks` document: a captcha no solver could read, waiting for (or answered by) an operator. */

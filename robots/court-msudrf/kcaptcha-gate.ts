@@ -13,6 +13,7 @@ import type { BrowserPageFetcher, FetchedPage } from '../runtime/page-fetcher.ts
 import type { Politeness } from '../../runtime/politeness.ts';
 import { withCaptchaHandoff } from '../runtime/captcha/operator.solver.ts';
 import type { CaptchaTaskSession, CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
+import { parkedEgressOf } from '../runtime/egress/page-egress.ts';
 
 /** kcaptcha's default alphabet (the sites do not change it): no 0/o, 1/l look-alikes. */
 export const KCAPTCHA_ALPHABET = '23456789abcdegikpqsvxyz';
@@ -25,10 +26,10 @@ export interface GateHandoff {
   jobName: string;
 }
 
-/** The site session of a gate: the host's cookies in the browser (PHPSESSID holds the keystring). */
+/** The site session of a gate: the host's cookies in the browser (PHPSESSID holds the keystring), and the page's proxy and fingerprint. */
 export async function gateSession(page: Page, host: string, url: string): Promise<CaptchaTaskSession> {
   const cookies = (await page.context().cookies()).filter((c) => c.domain.replace(/^\./, '') === host);
-  return { cookies, url, state: { host } };
+  return { cookies, url, state: { host }, egress: parkedEgressOf(page) };
 }
 
 /** What passing the gate needs. */

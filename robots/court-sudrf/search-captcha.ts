@@ -10,6 +10,7 @@ import type { CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
 import type { CaptchaSolution, CaptchaSolver } from '../runtime/captcha/index.ts';
 import { withCaptchaHandoff, type CaptchaHandoff } from '../runtime/captcha/operator.solver.ts';
 import type { CaptchaToken } from '../runtime/captcha-tokens.ts';
+import type { PageFetcher } from '../runtime/page-fetcher.ts';
 
 /** What the hand-off needs of a flow context. */
 export interface SudrfCaptchaContext {
@@ -19,6 +20,8 @@ export interface SudrfCaptchaContext {
   captchaTasks?: CaptchaTaskStore | null;
   /** Job name to re-queue on the operator's answer (`court.case`, `court.search`). */
   jobName?: string;
+  /** The flow's fetcher: the proxy and fingerprint its requests go out on park with the pair. */
+  fetcher?: Pick<PageFetcher, 'parkedEgress'>;
 }
 
 /** An operator's answer to resume with: the pair it answered, and its task (told the verdict). */
@@ -46,7 +49,7 @@ export async function reportResumedPair(ctx: SudrfCaptchaContext, pair: SudrfRes
  */
 export async function solveSudrfCaptcha(ctx: SudrfCaptchaContext, host: string, challenge: { imageBase64: string; captchaId: string }, pageUrl: string): Promise<CaptchaSolution> {
   const handoff: CaptchaHandoff | null = ctx.captchaTasks && ctx.jobName
-    ? { lookupId: ctx.lookupId, jobName: ctx.jobName, session: async () => ({ cookies: null, url: pageUrl, state: { host, captchaId: challenge.captchaId } }) }
+    ? { lookupId: ctx.lookupId, jobName: ctx.jobName, session: async () => ({ cookies: null, url: pageUrl, state: { host, captchaId: challenge.captchaId }, egress: ctx.fetcher?.parkedEgress(host) ?? null }) }
     : null;
   const ask = () => ctx.captcha.solve({ image: Buffer.from(challenge.imageBase64, 'base64'), kind: 'digits5', target: host });
   const solution = handoff ? await withCaptchaHandoff(handoff, ask) : await ask();

@@ -13,6 +13,7 @@ import type { Logger } from '../../core/logger.ts';
 import { totp } from '../../core/totp.ts';
 import type { CaptchaTaskStore } from '../../storage/captcha-tasks.types.ts';
 import type { BrowserPageFetcher } from '../runtime/page-fetcher.ts';
+import { parkedEgressOf } from '../runtime/egress/page-egress.ts';
 import type { EpguRobotServices } from '../runtime/robot-services.ts';
 import type { TargetRouter } from '../runtime/targets.ts';
 import { ESIA_HOST, PATHS, PORTAL_HOST } from './epgu-urls.ts';
@@ -86,7 +87,8 @@ async function smsHandoff(ctx: EsiaLoginContext): Promise<LoginOutcome> {
     lookupId: ctx.lookupId,
     jobName: ctx.jobName,
     // The ESIA flow cookie binds the code to this login attempt; sealed like any EPGU session.
-    session: { cookies: sealCookies(ctx.epgu, ctx.account.id, await contextCookies(ctx.page.context())), url: ctx.page.url(), state: { account: ctx.account.id } },
+    // The page's proxy and fingerprint go with it: ESIA must see the code come from the same client.
+    session: { cookies: sealCookies(ctx.epgu, ctx.account.id, await contextCookies(ctx.page.context())), url: ctx.page.url(), state: { account: ctx.account.id }, egress: parkedEgressOf(ctx.page) },
     ttlMs: ctx.epgu.taskTtlMs,
   });
   ctx.log.info({ captchaTask: task._id, account: ctx.account.id }, 'ESIA SMS code handed to an operator');

@@ -122,7 +122,8 @@ async function queryGated(
       const handoff: CaptchaHandoff = {
         lookupId: ctx.lookupId,
         jobName: ctx.jobName,
-        session: async (): Promise<CaptchaTaskSession> => ({ cookies: await ctx.session.jar.serialize(), url: plain, state: { page, ids: out.ids } }),
+        // The proxy and fingerprint go with the cookies: the resume must reach FSSP as the same client.
+        session: async (): Promise<CaptchaTaskSession> => ({ cookies: await ctx.session.jar.serialize(), url: plain, state: { page, ids: out.ids }, egress: ctx.session.parkedEgress(FSSP_SEARCH_HOST) }),
       };
       const solution = await withCaptchaHandoff(handoff, () => ctx.captcha.solve({ image, kind: 'cyrillic5', target: FSSP_SEARCH_HOST }));
       if (!solution) {

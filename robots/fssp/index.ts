@@ -11,8 +11,8 @@ export const JOB_NAME = 'fssp.search';
 /**
  * The `fssp.search` robot (HTTP mode: the site is a JSONP endpoint, a browser adds nothing but
  * cost). One site session per job. A lookup parked for an operator resumes here: its answered
- * captcha task holds the cookies of the session and the page it was on, and the robot sends the
- * operator's code in that same session. Result: the ИП numbers found in `enforcement_proceedings`.
+ * captcha task holds the cookies of the session, its proxy and fingerprint, and the page it was
+ * on, and the robot sends the operator's code in that same session. Result: the ИП numbers found in `enforcement_proceedings`.
  */
 export const fsspSearchRobot = defineRobot({
   job: JOB_NAME,
@@ -23,15 +23,17 @@ export const fsspSearchRobot = defineRobot({
   parser: FSSP_PARSER,
   async run(ctx) {
     const { services } = ctx;
-    const session = services.http.session();
     let resume: FsspResume | null = null;
     const task = await services.captchaTasks?.findResumable(ctx.lookupId);
-    if (task?.session && task.answer) {
-      // Restore the site session the captcha belongs to: its pending code is valid only there.
-      await CookieJar.deserialize(task.session.cookies as object, session.jar.store);
-      const state = task.session.state ?? {};
+    const parked = task?.session && task.answer ? task.session : null;
+    // Restore the site session the captcha belongs to (its pending code is valid only there): its
+    // proxy and fingerprint, and its cookies.
+    const session = services.http.session({ resume: parked?.egress });
+    if (parked && task?.answer) {
+      await CookieJar.deserialize(parked.cookies as object, session.jar.store);
+      const state = parked.state ?? {};
       resume = { taskId: task._id, answer: task.answer, page: Number(state.page ?? 1), ids: Array.isArray(state.ids) ? state.ids.map(String) : [] };
-      ctx.log.info({ captchaTask: task._id }, 'resuming in the parked FSSP session with the operator answer');
+      ctx.log.info({ captchaTask: task._id, proxy: parked.egress?.proxyId ?? null }, 'resuming in the parked FSSP session with the operator answer');
     }
     const out = await ctx.withFetcher(
       (fetcher) =>

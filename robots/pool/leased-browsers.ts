@@ -81,11 +81,11 @@ export class LeasedBrowsers {
     this.made.push(created);
     const withPage = created.withPage.bind(created);
     // The target host goes through to the pool: it picks the proxy pool (PROXY_POOLS) of the page's session.
-    created.withPage = async (fn, host) => {
+    created.withPage = async (fn, host, options) => {
       this.leases.set(created, (this.leases.get(created) ?? 0) + 1);
       browserPages.inc();
       try {
-        return await withPage(fn, host);
+        return await withPage(fn, host, options);
       } finally {
         this.leases.set(created, (this.leases.get(created) ?? 1) - 1);
       }

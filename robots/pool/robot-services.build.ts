@@ -54,7 +54,7 @@ export function buildRobotServices(options: {
   });
   // Every session's fingerprint claims the Chromium its browser runs (asked once, on the first session).
   const browserVersion = () => chromiumVersion(config.browser.executablePath ?? chromium.executablePath());
-  const egress = new EgressPool({ ...egressConfig, limiter: politeness, browserVersion });
+  const egress = new EgressPool({ ...egressConfig, limiter: politeness, browserVersion, log });
   const http = new HttpClient({ router, timeoutMs: config.http.timeoutMs, egress });
   const browsers = new LeasedBrowsers({ config, router, egress, log });
   const services: RobotServices = {

@@ -4,6 +4,8 @@ import { chromium, type Page } from 'playwright';
 import type { Logger } from '../../core/logger.ts';
 import { descendantsOf } from '../../runtime/heartbeat.ts';
 import type { EgressPool, EgressSession } from './egress/egress-pool.ts';
+import { notePageEgress } from './egress/page-egress.ts';
+import type { ParkedEgress } from '../../storage/captcha-tasks.types.ts';
 import { FingerprintInjector } from 'fingerprint-injector';
 import { NetworkError } from '../../core/errors.ts';
 import { browserFingerprint, chromiumVersion, fingerprintSignature, RU_ACCEPT_LANGUAGE, type BrowserFingerprint } from './egress/fingerprints.ts';
@@ -144,11 +146,15 @@ export class RobotBrowserPool {
    * Runs `fn` with a page from the pool; the page goes back for reuse unless `fn` threw. With
    * proxies the page's browser goes through an egress session of `host`'s pool (default pool when
    * no host is given) for the whole job; a proxy failure retires that session and rests the proxy.
+   * `resume`: the egress a parked lookup kept; the page goes out on that proxy wearing that
+   * fingerprint (EgressPool.resume), in a browser launched for it when the proxy's browser wears another.
    */
-  async withPage<T>(fn: (page: Page) => Promise<T>, host?: string): Promise<T> {
+  async withPage<T>(fn: (page: Page) => Promise<T>, host?: string, options: { resume?: ParkedEgress | null } = {}): Promise<T> {
     const egress = this.options.egress;
-    const session = egress?.enabled ? this.affine(await egress.sessionFor(host ?? '')) : null;
+    const parked = egress?.enabled && options.resume && egress.sameGroup(options.resume.host, host ?? '') ? options.resume : null;
+    const session = egress?.enabled ? (parked ? this.affine(await egress.resume(parked), true) : this.affine(await egress.sessionFor(host ?? ''))) : null;
     const pooled = await this.lease(session?.proxyUrl ?? null, session ? this.fingerprintOf(session) : undefined);
+    if (session) notePageEgress(pooled.page, { session, host: host ?? '' });
     let healthy = false;
     // Crawlee's local proxy in front of Chromium answers 590–599 when the upstream proxy fails
     // (597: it refused our credentials with 407, 595: refused the connection): that page is the proxy's, not the site's.
@@ -172,6 +178,7 @@ export class RobotBrowserPool {
       throw error;
     } finally {
       pooled.page.off('response', onResponse);
+      notePageEgress(pooled.page, null);
       await this.giveBack(pooled, healthy);
     }
   }
@@ -180,13 +187,14 @@ export class RobotBrowserPool {
    * Session affinity: a proxy's browser is one egress session (its fingerprint, its cookies). A job
    * handed another session of that proxy stays in the browser's session while it is usable; once
    * that one is retired, the proxy's browser is retired too and the new session gets its own.
+   * A `resumed` session (a parked lookup's) is worn as it parked: the proxy's browser is rebound to it.
    */
-  private affine(session: EgressSession): EgressSession {
+  private affine(session: EgressSession, resumed = false): EgressSession {
     const proxyUrl = session.proxyUrl;
     if (!proxyUrl || !session.crawlee) return session;
     const bound = this.boundSessions.get(proxyUrl);
     if (bound?.crawlee?.id === session.crawlee.id) return session;
-    if (bound?.crawlee?.isUsable() && !this.options.egress?.isResting(proxyUrl)) return bound;
+    if (!resumed && bound?.crawlee?.isUsable() && !this.options.egress?.isResting(proxyUrl)) return bound;
     if (bound) {
       for (const c of this.pool.activeBrowserControllers as Set<{ launchContext: { proxyUrl?: string } }>) {
         if (c.launchContext.proxyUrl === proxyUrl) this.pool.retireBrowserController(c as never);

@@ -10,7 +10,8 @@ import {
   TimeoutError,
 } from '../../core/errors.ts';
 import type { TargetRouter } from './targets.ts';
-import type { EgressPool, EgressSession } from './egress/egress-pool.ts';
+import { parkEgress, type EgressPool, type EgressSession } from './egress/egress-pool.ts';
+import type { ParkedEgress } from '../../storage/captcha-tasks.types.ts';
 import { browserFingerprint, sessionHeaders } from './egress/fingerprints.ts';
 
 export interface HttpResponse {
@@ -77,9 +78,13 @@ export class HttpClient {
 
   private readonly proxyAgents = new Map<string, ProxyAgent>();
 
-  /** A session: its own cookies, sharing the connection pool. */
-  session(): HttpSession {
-    return new HttpSession(this);
+  /**
+   * A session: its own cookies, sharing the connection pool. `resume`: the egress a parked lookup
+   * kept (its captcha task's `session.egress`); the session's requests to that host's pool go out
+   * on it again (EgressPool.resume).
+   */
+  session(options: { resume?: ParkedEgress | null } = {}): HttpSession {
+    return new HttpSession(this, options.resume ?? null);
   }
 
   /** The dispatcher for a proxy URL (one undici ProxyAgent per proxy, kept alive), or the direct agent. */
@@ -105,7 +110,7 @@ export class HttpSession {
   private readonly egress = new Map<string, EgressSession>();
   /** Fingerprint headers of a direct session (made on its first request, kept for its life). */
   private directHeaders: Record<string, string> | null = null;
-  constructor(private readonly client: HttpClient) {}
+  constructor(private readonly client: HttpClient, private parked: ParkedEgress | null = null) {}
 
   /** The proxy this session's requests to `host` currently go through (null = direct). */
   async proxyFor(host: string): Promise<string | null> {
@@ -118,10 +123,20 @@ export class HttpSession {
     const group = pool.groupFor(host)?.pattern ?? 'direct';
     let es = this.egress.get(group);
     if (!es) {
-      es = await pool.sessionFor(host);
+      const parked = this.parked && pool.sameGroup(this.parked.host, host) ? this.parked : null;
+      // The parked egress is taken once: a proxy that fails after it is switched like any other.
+      if (parked) this.parked = null;
+      es = parked ? await pool.resume(parked) : await pool.sessionFor(host);
       this.egress.set(group, es);
     }
     return es;
+  }
+
+  /** What a parked lookup keeps of this session's egress to `host` (null: direct, or no request sent there yet). */
+  parkedEgress(host: string): ParkedEgress | null {
+    const pool = this.client.options.egress;
+    const es = pool?.enabled ? this.egress.get(pool.groupFor(host)?.pattern ?? 'direct') : undefined;
+    return es ? parkEgress(es, host) : null;
   }
 
   /** Sends one hop; through a proxy, a dead/refusing (407) or blocked proxy is retired and the next one tried. */

@@ -1,5 +1,7 @@
 import type { Page } from 'playwright';
 import { decodeHtml } from '../../parsers/index.ts';
+import type { ParkedEgress } from '../../storage/captcha-tasks.types.ts';
+import { parkedEgressOf } from './egress/page-egress.ts';
 import { statusError, type HttpSession } from './http-client.ts';
 import type { EvidenceRecorder } from './evidence-recorder.ts';
 import type { Politeness } from '../../runtime/politeness.ts';
@@ -24,6 +26,8 @@ export interface FetchedPage {
 export interface PageFetcher {
   readonly mode: 'http' | 'browser';
   open(url: string, step: string, options?: OpenOptions): Promise<FetchedPage>;
+  /** The proxy and fingerprint its requests to `host` go out on, for a lookup that parks (null: direct). */
+  parkedEgress(host: string): ParkedEgress | null;
 }
 
 export interface OpenOptions {
@@ -51,6 +55,10 @@ export class HttpPageFetcher implements PageFetcher {
   readonly mode = 'http' as const;
   constructor(private readonly session: HttpSession, private readonly deps: FetcherDeps) {}
 
+  parkedEgress(host: string): ParkedEgress | null {
+    return this.session.parkedEgress(host);
+  }
+
   async open(url: string, step: string): Promise<FetchedPage> {
     const target = this.deps.router.assertAllowed(url);
     const res = await this.deps.politeness.run(target.hostname, () => this.session.request(url, { acceptStatuses: [404] }));
@@ -77,6 +85,11 @@ export interface BrowserFetcherOptions {
 export class BrowserPageFetcher implements PageFetcher {
   readonly mode = 'browser' as const;
   constructor(private readonly page: Page, private readonly deps: FetcherDeps, private readonly options: BrowserFetcherOptions) {}
+
+  /** The page's one egress, whatever the host (a job's page keeps its proxy for the job). */
+  parkedEgress(): ParkedEgress | null {
+    return parkedEgressOf(this.page);
+  }
 
   async open(url: string, step: string, options: OpenOptions = {}): Promise<FetchedPage> {
     const target = this.deps.router.assertAllowed(url);

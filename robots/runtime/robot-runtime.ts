@@ -3,6 +3,7 @@ import { parserTag } from '../../parsers/common/parser-ref.ts';
 import type { RobotJobName } from '../../queues/names.ts';
 import type { JobInput } from '../../queues/payloads.ts';
 import type { HandlerContext, HandlerResult, LookupHandler } from '../../queues/worker.ts';
+import type { ParkedEgress } from '../../storage/captcha-tasks.types.ts';
 import { EvidenceRecorder } from './evidence-recorder.ts';
 import { BrowserPageFetcher, HttpPageFetcher } from './page-fetcher.ts';
 import type { AnyRobotDefinition, FetchMode, RobotContext, RobotDefinition } from './robot-definition.ts';
@@ -28,8 +29,14 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
   const deps = { router: services.router, politeness: services.politeness, evidence };
   // The target host of the job (a court's host) picks the browser's proxy pool; robots of one host may name it.
   const inputHost = typeof (input as { court?: unknown }).court === 'string' ? (input as { court: string }).court : definition.host;
-  const withBrowser: RobotContext<N>['withBrowser'] = (fn, host = inputHost) =>
-    services.browsers().withPage((page) => fn(new BrowserPageFetcher(page, deps, services.browserFetch), page), host);
+  // A lookup an operator's answer resumed goes out on the proxy and fingerprint it parked with
+  // (asked once, and only where proxies are configured: direct, there is no egress to keep).
+  let parked: Promise<ParkedEgress | null> | undefined;
+  const parkedEgress = () => (parked ??= services.captchaTasks && services.http.options.egress?.enabled
+    ? services.captchaTasks.findResumable(job.lookupId).then((task) => task?.session?.egress ?? null)
+    : Promise.resolve(null));
+  const withBrowser: RobotContext<N>['withBrowser'] = async (fn, host = inputHost) =>
+    services.browsers().withPage((page) => fn(new BrowserPageFetcher(page, deps, services.browserFetch), page), host, { resume: await parkedEgress() });
   const ctx: RobotContext<N> = {
     lookupId: job.lookupId,
     input,
@@ -39,8 +46,10 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
     services,
     evidence,
     withBrowser,
-    withFetcher: (fn, options = {}) =>
-      mode === 'browser' ? withBrowser((fetcher, page) => fn(fetcher, page)) : fn(new HttpPageFetcher(options.session ?? services.http.session(), deps), null),
+    withFetcher: async (fn, options = {}) =>
+      mode === 'browser'
+        ? withBrowser((fetcher, page) => fn(fetcher, page))
+        : fn(new HttpPageFetcher(options.session ?? services.http.session({ resume: await parkedEgress() }), deps), null),
     sourceOf(page, url) {
       if (!definition.parser) throw new Error(`robot ${definition.target} (${definition.job}) has no parser: it stores no parsed records`);
       return { url: url ?? page.url, fetchedAt: page.fetchedAt, evidenceId: page.evidenceId, parserVersion: parserTag(definition.parser), lookupId: job.lookupId };

@@ -25,6 +25,11 @@ export interface TestFarm {
   submit(requests: SubmitRequest[]): Promise<SubmitResult>;
   /** Submits and waits until every lookup is final; the lookups in request order. */
   submitAndWait(requests: SubmitRequest[]): Promise<LookupDoc[]>;
+  /**
+   * Closes the robot pool and starts another on the same config, as a robot process restarted or
+   * another one taking the queue would be: nothing in memory (sessions, fingerprints, rested proxies) carries over.
+   */
+  restartRobots(): Promise<RobotPool>;
   close(): Promise<void>;
 }
 
@@ -66,14 +71,24 @@ export async function startTestFarm(options: TestFarmOptions): Promise<TestFarm>
     SANDBOX_ORIGIN: sandbox.url,
     ...options.env,
   });
-  const pool = await startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: `${options.name}-robot` });
+  const startPool = (n: number) => startRobotPool({ config, storage, log: createLogger({ level: 'silent' }), robotId: `${options.name}-robot${n > 1 ? `-${n}` : ''}` });
+  let started = 1;
+  let pool = await startPool(started);
   const redis = createRedis(serviceUrls().redisUrl);
   const queues = queueCache(redis, () => config.queue.prefix);
   const submit = (requests: SubmitRequest[]) =>
     submitLookups({ lookups: storage.lookups, queueFor: queues.queueFor, jobOptions: { attempts: config.queue.attempts, backoffMs: config.queue.backoffMs } }, requests);
   return {
-    storage, sandbox, pool, config, redis, submit,
+    storage, sandbox, config, redis, submit,
+    get pool() {
+      return pool;
+    },
     queueFor: queues.queueFor,
+    async restartRobots() {
+      await pool.close();
+      pool = await startPool(++started);
+      return pool;
+    },
     async submitAndWait(requests) {
       const res = await submit(requests);
       return waitForFinal(storage.lookups, res.lookups.map((l) => l.id), options.waitMs ?? 150_000, 200);

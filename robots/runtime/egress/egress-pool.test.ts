@@ -2,10 +2,15 @@
  * The egress pool's sessions and their fingerprints, without a network (no request is sent):
  * one live session per proxy, one fingerprint per session whose HTTP headers are the ones its
  * browser sends, and a session replacing a retired one on a proxy that a site tells apart from it.
+ * A parked session resumes on its proxy wearing its fingerprint, in its own process or another,
+ * and falls back (logged, counted) when that proxy rests or is gone.
  * The traffic itself is tested through real proxies in test/egress/.
  */
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { EgressPool } from './egress-pool.ts';
+import type { Logger } from '../../../core/logger.ts';
+import { egressResumes } from '../../../core/metrics.ts';
+import { EgressPool, parkEgress } from './egress-pool.ts';
 import { fingerprintSignature, headerIdentity, RU_ACCEPT_LANGUAGE } from './fingerprints.ts';
 
 const pool = (proxyUrls: string[]) => new EgressPool({ proxyUrls, pools: {}, restSecs: 60, perProxyConcurrency: 4, browserVersion: '156.0.8078.114' });
@@ -76,3 +81,130 @@ describe('EgressPool sessions', () => {
     }
   });
 });
+
+/** Count of `konveyer_egress_resumes_total` with `result`. */
+async function resumes(result: string): Promise<number> {
+  const metric = await egressResumes.get();
+  return metric.values.find((v) => v.labels.result === result)?.value ?? 0;
+}
+
+/** A pino logger whose lines are kept, parsed. */
+function capturedLog(): { log: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { log, lines };
+}
+
+describe('EgressPool resume of a parked session (issue 15)', () => {
+  const urls = ['http://u:secret@10.0.0.1:3128', 'http://u:secret@10.0.0.2:3128', 'http://u:secret@10.0.0.3:3128'];
+  const host = 'is.fssp.gov.ru';
+
+  it('what is parked names the proxy by a hash, never by its URL or credentials, and carries the fingerprint', async () => {
+    const egress = pool(urls);
+    try {
+      const s = await egress.sessionFor(host);
+      const parked = parkEgress(s, host)!;
+      expect(parked.host).toBe(host);
+      expect(parked.proxyId).toMatch(/^p_[0-9a-f]{16}$/);
+      const stored = JSON.stringify(parked);
+      for (const u of urls) expect(stored).not.toContain(u.replace('http://', ''));
+      expect(stored).not.toContain('secret');
+      expect(stored).not.toContain('10.0.0.');
+      expect(JSON.parse(parked.fingerprint).fingerprint.navigator.userAgent).toBe(s.headers['user-agent']);
+      // A direct session has no egress to keep.
+      expect(parkEgress(egress.directSession(), host)).toBeNull();
+    } finally {
+      await egress.close();
+    }
+  });
+
+  it('in the process it parked in: the same proxy\'s live session, the same fingerprint', async () => {
+    const egress = pool(urls);
+    try {
+      // Make every proxy's session first, so the pool's random pick could give any of them.
+      const seen = new Set<string>();
+      for (let i = 0; i < 30 && seen.size < urls.length; i++) seen.add((await egress.sessionFor(host)).proxyUrl!);
+      expect(seen.size).toBe(urls.length);
+      const before = await resumes('same');
+      for (const proxyUrl of urls) {
+        const s = await findSessionOn(egress, host, proxyUrl);
+        const back = await egress.resume(parkEgress(s, host)!);
+        expect(back.proxyUrl).toBe(proxyUrl);
+        expect(back.crawlee?.id).toBe(s.crawlee?.id);
+        expect(back.headers).toEqual(s.headers);
+      }
+      expect((await resumes('same')) - before).toBe(urls.length);
+    } finally {
+      await egress.close();
+    }
+  });
+
+  it('in another process (a pool of its own, other fingerprints): that proxy, wearing the parked fingerprint, which becomes the proxy\'s live session there', async () => {
+    const parkedIn = pool(urls);
+    const resumedIn = pool(urls);
+    try {
+      const s = await findSessionOn(parkedIn, host, urls[1]!);
+      const parked = parkEgress(s, host)!;
+      // The other process already has its own session on that proxy, with another fingerprint.
+      const own = await findSessionOn(resumedIn, host, urls[1]!);
+      expect(fingerprintSignature(own.fingerprint)).not.toBe(fingerprintSignature(s.fingerprint));
+      const back = await resumedIn.resume(JSON.parse(JSON.stringify(parked)));
+      expect(back.proxyUrl).toBe(urls[1]);
+      expect(back.headers).toEqual(s.headers);
+      expect(fingerprintSignature(back.fingerprint)).toBe(fingerprintSignature(s.fingerprint));
+      expect(own.crawlee?.isUsable()).toBe(false);
+      // Jobs that come after on that proxy get the resumed session: one client per proxy still.
+      const next = await findSessionOn(resumedIn, host, urls[1]!);
+      expect(next.crawlee?.id).toBe(back.crawlee?.id);
+      expect(next.headers).toEqual(s.headers);
+    } finally {
+      await parkedIn.close();
+      await resumedIn.close();
+    }
+  });
+
+  it('falls back to a fresh session, logged and counted, when the proxy rests, is no longer configured, or the fingerprint is unreadable', async () => {
+    const { log, lines } = capturedLog();
+    const egress = new EgressPool({ proxyUrls: urls, pools: {}, restSecs: 60, perProxyConcurrency: 4, browserVersion: '156.0.8078.114', log });
+    const elsewhere = new EgressPool({ proxyUrls: urls.slice(1), pools: {}, restSecs: 60, perProxyConcurrency: 4, browserVersion: '156.0.8078.114', log });
+    try {
+      const s = await findSessionOn(egress, host, urls[0]!);
+      const parked = parkEgress(s, host)!;
+      const counts = { resting: await resumes('proxy_resting'), gone: await resumes('proxy_gone'), unreadable: await resumes('unreadable') };
+
+      egress.retire(s, 'test: the proxy failed meanwhile');
+      const afterRest = await egress.resume(parked);
+      expect(afterRest.proxyUrl).not.toBe(urls[0]);
+      expect(afterRest.headers['user-agent']).toBeDefined();
+      expect(fingerprintSignature(afterRest.fingerprint)).not.toBe(fingerprintSignature(s.fingerprint));
+      expect((await resumes('proxy_resting')) - counts.resting).toBe(1);
+
+      // A robot whose PROXY_URLS no longer holds that proxy.
+      const gone = await elsewhere.resume(parked);
+      expect(urls.slice(1)).toContain(gone.proxyUrl);
+      expect((await resumes('proxy_gone')) - counts.gone).toBe(1);
+
+      const broken = await elsewhere.resume({ ...parked, proxyId: parkEgress(await findSessionOn(elsewhere, host, urls[2]!), host)!.proxyId, fingerprint: '{"not":"a fingerprint"}' });
+      expect(broken.proxyUrl).not.toBeNull();
+      expect((await resumes('unreadable')) - counts.unreadable).toBe(1);
+
+      expect(lines.map((l) => l.reason)).toEqual(['proxy_resting', 'proxy_gone', 'unreadable']);
+      for (const l of lines) {
+        expect(l).toMatchObject({ level: 40, host, msg: 'parked egress not available; resuming on a fresh session' });
+        expect(JSON.stringify(l)).not.toContain('secret');
+      }
+    } finally {
+      await egress.close();
+      await elsewhere.close();
+    }
+  });
+});
+
+/** The session `egress` hands out for `host` on `proxyUrl` (the pool picks at random: asks until it comes). */
+async function findSessionOn(egress: EgressPool, host: string, proxyUrl: string) {
+  for (let i = 0; i < 200; i++) {
+    const s = await egress.sessionFor(host);
+    if (s.proxyUrl === proxyUrl) return s;
+  }
+  throw new Error(`no session on ${proxyUrl}`);
+}

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ProxyConfiguration, Session, SessionPool } from '@crawlee/core';
 import { NoEgressError } from '../../../core/errors.ts';
+import type { Logger } from '../../../core/logger.ts';
+import { egressResumes } from '../../../core/metrics.ts';
+import { proxyId } from '../../../runtime/politeness.ts';
+import type { ParkedEgress } from '../../../storage/captcha-tasks.types.ts';
 import { browserFingerprint, fingerprintOs, fingerprintSignature, headerIdentity, sessionHeaders, type BrowserFingerprint } from './fingerprints.ts';
 
 /** Egress settings (config.egress): default pool, pools by host pattern, rest time, per-proxy limit. */
@@ -19,6 +23,8 @@ export interface EgressOptions {
   browserVersion?: string | null | (() => string | null);
   /** Clock, ms (tests of resting). */
   now?: () => number;
+  /** Where a resume that cannot keep its parked egress is reported (warn). */
+  log?: Logger;
 }
 
 /** Grants a slot on a proxy across every robot process (Politeness.acquireProxy); returns the release. */
@@ -40,6 +46,26 @@ export interface EgressSession {
   /** The fingerprint's headers an HTTP request of this session sends (fingerprints.ts `sessionHeaders`). */
   headers: Record<string, string>;
   crawlee: Session | null;
+}
+
+/**
+ * What a parked lookup keeps of `session` to resume on it (captcha-tasks.types.ts ParkedEgress):
+ * the proxy's id (never its URL) and the fingerprint; null for a direct session (nothing to keep).
+ * `host`: the target host the session was picked for.
+ */
+export function parkEgress(session: EgressSession, host: string): ParkedEgress | null {
+  if (!session.proxyUrl) return null;
+  return { host, proxyId: proxyId(session.proxyUrl), fingerprint: JSON.stringify(session.fingerprint) };
+}
+
+/** A stored fingerprint back, or null when it is not one (the fields a browser and the HTTP client wear). */
+function readFingerprint(json: string): BrowserFingerprint | null {
+  try {
+    const fp = JSON.parse(json) as BrowserFingerprint;
+    return typeof fp?.fingerprint?.navigator?.userAgent === 'string' && fp.headers && typeof fp.headers === 'object' ? fp : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What a Crawlee session of the pool carries. */
@@ -132,6 +158,47 @@ export class EgressPool {
       return { group: group.pattern, proxyUrl, fingerprint, headers: sessionHeaders(fingerprint), crawlee: session };
     }
     throw this.noEgress(group, host);
+  }
+
+  /** Whether `a` and `b` go out through the same pool (PROXY_POOLS pattern, the default pool, or none). */
+  sameGroup(a: string, b: string): boolean {
+    return this.groupFor(a)?.pattern === this.groupFor(b)?.pattern;
+  }
+
+  /**
+   * The session a parked lookup resumes in (issue 15): on the proxy it parked on, wearing the
+   * fingerprint the site saw, so the solved captcha's cookie comes back from the same address as
+   * the same client. When this process's live session on that proxy wears another fingerprint
+   * (the lookup parked in another robot process), the parked one replaces it as the proxy's live
+   * session — a proxy still shows one client per process. A proxy that rests or is no longer
+   * configured for the host, or a fingerprint that does not parse, falls back to a fresh session
+   * (logged, counted in `konveyer_egress_resumes_total`): the lookup still resumes, and the site
+   * may then refuse the answer, which the chain handles as any refused answer.
+   */
+  async resume(parked: ParkedEgress): Promise<EgressSession> {
+    const group = this.groupFor(parked.host);
+    const proxyUrl = group?.urls.find((u) => proxyId(u) === parked.proxyId) ?? null;
+    const fingerprint = readFingerprint(parked.fingerprint);
+    if (!group || !proxyUrl || !fingerprint || this.isResting(proxyUrl)) {
+      const reason = !proxyUrl ? 'proxy_gone' : !fingerprint ? 'unreadable' : 'proxy_resting';
+      egressResumes.inc({ result: reason });
+      this.options.log?.warn({ host: parked.host, proxy: parked.proxyId, reason }, 'parked egress not available; resuming on a fresh session');
+      return this.sessionFor(parked.host);
+    }
+    egressResumes.inc({ result: 'same' });
+    const live = this.liveOnProxy.get(proxyUrl);
+    const liveData = live?.userData as unknown as SessionData | undefined;
+    if (live?.isUsable() && liveData && fingerprintSignature(liveData.fingerprint) === fingerprintSignature(fingerprint)) {
+      return { group: group.pattern, proxyUrl, fingerprint: liveData.fingerprint, headers: sessionHeaders(liveData.fingerprint), crawlee: live };
+    }
+    const pool = await group.sessions;
+    if (live) {
+      live.retire();
+      this.forget(live);
+    }
+    const session = this.newSession(pool, {}, `s_${randomUUID().replace(/-/g, '').slice(0, 16)}`, proxyUrl, fingerprint);
+    await pool.addSession(session);
+    return { group: group.pattern, proxyUrl, fingerprint, headers: sessionHeaders(fingerprint), crawlee: session };
   }
 
   /** A session of no proxy (direct egress): its own fresh fingerprint, kept by whoever holds it. */
@@ -235,12 +302,12 @@ export class EgressPool {
     throw this.noEgress(group, group.pattern);
   }
 
-  /** A Crawlee session on `proxyUrl` with a fingerprint of its own for its whole life. */
-  private newSession(pool: SessionPool, sessionOptions: object, id: string, proxyUrl: string): Session {
+  /** A Crawlee session on `proxyUrl` with a fingerprint of its own for its whole life (`worn`: a parked session's, resumed). */
+  private newSession(pool: SessionPool, sessionOptions: object, id: string, proxyUrl: string, worn?: BrowserFingerprint): Session {
     const previous = this.liveOnProxy.get(proxyUrl);
     if (previous && !previous.isUsable()) this.forget(previous);
     // A session replacing a retired one on this proxy must not look like it: that client was turned away.
-    const fingerprint = this.freshFingerprint(this.lastIdentity.get(proxyUrl));
+    const fingerprint = worn ?? this.freshFingerprint(this.lastIdentity.get(proxyUrl));
     this.lastIdentity.set(proxyUrl, headerIdentity(fingerprint));
     const signature = fingerprintSignature(fingerprint);
     this.signatures.set(signature, (this.signatures.get(signature) ?? 0) + 1);
