@@ -7,6 +7,7 @@ import { EvidenceRecorder } from './evidence-recorder.ts';
 import { BrowserPageFetcher, HttpPageFetcher } from './page-fetcher.ts';
 import type { AnyRobotDefinition, FetchMode, RobotContext, RobotDefinition } from './robot-definition.ts';
 import type { RobotServices } from './robot-services.ts';
+import type { CourtCaseStore } from '../../storage/court-cases.types.ts';
 
 /** The mode of a job: the lookup's `mode`, else the configured mode of the target, when the robot runs in it; else its first. */
 export function modeOf(definition: Pick<RobotDefinition, 'target' | 'modes'>, services: Pick<RobotServices, 'modes'>, input: unknown): FetchMode {
@@ -28,6 +29,9 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
   const deps = { router: services.router, politeness: services.politeness, evidence };
   // The target host of the job (a court's host) picks the browser's proxy pool; robots of one host may name it.
   const inputHost = typeof (input as { court?: unknown }).court === 'string' ? (input as { court: string }).court : definition.host;
+  // The job's court cases are saved with its client in `clientIds` (one write); the lookup's end then skips them.
+  const recordsWithClient = new Set<string>();
+  const jobServices: RobotServices = job.clientId === undefined ? services : { ...services, courtCases: withClientOf(services.courtCases, job.clientId, recordsWithClient) };
   const withBrowser: RobotContext<N>['withBrowser'] = (fn, host = inputHost) =>
     services.browsers().withPage((page) => fn(new BrowserPageFetcher(page, deps, services.browserFetch), page), host);
   const ctx: RobotContext<N> = {
@@ -36,7 +40,7 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
     attempt: job.attempt,
     mode,
     log,
-    services,
+    services: jobServices,
     evidence,
     withBrowser,
     withFetcher: (fn, options = {}) =>
@@ -48,10 +52,22 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
   };
   try {
     const result = await definition.run(ctx);
-    return { status: result ? 'succeeded' : 'not_found', result, evidenceCount: evidence.recorded };
+    const carrying = result ? [result.id, ...(result.ids ?? [])].filter((id) => recordsWithClient.has(id)) : [];
+    return { status: result ? 'succeeded' : 'not_found', result, evidenceCount: evidence.recorded, ...(carrying.length > 0 ? { recordsWithClient: carrying } : {}) };
   } finally {
     await evidence.seal().catch((err: unknown) => log.warn({ err }, 'evidence manifest not written'));
   }
+}
+
+/** `store` saving every case with `clientId` (CaseSaveOptions), noting in `saved` the cases whose save added it. */
+function withClientOf(store: CourtCaseStore, clientId: string, saved: Set<string>): CourtCaseStore {
+  return {
+    async save(record, source, options) {
+      const out = await store.save(record, source, { clientId, ...options });
+      if (out.clientId === clientId) saved.add(out.id);
+      return out;
+    },
+  };
 }
 
 /** The robot of `definitions` (all of one job name, in list order) that takes `input`; BadInputError when none does. */
