@@ -100,8 +100,10 @@ export class GridFsBlobBackend implements BlobBackend {
     try {
       await this.files.insertOne(file as never);
     } catch (error) {
-      // A robot that found our chunk completed the file document a moment ago: content-addressed, so the same bytes.
+      // A robot that found our chunk completed the file document a moment ago: content-addressed, so
+      // the same bytes (not remembered: that document's upload date is not ours to vouch for).
       if (!isDuplicateKey(error)) throw error;
+      return;
     }
     this.remember(sha256, uploadDate);
   }
