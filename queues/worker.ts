@@ -16,6 +16,8 @@ export interface HandlerResult {
   status: 'succeeded' | 'not_found';
   result: LookupDoc['result'];
   evidenceCount: number;
+  /** Records of `result` this attempt saved with the lookup's client in `clientIds` already: the lookup's end does not update them again. */
+  recordsWithClient?: readonly string[];
 }
 
 export interface HandlerContext<N extends JobName = JobName> {
@@ -23,6 +25,8 @@ export interface HandlerContext<N extends JobName = JobName> {
   input: JobData<N>['input'];
   /** 1-based attempt number. */
   attempt: number;
+  /** The lookup's client (as markRunning answered it); absent when the lookup was not found. */
+  clientId?: string;
   log: Logger;
 }
 
@@ -98,9 +102,14 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
         chart(outcome, log);
       };
       try {
-        const out = await handler({ lookupId, input: job.data.input, attempt, log });
+        const out = await handler({ lookupId, input: job.data.input, attempt, log, ...(clientId === undefined ? {} : { clientId }) });
         count(out.status);
-        const stored = await lookups.markFinished(lookupId, out.status, { result: out.result, evidenceCount: out.evidenceCount, clientId });
+        const stored = await lookups.markFinished(lookupId, out.status, {
+          result: out.result,
+          evidenceCount: out.evidenceCount,
+          clientId,
+          ...(out.recordsWithClient?.length ? { recordsWithClient: out.recordsWithClient } : {}),
+        });
         await notifyFinished(lookupId, log, stored);
         log.info({ status: out.status }, 'lookup finished');
         return { status: out.status };

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { CaseEvent, CourtCaseRecord } from '../core/records.ts';
 import { COURT_CASE_SCHEMA_VERSION, courtCaseModel, type CourtCaseDoc, type CourtCaseModel } from './models/court-case.model.ts';
 import { KeyLock, type Locker } from './key-lock.ts';
-import type { CaseSaveResult, CourtCaseStore, HistoryChange, SourceRef } from './court-cases.types.ts';
+import type { CaseSaveOptions, CaseSaveResult, CourtCaseStore, HistoryChange, SourceRef } from './court-cases.types.ts';
 
 /** Natural key of a court case: the court (code, else host) plus the most stable id the card gives. */
 export function courtCaseKey(record: Pick<CourtCaseRecord, 'court' | 'caseId' | 'uid' | 'caseNumber'>): string {
@@ -30,13 +30,21 @@ export class MongoCourtCaseStore implements CourtCaseStore {
     this.lock = lock ?? new KeyLock(conn);
   }
 
-  async save(record: CourtCaseRecord, source: SourceRef): Promise<CaseSaveResult> {
+  async save(record: CourtCaseRecord, source: SourceRef, options: CaseSaveOptions = {}): Promise<CaseSaveResult> {
     const id = courtCaseKey(record);
-    return this.lock.withLock(`court_cases:${id}`, () => this.saveLocked(id, record, source));
+    return this.lock.withLock(`court_cases:${id}`, () => this.saveLocked(id, record, source, options.clientId));
   }
 
-  private async saveLocked(id: string, record: CourtCaseRecord, source: SourceRef): Promise<CaseSaveResult> {
+  /**
+   * Two round trips: the read the history's diff needs, then the insert or the update at the `rev`
+   * read. The client rides in the same write (`clientIds`). (An upsert answering the stored case
+   * would spare the read of a new case, but FerretDB 1.24's `$setOnInsert` drops null and empty-array
+   * fields, which every case has; and re-checks of stored cases are the common save.)
+   */
+  private async saveLocked(id: string, record: CourtCaseRecord, source: SourceRef, clientId: string | undefined): Promise<CaseSaveResult> {
     const now = new Date();
+    const client = clientId === undefined ? undefined : String(clientId);
+    const saved = client === undefined ? {} : { clientId: client };
     for (let i = 0; i < MAX_CONFLICT_RETRIES; i++) {
       const existing = await this.model.findById(id).lean<CourtCaseDoc>();
       const fields = pickRecord(record, existing);
@@ -51,8 +59,9 @@ export class MongoCourtCaseStore implements CourtCaseStore {
             rev: 1,
             firstSeenAt: now,
             checkedAt: now,
+            ...(client === undefined ? {} : { clientIds: [client] }),
           } as never);
-          return { id, created: true, changes: [] };
+          return { id, created: true, changes: [], ...saved };
         } catch (error) {
           if ((error as { code?: number }).code === 11000) continue;
           throw error;
@@ -66,8 +75,9 @@ export class MongoCourtCaseStore implements CourtCaseStore {
       if (changes.length > 0) {
         update.$push = { history: { at: now, lookupId: source.lookupId ?? null, evidenceId: source.evidenceId, changes } };
       }
+      if (client !== undefined) update.$addToSet = { clientIds: client };
       const res = await this.model.collection.updateOne({ _id: id, rev: existing.rev } as never, update);
-      if (res.matchedCount === 1) return { id, created: false, changes };
+      if (res.matchedCount === 1) return { id, created: false, changes, ...saved };
     }
     throw new Error(`court case ${id}: gave up after ${MAX_CONFLICT_RETRIES} concurrent updates`);
   }

@@ -78,7 +78,7 @@ export class MongoLookupStore implements LookupStore {
   async markFinished(
     id: string,
     status: Exclude<LookupStatus, 'queued' | 'running'>,
-    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number; clientId?: string },
+    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number; clientId?: string; recordsWithClient?: readonly string[] },
   ): Promise<LookupDoc | null> {
     const set: Record<string, unknown> = { status, finishedAt: new Date(), updatedAt: new Date(), error: outcome.error ?? null };
     if (outcome.result !== undefined) set.result = outcome.result;
@@ -91,7 +91,9 @@ export class MongoLookupStore implements LookupStore {
         const owner = await this.model.findById(id).select({ clientId: 1 }).lean<{ clientId?: string }>();
         if (owner) clientId = owner.clientId ?? DEFAULT_CLIENT_ID;
       }
-      if (clientId !== undefined) await addClientToRecords(this.model.db, clientId, outcome.result);
+      // Records the robot saved with this client in the same write (court cases) are not updated again.
+      const carrying = outcome.recordsWithClient && clientId === outcome.clientId ? new Set(outcome.recordsWithClient) : undefined;
+      if (clientId !== undefined) await addClientToRecords(this.model.db, clientId, outcome.result, carrying);
     }
     // One round trip for the update and the stored lookup (the webhook notifier reads it next).
     return this.model.findOneAndUpdate({ _id: id }, { $set: set }, { new: true }).lean<LookupDoc>();

@@ -57,12 +57,13 @@ export interface LookupStore {
   /**
    * Records the final status and answers the lookup as stored after it (null when there is none).
    * A result in a record collection first adds the lookup's client to the records it names; pass
-   * `clientId` (from markRunning) to spare reading it.
+   * `clientId` (from markRunning) to spare reading it, and `recordsWithClient`, the records of the
+   * result whose save already added that client, to spare updating them.
    */
   markFinished(
     id: string,
     status: Exclude<LookupStatus, 'queued' | 'running'>,
-    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number; clientId?: string },
+    outcome: { result?: LookupDoc['result']; error?: LookupError | null; evidenceCount?: number; clientId?: string; recordsWithClient?: readonly string[] },
   ): Promise<LookupDoc | null>;
   /** Puts a lookup back to `queued` (a retry is scheduled) keeping the last error. */
   markRetrying(id: string, error: LookupError): Promise<void>;

@@ -39,13 +39,19 @@ const RECORD_COLLECTIONS: ReadonlySet<string> = new Set(READ_COLLECTIONS.filter(
 export const isRecordCollection = (name: string): name is RecordCollection => RECORD_COLLECTIONS.has(name);
 
 /**
- * Adds `clientId` to `clientIds` of the records a lookup's result names (`id` and `ids`). Idempotent;
- * only records without the client are written. Reads are then restricted by an indexed equality
+ * Adds `clientId` to `clientIds` of the records a lookup's result names (`id` and `ids`), apart from
+ * `carrying` (records known to hold the client already: saved with it). Idempotent; only records
+ * without the client are written. Reads are then restricted by an indexed equality
  * (`{clientIds: c}`) instead of collecting the ids from every lookup of the client on each request.
  */
-export async function addClientToRecords(conn: Connection, clientId: string, result: { collection: string; id?: string | null; ids?: readonly string[] | null }): Promise<void> {
+export async function addClientToRecords(
+  conn: Connection,
+  clientId: string,
+  result: { collection: string; id?: string | null; ids?: readonly string[] | null },
+  carrying?: ReadonlySet<string>,
+): Promise<void> {
   if (!isRecordCollection(result.collection)) return;
-  const ids = [...new Set([result.id, ...(result.ids ?? [])].filter((x): x is string => x !== undefined && x !== null).map(String))];
+  const ids = [...new Set([result.id, ...(result.ids ?? [])].filter((x): x is string => x !== undefined && x !== null).map(String))].filter((id) => !carrying?.has(id));
   if (ids.length === 0) return;
   // One update by `_id` equality per record, in one round trip: FerretDB finds those by its _id index
   // (an `_id: {$in}` filter would scan the collection).

@@ -8,6 +8,7 @@ import { EvidenceRecorder } from './evidence-recorder.ts';
 import { BrowserPageFetcher, HttpPageFetcher } from './page-fetcher.ts';
 import type { AnyRobotDefinition, FetchMode, RobotContext, RobotDefinition } from './robot-definition.ts';
 import type { RobotServices } from './robot-services.ts';
+import type { CourtCaseStore } from '../../storage/court-cases.types.ts';
 
 /** The mode of a job: the lookup's `mode`, else the configured mode of the target, when the robot runs in it; else its first. */
 export function modeOf(definition: Pick<RobotDefinition, 'target' | 'modes'>, services: Pick<RobotServices, 'modes'>, input: unknown): FetchMode {
@@ -29,6 +30,9 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
   const deps = { router: services.router, politeness: services.politeness, evidence };
   // The target host of the job (a court's host) picks the browser's proxy pool; robots of one host may name it.
   const inputHost = typeof (input as { court?: unknown }).court === 'string' ? (input as { court: string }).court : definition.host;
+  // The job's court cases are saved with its client in `clientIds` (one write); the lookup's end then skips them.
+  const recordsWithClient = new Set<string>();
+  const jobServices: RobotServices = job.clientId === undefined ? services : { ...services, courtCases: withClientOf(services.courtCases, job.clientId, recordsWithClient) };
   // A lookup an operator's answer resumed goes out on the proxy and fingerprint it parked with
   // (asked once, and only where proxies are configured: direct, there is no egress to keep).
   let parked: Promise<ParkedEgress | null> | undefined;
@@ -43,7 +47,7 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
     attempt: job.attempt,
     mode,
     log,
-    services,
+    services: jobServices,
     evidence,
     withBrowser,
     withFetcher: async (fn, options = {}) =>
@@ -57,10 +61,22 @@ export async function runRobotJob<N extends RobotJobName>(definition: RobotDefin
   };
   try {
     const result = await definition.run(ctx);
-    return { status: result ? 'succeeded' : 'not_found', result, evidenceCount: evidence.recorded };
+    const carrying = result ? [result.id, ...(result.ids ?? [])].filter((id) => recordsWithClient.has(id)) : [];
+    return { status: result ? 'succeeded' : 'not_found', result, evidenceCount: evidence.recorded, ...(carrying.length > 0 ? { recordsWithClient: carrying } : {}) };
   } finally {
     await evidence.seal().catch((err: unknown) => log.warn({ err }, 'evidence manifest not written'));
   }
+}
+
+/** `store` saving every case with `clientId` (CaseSaveOptions), noting in `saved` the cases whose save added it. */
+function withClientOf(store: CourtCaseStore, clientId: string, saved: Set<string>): CourtCaseStore {
+  return {
+    async save(record, source, options) {
+      const out = await store.save(record, source, { clientId, ...options });
+      if (out.clientId === clientId) saved.add(out.id);
+      return out;
+    },
+  };
 }
 
 /** The robot of `definitions` (all of one job name, in list order) that takes `input`; BadInputError when none does. */

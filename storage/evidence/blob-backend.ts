@@ -15,6 +15,8 @@ export interface BlobBackend {
   readonly kind: string;
   /** Stores `body` under `sha256` unless it is there already (idempotent). */
   put(sha256: string, body: Buffer, contentType: string): Promise<void>;
+  /** True when this process knows the body is stored, so `put` would write nothing (GridFS); absent = unknown. */
+  isKnownStored?(sha256: string): boolean;
   /** The bytes, or null when no body of that name exists. Never re-hashes (verify does). */
   get(sha256: string): Promise<Buffer | null>;
   /** Removes the body (retention); no error when it is absent. */

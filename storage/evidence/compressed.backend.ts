@@ -65,7 +65,13 @@ export class CompressedBlobBackend implements BlobBackend {
   }
 
   async put(sha256: string, body: Buffer, contentType: string): Promise<void> {
+    // A body known stored is not compressed again only to be dropped.
+    if (this.inner.isKnownStored?.(sha256)) return;
     await this.inner.put(sha256, await encodeBody(body), contentType);
+  }
+
+  isKnownStored(sha256: string): boolean {
+    return this.inner.isKnownStored?.(sha256) ?? false;
   }
 
   async get(sha256: string): Promise<Buffer | null> {

@@ -42,6 +42,8 @@ export interface TestFarmOptions {
   env?: Record<string, string>;
   /** How long `submitAndWait` waits for the lookups, ms. */
   waitMs?: number;
+  /** The storage's driver emits `commandStarted` for every command (tests that count round trips). */
+  monitorCommands?: boolean;
 }
 
 /** Generous politeness and few attempts: tests wait on the farm, not on the sandbox's courts. */
@@ -61,7 +63,7 @@ const TEST_ENV: Record<string, string> = {
 
 /** Starts storage, sandbox and robot pool; see TestFarm. */
 export async function startTestFarm(options: TestFarmOptions): Promise<TestFarm> {
-  const storage = await openTestStorage();
+  const storage = await openTestStorage({ monitorCommands: options.monitorCommands ?? false });
   const sandbox = await startSandbox({ port: 0, seed: options.seed ?? 7 });
   const config = loadConfig({
     ...TEST_ENV,

@@ -6,10 +6,15 @@ import { generateSigningKeyPem, keyringFromPems, openStorage, type EvidenceKeyri
 /** Service URLs started once per run by test/setup/global-setup.ts. */
 export const serviceUrls = () => ({ redisUrl: inject('redisUrl'), mongoUri: inject('mongoUri') });
 
-/** A fresh database per test file (dropped by `dropStorage`); evidence signed with a fresh key unless one is given. */
-export async function openTestStorage(options: { evidenceKeyring?: EvidenceKeyring } = {}): Promise<Storage> {
+/**
+ * A fresh database per test file (dropped by `dropStorage`); evidence signed with a fresh key unless
+ * one is given. `db`: open another connection to that database instead (a second robot process's
+ * view of the same data); `monitorCommands`: the driver emits `commandStarted` for every command.
+ */
+export async function openTestStorage(options: { evidenceKeyring?: EvidenceKeyring; db?: string; monitorCommands?: boolean } = {}): Promise<Storage> {
   const evidenceKeyring = options.evidenceKeyring ?? keyringFromPems({ signingKeyPem: generateSigningKeyPem() });
-  return openStorage({ uri: withDb(serviceUrls().mongoUri, `t_${randomUUID().slice(0, 8)}`), db: 'unused', evidenceKeyring });
+  const db = options.db ?? `t_${randomUUID().slice(0, 8)}`;
+  return openStorage({ uri: withDb(serviceUrls().mongoUri, db), db: 'unused', evidenceKeyring, monitorCommands: options.monitorCommands ?? false });
 }
 
 export async function dropStorage(storage: Storage): Promise<void> {
