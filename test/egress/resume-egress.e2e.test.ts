@@ -135,58 +135,49 @@ async function sessionOn(egress: EgressPool, host: string, proxyUrl: string) {
   throw new Error('no session on the proxy');
 }
 
+/**
+ * Answers a parked lookup (after another robot process took over when `newProcess`) and checks the
+ * resume: the lookup succeeded, the site took the answer, the site saw the parked client come back
+ * from the parked proxy, one resume counted `same`; in a new process, that proxy's session there
+ * also wears the parked fingerprint (a Chrome user agent alone tells only Windows from Linux).
+ */
+async function expectResumedAsParked(parked: Awaited<ReturnType<typeof park>>, host: string, newProcess: boolean): Promise<void> {
+  const answer = (await farm.sandbox.readCaptcha(Buffer.from(parked.task.imageBase64, 'base64')))!;
+  if (newProcess) await farm.restartRobots();
+  const same = await resumes('same');
+  const from = farm.sandbox.clients().length;
+  const done = await answerAndWait(parked, answer);
+  expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+  expect(await farm.storage.captchaTasks.get(parked.task._id)).toMatchObject({ accepted: true });
+  expect(oneClientSince(from, host)).toEqual(parked.client);
+  expect((await resumes('same')) - same).toBe(1);
+  if (!newProcess) return;
+  const worn = await sessionOn(egressOf(), host, parked.proxy.url);
+  const fingerprint = JSON.parse((await farm.storage.captchaTasks.get(parked.task._id))!.session!.egress!.fingerprint);
+  expect(fingerprintSignature(worn.fingerprint)).toBe(fingerprintSignature(fingerprint));
+}
+
 describe('a resumed lookup goes out on the proxy and fingerprint it parked with', () => {
   it('msudrf kcaptcha gate (browser), resumed in another robot process', { timeout: 300_000 }, async () => {
     const ms = msudrfWorld(farm.sandbox.world);
     const gated = ms.courts.find((c) => c.hasGate)!;
     const kase = ms.cases.find((c) => c.host === gated.host)!;
     const parked = await park({ type: 'court.case', input: { court: kase.host, number: kase.caseNumber } }, kase.host);
-    const answer = (await farm.sandbox.readCaptcha(Buffer.from(parked.task.imageBase64, 'base64')))!;
     // Another robot process takes the resumed job: its own sessions, its own fingerprints.
-    await farm.restartRobots();
-    const same = await resumes('same');
-    const from = farm.sandbox.clients().length;
-    const done = await answerAndWait(parked, answer);
-    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
-    expect(await farm.storage.captchaTasks.get(parked.task._id)).toMatchObject({ accepted: true });
-    // The site saw the answer and the card come from the proxy and the client that had the gate.
-    expect(oneClientSince(from, kase.host)).toEqual(parked.client);
-    expect((await resumes('same')) - same).toBe(1);
-    // And not only by its headers: that proxy's session in the new process wears the parked fingerprint.
-    const worn = await sessionOn(egressOf(), kase.host, parked.proxy.url);
-    const fingerprint = JSON.parse((await farm.storage.captchaTasks.get(parked.task._id))!.session!.egress!.fingerprint);
-    expect(fingerprintSignature(worn.fingerprint)).toBe(fingerprintSignature(fingerprint));
+    await expectResumedAsParked(parked, kase.host, true);
   });
 
   it('FSSP search (HTTP), resumed in another robot process', { timeout: 300_000 }, async () => {
     const p = new FsspBank(farm.sandbox.world).proceedings[3]!;
     const parked = await park({ type: 'fssp.search', input: { kind: 'ip', ipNumber: p.ipNumber } }, FSSP);
-    const answer = (await farm.sandbox.readCaptcha(Buffer.from(parked.task.imageBase64, 'base64')))!;
-    await farm.restartRobots();
-    const same = await resumes('same');
-    const from = farm.sandbox.clients().length;
-    const done = await answerAndWait(parked, answer);
-    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
-    expect(await farm.storage.captchaTasks.get(parked.task._id)).toMatchObject({ accepted: true });
-    expect(oneClientSince(from, FSSP)).toEqual(parked.client);
-    expect((await resumes('same')) - same).toBe(1);
-    const worn = await sessionOn(egressOf(), FSSP, parked.proxy.url);
-    const fingerprint = JSON.parse((await farm.storage.captchaTasks.get(parked.task._id))!.session!.egress!.fingerprint);
-    expect(fingerprintSignature(worn.fingerprint)).toBe(fingerprintSignature(fingerprint));
+    await expectResumedAsParked(parked, FSSP, true);
   });
 
   it('sudrf search captcha (HTTP), resumed in the process it parked in', { timeout: 300_000 }, async () => {
     const court = farm.sandbox.world.courts.find((c) => c.hasSearchCaptcha)!;
     const kase = farm.sandbox.world.cases.find((k) => k.host === court.host && k.srvNum === 1)!;
     const parked = await park({ type: 'court.case', input: { court: court.host, number: kase.caseNumber } }, court.host);
-    const answer = (await farm.sandbox.readCaptcha(Buffer.from(parked.task.imageBase64, 'base64')))!;
-    const same = await resumes('same');
-    const from = farm.sandbox.clients().length;
-    const done = await answerAndWait(parked, answer);
-    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
-    expect(await farm.storage.captchaTasks.get(parked.task._id)).toMatchObject({ accepted: true });
-    expect(oneClientSince(from, court.host)).toEqual(parked.client);
-    expect((await resumes('same')) - same).toBe(1);
+    await expectResumedAsParked(parked, court.host, false);
   });
 
   it('EPGU SMS code (browser, ESIA), resumed in another robot process', { timeout: 300_000 }, async () => {
