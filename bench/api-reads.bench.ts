@@ -30,7 +30,7 @@ import { REPO_ROOT, spawnTs } from './support/child.ts';
 import { startBenchServices } from './support/farm.ts';
 import { cpuSeconds, descendants, descendantsNamed } from './support/proc-stats.ts';
 import { defaultClientOf, seededCaseId, seededClientsOfCase, seedRecords } from './support/seed-records.ts';
-import { finish, type Figure } from './support/report.ts';
+import { finish, singleFigure, type Figure } from './support/report.ts';
 
 const [lookups = 100_000, connections = 50, seconds = 60] = process.argv.slice(2).map(Number);
 const services = await startBenchServices();
@@ -97,10 +97,9 @@ for (const [keyName, token] of Object.entries(keys)) {
   console.log(`\nkey ${keyName}: ${load.all.requests} requests, ${load.all.non2xx} non-2xx, ${load.all.perSec.toFixed(0)} req/s`);
   console.log(['kind', 'requests', 'non-2xx', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'].join('\t'));
   for (const [k, s] of Object.entries(load.kinds)) console.log([k, s.requests, s.non2xx, s.p50.toFixed(0), s.p90.toFixed(0), s.p99.toFixed(0), s.max.toFixed(0)].join('\t'));
-  const f = (figure: string, unit: string, value: number, goal?: string, met?: Figure['met']): Figure => ({ figure, unit, value, range: [value, value], goal, met });
-  figures.push(f(`API reads p50, ${keyName} key (${connections} clients)`, 'ms', load.all.p50));
-  figures.push(f(`API reads p99, ${keyName} key (${connections} clients)`, 'ms', load.all.p99, '≤ 500', load.all.p99 <= 500 ? 'yes' : 'no'));
-  figures.push(f(`API reads/s, ${keyName} key`, 'req/s', load.all.perSec));
+  figures.push(singleFigure(`API reads p50, ${keyName} key (${connections} clients)`, 'ms', load.all.p50));
+  figures.push(singleFigure(`API reads p99, ${keyName} key (${connections} clients)`, 'ms', load.all.p99, { goal: '≤ 500', met: load.all.p99 <= 500 }));
+  figures.push(singleFigure(`API reads/s, ${keyName} key`, 'req/s', load.all.perSec));
   // CPU per request and the ceiling it sets (see the header): this process served nothing else meanwhile.
   const perRequest = { api: (apiUsage.user + apiUsage.system) / 1000 / load.all.requests, mongo: mongoMs / load.all.requests, clients: (clientCpu * 1000) / load.all.requests };
   const cores = availableParallelism();
@@ -110,8 +109,8 @@ for (const [keyName, token] of Object.entries(keys)) {
       `at most ${ceiling.toFixed(0)} req/s on ${cores} cores; Little's law: mean latency ${((connections / load.all.perSec) * 1000).toFixed(0)} ms at the measured rate, ` +
       `${((connections / ceiling) * 1000).toFixed(0)} ms at the ceiling; p99 ≤ 500 ms needs ≥ ${(connections / 0.5).toFixed(0)} req/s`,
   );
-  figures.push(f(`API reads CPU per request, ${keyName} key: API / MongoDB-wire server`, 'ms', perRequest.api + perRequest.mongo));
-  figures.push(f(`API reads CPU ceiling, ${keyName} key (cores ÷ CPU per request, clients included)`, 'req/s', ceiling, `≥ ${(connections / 0.5).toFixed(0)} for p99 ≤ 500 ms`, ceiling >= connections / 0.5 ? 'yes' : 'no'));
+  figures.push(singleFigure(`API reads CPU per request, ${keyName} key: API / MongoDB-wire server`, 'ms', perRequest.api + perRequest.mongo));
+  figures.push(singleFigure(`API reads CPU ceiling, ${keyName} key (cores ÷ CPU per request, clients included)`, 'req/s', ceiling, { goal: `≥ ${(connections / 0.5).toFixed(0)} for p99 ≤ 500 ms`, met: ceiling >= connections / 0.5 }));
   notes.push(`${keyName}: CPU per request API ${perRequest.api.toFixed(1)} ms, MongoDB-wire ${perRequest.mongo.toFixed(1)} ms, clients ${perRequest.clients.toFixed(1)} ms`);
   const worst = Object.entries(load.kinds).sort((a, b) => b[1].p99 - a[1].p99)[0]!;
   notes.push(`${keyName}: slowest kind ${worst[0]} p99 ${worst[1].p99.toFixed(0)} ms; non-2xx ${load.all.non2xx}`);

@@ -20,7 +20,7 @@ import { createRedis } from '../queues/redis.ts';
 import { openStorage } from '../storage/index.ts';
 import { spawnChild } from './support/child.ts';
 import { startBenchServices } from './support/farm.ts';
-import { finish, type Figure } from './support/report.ts';
+import { finish, singleFigure } from './support/report.ts';
 
 const [rows = 100_000, connections = 200, seconds = 10] = process.argv.slice(2).map(Number);
 const services = await startBenchServices();
@@ -80,16 +80,15 @@ const ac = JSON.parse(cannon.stdoutLines().join('\n')) as {
 };
 clearInterval(sampler);
 
-const fig = (figure: string, unit: string, value: number, goal?: string): Figure => ({ figure, unit, value, range: [value, value], goal });
 finish({
   bench: 'api',
   figures: [
-    fig(`CSV batch of ${rows} → MongoDB + queue`, 's', batchSeconds),
-    fig('CSV batch rows/s', 'rows/s', rows / batchSeconds),
-    fig('server RSS peak during the batch', 'MB', batchPeakMb),
-    fig(`single submit p50 (${connections} clients)`, 'ms', ac.latency.p50),
-    fig(`single submit p99 (${connections} clients)`, 'ms', ac.latency.p99),
-    fig('single submits/s', 'req/s', ac.requests.average),
+    singleFigure(`CSV batch of ${rows} → MongoDB + queue`, 's', batchSeconds),
+    singleFigure('CSV batch rows/s', 'rows/s', rows / batchSeconds),
+    singleFigure('server RSS peak during the batch', 'MB', batchPeakMb),
+    singleFigure(`single submit p50 (${connections} clients)`, 'ms', ac.latency.p50),
+    singleFigure(`single submit p99 (${connections} clients)`, 'ms', ac.latency.p99),
+    singleFigure('single submits/s', 'req/s', ac.requests.average),
   ],
   notes: [
     `batch: ${inMongo} lookups in MongoDB, ${jobs} jobs waiting, ${answer.created} created; RSS before ${rssBefore.toFixed(0)} MB`,

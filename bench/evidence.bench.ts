@@ -23,7 +23,7 @@ import { verifyEvidence } from '../storage/evidence/verify.ts';
 import { repoRoot } from '../storage/embedded/index.ts';
 import { openStorage, resolveEvidenceKeyring } from '../storage/index.ts';
 import { startBenchServices } from './support/farm.ts';
-import type { Figure } from './support/report.ts';
+import { singleFigure, type Figure } from './support/report.ts';
 
 const perVariant = Number(process.argv[2] ?? 6);
 const syntheticJobs = Number(process.argv[3] ?? 200);
@@ -142,17 +142,16 @@ const findingCodes = (r: typeof real): string =>
 console.log(`verify findings: farm chains ${findingCodes(real)}; with synthetic ${findingCodes(synthetic)}`);
 
 // The summary's rows (bench/run.ts): the per-lookup bytes of each variant, the goal on the default (WebP q10).
-const one = (figure: string, unit: string, value: number, extra: Partial<Figure> = {}): Figure => ({ figure, unit, value, range: [value, value], ...extra });
 const report: Figure[] = [];
 for (const r of rows) {
   const name = r[0]!;
   const stored = figures[`stored_bytes_per_lookup_${name}`]! / 1024;
   const isDefault = name === 'browser-webp-q10';
-  report.push(one(`evidence stored per lookup, ${name}`, 'KiB', stored, isDefault ? { goal: '≤ 60', met: stored <= 60 ? 'yes' : 'no' } : {}));
+  report.push(singleFigure(`evidence stored per lookup, ${name}`, 'KiB', stored, isDefault ? { goal: '≤ 60', met: stored <= 60 } : undefined));
 }
-if (figures.real_pages_stored_ratio !== undefined) report.push(one('evidence stored/raw, real court pages', 'ratio', figures.real_pages_stored_ratio));
-report.push(one('evidence verify, farm chains', 'items/s', figures.verify_items_per_sec_farm!), one('evidence verify, with synthetic', 'items/s', figures.verify_items_per_sec_all!));
-report.push(one('evidence append (GridFS, 10 jobs at a time)', 'items/s', figures.append_items_per_sec!));
+if (figures.real_pages_stored_ratio !== undefined) report.push(singleFigure('evidence stored/raw, real court pages', 'ratio', figures.real_pages_stored_ratio));
+report.push(singleFigure('evidence verify, farm chains', 'items/s', figures.verify_items_per_sec_farm!), singleFigure('evidence verify, with synthetic', 'items/s', figures.verify_items_per_sec_all!));
+report.push(singleFigure('evidence append (GridFS, 10 jobs at a time)', 'items/s', figures.append_items_per_sec!));
 console.log(JSON.stringify({ bench: 'evidence', figures: report, notes: [`verify findings: ${findingCodes(synthetic)}`], rounds: [figures] }));
 
 await storage.conn.dropDatabase().catch(() => undefined);

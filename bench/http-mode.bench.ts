@@ -210,8 +210,9 @@ printTable(
 );
 
 /** CPU ms of one e2e lookup, all processes, and of one bare page, client and sandbox. */
-const e2eCpu = (r: Round) => r.e2e.robotCpuMsPerLookup + r.e2e.mongoCpuMsPerLookup + (r.e2e.otherCpuMsPerLookup.redis ?? 0) + (r.e2e.otherCpuMsPerLookup.sandbox ?? 0);
+/** What the lookup costs outside the robot: the MongoDB-wire server, Redis and the sandbox. */
 const serviceCpu = (r: Round) => r.e2e.mongoCpuMsPerLookup + (r.e2e.otherCpuMsPerLookup.redis ?? 0) + (r.e2e.otherCpuMsPerLookup.sandbox ?? 0);
+const e2eCpu = (r: Round) => r.e2e.robotCpuMsPerLookup + serviceCpu(r);
 const bareCpu = (r: Round) => r.bare.cpuMsPerPage.client + r.bare.cpuMsPerPage.sandbox;
 console.log(`\nCPU budget (ms of CPU per lookup or page; ceiling = ${cores} cores × 1000 ms / that):`);
 printTable(

@@ -41,6 +41,11 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
+/** A figure measured once (no rounds), optionally against a goal it meets or not. */
+export function singleFigure(figure: string, unit: string, value: number, goal?: { goal: string; met: boolean }): Figure {
+  return { figure, unit, value, range: [value, value], ...(goal ? { goal: goal.goal, met: goal.met ? 'yes' : 'no' } : {}) };
+}
+
 /** A figure over rounds, optionally with per-round ratios against a goal `ratio ≥ goalMin`. */
 export function figureOf(
   figure: string,
