@@ -15,9 +15,9 @@ export const FSSP_CAPTCHA_WIDTH = 200;
 /** Height of the real FSSP captcha, px. */
 export const FSSP_CAPTCHA_HEIGHT = 60;
 /**
- * Characters the sandbox draws: the lowercase Cyrillic letters and digits seen in real answers
- * («дт7бж», «п2484», «ж8пж9», «л8м5к», «жд78т», «жсд4л», «пгб86», «лбпж7» …). A subset of the
- * solver's `cyrillic5` alphabet (robots/runtime/captcha/captcha-solver.ts).
+ * Characters the sandbox draws: the lowercase Cyrillic letters and digits of the real answers
+ * («дт7бж», «п2484», «ж8пж9», «л8м5к», «жд78т», «жсд4л», «пгб86», «лбпж7» …), the same 18 as the
+ * solver's `cyrillic5` alphabet (robots/runtime/captcha/captcha-solver.ts says where they come from).
  */
 export const FSSP_CAPTCHA_CHARS = 'бгджклмпрст2456789';
 

@@ -14,7 +14,9 @@
  *   введен код»): that code is the answer, typed by the person who made the cache.
  * - `eye`: read off the picture by a developer of this project (2026-12-02). Their first reading of
  *   captcha_01 was «пг686», which the site's «пгб86» corrects: in this font «б» looks like «6» and
- *   letters are drawn smaller than digits; captcha_05's third glyph was read «б» by that rule.
+ *   letters are drawn smaller than digits. captcha_05 was first read «лк688» and relabelled «лкб88» by
+ *   that rule — but only after the solver had answered «лкб88», which prompted the second look; it is
+ *   the weakest label (with the first reading the figure below is 5 of 7).
  * - `sources`: SOURCES.md gives the screenshot's answer.
  *
  * Measured 2026-12-02 (tesseract 5 rus, default variants, whitelist = the FSSP alphabet with its
