@@ -26,7 +26,8 @@ const ROUNDS = Number(process.argv[3] ?? 3);
 const PAGES = 4;
 const WARMUP = PAGES;
 const profileDir = process.env.BENCH_CPU_PROF;
-const config = loadConfig({});
+// The product's own settings from the environment: the robot child inherits them too (EVIDENCE_SCREENSHOT_FORMAT …).
+const config = loadConfig();
 const executablePath = config.browser.executablePath ?? '/usr/bin/chromium';
 const robotFormat = { format: config.evidence.screenshotFormat, jpegQuality: config.evidence.jpegQuality, webpQuality: config.evidence.webpQuality };
 
