@@ -11,7 +11,8 @@
  * Rounds repeat the cards in a shifted variant order. Legibility: the first `ocrCards` cards, every
  * variant OCRed by the project's engine (tesseract.js, rus+eng) — which of the case number and the
  * party names (as the page's DOM gives them) are read; a variant is legible on a card when it reads
- * every string the PNG reads.
+ * every string the PNG reads. Chromium's CPU per screenshot: the CPU time of its processes around
+ * each capture (/proc, 10 ms ticks per process; the mean over every card and round).
  */
 import { chromium, type Page } from 'playwright';
 import { loadConfig } from '../config/index.ts';
@@ -25,6 +26,7 @@ import { msudrfWorld } from '../sandbox/court-msudrf/msudrf.data.ts';
 import { encodeBody } from '../storage/evidence/compressed.backend.ts';
 import { figureOf, finish, fmt, median, printTable, type Figure } from './support/report.ts';
 import { cardOnlyCases, cardUrl, startSandboxProcess } from './support/sandbox-process.ts';
+import { cpuSeconds, descendantsNamed } from './support/proc-stats.ts';
 
 const CARDS = Number(process.argv[2] ?? 12);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -68,6 +70,8 @@ async function openCard(p: Page, card: Card): Promise<string> {
 }
 
 const bytes = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
+const chromiumCpuMs = new Map<string, number[]>(VARIANTS.map((v) => [v.name, []]));
+const chromiumCpu = (): number => descendantsNamed(process.pid, 'chromium').reduce((sum, p) => sum + cpuSeconds(p), 0);
 const msByRound = new Map<string, number[][]>(VARIANTS.map((v) => [v.name, []]));
 const html = { raw: [] as number[], stored: [] as number[] };
 const legible = new Map<string, { cards: number; ok: number; missed: string[] }>(VARIANTS.map((v) => [v.name, { cards: 0, ok: 0, missed: [] }]));
@@ -86,9 +90,11 @@ try {
       }
       const shots = new Map<string, Buffer>();
       for (const v of order) {
+        const cpu0 = chromiumCpu();
         const t0 = performance.now();
         const shot = await captureFullPage(page, { format: v.format, jpegQuality: v.quality, webpQuality: v.quality });
         times.get(v.name)!.push(performance.now() - t0);
+        chromiumCpuMs.get(v.name)!.push((chromiumCpu() - cpu0) * 1000);
         if (shot.format !== v.format) throw new Error(`${card.url}: ${v.name} drawn as ${shot.format}`);
         if (r === 0) bytes.get(v.name)!.push(shot.body.length);
         shots.set(v.name, shot.body);
@@ -127,10 +133,12 @@ const rows = VARIANTS.map((v) => {
   figures.push(figureOf(`screenshot ${v.name}: KiB per card`, 'KiB', [kib]));
   figures.push(figureOf(`screenshot ${v.name}: capture ms (median per round)`, 'ms', perRound));
   figures.push(figureOf(`screenshot ${v.name} + stored DOM: KiB per card`, 'KiB', [kib + htmlStoredKib]));
-  return [v.name, fmt(kib), fmt(kib + htmlStoredKib), `${fmt(median(perRound))} (${fmt(Math.min(...perRound))}–${fmt(Math.max(...perRound))})`, `${l.ok}/${l.cards}`, l.missed.slice(0, 3).join('; ')];
+  const cpuMs = mean(chromiumCpuMs.get(v.name)!);
+  figures.push(figureOf(`screenshot ${v.name}: Chromium CPU ms per capture (mean)`, 'ms', [cpuMs]));
+  return [v.name, fmt(kib), fmt(kib + htmlStoredKib), `${fmt(median(perRound))} (${fmt(Math.min(...perRound))}–${fmt(Math.max(...perRound))})`, fmt(cpuMs), `${l.ok}/${l.cards}`, l.missed.slice(0, 3).join('; ')];
 });
 console.log(`\nsandbox cards: ${cards.length} (sudrf + msudrf), DOM raw ${fmt(mean(html.raw) / 1024)} KiB, stored ${fmt(htmlStoredKib)} KiB per card`);
-printTable(['variant', 'KiB screenshot', 'KiB + stored DOM', 'capture ms, median (range over rounds)', 'legible cards', 'missed (first 3)'], rows);
+printTable(['variant', 'KiB screenshot', 'KiB + stored DOM', 'capture ms, median (range over rounds)', 'Chromium CPU ms per capture', 'legible cards', 'missed (first 3)'], rows);
 finish({
   bench: 'screenshot-format',
   figures,
@@ -139,5 +147,5 @@ finish({
     `DOM per card: raw ${fmt(mean(html.raw) / 1024)} KiB, stored (Brotli) ${fmt(htmlStoredKib)} KiB`,
     `legibility: ${OCR_CARDS} cards, strings wanted per card ${wantedCounts.join(',')}, read from the PNG ${pngReads.join(',')}; a variant is legible on a card when it reads every string the PNG reads`,
   ],
-  rounds: VARIANTS.map((v) => ({ variant: v.name, bytes: bytes.get(v.name), msByRound: msByRound.get(v.name)!.map((ts) => median(ts)), legible: legible.get(v.name) })),
+  rounds: VARIANTS.map((v) => ({ variant: v.name, bytes: bytes.get(v.name), chromiumCpuMs: mean(chromiumCpuMs.get(v.name)!), msByRound: msByRound.get(v.name)!.map((ts) => median(ts)), legible: legible.get(v.name) })),
 });

@@ -1,12 +1,15 @@
 /**
  * The browser baseline: plain playwright-core on Debian's Chromium with the robot's flags, one
  * context and `pages` reused pages, each doing what a browser-mode card lookup does to the page:
- * goto (domcontentloaded), page.content(), a full-page PNG screenshot, parse. No queue, database,
- * politeness or evidence store.
+ * goto (domcontentloaded), page.content(), show the card's tab panes (as the robot does, so both
+ * draw the same picture), a full-page screenshot, parse. No queue, database, politeness, fingerprint
+ * or evidence store. The screenshot is Playwright's PNG unless `format` asks for the robot's format.
  */
 import { chromium } from 'playwright-core';
 import { parseSudrfCaseCard } from '../../parsers/index.ts';
 import { CHROMIUM_ARGS } from '../../robots/runtime/browser-pool.ts';
+import { SUDRF_CARD_PANES } from '../../robots/court-sudrf/flow.ts';
+import { captureFullPage, type ScreenshotOptions } from '../../robots/runtime/screenshot.ts';
 import type { SandboxCase } from '../../sandbox/data/world.types.ts';
 import type { BaselineResult } from './http-baselines.ts';
 import { cardUrl } from './sandbox-process.ts';
@@ -15,13 +18,15 @@ import { cardUrl } from './sandbox-process.ts';
 export interface PlaywrightBaselineOptions {
   executablePath: string;
   pages: number;
+  /** The screenshot's format; default: Playwright's own PNG (`page.screenshot`). */
+  format?: ScreenshotOptions;
   /** Called once the browser is up, with nothing in flight (e.g. to start a memory sampler). */
   onLaunched?: () => void;
   /** Called after the last page, before the browser closes (e.g. to read the Chromium tree's CPU time). */
   onDone?: () => void;
 }
 
-/** What the baseline did; `screenshotKb` is the mean PNG size, to compare with the robot's evidence. */
+/** What the baseline did; `screenshotKb` is the mean screenshot size, to compare with the robot's evidence. */
 export interface PlaywrightBaselineResult extends BaselineResult {
   screenshotKb: number;
 }
@@ -49,7 +54,11 @@ export async function runPlaywrightBaseline(cases: SandboxCase[], port: number, 
           const url = cardUrl(c, port);
           const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
           const html = await page.content();
-          screenshotBytes += (await page.screenshot({ type: 'png', fullPage: true })).length;
+          await page.evaluate((selectors) => {
+            for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
+          }, SUDRF_CARD_PANES);
+          const shot = options.format ? (await captureFullPage(page, options.format)).body : await page.screenshot({ type: 'png', fullPage: true });
+          screenshotBytes += shot.length;
           const record = parseSudrfCaseCard(html, { url: page.url(), fetchedAt: new Date().toISOString() });
           if (response?.status() !== 200 || record.uid !== c.uid) wrong++;
         }

@@ -46,22 +46,22 @@ export function singleFigure(figure: string, unit: string, value: number, goal?:
   return { figure, unit, value, range: [value, value], ...(goal ? { goal: goal.goal, met: goal.met ? 'yes' : 'no' } : {}) };
 }
 
-/** A figure over rounds, optionally with per-round ratios against a goal `ratio ≥ goalMin`. */
+/** A figure over rounds, optionally with per-round ratios against a goal `ratio ≥ goalMin` or `ratio ≤ goalMax`. */
 export function figureOf(
   figure: string,
   unit: string,
   values: number[],
-  compare?: { baseline: string; baselineValues: number[]; goalMin?: number },
+  compare?: { baseline: string; baselineValues: number[]; goalMin?: number; goalMax?: number },
 ): Figure {
   const out: Figure = { figure, unit, value: median(values), range: [Math.min(...values), Math.max(...values)] };
   if (compare) {
     const ratios = values.map((v, i) => v / compare.baselineValues[i]!);
     out.baseline = `${compare.baseline} ${fmt(median(compare.baselineValues))} (${fmt(Math.min(...compare.baselineValues))}–${fmt(Math.max(...compare.baselineValues))})`;
     out.ratio = { median: median(ratios), range: [Math.min(...ratios), Math.max(...ratios)] };
-    if (compare.goalMin !== undefined) {
-      const goal = compare.goalMin;
-      out.goal = `≥ ${goal}`;
-      const ok = ratios.filter((r) => r >= goal).length;
+    const { goalMin, goalMax } = compare;
+    if (goalMin !== undefined || goalMax !== undefined) {
+      out.goal = goalMin !== undefined ? `≥ ${goalMin}` : `≤ ${goalMax}`;
+      const ok = ratios.filter((r) => (goalMin === undefined || r >= goalMin) && (goalMax === undefined || r <= goalMax)).length;
       out.met = ok === ratios.length ? 'yes' : ok === 0 ? 'no' : 'mixed';
     }
   }

@@ -41,7 +41,8 @@ export interface SudrfFlowContext {
 }
 
 /** Tab panes of both card templates (card_oldtpl_*, card_newtpl_*), all shown in the screenshot. */
-const CARD_PANES = ['div[id^="cont"]', 'div.lawcase-tab-content'];
+/** A sudrf card's tab panes (old and new UI), shown before its screenshot so the auditor sees every tab. */
+export const SUDRF_CARD_PANES = ['div[id^="cont"]', 'div.lawcase-tab-content'];
 
 export type SudrfCaseOutcome =
   | { found: false }
@@ -61,7 +62,7 @@ export async function lookupSudrfCase(ctx: SudrfFlowContext & { sourceOf(page: F
   } else {
     listed = await searchCase(ctx, host, input);
     if (!listed?.url) return { found: false };
-    card = await ctx.fetcher.open(listed.url, 'case-card', { reveal: CARD_PANES });
+    card = await ctx.fetcher.open(listed.url, 'case-card', { reveal: SUDRF_CARD_PANES });
   }
   const kind = classifySudrfPage(card.html);
   if (kind !== 'case_card') throw pageKindError(kind, card, 'a case card');
@@ -111,7 +112,7 @@ async function openCardById(ctx: SudrfFlowContext, host: string, caseId: string,
     const servers = new ServerQueue();
     for (let srvNum = servers.next(); srvNum !== null; srvNum = servers.next()) {
       const step = `case-card${i ? `-${cartoteka.key}` : ''}${srvNum === 1 ? '' : `-srv${srvNum}`}`;
-      const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfCardPath(caseId, caseUid, srvNum, cartoteka, urlForm)), step, { reveal: CARD_PANES });
+      const page = await ctx.fetcher.open(ctx.router.urlFor(host, sudrfCardPath(caseId, caseUid, srvNum, cartoteka, urlForm)), step, { reveal: SUDRF_CARD_PANES });
       const kind = classifySudrfPage(page.html);
       if (kind === 'search_empty') continue;
       if (kind === 'no_such_server') break;

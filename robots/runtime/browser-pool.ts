@@ -159,10 +159,11 @@ export class RobotBrowserPool {
     // Crawlee's local proxy in front of Chromium answers 590–599 when the upstream proxy fails
     // (597: it refused our credentials with 407, 595: refused the connection): that page is the proxy's, not the site's.
     let proxyStatus = 0;
+    // Listened to only through a proxy: a 'response' listener makes Playwright report every response of the page.
     const onResponse = (r: import('playwright').Response): void => {
-      if (session && r.status() >= 590 && r.status() <= 599 && r.request().isNavigationRequest()) proxyStatus = r.status();
+      if (r.status() >= 590 && r.status() <= 599 && r.request().isNavigationRequest()) proxyStatus = r.status();
     };
-    pooled.page.on('response', onResponse);
+    if (session) pooled.page.on('response', onResponse);
     try {
       // Through a proxy the job holds one of the proxy's farm-wide slots (PROXY_CONCURRENCY / PROXY_RPS).
       const result = egress && pooled.proxyUrl ? await egress.withSlot(pooled.proxyUrl, () => fn(pooled.page)) : await fn(pooled.page);
@@ -177,7 +178,7 @@ export class RobotBrowserPool {
       }
       throw error;
     } finally {
-      pooled.page.off('response', onResponse);
+      if (session) pooled.page.off('response', onResponse);
       notePageEgress(pooled.page, null);
       await this.giveBack(pooled, healthy);
     }

@@ -11,15 +11,26 @@ const generator = new FingerprintGenerator();
 /** The newest Chrome major the generator's data holds for desktop Windows/Linux ru, found once. */
 let dataMajor: number | null = null;
 
+/** Versions asked of each Chromium executable (see {@link chromiumVersion}). */
+const versions = new Map<string, string | null>();
+
 /** The version of the Chromium at `executablePath` (`156.0.8078.114`), or null when it cannot be asked. */
 export function chromiumVersion(executablePath: string | undefined): string | null {
   if (!executablePath) return null;
+  // Asked once per executable and process: `chromium --version` blocks the event loop ~2 s here
+  // (Debian's wrapper script), and every browser pool and egress pool of the process asks.
+  const known = versions.get(executablePath);
+  if (known !== undefined) return known;
+  let version: string | null = null;
   try {
     const out = execFileSync(executablePath, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    return /(\d+\.\d+\.\d+\.\d+)/.exec(out)?.[1] ?? null;
+    version = /(\d+\.\d+\.\d+\.\d+)/.exec(out)?.[1] ?? null;
   } catch {
+    // unreadable: the generator's own version numbers are kept (not cached: the next pool asks again)
     return null;
   }
+  versions.set(executablePath, version);
+  return version;
 }
 
 /** The desktop systems a fingerprint claims. */
