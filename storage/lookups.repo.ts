@@ -70,7 +70,7 @@ export class MongoLookupStore implements LookupStore {
     // findAndModify rather than update: the same round trip also answers the lookup's client
     // (the whole document: FerretDB 1.24 has no projection, `fields`, on findAndModify).
     const doc = await this.model
-      .findOneAndUpdate({ _id: id }, { $set: { status: 'running', attempts: attempt, robot, startedAt: new Date(), updatedAt: new Date() } }, { new: true })
+      .findOneAndUpdate({ _id: id }, { $set: { status: 'running', attempts: attempt, robot, startedAt: new Date(), updatedAt: new Date() } }, { returnDocument: 'after' })
       .lean<{ clientId?: string }>();
     return doc ? { clientId: doc.clientId ?? DEFAULT_CLIENT_ID } : null;
   }
@@ -96,7 +96,7 @@ export class MongoLookupStore implements LookupStore {
       if (clientId !== undefined) await addClientToRecords(this.model.db, clientId, outcome.result, carrying);
     }
     // One round trip for the update and the stored lookup (the webhook notifier reads it next).
-    return this.model.findOneAndUpdate({ _id: id }, { $set: set }, { new: true }).lean<LookupDoc>();
+    return this.model.findOneAndUpdate({ _id: id }, { $set: set }, { returnDocument: 'after' }).lean<LookupDoc>();
   }
 
   async markRetrying(id: string, error: LookupError): Promise<void> {

@@ -61,6 +61,23 @@ describe('lookups', () => {
     const doc = await storage.courtCases.model.findById(saved.id).lean<{ clientIds?: string[] }>();
     expect(doc?.clientIds).toContain('client-7');
   });
+
+  it('a lookup\'s start and end raise no process warning (each one is written to stderr and costs a stack trace)', async () => {
+    const id = randomUUID();
+    await storage.lookups.insertMany([{ _id: id, type: 'court.case', input: { court: 'a' } }]);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      await storage.lookups.markRunning(id, 1, 'r1');
+      await storage.lookups.markFinished(id, 'not_found', { evidenceCount: 0 });
+      // 'warning' is emitted on the next tick after emitWarning.
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
 });
 
 describe('court cases', () => {

@@ -3,6 +3,12 @@
  * robot process (`konveyer robots --only court`, concurrency 16) on database `db`, N `court.case`
  * lookups by caseId+caseUid (one card page each), lookups/s from the submit call to the last
  * `finishedAt`, and the CPU time per lookup of the robot and of the MongoDB-wire server.
+ *
+ * The robot runs without pictures of its captures (EVIDENCE_PICTURES=false, unless `env` says
+ * otherwise): a picture is drawn after its lookup ended, one at a time, by a Chromium the robot
+ * launches on the first one, so how many are drawn inside the batch follows the batch's wall time,
+ * not its lookups — on a loaded VM a slower batch drew more of them and charged their CPU (and the
+ * launch) to every lookup. bench/capture-picture.bench.ts measures pictures.
  */
 import type { EmbeddedServices } from '../../storage/embedded/index.ts';
 import type { SandboxCase } from '../../sandbox/data/world.types.ts';
@@ -59,7 +65,7 @@ export async function runHttpE2e(options: HttpE2eOptions): Promise<HttpE2eResult
     concurrency: HTTP_E2E_CONCURRENCY,
     mode: 'http',
     nodeArgs: options.nodeArgs ?? [],
-    env: options.env ?? {},
+    env: { EVIDENCE_PICTURES: 'false', ...options.env },
   });
   try {
     const memory = new MemorySampler(robot.child.pid, false);
