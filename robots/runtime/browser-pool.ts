@@ -159,10 +159,11 @@ export class RobotBrowserPool {
     // Crawlee's local proxy in front of Chromium answers 590–599 when the upstream proxy fails
     // (597: it refused our credentials with 407, 595: refused the connection): that page is the proxy's, not the site's.
     let proxyStatus = 0;
-    // Listened to only through a proxy: a 'response' listener makes Playwright report every response of the page.
     const onResponse = (r: import('playwright').Response): void => {
       if (r.status() >= 590 && r.status() <= 599 && r.request().isNavigationRequest()) proxyStatus = r.status();
     };
+    // Only a proxied job listens: while a page has a 'response' listener Playwright hands every
+    // request and response of it to this process, and keeps them until the page closes.
     if (session) pooled.page.on('response', onResponse);
     try {
       // Through a proxy the job holds one of the proxy's farm-wide slots (PROXY_CONCURRENCY / PROXY_RPS).
@@ -254,6 +255,10 @@ export class RobotBrowserPool {
     pooled.uses += 1;
     this.countJob(pooled.page);
     const keep = healthy && !this.closed && pooled.uses < this.options.pageReuse && !pooled.page.isClosed() && !this.isRetired(pooled.page);
+    // Playwright keeps a page's last 200 console messages and page errors (page.consoleMessages());
+    // each message holds a handle on the document that logged it, so a reused page would keep
+    // documents of past jobs alive until it closes. Nothing here reads them.
+    if (keep) await Promise.all([pooled.page.clearConsoleMessages(), pooled.page.clearPageErrors()]).catch(() => undefined);
     if (keep) this.idle.push(pooled);
     else await pooled.page.close().catch(() => undefined);
     this.release();
