@@ -21,6 +21,7 @@ import { readStrings } from '../ocr/legibility.ts';
 import { parseMsudrfCaseCard, parseSudrfCaseCard } from '../parsers/index.ts';
 import { msudrfCardPath } from '../robots/court-msudrf/msudrf-urls.ts';
 import { CHROMIUM_ARGS } from '../robots/runtime/browser-pool.ts';
+import { revealPanes } from '../robots/runtime/page-fetcher.ts';
 import { captureFullPage, type ScreenshotFormat } from '../robots/runtime/screenshot.ts';
 import { msudrfWorld } from '../sandbox/court-msudrf/msudrf.data.ts';
 import { encodeBody } from '../storage/evidence/compressed.backend.ts';
@@ -63,9 +64,7 @@ const engine = await createOcrEngine({ workers: 1 });
 async function openCard(p: Page, card: Card): Promise<string> {
   await p.goto(card.url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   const html = await p.content();
-  await p.evaluate((selectors) => {
-    for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
-  }, card.reveal);
+  await revealPanes(p, card.reveal);
   return html;
 }
 

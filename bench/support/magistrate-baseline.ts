@@ -12,6 +12,7 @@ import { parseMsudrfCaseCard } from '../../parsers/index.ts';
 import { msudrfCardPath } from '../../robots/court-msudrf/msudrf-urls.ts';
 import { KCAPTCHA_ALPHABET } from '../../robots/court-msudrf/kcaptcha-gate.ts';
 import { CHROMIUM_ARGS } from '../../robots/runtime/browser-pool.ts';
+import { revealPanes } from '../../robots/runtime/page-fetcher.ts';
 import { LocalOcrSolver } from '../../robots/runtime/captcha/index.ts';
 import type { MsudrfCase } from '../../sandbox/court-msudrf/msudrf.data.ts';
 
@@ -124,9 +125,7 @@ export async function startMagistrateBaseline(options: MagistrateBaselineOptions
                 });
               }
               const html = await page.content();
-              await page.evaluate((sel) => {
-                for (const el of document.querySelectorAll<HTMLElement>(sel)) el.style.display = 'block';
-              }, CARD_PANES);
+              await revealPanes(page, [CARD_PANES]);
               screenshotBytes += (await page.screenshot({ type: 'png', fullPage: true })).length;
               const record = parseMsudrfCaseCard(html, { url: page.url(), fetchedAt: new Date().toISOString() });
               if (record.caseNumber !== c.caseNumber) wrong++;

@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { parseSudrfCaseCard } from '../../parsers/index.ts';
 import { CHROMIUM_ARGS } from '../../robots/runtime/browser-pool.ts';
 import { SUDRF_CARD_PANES } from '../../robots/court-sudrf/flow.ts';
+import { revealPanes } from '../../robots/runtime/page-fetcher.ts';
 import { captureFullPage, type ScreenshotOptions } from '../../robots/runtime/screenshot.ts';
 import type { SandboxCase } from '../../sandbox/data/world.types.ts';
 import type { BaselineResult } from './http-baselines.ts';
@@ -54,9 +55,7 @@ export async function runPlaywrightBaseline(cases: SandboxCase[], port: number, 
           const url = cardUrl(c, port);
           const response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90_000 });
           const html = await page.content();
-          await page.evaluate((selectors) => {
-            for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
-          }, SUDRF_CARD_PANES);
+          await revealPanes(page, SUDRF_CARD_PANES);
           const shot = options.format ? (await captureFullPage(page, options.format)).body : await page.screenshot({ type: 'png', fullPage: true });
           screenshotBytes += shot.length;
           const record = parseSudrfCaseCard(html, { url: page.url(), fetchedAt: new Date().toISOString() });

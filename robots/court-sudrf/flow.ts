@@ -40,8 +40,7 @@ export interface SudrfFlowContext {
   jobName?: string;
 }
 
-/** Tab panes of both card templates (card_oldtpl_*, card_newtpl_*), all shown in the screenshot. */
-/** A sudrf card's tab panes (old and new UI), shown before its screenshot so the auditor sees every tab. */
+/** Tab panes of both card templates (card_oldtpl_*, card_newtpl_*), all shown in the screenshot so the auditor sees every tab. */
 export const SUDRF_CARD_PANES = ['div[id^="cont"]', 'div.lawcase-tab-content'];
 
 export type SudrfCaseOutcome =

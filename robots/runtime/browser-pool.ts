@@ -258,9 +258,12 @@ export class RobotBrowserPool {
     // Playwright keeps a page's last 200 console messages and page errors (page.consoleMessages());
     // each message holds a handle on the document that logged it, so a reused page would keep
     // documents of past jobs alive until it closes. Nothing here reads them.
-    if (keep) await Promise.all([pooled.page.clearConsoleMessages(), pooled.page.clearPageErrors()]).catch(() => undefined);
-    if (keep) this.idle.push(pooled);
-    else await pooled.page.close().catch(() => undefined);
+    if (keep) {
+      await Promise.all([pooled.page.clearConsoleMessages(), pooled.page.clearPageErrors()]).catch(() => undefined);
+      this.idle.push(pooled);
+    } else {
+      await pooled.page.close().catch(() => undefined);
+    }
     this.release();
   }
 

@@ -109,9 +109,7 @@ export class BrowserPageFetcher implements PageFetcher {
     const html = await this.page.content();
     const fetchedAt = new Date();
     if (options.reveal?.length) {
-      await this.page.evaluate((selectors) => {
-        for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
-      }, options.reveal);
+      await revealPanes(this.page, options.reveal);
     }
     const shot = await this.screenshot();
     await this.deps.evidence.record(step, 'screenshot', { url: finalUrl, contentType: shot.contentType, body: shot.body, meta: { status } });
@@ -132,9 +130,7 @@ export class BrowserPageFetcher implements PageFetcher {
     const html = await this.page.content();
     const fetchedAt = new Date();
     if (options.reveal?.length) {
-      await this.page.evaluate((selectors) => {
-        for (const el of document.querySelectorAll<HTMLElement>(selectors.join(','))) el.style.display = 'block';
-      }, options.reveal);
+      await revealPanes(this.page, options.reveal);
     }
     const shot = await this.screenshot();
     await this.deps.evidence.record(step, 'screenshot', { url, contentType: shot.contentType, body: shot.body, meta: { inPage: true } });
@@ -146,6 +142,13 @@ export class BrowserPageFetcher implements PageFetcher {
     const { screenshotFormat: format, jpegQuality, webpQuality } = this.options;
     return captureFullPage(this.page, { format, jpegQuality, webpQuality });
   }
+}
+
+/** Shows hidden elements (a card's tab panes) so that a screenshot has them all; the DOM is not re-read. */
+export async function revealPanes(page: Page, selectors: string[]): Promise<void> {
+  await page.evaluate((list) => {
+    for (const el of document.querySelectorAll<HTMLElement>(list.join(','))) el.style.display = 'block';
+  }, selectors);
 }
 
 function withoutCookies(headers: Record<string, string>): Record<string, string> {
