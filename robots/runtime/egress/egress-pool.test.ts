@@ -80,6 +80,25 @@ describe('EgressPool sessions', () => {
       await egress.close();
     }
   });
+
+  it('live sessions differ in what a plain-http page reads (user agent, screen, cores), not only in deviceMemory, which such a page cannot read', async () => {
+    // The generator's data holds few such looks (~13, three of them half the draws), so four sessions
+    // told apart by deviceMemory too would often look alike to an http page; 25 pools make that certain.
+    const proxies = ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'].map((ip) => `http://u:p@${ip}:3128`);
+    for (let round = 0; round < 25; round++) {
+      const egress = pool(proxies);
+      try {
+        const looks = new Set<string>();
+        for (let i = 0; i < proxies.length; i++) {
+          const f = (await egress.sessionFor('oktyabrsky--ufa.sudrf.ru')).fingerprint.fingerprint;
+          looks.add(`${f.navigator.userAgent} ${f.screen.width}x${f.screen.height} ${f.navigator.hardwareConcurrency} cores`);
+        }
+        expect(looks.size, `round ${round}`).toBe(proxies.length);
+      } finally {
+        await egress.close();
+      }
+    }
+  });
 });
 
 /** Count of `konveyer_egress_resumes_total` with `result`. */

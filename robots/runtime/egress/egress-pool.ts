@@ -188,7 +188,7 @@ export class EgressPool {
     egressResumes.inc({ result: 'same' });
     const live = this.liveOnProxy.get(proxyUrl);
     const liveData = live?.userData as unknown as SessionData | undefined;
-    if (live?.isUsable() && liveData && fingerprintSignature(liveData.fingerprint) === fingerprintSignature(fingerprint)) {
+    if (live?.isUsable() && liveData && JSON.stringify(liveData.fingerprint) === parked.fingerprint) {
       return { group: group.pattern, proxyUrl, fingerprint: liveData.fingerprint, headers: sessionHeaders(liveData.fingerprint), crawlee: live };
     }
     const pool = await group.sessions;

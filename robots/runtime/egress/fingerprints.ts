@@ -108,10 +108,15 @@ export function fingerprintOs(fp: BrowserFingerprint): FingerprintOs {
   return /Windows/.test(fp.fingerprint.navigator.userAgent) ? 'windows' : 'linux';
 }
 
-/** What tells two fingerprints apart at a glance (user agent, screen, cores, memory), as a page reads them. */
+/**
+ * What tells two fingerprints apart at a glance, as any page's script reads them: user agent, screen,
+ * cores. Not `navigator.deviceMemory`: Chromium shows it only in a secure context, and many court
+ * sites are plain http, where two fingerprints differing only there look alike. The generator's
+ * desktop-ru data holds ~13 such looks, so only that many live sessions of a process can differ.
+ */
 export function fingerprintSignature(fp: BrowserFingerprint): string {
   const f = fp.fingerprint;
-  return [f.navigator.userAgent, f.screen.width, f.screen.height, f.navigator.hardwareConcurrency, f.navigator.deviceMemory].join('|');
+  return [f.navigator.userAgent, f.screen.width, f.screen.height, f.navigator.hardwareConcurrency].join('|');
 }
 
 /**
