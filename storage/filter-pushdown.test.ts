@@ -1,7 +1,8 @@
 /**
  * Reads and writes by `_id` or by an indexed string field use the index, and the answers stay
  * MongoDB's: every other field of the filter still applies, arrays holding the value match, odd
- * strings are found. On the embedded FerretDB this guards konveyer's patch to its SQLite backend
+ * strings are found. The same for `$in` lists of strings (ObjectIDs for `_id`): a keyed submit's
+ * idempotency check, reads of lookups by ids, deletes and updates of a batch by ids. On the embedded FerretDB this guards konveyer's patch to its SQLite backend
  * (scripts/ferretdb/sqlite-pushdown.patch: unpatched, every find/update/delete scanned and decoded
  * the whole table — the farm's throughput limit); on MongoDB it holds as is.
  */
@@ -78,5 +79,56 @@ describe('lookups by an indexed string field', () => {
     expect(await items().countDocuments({ jobId: 'job_7' })).toBe(10);
     expect((await items().updateMany({ jobId: 'job_7', seq: { $gte: 200 } }, { $set: { name: 'x' } })).modifiedCount).toBe(5);
     expect((await items().deleteMany({ jobId: 'job_8', name: 'x' })).deletedCount).toBe(0);
+  });
+});
+
+describe('lookups by a $in list of _ids or of an indexed field\'s strings', () => {
+  it('use the index', async () => {
+    const plans = [await planOf({ _id: { $in: ['lk_3', 'lk_5'] } }), await planOf({ jobId: { $in: ['job_5', 'job_6'] } }, 'pushdown_items')];
+    if (ferretdb) {
+      expect(plans[0]).toMatch(/USING INDEX \S+__id_/);
+      expect(plans[1]).toMatch(/USING INDEX \S+jobId/);
+    } else {
+      for (const plan of plans) expect(plan).toMatch(/IXSCAN|EXPRESS|IDHACK/);
+    }
+  });
+
+  it('find, count, update and delete what MongoDB does: arrays holding a value, other fields and operators, odd strings, mixed and empty lists', async () => {
+    const ids = async (filter: Record<string, unknown>) => (await items().find(filter).toArray()).map((d) => d._id).sort();
+    const job = (k: number) => Array.from({ length: 10 }, (_, i) => `it_${k + 40 * i}`);
+    expect(await ids({ jobId: { $in: ['job_5', 'job_6'] } })).toEqual([...job(5), ...job(6), 'arr'].sort());
+    expect(await ids({ jobId: { $in: ['other', 'job_none'] } })).toEqual(['arr']);
+    expect(await ids({ jobId: { $in: ['job_5'] }, seq: { $gte: 200 } })).toEqual(job(5).filter((id) => Number(id.slice(3)) >= 200).sort());
+    expect(await ids({ jobId: { $in: ['job_5', 'job_6'], $nin: ['other'] } })).toEqual([...job(5), ...job(6)].sort());
+    expect(await ids({ jobId: { $in: ['a"b<c>', 'дело_№5'] } })).toEqual(['cyr', 'quote']);
+    expect(await ids({ jobId: { $in: ['job_1', 7, null] }, seq: { $lt: 41 } })).toEqual(['it_1']);
+    expect(await ids({ jobId: { $in: [] } })).toEqual([]);
+    expect(await ids({ _id: { $in: ['it_3', 'arr', 'cyr', 'nope'] } })).toEqual(['arr', 'cyr', 'it_3']);
+    expect(await ids({ _id: { $in: ['it_3', 'it_4'] }, seq: 4 })).toEqual(['it_4']);
+    expect(await ids({ _id: { $in: [] } })).toEqual([]);
+    expect(await items().countDocuments({ jobId: { $in: ['job_9', 'job_10'] } })).toBe(20);
+    expect((await items().updateMany({ _id: { $in: ['it_11', 'it_12', 'nope'] } }, { $set: { name: 'y' } })).modifiedCount).toBe(2);
+    expect(await ids({ name: 'y' })).toEqual(['it_11', 'it_12']);
+    expect((await items().deleteMany({ _id: { $in: ['it_11', 'it_12', 'it_13'] }, name: 'y' })).deletedCount).toBe(2);
+    expect(await ids({ _id: { $in: ['it_11', 'it_12', 'it_13'] } })).toEqual(['it_13']);
+  });
+
+  it('inside a top-level $and (how API reads add a client\'s restriction): the index, and MongoDB\'s answers', async () => {
+    const plan = await planOf({ $and: [{ jobId: { $in: ['job_5', 'job_6'] } }] }, 'pushdown_items');
+    if (ferretdb) expect(plan).toMatch(/USING INDEX \S+jobId/);
+    else expect(plan).toMatch(/IXSCAN/);
+    const ids = async (filter: Record<string, unknown>) => (await items().find(filter).toArray()).map((d) => d._id).sort();
+    expect(await ids({ seq: { $lt: 100 }, $and: [{ jobId: 'job_5' }, { jobId: { $in: ['job_5', 'other'] } }] })).toEqual(['arr', 'it_45', 'it_5', 'it_85']);
+    expect(await ids({ $and: [{ jobId: 'job_5' }, { jobId: 'job_6' }] })).toEqual([]);
+    expect(await ids({ $and: [{ $or: [{ jobId: 'job_5' }, { _id: 'cyr' }] }, { seq: { $lt: 10 } }] })).toEqual(['arr', 'cyr', 'it_5']);
+  });
+
+  it('find ObjectID _ids in a $in list', async () => {
+    const objects = conn.db!.collection('pushdown_oids');
+    const a = new mongoose.Types.ObjectId();
+    const b = new mongoose.Types.ObjectId();
+    await objects.insertMany([{ _id: a, n: 1 }, { _id: b, n: 2 }, { _id: new mongoose.Types.ObjectId(), n: 3 }]);
+    const found = await objects.find({ _id: { $in: [a, b, new mongoose.Types.ObjectId()] } }).toArray();
+    expect(found.map((d) => d.n).sort()).toEqual([1, 2]);
   });
 });

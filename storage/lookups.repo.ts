@@ -48,13 +48,23 @@ export class MongoLookupStore implements LookupStore {
     }
     const inserted = docs.filter((_, i) => !duplicates.has(i)) as unknown as LookupDoc[];
     const dupDocs = docs.filter((_, i) => duplicates.has(i));
-    const existing =
-      dupDocs.length === 0
-        ? []
-        : await this.model
-            .find({ $or: [{ _id: { $in: dupDocs.map((d) => d._id) } }, { idempotencyKey: { $in: dupDocs.flatMap((d) => ('idempotencyKey' in d ? [d.idempotencyKey] : [])) } }] })
-            .lean<LookupDoc[]>();
-    return { inserted, existing };
+    return { inserted, existing: dupDocs.length === 0 ? [] : await this.storedLike(dupDocs) };
+  }
+
+  /**
+   * The stored lookups an insert collided with, by idempotency key or by _id. Two `$in` finds, not one
+   * `$or` of them: each uses its index on FerretDB (which pushes no `$or` down and scanned the whole
+   * collection for every resubmission) and on MongoDB alike.
+   */
+  private async storedLike(docs: Array<{ _id: string; idempotencyKey?: string }>): Promise<LookupDoc[]> {
+    const keys = docs.flatMap((d) => (d.idempotencyKey ? [d.idempotencyKey] : []));
+    const [byKey, byId] = await Promise.all([
+      keys.length > 0 ? this.model.find({ idempotencyKey: { $in: keys } }).lean<LookupDoc[]>() : [],
+      this.model.find({ _id: { $in: docs.map((d) => d._id) } }).lean<LookupDoc[]>(),
+    ]);
+    const found = new Map<string, LookupDoc>();
+    for (const d of [...byKey, ...byId]) found.set(d._id, d);
+    return [...found.values()];
   }
 
   async findByClientKeys(clientId: string, clientKeys: string[]): Promise<LookupDoc[]> {
