@@ -113,6 +113,18 @@ describe('lookups by a $in list of _ids or of an indexed field\'s strings', () =
     expect(await ids({ _id: { $in: ['it_11', 'it_12', 'it_13'] } })).toEqual(['it_13']);
   });
 
+  it('long lists: a submit chunk\'s (2 000 keys × 7 job types) uses the index; one past SQLite\'s variable limit still answers', async () => {
+    const list = (n: number) => [...Array.from({ length: n - 1 }, (_, i) => `none_${i}`), 'job_5'];
+    const plan = await planOf({ jobId: { $in: list(14_000) } }, 'pushdown_items');
+    if (ferretdb) expect(plan).toMatch(/USING INDEX \S+jobId/);
+    else expect(plan).toMatch(/IXSCAN/);
+    const ids = async (filter: Record<string, unknown>) => (await items().find(filter).toArray()).map((d) => d._id).sort();
+    const job5 = [...Array.from({ length: 10 }, (_, i) => `it_${5 + 40 * i}`), 'arr'].sort();
+    expect(await ids({ jobId: { $in: list(14_000) } })).toEqual(job5);
+    expect(await ids({ jobId: { $in: list(40_000) } })).toEqual(job5);
+    expect(await ids({ jobId: { $in: list(20_000) }, _id: { $in: list(20_000).map((x) => x.replace('job_5', 'it_5')) } })).toEqual(['it_5']);
+  });
+
   it('inside a top-level $and (how API reads add a client\'s restriction): the index, and MongoDB\'s answers', async () => {
     const plan = await planOf({ $and: [{ jobId: { $in: ['job_5', 'job_6'] } }] }, 'pushdown_items');
     if (ferretdb) expect(plan).toMatch(/USING INDEX \S+jobId/);
