@@ -53,8 +53,9 @@ export async function addClientToRecords(
   if (!isRecordCollection(result.collection)) return;
   const ids = [...new Set([result.id, ...(result.ids ?? [])].filter((x): x is string => x !== undefined && x !== null).map(String))].filter((id) => !carrying?.has(id));
   if (ids.length === 0) return;
-  // One update by `_id` equality per record, in one round trip: FerretDB finds those by its _id index
-  // (an `_id: {$in}` filter would scan the collection).
+  // One update by `_id` equality per record, in one round trip: FerretDB finds each by its _id index
+  // (an `_id: {$in}` filter scanned the collection there until scripts/ferretdb/sqlite-pushdown.patch
+  // pushed `$in` down; either form is right on MongoDB).
   const client = String(clientId);
   await conn.collection(result.collection).bulkWrite(
     ids.map((id) => ({ updateOne: { filter: { _id: id, clientIds: { $ne: client } } as never, update: { $addToSet: { clientIds: client } } as never } })),
