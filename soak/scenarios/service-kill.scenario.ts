@@ -7,6 +7,7 @@
  * (`queued` without a job), 5xx other than the 503 refusals, refused (503), stored while refused.
  */
 import { randomUUID } from 'node:crypto';
+import pino from 'pino';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -100,7 +101,14 @@ export async function runServiceKillScenario(options: ServiceKillOptions): Promi
   const farm = await openReliabilityFarm({ services: { redisUrl, mongoUri }, name: `kill-${mode}` });
   // The API as `konveyer api` wires it: producers fail fast, one log line per state change.
   const api: Farm = await openFarm(loadConfig({ ...farm.env, LOG_LEVEL: 'silent' }), { failFast: true, role: 'api' });
-  const app: FastifyInstance = await createApiServer({ storage: api.storage, queueFor: api.queueFor, config: api.config, pingRedis: () => api.redis.ping(), queueReady: api.redisReady }, { log: api.log });
+  // What the server logged behind an answer of 500 (the answer itself hides it): kept, named in the log line.
+  const serverErrors = new Map<string, number>();
+  const errorLog = pino({ level: 'error' }, { write: (line: string) => {
+    const entry = JSON.parse(line) as { err?: { type?: string; message?: string } };
+    const key = `${entry.err?.type ?? '?'}: ${String(entry.err?.message ?? '').split('\n')[0]!.slice(0, 160)}`;
+    serverErrors.set(key, (serverErrors.get(key) ?? 0) + 1);
+  } });
+  const app: FastifyInstance = await createApiServer({ storage: api.storage, queueFor: api.queueFor, config: api.config, pingRedis: () => api.redis.ping(), queueReady: api.redisReady }, { log: errorLog });
   const token = (await api.storage.apiKeys.create({ name: 'soak', scopes: ['submit', 'read'] })).token;
   const robots: RobotProcess[] = [];
   let robotDeaths = 0;
@@ -162,6 +170,7 @@ export async function runServiceKillScenario(options: ServiceKillOptions): Promi
       }
     }));
     say(`${mode}: burst of ${options.burst}: ${refusedKeys.length} refused (503), ${accepted} accepted, ${other5xx} other 5xx, slowest ${slowestAnswerMs} ms`);
+    if (other5xx > 0) say(`${mode}: errors behind the answers: ${[...serverErrors].map(([k, n]) => `${n} × ${k}`).join('; ')}`);
 
     if (mode === 'redis-manual') {
       await sleep(Math.max(0, (options.outageMs ?? 5000) - (Date.now() - killedAt)));
