@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { describeIssues } from '../queues/payloads.ts';
 import { JOB_NAMES } from '../queues/names.ts';
 import type { RowError } from '../queues/submit.ts';
+import { isMongoUnreachable } from '../storage/connection.ts';
 
 /** The body of every error answer: `{ error: { code, message, issues?, rows? } }`. */
 export interface ApiErrorBody {
@@ -79,7 +80,7 @@ export function installErrorHandling(app: FastifyInstance): void {
 function serviceUnavailable(err: unknown): ApiErrorBody['error'] | null {
   const e = err as { code?: unknown; name?: unknown; message?: unknown };
   if (e.code === 'queue_unavailable') return { code: 'queue_unavailable', message: String(e.message) };
-  if (typeof e.name === 'string' && /^Mongo(Network|ServerSelection|NotConnected|Topology)/.test(e.name)) {
+  if (isMongoUnreachable(err)) {
     return { code: 'storage_unavailable', message: 'the database (MongoDB) is unreachable; nothing was recorded, try again later' };
   }
   return null;

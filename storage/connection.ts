@@ -32,3 +32,17 @@ function dbNameFrom(uri: string): string | undefined {
   const name = path.replace(/^\//, '');
   return name === '' ? undefined : name;
 }
+
+/**
+ * True when `error` means the MongoDB server could not be reached or dropped the connection: the
+ * driver's network errors and their subclasses (a pool cleared or closed while a command waited for
+ * a connection — `MongoPoolClearedError` when the server was killed — and network timeouts), server
+ * selection and topology errors (mongoose's own server-selection error on connect too). Checked by
+ * class, with the names as a fallback for mongoose's wrappers and another copy of the driver.
+ */
+export function isMongoUnreachable(error: unknown): boolean {
+  const m = mongoose.mongo;
+  if (error instanceof m.MongoNetworkError || error instanceof m.MongoServerSelectionError || error instanceof m.MongoNotConnectedError || error instanceof m.MongoTopologyClosedError) return true;
+  const name = (error as { name?: unknown })?.name;
+  return typeof name === 'string' && /^((Mongo|Mongoose)(Network|ServerSelection|NotConnected|Topology|PoolCleared|PoolClosed)|PoolClearedOnNetwork)/.test(name);
+}

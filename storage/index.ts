@@ -36,7 +36,7 @@ export * from './epgu-sessions.types.ts';
 export * from './documents.types.ts';
 export * from './robots.types.ts';
 export * from './postal-items.types.ts';
-export { connectMongo } from './connection.ts';
+export { connectMongo, isMongoUnreachable } from './connection.ts';
 export type { CommandStatsSnapshot } from './command-stats.ts';
 export { watchMongoConnection } from './connection-watch.ts';
 export { KeyLock, type Locker } from './key-lock.ts';
