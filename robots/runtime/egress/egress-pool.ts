@@ -7,6 +7,9 @@ import { proxyId } from '../../../runtime/politeness.ts';
 import type { ParkedEgress } from '../../../storage/captcha-tasks.types.ts';
 import { browserFingerprint, fingerprintOs, fingerprintSignature, headerIdentity, sessionHeaders, type BrowserFingerprint } from './fingerprints.ts';
 
+/** Retired sessions' looks that fresh fingerprints avoid (of ~13 the generator's data holds; see fingerprintSignature). */
+const RETIRED_LOOKS_KEPT = 4;
+
 /** Egress settings (config.egress): default pool, pools by host pattern, rest time, per-proxy limit. */
 export interface EgressOptions {
   proxyUrls: string[];
@@ -97,6 +100,8 @@ export class EgressPool {
   private readonly liveOnProxy = new Map<string, Session>();
   /** Signatures of the fingerprints handed out and not yet retired, so two sessions never look alike. */
   private readonly signatures = new Map<string, number>();
+  /** Looks of the last few retired sessions: a site turned them away, so no fresh session wears one again soon. */
+  private readonly retiredLooks: string[] = [];
   /** What the site saw of the last session on each proxy (headerIdentity), which the next one must not repeat. */
   private readonly lastIdentity = new Map<string, string>();
   private version: string | null | undefined;
@@ -217,11 +222,12 @@ export class EgressPool {
       const v = this.options.browserVersion;
       this.version = typeof v === 'function' ? v() : (v ?? null);
     }
+    const taken = (f: BrowserFingerprint) => this.signatures.has(fingerprintSignature(f)) || this.retiredLooks.includes(fingerprintSignature(f));
     let fp = browserFingerprint(this.version);
-    for (let i = 0; i < 20 && this.signatures.has(fingerprintSignature(fp)); i++) fp = browserFingerprint(this.version);
+    for (let i = 0; i < 20 && taken(fp); i++) fp = browserFingerprint(this.version);
     if (unlike && headerIdentity(fp) === unlike) {
       const other = fingerprintOs(fp) === 'windows' ? 'linux' : 'windows';
-      for (let i = 0; i < 20 && (headerIdentity(fp) === unlike || this.signatures.has(fingerprintSignature(fp))); i++) fp = browserFingerprint(this.version, [other]);
+      for (let i = 0; i < 20 && (headerIdentity(fp) === unlike || taken(fp)); i++) fp = browserFingerprint(this.version, [other]);
     }
     return fp;
   }
@@ -324,6 +330,8 @@ export class EgressPool {
     if (!data.fingerprint || data.forgotten) return;
     data.forgotten = true;
     const signature = fingerprintSignature(data.fingerprint);
+    this.retiredLooks.push(signature);
+    if (this.retiredLooks.length > RETIRED_LOOKS_KEPT) this.retiredLooks.shift();
     const n = (this.signatures.get(signature) ?? 1) - 1;
     if (n > 0) this.signatures.set(signature, n);
     else this.signatures.delete(signature);
