@@ -74,6 +74,19 @@ export interface FarmGaugeSample {
   robotMemoryBytes: Record<string, number>;
 }
 
+/** Options of a {@link FarmSeriesWriter}. */
+export interface FarmSeriesWriterOptions {
+  /**
+   * Counts of events (lookups, captcha answers) are added up in the process and written at most
+   * once per this many ms, one MULTI per minute bucket, each in the minute it happened; `flush()`
+   * writes them at once. Default 0: every event is its own MULTI. A process that dies loses the
+   * counts of its last interval (best-effort, like every series write).
+   */
+  flushEveryMs?: number;
+  /** Where a failed batched write is reported (the batch is then dropped); default: ignored. */
+  onFlushError?: (err: unknown) => void;
+}
+
 /**
  * Writes the farm's series. Borrowed Redis, never closed here. Writes are best-effort: a lost count
  * makes a chart a little low, it never fails a lookup (the callers log a failed write).
@@ -81,10 +94,15 @@ export interface FarmGaugeSample {
  * @example await new FarmSeriesWriter(redis, config.queue.prefix).lookupFinished('succeeded')
  */
 export class FarmSeriesWriter {
+  /** Batched counts (flushEveryMs > 0): key → field → count. */
+  private pending = new Map<string, Map<string, number>>();
+  private timer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly now: () => number = Date.now,
+    private readonly options: FarmSeriesWriterOptions = {},
   ) {}
 
   /** A lookup attempt ended with `outcome` (succeeded, not_found, failed, needs_human, retry, delay). */
@@ -119,9 +137,36 @@ export class FarmSeriesWriter {
     await pipeline.exec();
   }
 
+  /** Writes the batched counts now (flushEveryMs); resolves when Redis has them. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    if (batch.size === 0) return;
+    this.pending = new Map();
+    // One MULTI per key: a minute's hash and its expiry stay in one slot on a Redis Cluster too.
+    await Promise.all([...batch].map(([key, fields]) => {
+      const multi = this.redis.multi();
+      for (const [name, n] of fields) multi.hincrby(key, name, n);
+      return multi.expire(key, SERIES_TTL_SECS).exec();
+    }));
+  }
+
   private async incr(metric: SeriesMetric, name: string): Promise<void> {
     const key = seriesKey(this.prefix, metric, minuteOf(this.now()));
-    await this.redis.multi().hincrby(key, name, 1).expire(key, SERIES_TTL_SECS).exec();
+    const every = this.options.flushEveryMs ?? 0;
+    if (every <= 0) {
+      await this.redis.multi().hincrby(key, name, 1).expire(key, SERIES_TTL_SECS).exec();
+      return;
+    }
+    let fields = this.pending.get(key);
+    if (!fields) this.pending.set(key, (fields = new Map()));
+    fields.set(name, (fields.get(name) ?? 0) + 1);
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush().catch((err: unknown) => this.options.onFlushError?.(err)), every);
+      // The process may exit between two writes (its close flushes: see queues/worker.ts).
+      this.timer.unref();
+    }
   }
 }
 

@@ -109,7 +109,7 @@ export class HttpSession {
   /** Egress session per host group, kept for the life of this session (site state lives in it). */
   private readonly egress = new Map<string, EgressSession>();
   /** Fingerprint headers of a direct session (made on its first request, kept for its life). */
-  private directHeaders: Record<string, string> | null = null;
+  private directHeaders: Readonly<Record<string, string>> | null = null;
   constructor(private readonly client: HttpClient, private parked: ParkedEgress | null = null) {}
 
   /** The proxy this session's requests to `host` currently go through (null = direct). */
@@ -201,14 +201,14 @@ export class HttpSession {
   }
 
   /** The fingerprint headers of this session's requests to `host` (what the site sees of it). */
-  async headersFor(host: string): Promise<Record<string, string>> {
+  async headersFor(host: string): Promise<Readonly<Record<string, string>>> {
     return (await this.egressFor(host))?.headers ?? this.ownHeaders();
   }
 
-  /** A direct session's headers: a fingerprint of its own, like an egress session's. */
-  private ownHeaders(): Record<string, string> {
+  /** A direct session's headers: a fingerprint's, like an egress session's (EgressPool.directHeaders: drawn as one, kept for its life). */
+  private ownHeaders(): Readonly<Record<string, string>> {
     const pool = this.client.options.egress;
-    return (this.directHeaders ??= pool ? pool.directSession().headers : sessionHeaders(browserFingerprint(null)));
+    return (this.directHeaders ??= pool ? pool.directHeaders() : sessionHeaders(browserFingerprint(null)));
   }
 
   async request(url: string, options: HttpRequestOptions = {}): Promise<HttpResponse> {

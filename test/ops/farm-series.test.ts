@@ -4,7 +4,7 @@
  * host, captcha answers by solver, sampled gauges; bounded by expiry; an empty farm is "no data"
  * (no series), never a line of zeros. Expected numbers are worked out by hand in the comments.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { RedisSeriesSource, quantileFromBuckets, type FarmChart, type FarmSeriesPayload } from '../../api/ops/farm-charts.ts';
 import { FarmSeriesWriter, LATENCY_BUCKETS_MS, SERIES_TTL_SECS, minuteOf, seriesKey } from '../../queues/farm-series.ts';
 import { CircuitBreaker } from '../../runtime/circuit-breaker.ts';
@@ -95,6 +95,33 @@ describe('farm series in Redis', () => {
     expect(ttl).toBeGreaterThan(24 * 3600);
     expect(ttl).toBeLessThanOrEqual(SERIES_TTL_SECS);
     expect(await redis.ttl(seriesKey(prefix, 'queues', M - 3))).toBeGreaterThan(24 * 3600);
+  });
+
+  it('batched counts (flushEveryMs) are written together, each in the minute it happened, by flush() or by the timer', async () => {
+    const prefix = testPrefix('series-batched');
+    let now = (M - 1) * 60_000 + 50_000;
+    const w = new FarmSeriesWriter(redis, prefix, () => now, { flushEveryMs: 60_000 });
+    await w.lookupFinished('succeeded');
+    await w.lookupFinished('succeeded');
+    await w.lookupFinished('failed');
+    now = M * 60_000 + 1_000; // the next minute, before the batch is written
+    await w.lookupFinished('succeeded');
+    await w.captchaAnswered('local-ocr', 'answered');
+    // Nothing in Redis until the batch goes out.
+    expect(await redis.exists(seriesKey(prefix, 'lookups', M - 1), seriesKey(prefix, 'lookups', M), seriesKey(prefix, 'captcha', M))).toBe(0);
+    await w.flush();
+    expect(await redis.hgetall(seriesKey(prefix, 'lookups', M - 1))).toEqual({ succeeded: '2', failed: '1' });
+    expect(await redis.hgetall(seriesKey(prefix, 'lookups', M))).toEqual({ succeeded: '1' });
+    expect(await redis.hgetall(seriesKey(prefix, 'captcha', M))).toEqual({ 'local-ocr|answered': '1' });
+    expect(await redis.ttl(seriesKey(prefix, 'lookups', M - 1))).toBeGreaterThan(24 * 3600);
+    // A second flush has nothing left to add.
+    await w.flush();
+    expect(await redis.hgetall(seriesKey(prefix, 'lookups', M - 1))).toEqual({ succeeded: '2', failed: '1' });
+
+    // Without flush(): the timer writes the batch on its own.
+    const timed = new FarmSeriesWriter(redis, prefix, () => now, { flushEveryMs: 50 });
+    await timed.lookupFinished('not_found');
+    await vi.waitFor(async () => expect(await redis.hget(seriesKey(prefix, 'lookups', M), 'not_found')).toBe('1'), { timeout: 5000, interval: 20 });
   });
 
   it('the circuit breaker counts each host request into the series as it records its health', async () => {

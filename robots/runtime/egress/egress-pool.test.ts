@@ -10,7 +10,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../core/logger.ts';
 import { egressResumes } from '../../../core/metrics.ts';
-import { EgressPool, parkEgress } from './egress-pool.ts';
+import { DIRECT_HEADER_DRAWS, EgressPool, parkEgress } from './egress-pool.ts';
 import { fingerprintSignature, headerIdentity, RU_ACCEPT_LANGUAGE } from './fingerprints.ts';
 
 const pool = (proxyUrls: string[]) => new EgressPool({ proxyUrls, pools: {}, restSecs: 60, perProxyConcurrency: 4, browserVersion: '156.0.8078.114' });
@@ -59,6 +59,26 @@ describe('EgressPool sessions', () => {
         expect(headerIdentity(next.fingerprint)).not.toBe(headerIdentity(previous.fingerprint));
         previous = next;
       }
+    } finally {
+      await egress.close();
+    }
+  });
+
+  it('direct sessions wear the headers of a fingerprint claiming the real Chrome, drawing at most DIRECT_HEADER_DRAWS fingerprints per process', async () => {
+    const egress = pool([]);
+    try {
+      const seen = new Set<string>();
+      for (let i = 0; i < DIRECT_HEADER_DRAWS * 4; i++) {
+        const h = egress.directHeaders();
+        expect(h['user-agent']).toMatch(/Chrome\/156\.0\.0\.0 /);
+        expect(h['sec-ch-ua']).toContain('v="156"');
+        expect(h['accept-language']).toBe(RU_ACCEPT_LANGUAGE);
+        expect(Object.isFrozen(h)).toBe(true);
+        seen.add(JSON.stringify(h));
+      }
+      expect(egress.directHeaderDraws).toBe(DIRECT_HEADER_DRAWS);
+      // Still more than one client: the generator's desktop-ru data gives Windows and Linux sets.
+      expect(seen.size).toBeGreaterThan(1);
     } finally {
       await egress.close();
     }
