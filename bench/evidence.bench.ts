@@ -3,7 +3,11 @@
  * 30/50/70, WebP at 10/20/30 — the default is WebP, EVIDENCE_WEBP_QUALITY) — raw, and as stored (Brotli where it shrinks a body, storage/evidence/compressed.backend.ts) —,
  * the stored/raw ratio on the real court pages of ../shared/fixtures/real where that folder exists, and verify speed in items per second (re-read from GridFS + re-hash + chain + manifest).
  *
- *   npx tsx bench/evidence.bench.ts [lookupsPerVariant=6] [syntheticJobs=200]
+ *   npx tsx bench/evidence.bench.ts [lookupsPerVariant=6] [syntheticJobs=200] [variants=all]
+ *
+ * `variants`: a comma-separated list of the variant names below (e.g. `browser-webp-q10,browser-webp-q10-by-id`).
+ * The default variant (WebP q10) is also run as card-by-id lookups (`caseId` + `caseUid`: no search
+ * step), and both are broken down by step and kind (mean raw and stored bytes per lookup).
  *
  * One process: embedded services, the sandbox and a robot pool in-process, a fresh database.
  */
@@ -27,6 +31,7 @@ import { singleFigure, type Figure } from './support/report.ts';
 
 const perVariant = Number(process.argv[2] ?? 6);
 const syntheticJobs = Number(process.argv[3] ?? 200);
+const only = process.argv[4] && process.argv[4] !== 'all' ? new Set(process.argv[4].split(',')) : null;
 const services = await startBenchServices();
 const db = `bench_evidence_${randomUUID().slice(0, 6)}`;
 // Signed like the farm's (EVIDENCE_SIGNING_KEY or the run folder's key), so verify checks the signatures too.
@@ -41,7 +46,11 @@ const courts = new Map(sandbox.world.courts.map((c) => [c.host, c]));
 const cases = sandbox.world.cases.filter((c) => !courts.get(c.host)!.hasSearchCaptcha);
 let next = 0;
 
-async function variant(name: string, mode: 'http' | 'browser', format: 'png' | 'jpeg' | 'webp', quality: number): Promise<void> {
+/** Mean bytes per lookup by (step, kind, content type) of the broken-down variants: raw and as stored. */
+const breakdowns: { name: string; rows: string[][] }[] = [];
+
+async function variant(name: string, mode: 'http' | 'browser', format: 'png' | 'jpeg' | 'webp', quality: number, byId = false): Promise<void> {
+  if (only && !only.has(name)) return;
   const prefix = `${db}-${name}`;
   const config = loadConfig({
     REDIS_URL: services.redisUrl, MONGODB_URI: services.mongoUri, MONGODB_DB: db, QUEUE_PREFIX: prefix, SANDBOX_ORIGIN: sandbox.url,
@@ -55,7 +64,9 @@ async function variant(name: string, mode: 'http' | 'browser', format: 'png' | '
   const queueFor = (n: JobName) => queues.get(n) ?? queues.set(n, new Queue(n, { connection: redis, prefix })).get(n)!;
   const picked = Array.from({ length: perVariant }, () => cases[next++ % cases.length]!);
   const res = await submitLookups({ lookups: storage.lookups, queueFor, jobOptions: { attempts: 3, backoffMs: 100 } },
-    picked.map((c) => ({ type: 'court.case', input: { court: c.host, number: c.caseNumber, mode } })));
+    picked.map((c) => ({ type: 'court.case', input: byId
+      ? { court: c.host, caseId: String(c.caseId), caseUid: c.caseUid, mode }
+      : { court: c.host, number: c.caseNumber, mode } })));
   const ids = res.lookups.map((l) => l.id);
   for (;;) {
     const docs = await storage.lookups.model.find({ _id: { $in: ids }, status: { $in: ['succeeded', 'not_found', 'failed', 'needs_human'] } }).countDocuments();
@@ -82,6 +93,19 @@ async function variant(name: string, mode: 'http' | 'browser', format: 'png' | '
     storedOf.delete(i.sha256);
     byKind.set(i.kind, (byKind.get(i.kind) ?? 0) + n);
   }
+  if (name.startsWith('browser-webp-q10')) {
+    // Steps named without their server suffix, so lookups on different servers add up.
+    const lengthOf = new Map(files.map((f) => [String(f._id), Number(f.length)]));
+    const groups = new Map<string, { n: number; raw: number; stored: number }>();
+    for (const i of items) {
+      const key = [i.step.replace(/-srv\d+/g, ''), i.kind, i.contentType.split(';')[0]].join('\t');
+      const g = groups.get(key) ?? groups.set(key, { n: 0, raw: 0, stored: 0 }).get(key)!;
+      g.n += 1;
+      g.raw += i.size;
+      g.stored += lengthOf.get(i.sha256) ?? 0;
+    }
+    breakdowns.push({ name, rows: [...groups].map(([key, g]) => [key, (g.n / ids.length).toFixed(2), (g.raw / ids.length / 1024).toFixed(1), (g.stored / ids.length / 1024).toFixed(1)]) });
+  }
   const kib = (kind: string) => ((byKind.get(kind) ?? 0) / ids.length / 1024).toFixed(1);
   figures[`bytes_per_lookup_${name}`] = Math.round(perLookup);
   figures[`stored_bytes_per_lookup_${name}`] = Math.round(storedPerLookup);
@@ -96,11 +120,17 @@ if (perVariant > 0) {
   await variant('browser-png', 'browser', 'png', 70);
   for (const q of [30, 50, 70]) await variant(`browser-jpeg-q${q}`, 'browser', 'jpeg', q);
   for (const q of [10, 20, 30]) await variant(`browser-webp-q${q}`, 'browser', 'webp', q);
+  await variant('browser-webp-q10-by-id', 'browser', 'webp', 10, true);
 }
 
 console.log('\nevidence bytes per lookup (court.case on the sandbox, no captcha courts)');
 console.log(['variant', 'lookups', 'items/lookup', 'KiB/lookup raw', 'KiB/lookup stored', 'KiB/screenshot', 'stored KiB/lookup: screenshot', 'html', 'http_response'].join('\t'));
 for (const r of rows) console.log(r.join('\t'));
+for (const b of breakdowns) {
+  console.log(`\n${b.name}: per lookup, by step (items, raw KiB, stored KiB; a body stored once counts for every item naming it)`);
+  console.log(['step', 'kind', 'content type', 'items', 'raw KiB', 'stored KiB'].join('\t'));
+  for (const r of b.rows) console.log(r.join('\t'));
+}
 
 // The same encoding on real court pages (other people's published pages, read where they are).
 const realDir = join(repoRoot, '..', 'shared', 'fixtures', 'real');
