@@ -57,18 +57,18 @@ function levenshtein(a: string[], b: string[]): number {
 const collapse = (s: string) => [...s.replace(/\s+/g, ' ').trim()];
 const cer = (source: string, ocr: string) => levenshtein(collapse(source), collapse(ocr)) / collapse(source).length;
 
-/** Cleaned page images (PNG, the input both engines get) with their source text. */
-async function pageImages(scanned: boolean, offset: number): Promise<Array<{ png: Buffer; source: string; file: string }>> {
+/** Cleaned page images (PGM, what cleanUpPage gives the engine; the CLI reads the same file) with their source text. */
+async function pageImages(scanned: boolean, offset: number): Promise<Array<{ image: Buffer; source: string; file: string }>> {
   const out = [];
   for (let i = 0; i < pages; i++) {
     const spec = specOf(offset + i);
     const pdf = await openPdf(await renderFsspDocument(spec, { scanned, seed: offset + i }));
     const raster = await pdf.renderPng(1, renderDpi);
     await pdf.close();
-    const { png } = await cleanUpPage(raster);
-    const file = join(dir, `${scanned ? 'scan' : 'clean'}-${i}.png`);
-    writeFileSync(file, png);
-    out.push({ png, source: documentPlainText(spec), file });
+    const { image } = await cleanUpPage(raster);
+    const file = join(dir, `${scanned ? 'scan' : 'clean'}-${i}.pgm`);
+    writeFileSync(file, image);
+    out.push({ image, source: documentPlainText(spec), file });
   }
   return out;
 }
@@ -120,7 +120,7 @@ const all = [...clean, ...scanned];
 
 // 1 + 2: speed in alternating rounds, both sides warmed up first (models loaded, caches hot).
 const engine = await createOcrEngine({ workers: cores, recycleAfterPages: 1_000_000, pageSegMode });
-await Promise.all(all.slice(0, cores).map((p) => engine.recognize(p.png)));
+await Promise.all(all.slice(0, cores).map((p) => engine.recognize(p.image)));
 await pool(all.slice(0, cores), cores, (p) => cliOcr(p.file));
 const jsPpm: number[] = [];
 const cliPpm: number[] = [];
@@ -129,7 +129,7 @@ let jsTexts: string[] = [];
 let cliTexts: string[] = [];
 for (let r = 0; r < rounds; r++) {
   let t0 = performance.now();
-  const js = await Promise.all(all.map((p) => engine.recognize(p.png).then((x) => x.text)));
+  const js = await Promise.all(all.map((p) => engine.recognize(p.image).then((x) => x.text)));
   const jsSecs = (performance.now() - t0) / 1000;
   t0 = performance.now();
   const cli = await pool(all, cores, (p) => cliOcr(p.file));

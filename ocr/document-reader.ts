@@ -51,9 +51,9 @@ class EngineFailure {
 }
 
 async function ocrPage(engine: OcrEngine, image: Buffer, page: number): Promise<ReadPage> {
-  const { png, skewDeg } = await cleanUpPage(image);
-  const { text, confidence } = await engine.recognize(png);
-  return { page, source: 'ocr', text: text.trim(), confidence, skewDeg };
+  const cleaned = await cleanUpPage(image);
+  const { text, confidence } = await engine.recognize(cleaned.image);
+  return { page, source: 'ocr', text: text.trim(), confidence, skewDeg: cleaned.skewDeg };
 }
 
 /** Read `bytes` as a PDF or an image. Pages are recognised concurrently (the scheduler queues them). */

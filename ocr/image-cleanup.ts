@@ -56,12 +56,22 @@ export async function estimateSkewDeg(image: Buffer, maxSkewDeg = 4): Promise<nu
   return Math.round(best * 100) / 100;
 }
 
-/** The page cleaned for OCR, as PNG, with the skew it removed. */
-export async function cleanUpPage(image: Buffer, options: CleanUpOptions = {}): Promise<{ png: Buffer; skewDeg: number }> {
+/**
+ * The page cleaned for OCR, as 8-bit greyscale PGM (binary `P5`: a short header and the raw
+ * pixels), with the skew it removed. Raw pixels rather than PNG: tesseract.js decodes its input
+ * inside the wasm (Leptonica's zlib). Measured (sandbox pages at 300 DPI, 3 clean + 3 scanned × 3
+ * rounds, one-off screening run, load 2–5): tesseract.js 3.2–3.4 CPU-s per page from PGM against
+ * 3.8–4.1 from PNG, 9.8–10.7 s against 12.0–13.1 s for the 6 pages, the same text (CER unchanged).
+ * Both tesseract.js and the `tesseract` CLI read PGM.
+ */
+export async function cleanUpPage(image: Buffer, options: CleanUpOptions = {}): Promise<{ image: Buffer; skewDeg: number }> {
   const skewDeg = await estimateSkewDeg(image, options.maxSkewDeg ?? 4);
   let pipeline = sharp(image).flatten({ background: '#ffffff' }).greyscale().median(3);
   if (Math.abs(skewDeg) >= 0.1) pipeline = pipeline.rotate(-skewDeg, { background: '#ffffff' });
   pipeline = pipeline.normalise();
   if (options.binarizeThreshold != null) pipeline = pipeline.threshold(options.binarizeThreshold);
-  return { png: await pipeline.png({ compressionLevel: 1 }).toBuffer(), skewDeg };
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  // greyscale() leaves one channel; keep the check so a change upstream cannot feed tesseract a wrong header.
+  if (info.channels !== 1) throw new Error(`cleanUpPage: expected 1 channel, got ${info.channels}`);
+  return { image: Buffer.concat([Buffer.from(`P5\n${info.width} ${info.height}\n255\n`, 'latin1'), data]), skewDeg };
 }
