@@ -86,11 +86,12 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
   };
   // The dashboard's charts (queues/farm-series.ts): attempts per minute by outcome, best-effort,
   // added up here and written once a second (a MULTI per lookup was ~1 of its ~8.5 Redis round trips).
+  const seriesFailed = (log: Logger) => (err: unknown) => log.debug({ err }, 'series write failed');
   const series = new FarmSeriesWriter(options.connection, options.prefix, Date.now, {
     flushEveryMs: SERIES_FLUSH_MS,
-    onFlushError: (err) => options.log.debug({ err }, 'series write failed'),
+    onFlushError: seriesFailed(options.log),
   });
-  const chart = (outcome: string, log: Logger) => void series.lookupFinished(outcome).catch((err: unknown) => log.debug({ err }, 'series write failed'));
+  const chart = (outcome: string, log: Logger) => void series.lookupFinished(outcome).catch(seriesFailed(log));
   // Jobs whose final lookup status the handler's catch wrote itself (the `failed` listener skips them).
   const finishedByHandler = new Set<string>();
   const worker = new Worker<JobData<N>>(
@@ -196,6 +197,6 @@ export function startLookupWorker<N extends JobName>(options: LookupWorkerOption
     await notifyFinished(lookupId, log);
   };
   // The last second's counts go out when the worker closes (its connection is borrowed: still open).
-  worker.on('closed', () => void series.flush().catch((err: unknown) => options.log.debug({ err }, 'series write failed')));
+  worker.on('closed', () => void series.flush().catch(seriesFailed(options.log)));
   return worker;
 }

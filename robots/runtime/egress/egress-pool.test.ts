@@ -227,6 +227,33 @@ describe('EgressPool resume of a parked session (issue 15)', () => {
     }
   });
 
+  it('a live session displaced by a resumed one was not turned away: fresh draws may wear its look again', async () => {
+    // One proxy, so no other live session of the pool wears the displaced look (a replacement that
+    // must differ from a turned-away client may share a look with another proxy's session).
+    const one = [urls[0]!];
+    const parkedIn = pool(one);
+    const resumedIn = pool(one);
+    try {
+      const s = await findSessionOn(parkedIn, host, one[0]!);
+      let own = await findSessionOn(resumedIn, host, one[0]!);
+      for (let i = 0; i < 20 && fingerprintSignature(own.fingerprint) === fingerprintSignature(s.fingerprint); i++) {
+        own.crawlee!.retire();
+        own = await findSessionOn(resumedIn, host, one[0]!);
+      }
+      const displaced = fingerprintSignature(own.fingerprint);
+      expect(displaced).not.toBe(fingerprintSignature(s.fingerprint));
+      await resumedIn.resume(JSON.parse(JSON.stringify(parkEgress(s, host)!)));
+      expect(own.crawlee?.isUsable()).toBe(false);
+      // The generator has about a dozen looks: a look kept from fresh draws never comes in 1 000 of them.
+      let worn = false;
+      for (let i = 0; i < 1000 && !worn; i++) worn = fingerprintSignature(resumedIn.freshFingerprint()) === displaced;
+      expect(worn).toBe(true);
+    } finally {
+      await parkedIn.close();
+      await resumedIn.close();
+    }
+  });
+
   it('falls back to a fresh session, logged and counted, when the proxy rests, is no longer configured, or the fingerprint is unreadable', async () => {
     const { log, lines } = capturedLog();
     const egress = new EgressPool({ proxyUrls: urls, pools: {}, restSecs: 60, perProxyConcurrency: 4, browserVersion: '156.0.8078.114', log });

@@ -203,8 +203,9 @@ export class EgressPool {
     }
     const pool = await group.sessions;
     if (live) {
+      // Displaced, not turned away: its look stays free for fresh draws.
       live.retire();
-      this.forget(live);
+      this.forget(live, false);
     }
     const session = this.newSession(pool, {}, `s_${randomUUID().replace(/-/g, '').slice(0, 16)}`, proxyUrl, fingerprint);
     await pool.addSession(session);
@@ -350,15 +351,17 @@ export class EgressPool {
     return session;
   }
 
-  /** Drops a retired session's fingerprint from those in use (once). */
-  private forget(session: Session | null): void {
+  /** Drops a retired session's fingerprint from those in use (once); a turned-away one's look is kept among the retired looks. */
+  private forget(session: Session | null, turnedAway = true): void {
     if (!session) return;
     const data = session.userData as Partial<SessionData> & { forgotten?: boolean };
     if (!data.fingerprint || data.forgotten) return;
     data.forgotten = true;
     const signature = fingerprintSignature(data.fingerprint);
-    this.retiredLooks.push(signature);
-    if (this.retiredLooks.length > RETIRED_LOOKS_KEPT) this.retiredLooks.shift();
+    if (turnedAway) {
+      this.retiredLooks.push(signature);
+      if (this.retiredLooks.length > RETIRED_LOOKS_KEPT) this.retiredLooks.shift();
+    }
     const n = (this.signatures.get(signature) ?? 1) - 1;
     if (n > 0) this.signatures.set(signature, n);
     else this.signatures.delete(signature);
