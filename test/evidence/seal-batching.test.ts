@@ -60,8 +60,8 @@ describe('seal log batches', () => {
     const head = await s.evidence.processHeads.findById(s.evidence.sealLog.processId).lean();
     expect(head?.seq).toBe(20);
     // One record write per job was the old cost (20 inserts, 20 head replaces). How many flush
-    // windows the 20 seals spread over depends on the load (2–5 alone, 6 once beside other test
-    // files): at most half of the old cost.
+    // windows the 20 seals spread over depends on the load (≤ 5 had held; 6 once beside other
+    // test files): at most half of the old cost.
     expect(commands.get('insert evidence_seal_log') ?? 0).toBeLessThanOrEqual(10);
     expect(commands.get('update evidence_process_heads') ?? 0).toBeLessThanOrEqual(10);
     // The recorders knew their chains: no job's items were read back to seal them, nor to append the first.
