@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { CommandStatsSnapshot } from '../../storage/index.ts';
+import { monitorRedis } from '../../test/helpers/redis-monitor.ts';
 
 /**
  * Redis round trips by command, watched with `MONITOR` from `start()` to `stop()`: top-level
@@ -16,13 +17,12 @@ import type { CommandStatsSnapshot } from '../../storage/index.ts';
  */
 export async function watchRedisCommands(redis: Redis): Promise<{ stop(exclude: ReadonlySet<string>): Promise<{ topLevel: Record<string, number>; excluded: number; inScripts: number }> }> {
   const seen: Array<{ name: string; source: string }> = [];
-  const monitor = await redis.monitor();
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+  const monitor = await monitorRedis(redis, ({ args, source }) => {
     seen.push({ name: String(args[0] ?? '').toLowerCase(), source });
   });
   return {
     async stop(exclude) {
-      monitor.disconnect();
+      monitor.stop();
       const topLevel: Record<string, number> = {};
       const open = new Map<string, string[]>();
       let excluded = 0;
