@@ -26,6 +26,13 @@ export function redisRetryDelayMs(times: number): number {
   return Math.min(2000, 50 * 2 ** Math.min(Math.max(times, 1), 6));
 }
 
+/**
+ * How long a sentinel may take to answer "where is the master?", ms. ioredis waits forever by
+ * default, so one hung sentinel (accepting connections, never replying) would hold every reconnect
+ * after a fail-over; past this it asks the next one. A live sentinel answers in a millisecond.
+ */
+export const SENTINEL_COMMAND_TIMEOUT_MS = 2000;
+
 /** True when the target names a Redis (URL, sentinels or cluster nodes). */
 export function hasRedisTarget(target: RedisTarget | undefined): boolean {
   if (target === undefined) return false;
@@ -67,6 +74,7 @@ export function createRedis(target: RedisTarget, options: RedisOptions = {}): Re
       sentinels: t.sentinels,
       name: t.sentinelName ?? 'mymaster',
       sentinelRetryStrategy: redisRetryDelayMs,
+      sentinelCommandTimeout: SENTINEL_COMMAND_TIMEOUT_MS,
       // Subscribe to +switch-master: reconnect to the new master at once rather than on the next error.
       failoverDetector: true,
     });
