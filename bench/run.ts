@@ -9,6 +9,7 @@
  * Exit code 1 when a benchmark fails to run (a goal not met is a figure, not a failure).
  */
 import { spawnTs } from './support/child.ts';
+import { parseRunArgs } from './support/run-args.ts';
 import { FIGURE_HEADER, figureRow, fmt, printTable, type BenchReport, type Figure } from './support/report.ts';
 
 interface BenchSpec {
@@ -43,10 +44,7 @@ const BENCHES: BenchSpec[] = [
   { name: 'capture-picture', script: 'bench/capture-picture.bench.ts', args: ['40', '3'], quickArgs: ['15', '1'] },
 ];
 
-const argv = process.argv.slice(2);
-const quick = argv.includes('--quick');
-const onlyArg = argv[argv.indexOf('--only') + 1];
-const only = argv.includes('--only') && onlyArg ? new Set(onlyArg.split(',')) : null;
+const { quick, only } = parseRunArgs(process.argv.slice(2), 'npx tsx bench/run.ts', BENCHES.map((b) => b.name), 'all, about an hour');
 
 /** The captcha benchmark's text lines → figures (its baseline: naive OCR, 15 of 66 right). */
 function captchaFigures(lines: string[]): Figure[] {

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseRunArgs } from '../bench/support/run-args.ts';
 import { repoRoot, startServices } from '../storage/embedded/index.ts';
 import { runAuthWalkaroundScenario } from './scenarios/auth-walkaround.scenario.ts';
 import { runBadInputScenario } from './scenarios/bad-input.scenario.ts';
@@ -18,11 +19,10 @@ import { runServiceRestartScenario } from './scenarios/service-restart.scenario.
 import { runSiteFaultsScenario } from './scenarios/site-faults.scenario.ts';
 import { formatFigures, type ScenarioResult } from './lib/report.ts';
 
+const SCENARIOS = ['crash', 'restart', 'kill', 'faults', 'bad-input', 'auth', 'security', 'clients'] as const;
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const onlyArg = args[args.indexOf('--only') + 1];
-const only = args.includes('--only') && onlyArg ? new Set(onlyArg.split(',')) : null;
-const wants = (name: string): boolean => !only || only.has(name);
+const { quick, only } = parseRunArgs(args, 'npx tsx soak/run.ts', SCENARIOS, 'all, 10–20 minutes');
+const wants = (name: (typeof SCENARIOS)[number]): boolean => !only || only.has(name);
 const say = (line: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const fromEnv = process.env.REDIS_URL && process.env.MONGODB_URI ? { redisUrl: process.env.REDIS_URL, mongoUri: process.env.MONGODB_URI } : null;
