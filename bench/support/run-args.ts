@@ -1,7 +1,7 @@
 /**
  * The command line of the long runners, `bench/run.ts` and `soak/run.ts`: `[--quick] [--only a,b]`.
  * `--help` prints the usage; an unknown argument or name is refused with exit 2, because ignoring
- * it would start the whole run (an hour of benchmarks, ten minutes of soak).
+ * it would start the whole run (an hour of benchmarks, 10–20 minutes of soak).
  */
 export interface RunArgs {
   quick: boolean;

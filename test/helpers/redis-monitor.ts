@@ -27,7 +27,7 @@ export function monitorRedis(redis: Redis, onCommand: (command: MonitoredCommand
   return new Promise((resolve, reject) => {
     const socket: Socket = connect({ host, port });
     let buffered = '';
-    let monitoring = false;
+    // AUTH's and MONITOR's replies come first, in the order sent; the stream follows.
     let repliesDue = password ? 2 : 1;
     const stop = () => socket.destroy();
     socket.setEncoding('utf8');
@@ -37,28 +37,21 @@ export function monitorRedis(redis: Redis, onCommand: (command: MonitoredCommand
       socket.write(resp(['MONITOR']));
     });
     socket.on('data', (chunk: string) => {
-      buffered += chunk;
-      let end: number;
-      while ((end = buffered.indexOf('\r\n')) >= 0) {
-        const line = buffered.slice(0, end);
-        buffered = buffered.slice(end + 2);
-        if (line.startsWith('-')) {
+      const lines = (buffered + chunk).split('\r\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        if (repliesDue === 0) {
+          const command = parseMonitorLine(line);
+          if (command) onCommand(command);
+        } else if (line.startsWith('-')) {
           stop();
           reject(new Error(`Redis refused MONITOR: ${line.slice(1)}`));
           return;
+        } else if (line === '+OK' && --repliesDue === 0) {
+          socket.removeListener('error', reject);
+          socket.on('error', () => undefined);
+          resolve({ stop });
         }
-        if (!monitoring) {
-          // AUTH's and MONITOR's replies, in the order they were sent; the stream follows.
-          if (line === '+OK' && --repliesDue === 0) {
-            monitoring = true;
-            socket.removeListener('error', reject);
-            socket.on('error', () => undefined);
-            resolve({ stop });
-          }
-          continue;
-        }
-        const command = parseMonitorLine(line);
-        if (command) onCommand(command);
       }
     });
   });
